@@ -1,0 +1,132 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class PostgresExtensions
+{
+    /// <summary>
+    /// Registers the service's own database from <c>ConnectionStrings:{name}</c>, its readiness check, and the schema
+    /// migrations embedded in <paramref name="migrations"/> (files under <c>Migrations/*.sql</c>), applied at start.
+    /// </summary>
+    public static TBuilder AddPostgres<TBuilder>(this TBuilder builder, string name, Assembly migrations) where TBuilder : IHostApplicationBuilder
+    {
+        var connectionString = builder.Configuration.GetConnectionString(name)
+            ?? throw new InvalidOperationException($"Connection string '{name}' is missing: set ConnectionStrings__{name}.");
+        builder.Services.AddNpgsqlDataSource(connectionString, ds => ds.Name = name);
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "postgres", sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>()), HealthStatus.Unhealthy,
+            [ServiceDefaultsExtensions.ReadyTag], TimeSpan.FromSeconds(5)));
+        builder.Services.AddMigrations(migrations, builder.Environment.ApplicationName);
+        builder.Services.AddHostedService<SchemaMigrator>();
+        return builder;
+    }
+
+    /// <summary>Adds a source of embedded migration scripts; libraries (the outbox) add theirs next to the service's.</summary>
+    public static IServiceCollection AddMigrations(this IServiceCollection services, Assembly assembly, string module)
+    {
+        services.AddSingleton(new MigrationSource(module, assembly));
+        return services;
+    }
+}
+
+public sealed record MigrationSource(string Module, Assembly Assembly)
+{
+    public IEnumerable<(string Id, string Sql)> Scripts() =>
+        Assembly.GetManifestResourceNames()
+            .Where(n => n.Contains(".Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(n =>
+            {
+                using var stream = Assembly.GetManifestResourceStream(n)!;
+                using var reader = new StreamReader(stream);
+                var file = n[(n.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..];
+                return ($"{Module}/{file}", reader.ReadToEnd());
+            });
+}
+
+internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var cmd = dataSource.CreateCommand("SELECT 1");
+            await cmd.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL is not reachable.", e);
+        }
+    }
+}
+
+/// <summary>
+/// Applies pending migrations in order, each in its own transaction, under a session advisory lock so that replicas
+/// starting together apply each script exactly once. Runs before the server accepts requests.
+/// </summary>
+public sealed class SchemaMigrator(NpgsqlDataSource dataSource, IEnumerable<MigrationSource> sources, ILogger<SchemaMigrator> logger) : IHostedService
+{
+    private const long LockKey = 0x5C4E_4D41; // any constant shared by all replicas of a database
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = await OpenWithRetryAsync(cancellationToken);
+        await Exec(conn, null, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", LockKey));
+        try
+        {
+            await Exec(conn, null, """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    id         text PRIMARY KEY,
+                    applied_at timestamptz NOT NULL DEFAULT now())
+                """, cancellationToken);
+
+            var applied = new HashSet<string>();
+            await using (var cmd = new NpgsqlCommand("SELECT id FROM schema_migrations", conn))
+            await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+                while (await reader.ReadAsync(cancellationToken)) applied.Add(reader.GetString(0));
+
+            foreach (var (id, sql) in sources.SelectMany(s => s.Scripts()))
+            {
+                if (applied.Contains(id)) continue;
+                await using var tx = await conn.BeginTransactionAsync(cancellationToken);
+                await Exec(conn, tx, sql, cancellationToken);
+                await Exec(conn, tx, "INSERT INTO schema_migrations (id) VALUES (@id)", cancellationToken, ("id", id));
+                await tx.CommitAsync(cancellationToken);
+                logger.LogInformation("Applied migration {Migration}", id);
+            }
+        }
+        finally
+        {
+            await Exec(conn, null, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("key", LockKey));
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task<NpgsqlConnection> OpenWithRetryAsync(CancellationToken ct)
+    {
+        // The database may still be starting (a pod next to its database, or the local orchestrator).
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await dataSource.OpenConnectionAsync(ct); }
+            catch (NpgsqlException e) when (attempt < 30)
+            {
+                logger.LogWarning("Database not reachable yet ({Message}); retrying", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+    }
+
+    private static async Task Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct, params (string, object)[] args)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Stable problem types (RFC 9457) shared by every service, so clients can branch on <c>type</c>.</summary>
+public static class ProblemTypes
+{
+    public const string Validation = "urn:platform:problem:validation";
+    public const string NotFound = "urn:platform:problem:not-found";
+    public const string Unauthenticated = "urn:platform:problem:unauthenticated";
+    public const string Forbidden = "urn:platform:problem:forbidden";
+    public const string Conflict = "urn:platform:problem:conflict";
+    public const string PayloadTooLarge = "urn:platform:problem:payload-too-large";
+    public const string RateLimited = "urn:platform:problem:rate-limited";
+    public const string Unavailable = "urn:platform:problem:unavailable";
+    public const string Internal = "urn:platform:problem:internal";
+}
+
+public static class Problems
+{
+    /// <summary>A 400 that names each offending field (JSON property names, camelCase).</summary>
+    public static ValidationProblem Validation(IDictionary<string, string[]> errors, string? detail = null) =>
+        TypedResults.ValidationProblem(errors, detail ?? "One or more fields are invalid.",
+            type: ProblemTypes.Validation, title: "The request is invalid.");
+
+    public static ValidationProblem Validation(string field, string error) =>
+        Validation(new Dictionary<string, string[]> { [field] = [error] });
+
+    /// <summary>404 for a missing resource and for another tenant's: the two must look the same.</summary>
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found.", type: ProblemTypes.NotFound);
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict.", type: ProblemTypes.Conflict);
+
+    internal static IServiceCollection AddPlatformProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Type ??= ctx.ProblemDetails.Status switch
+            {
+                StatusCodes.Status400BadRequest => ProblemTypes.Validation,
+                StatusCodes.Status401Unauthorized => ProblemTypes.Unauthenticated,
+                StatusCodes.Status403Forbidden => ProblemTypes.Forbidden,
+                StatusCodes.Status404NotFound => ProblemTypes.NotFound,
+                StatusCodes.Status409Conflict => ProblemTypes.Conflict,
+                StatusCodes.Status413PayloadTooLarge => ProblemTypes.PayloadTooLarge,
+                StatusCodes.Status429TooManyRequests => ProblemTypes.RateLimited,
+                StatusCodes.Status503ServiceUnavailable => ProblemTypes.Unavailable,
+                _ => ProblemTypes.Internal,
+            };
+            ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? ctx.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Minimal APIs turn unreadable bodies into BadHttpRequestException only when asked to; the handler below
+        // then answers with a problem that names the JSON path instead of an empty 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+}
+
+/// <summary>Turns unreadable requests (malformed JSON, wrong types, oversized bodies) into problem documents naming the field.</summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad) return false;
+
+        var status = bad.StatusCode;
+        var errors = new Dictionary<string, string[]>();
+        if (FindJsonException(bad) is { } json)
+        {
+            var field = string.IsNullOrEmpty(json.Path) ? "$" : json.Path;
+            errors[field] = [$"The value at '{field}' could not be read: {FirstSentence(json.Message)}"];
+        }
+        else
+        {
+            errors["body"] = [bad.Message];
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = new HttpValidationProblemDetails(errors)
+            {
+                Status = status,
+                Title = status == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request body could not be read.",
+                Type = status == StatusCodes.Status413PayloadTooLarge ? ProblemTypes.PayloadTooLarge : ProblemTypes.Validation,
+            },
+            Exception = exception,
+        });
+    }
+
+    private static JsonException? FindJsonException(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            if (inner is JsonException json) return json;
+        return null;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

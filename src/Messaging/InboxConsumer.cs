@@ -1,0 +1,37 @@
+using MassTransit;
+using Npgsql;
+
+namespace Platform.Messaging;
+
+/// <summary>
+/// A consumer that applies each message once: it records (consumer, message id) in the inbox in the same transaction
+/// as its own changes and the events it enqueues, so a redelivery finds the row and changes nothing.
+/// </summary>
+public abstract class InboxConsumer<T>(NpgsqlDataSource dataSource) : IConsumer<T> where T : class
+{
+    public async Task Consume(ConsumeContext<T> context)
+    {
+        var messageId = context.MessageId
+            ?? throw new InvalidOperationException($"{typeof(T).Name} arrived without a message id; it cannot be de-duplicated.");
+        var ct = context.CancellationToken;
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var cmd = new NpgsqlCommand("""
+            INSERT INTO inbox_messages (consumer, message_id) VALUES (@consumer, @id)
+            ON CONFLICT DO NOTHING
+            """, connection, transaction))
+        {
+            cmd.Parameters.AddWithValue("consumer", GetType().FullName!);
+            cmd.Parameters.AddWithValue("id", messageId);
+            // A concurrent delivery of the same message waits here on the key until the first one commits.
+            if (await cmd.ExecuteNonQueryAsync(ct) == 0) return;
+        }
+
+        await HandleAsync(context, transaction);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Applies the message inside <paramref name="transaction"/>; enqueue follow-up events on the same transaction.</summary>
+    protected abstract Task HandleAsync(ConsumeContext<T> context, NpgsqlTransaction transaction);
+}

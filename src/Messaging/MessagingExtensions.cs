@@ -1,0 +1,38 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Platform.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// MassTransit over RabbitMQ (<c>ConnectionStrings:rabbitmq</c>, an amqp:// URI) with our Npgsql outbox relay and
+    /// inbox tables. Queues are named after the service, so two services consuming one event each get their own copy.
+    /// Failed messages end in the queue's <c>_error</c> queue after the consumer definition's retries.
+    /// </summary>
+    public static TBuilder AddMessaging<TBuilder>(this TBuilder builder, Action<IBusRegistrationConfigurator>? consumers = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var connectionString = builder.Configuration.GetConnectionString("rabbitmq")
+            ?? throw new InvalidOperationException("Connection string 'rabbitmq' is missing: set ConnectionStrings__rabbitmq (amqp://user:pass@host:port/vhost).");
+
+        builder.Services.AddMigrations(typeof(Outbox).Assembly, "messaging");
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
+        builder.Services.AddHostedService<OutboxRelay>();
+
+        var service = builder.Environment.ApplicationName.ToLowerInvariant();
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, includeNamespace: false));
+            consumers?.Invoke(x);
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(new Uri(connectionString), h => h.ConnectionName(service));
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+}
