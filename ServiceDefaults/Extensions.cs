@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -36,6 +37,16 @@ public static class ServiceDefaultsExtensions
             http.AddServiceDiscovery();
         });
         builder.Services.AddPlatformProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            // Services are reachable only from the gateway (network policy in k8s, loopback locally); the gateway
+            // sets X-Forwarded-Prefix to its route prefix so links and the OpenAPI servers point through it.
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto |
+                                 ForwardedHeaders.XForwardedHost | ForwardedHeaders.XForwardedPrefix;
+            o.KnownIPNetworks.Clear();
+            o.KnownProxies.Clear();
+        });
         return builder;
     }
 
@@ -83,8 +94,10 @@ public static class ServiceDefaultsExtensions
     /// <summary>Maps /health/live and /health/ready. They stay on in every environment: Kubernetes probes them.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.MapOpenApi().AllowAnonymous();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) })
             .AllowAnonymous();
