@@ -1,0 +1,34 @@
+using Platform.Contracts;
+
+namespace Platform.Cases.CaseFiles;
+
+public static class CaseStatuses
+{
+    public const string Open = "open";
+    public static readonly string[] All = ["open", "outpatient", "hospitalised", "awaiting-repatriation", "closed"];
+}
+
+public sealed record CaseSummary(
+    Guid Id,
+    string Number,
+    string Status,
+    string Urgency,
+    InsuredIdentity Insured,
+    string Country,
+    string? City,
+    DateTimeOffset OpenedAt);
+
+public sealed record CaseAppeal(Guid AppealId, string Channel, string CallerName, string CallerRelation, string Description, DateTimeOffset RegisteredAt);
+
+public sealed record CaseFileResponse(
+    Guid Id,
+    string Number,
+    string Status,
+    string Urgency,
+    InsuredIdentity Insured,
+    string Country,
+    string? City,
+    DateTimeOffset OpenedAt,
+    IReadOnlyList<CaseAppeal> Appeals);
+
+public sealed record CaseListResponse(IReadOnlyList<CaseSummary> Items, int Page, int PageSize, long Total);

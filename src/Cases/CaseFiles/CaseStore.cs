@@ -1,0 +1,143 @@
+using Npgsql;
+using Platform.Contracts;
+using Platform.Messaging;
+
+namespace Platform.Cases.CaseFiles;
+
+/// <summary>The case file tables. Every read carries the tenant in its WHERE clause.</summary>
+public sealed class CaseStore(NpgsqlDataSource dataSource)
+{
+    private const string SummaryColumns = """
+        c.id, c.number, c.status, c.urgency, c.insured_policy_number, c.insured_full_name, c.insured_date_of_birth,
+        c.country, c.city, c.opened_at
+        """;
+
+    /// <summary>Opens a case for a newly registered appeal and enqueues <see cref="CaseOpened"/>, in the caller's transaction.</summary>
+    public static async Task<CaseOpened> OpenForAppealAsync(NpgsqlTransaction transaction, AppealRegistered appeal, DateTimeOffset now, CancellationToken ct)
+    {
+        var connection = transaction.Connection!;
+        var year = now.UtcDateTime.Year;
+        int sequence;
+        await using (var next = new NpgsqlCommand("""
+            INSERT INTO case_number_sequences AS s (tenant_id, year, last_value) VALUES (@tenant, @year, 1)
+            ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = s.last_value + 1
+            RETURNING last_value
+            """, connection, transaction))
+        {
+            next.Parameters.AddWithValue("tenant", appeal.TenantId);
+            next.Parameters.AddWithValue("year", year);
+            sequence = (int)(await next.ExecuteScalarAsync(ct))!;
+        }
+
+        var opened = new CaseOpened(Guid.CreateVersion7(), appeal.TenantId, $"{year}-{sequence:D6}", appeal.AppealId, now);
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO cases (id, tenant_id, number, status, urgency, insured_policy_number, insured_full_name,
+                               insured_date_of_birth, country, city, opened_at)
+            VALUES (@id, @tenant, @number, @status, @urgency, @policy, @full_name, @dob, @country, @city, @opened_at);
+            INSERT INTO case_appeals (appeal_id, case_id, tenant_id, channel, caller_name, caller_relation, description, registered_at)
+            VALUES (@appeal_id, @id, @tenant, @channel, @caller_name, @caller_relation, @description, @registered_at);
+            """, connection, transaction))
+        {
+            var p = insert.Parameters;
+            p.AddWithValue("id", opened.CaseId);
+            p.AddWithValue("tenant", appeal.TenantId);
+            p.AddWithValue("number", opened.CaseNumber);
+            p.AddWithValue("status", CaseStatuses.Open);
+            p.AddWithValue("urgency", appeal.Urgency);
+            p.AddWithValue("policy", (object?)appeal.Insured.PolicyNumber ?? DBNull.Value);
+            p.AddWithValue("full_name", appeal.Insured.FullName);
+            p.AddWithValue("dob", appeal.Insured.DateOfBirth is { } dob ? dob : DBNull.Value);
+            p.AddWithValue("country", appeal.Location.Country);
+            p.AddWithValue("city", (object?)appeal.Location.City ?? DBNull.Value);
+            p.AddWithValue("opened_at", now);
+            p.AddWithValue("appeal_id", appeal.AppealId);
+            p.AddWithValue("channel", appeal.Channel);
+            p.AddWithValue("caller_name", appeal.Caller.Name);
+            p.AddWithValue("caller_relation", appeal.Caller.Relation);
+            p.AddWithValue("description", appeal.Description);
+            p.AddWithValue("registered_at", appeal.RegisteredAt);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        await transaction.EnqueueAsync(opened, ct);
+        return opened;
+    }
+
+    /// <summary>Finds a case by its number (2026-000042) or id; another tenant's case is not found, exactly like a missing one.</summary>
+    public async Task<CaseFileResponse?> FindAsync(string tenantId, string numberOrId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        CaseSummary? summary;
+        await using (var cmd = new NpgsqlCommand($"""
+            SELECT {SummaryColumns}
+            FROM cases c
+            WHERE c.tenant_id = @tenant AND (c.number = @key OR c.id = @id)
+            """, connection))
+        {
+            cmd.Parameters.AddWithValue("tenant", tenantId);
+            cmd.Parameters.AddWithValue("key", numberOrId);
+            cmd.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var id) ? id : Guid.Empty);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            summary = await r.ReadAsync(ct) ? ReadSummary(r) : null;
+        }
+        if (summary is null) return null;
+
+        var appeals = new List<CaseAppeal>();
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT appeal_id, channel, caller_name, caller_relation, description, registered_at
+            FROM case_appeals
+            WHERE tenant_id = @tenant AND case_id = @case_id
+            ORDER BY registered_at
+            """, connection))
+        {
+            cmd.Parameters.AddWithValue("tenant", tenantId);
+            cmd.Parameters.AddWithValue("case_id", summary.Id);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                appeals.Add(new CaseAppeal(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                    r.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        return new CaseFileResponse(summary.Id, summary.Number, summary.Status, summary.Urgency, summary.Insured,
+            summary.Country, summary.City, summary.OpenedAt, appeals);
+    }
+
+    public async Task<CaseListResponse> ListAsync(string tenantId, string? status, Guid? appealId, int page, int pageSize, CancellationToken ct)
+    {
+        const string filter = """
+            WHERE c.tenant_id = @tenant
+              AND (@status::text IS NULL OR c.status = @status)
+              AND (@appeal_id::uuid IS NULL OR EXISTS (
+                    SELECT 1 FROM case_appeals a WHERE a.case_id = c.id AND a.tenant_id = @tenant AND a.appeal_id = @appeal_id))
+            """;
+        await using var batch = dataSource.CreateBatch();
+        var list = new NpgsqlBatchCommand($"""
+            SELECT {SummaryColumns} FROM cases c {filter}
+            ORDER BY c.opened_at DESC, c.id DESC
+            LIMIT @limit OFFSET @offset
+            """);
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM cases c {filter}");
+        foreach (var cmd in new[] { list, count })
+        {
+            cmd.Parameters.AddWithValue("tenant", tenantId);
+            cmd.Parameters.Add(new NpgsqlParameter<string?>("status", status));
+            cmd.Parameters.Add(new NpgsqlParameter<Guid?>("appeal_id", appealId));
+        }
+        list.Parameters.AddWithValue("limit", pageSize);
+        list.Parameters.AddWithValue("offset", (page - 1) * pageSize);
+        batch.BatchCommands.Add(list);
+        batch.BatchCommands.Add(count);
+
+        var items = new List<CaseSummary>();
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) items.Add(ReadSummary(r));
+        await r.NextResultAsync(ct);
+        await r.ReadAsync(ct);
+        return new CaseListResponse(items, page, pageSize, r.GetInt64(0));
+    }
+
+    private static CaseSummary ReadSummary(NpgsqlDataReader r) => new(
+        r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3),
+        new InsuredIdentity(r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateOnly>(6)),
+        r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.GetFieldValue<DateTimeOffset>(9));
+}

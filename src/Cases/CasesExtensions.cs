@@ -1,0 +1,22 @@
+using Platform.Cases.CaseFiles;
+using Platform.Messaging;
+
+namespace Platform.Cases;
+
+public static class CasesExtensions
+{
+    public static IHostApplicationBuilder AddCasesServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPostgres("casesdb", typeof(CasesExtensions).Assembly);
+        builder.AddRedis("redis");
+        builder.AddMessaging(bus => bus.AddConsumer<AppealRegisteredConsumer>(typeof(AppealRegisteredConsumerDefinition)));
+        builder.Services.AddSingleton<CaseStore>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapCasesFileApi();
+        return app;
+    }
+}
