@@ -99,6 +99,12 @@ public static class ServiceDefaultsExtensions
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (app.Services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>() is not null)
+        {
+            // Explicitly after the status-code pages, so a 401/403 from authorization gets a problem body too.
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
         app.MapOpenApi().AllowAnonymous();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) })

@@ -41,7 +41,9 @@ public static class Problems
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
-            ctx.ProblemDetails.Type ??= ctx.ProblemDetails.Status switch
+            // The framework fills in RFC links by status; ours are stable per kind of problem.
+            if (ctx.ProblemDetails.Type is null || ctx.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+                ctx.ProblemDetails.Type = ctx.ProblemDetails.Status switch
             {
                 StatusCodes.Status400BadRequest => ProblemTypes.Validation,
                 StatusCodes.Status401Unauthorized => ProblemTypes.Unauthenticated,
@@ -74,8 +76,11 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         var errors = new Dictionary<string, string[]>();
         if (FindJsonException(bad) is { } json)
         {
-            var field = string.IsNullOrEmpty(json.Path) ? "$" : json.Path;
-            errors[field] = [$"The value at '{field}' could not be read: {FirstSentence(json.Message)}"];
+            // Name the field as the client wrote it (insured.dateOfBirth), never our type names.
+            var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
+            errors[field] = [json.Path is null or "$"
+                ? "The body is not valid JSON."
+                : "The value is malformed or of the wrong type (dates are YYYY-MM-DD, numbers are plain JSON numbers)."];
         }
         else
         {
@@ -101,11 +106,5 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
             if (inner is JsonException json) return json;
         return null;
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
     }
 }

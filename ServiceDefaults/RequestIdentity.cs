@@ -1,12 +1,19 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// The caller as verified and stamped by the gateway. Services behind the gateway trust these headers and nothing
-/// else a client says about itself; the gateway strips any copy a client sends.
+/// else a client says about itself; the gateway strips any copy a client sends, and only the gateway can reach a
+/// service (network policy).
 /// </summary>
 public sealed record RequestIdentity(string TenantId, string ActorId, string ActorKind, IReadOnlyList<string> Roles)
 {
@@ -18,38 +25,61 @@ public sealed record RequestIdentity(string TenantId, string ActorId, string Act
     /// <summary>All headers that carry identity; the gateway removes these from every incoming request.</summary>
     public static readonly string[] Headers = [TenantHeader, ActorHeader, ActorKindHeader, RolesHeader];
 
+    public const string TenantClaim = "tenant";
+    public const string ActorKindClaim = "actor_kind";
+
     public bool IsInRole(string role) => Roles.Contains(role, StringComparer.OrdinalIgnoreCase);
 
-    public static RequestIdentity? FromHeaders(IHeaderDictionary headers)
-    {
-        var tenant = headers[TenantHeader].ToString();
-        if (string.IsNullOrWhiteSpace(tenant)) return null;
-        var roles = headers[RolesHeader].ToString()
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new RequestIdentity(tenant, headers[ActorHeader].ToString(), headers[ActorKindHeader].ToString(), roles);
-    }
+    /// <summary>Minimal-API binding: a handler parameter of this type receives the identity of an authenticated request.</summary>
+    public static ValueTask<RequestIdentity?> BindAsync(HttpContext context) => ValueTask.FromResult(FromPrincipal(context.User));
 
-    /// <summary>Minimal-API binding: a handler parameter of this type receives the stamped identity.</summary>
-    public static ValueTask<RequestIdentity?> BindAsync(HttpContext context) =>
-        ValueTask.FromResult(context.Items[typeof(RequestIdentity)] as RequestIdentity ?? FromHeaders(context.Request.Headers));
+    public static RequestIdentity? FromPrincipal(ClaimsPrincipal user) =>
+        user.FindFirst(TenantClaim)?.Value is { Length: > 0 } tenant
+            ? new RequestIdentity(tenant, user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? "",
+                user.FindFirst(ActorKindClaim)?.Value ?? "", user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToArray())
+            : null;
 }
 
-public static class TenantEndpointExtensions
+/// <summary>Authenticates requests by the identity headers the gateway stamped.</summary>
+public sealed class GatewayIdentityHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    /// <summary>Every endpoint of the group needs a tenant stamped by the gateway; without one the answer is 401.</summary>
-    public static RouteGroupBuilder RequireTenant(this RouteGroupBuilder group)
+    public const string SchemeName = "Gateway";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        group.AddEndpointFilter(async (ctx, next) =>
+        var headers = Request.Headers;
+        var tenant = headers[RequestIdentity.TenantHeader].ToString();
+        if (string.IsNullOrWhiteSpace(tenant)) return Task.FromResult(AuthenticateResult.NoResult());
+
+        var claims = new List<Claim>
         {
-            var identity = RequestIdentity.FromHeaders(ctx.HttpContext.Request.Headers);
-            if (identity is null)
-            {
-                return TypedResults.Problem("No tenant identity was presented.", statusCode: StatusCodes.Status401Unauthorized,
-                    title: "Unauthenticated.", type: ProblemTypes.Unauthenticated);
-            }
-            ctx.HttpContext.Items[typeof(RequestIdentity)] = identity;
-            return await next(ctx);
-        });
-        return group;
+            new(RequestIdentity.TenantClaim, tenant),
+            new(ClaimTypes.NameIdentifier, headers[RequestIdentity.ActorHeader].ToString()),
+            new(RequestIdentity.ActorKindClaim, headers[RequestIdentity.ActorKindHeader].ToString()),
+        };
+        claims.AddRange(headers[RequestIdentity.RolesHeader].ToString()
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(role => new Claim(ClaimTypes.Role, role)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
+}
+
+public static class GatewayIdentityExtensions
+{
+    public const string TenantPolicy = "tenant";
+
+    /// <summary>For services behind the gateway: authenticate by its stamped headers; policy <c>tenant</c> requires one.</summary>
+    public static IServiceCollection AddGatewayIdentity(this IServiceCollection services)
+    {
+        services.AddAuthentication(GatewayIdentityHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, GatewayIdentityHandler>(GatewayIdentityHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(TenantPolicy, p => p.RequireClaim(RequestIdentity.TenantClaim));
+        return services;
+    }
+
+    /// <summary>Every endpoint of the group needs a tenant stamped by the gateway; without one the answer is a 401 problem.</summary>
+    public static RouteGroupBuilder RequireTenant(this RouteGroupBuilder group) => group.RequireAuthorization(TenantPolicy);
 }

@@ -9,6 +9,7 @@ public static class IntakeExtensions
     {
         builder.AddPostgres("intakedb", typeof(IntakeExtensions).Assembly);
         builder.AddRedis("redis");
+        builder.Services.AddGatewayIdentity();
         builder.AddMessaging(bus => bus.AddConsumer<CaseOpenedConsumer>(typeof(CaseOpenedConsumerDefinition)));
         builder.Services.AddSingleton<AppealStore>();
         return builder;

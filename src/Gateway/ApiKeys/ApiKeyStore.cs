@@ -1,0 +1,72 @@
+using Dapper;
+using Npgsql;
+
+namespace Platform.Gateway.ApiKeys;
+
+public sealed record ApiKeySummary(Guid KeyId, string TenantId, string Name, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt);
+
+public sealed record IssuedApiKey(Guid KeyId, string TenantId, string Name, string ApiKey, DateTime CreatedAt);
+
+/// <summary>The key the gateway verified: who is calling and for which insurer.</summary>
+public sealed record VerifiedApiKey(Guid KeyId, string TenantId);
+
+/// <summary>API keys in the gateway's own database. Only hashes are stored; the secret leaves the gateway once.</summary>
+public sealed class ApiKeyStore(NpgsqlDataSource db)
+{
+    public async Task<IssuedApiKey> IssueAsync(string tenantId, string name, string createdBy, CancellationToken ct)
+    {
+        var keyId = Guid.CreateVersion7();
+        var secret = ApiKeySecret.Generate();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var createdAt = await conn.ExecuteScalarAsync<DateTime>(new CommandDefinition("""
+            INSERT INTO api_keys (key_id, tenant_id, name, key_hash, created_by)
+            VALUES (@keyId, @tenantId, @name, @hash, @createdBy)
+            RETURNING created_at
+            """,
+            new { keyId, tenantId, name, hash = ApiKeySecret.Hash(secret), createdBy }, cancellationToken: ct));
+        return new IssuedApiKey(keyId, tenantId, name, secret, createdAt);
+    }
+
+    public async Task<IReadOnlyList<ApiKeySummary>> ListAsync(string tenantId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<ApiKeySummary>(new CommandDefinition("""
+            SELECT key_id AS KeyId, tenant_id AS TenantId, name AS Name, created_at AS CreatedAt,
+                   revoked_at AS RevokedAt, last_used_at AS LastUsedAt
+            FROM api_keys
+            WHERE tenant_id = @tenantId
+            ORDER BY created_at, key_id
+            """, new { tenantId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>Revokes a key; revoking it again changes nothing. False when there is no such key.</summary>
+    public async Task<bool> RevokeAsync(Guid keyId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition("""
+            UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
+            WHERE key_id = @keyId
+            """, new { keyId }, cancellationToken: ct)) > 0;
+    }
+
+    /// <summary>
+    /// Looks the key up on every request (an index probe on the hash), so a revoked key stops working at once on every
+    /// replica with no cache to invalidate. last_used_at is written at most once a minute per key.
+    /// </summary>
+    public async Task<VerifiedApiKey?> VerifyAsync(string presentedKey, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<VerifiedApiKey>(new CommandDefinition("""
+            WITH key AS (
+                SELECT key_id, tenant_id, last_used_at FROM api_keys
+                WHERE key_hash = @hash AND revoked_at IS NULL),
+            touched AS (
+                UPDATE api_keys SET last_used_at = now()
+                FROM key
+                WHERE api_keys.key_id = key.key_id
+                  AND (key.last_used_at IS NULL OR key.last_used_at < now() - interval '1 minute'))
+            SELECT key_id AS KeyId, tenant_id AS TenantId FROM key
+            """, new { hash = ApiKeySecret.Hash(presentedKey) }, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+
+namespace Platform.Gateway.Auth;
+
+/// <summary>Names shared by both authentication schemes, the policies and the header stamping.</summary>
+public static class GatewayAuth
+{
+    /// <summary>Picks <see cref="ApiKeyScheme"/> or <see cref="StaffScheme"/> from what the request carries.</summary>
+    public const string DefaultScheme = "ApiKeyOrBearer";
+    public const string ApiKeyScheme = "ApiKey";
+    public const string StaffScheme = JwtBearerDefaults.AuthenticationScheme;
+
+    /// <summary>Authentication types of the identities the two schemes build; they tell an insurer from staff.</summary>
+    public const string InsurerIdentity = "InsurerApiKey";
+    public const string StaffIdentity = "StaffToken";
+
+    public const string SubjectClaim = "sub";
+    public const string RoleClaim = "role";
+    public const string TenantClaim = "tenant";
+
+    public const string TenantPolicy = "tenant";
+    public const string AdminPolicy = "admin";
+
+    public static class Roles
+    {
+        public const string Coordinator = "coordinator";
+        public const string Doctor = "doctor";
+        public const string Supervisor = "supervisor";
+        public const string Admin = "admin";
+        /// <summary>The role of every insurer API key.</summary>
+        public const string Insurer = "insurer";
+    }
+}
+
+public static partial class TenantId
+{
+    /// <summary>Tenant ids are lowercase slugs: they travel in headers, URLs and Redis keys unescaped.</summary>
+    public static bool IsValid(string? value) => value is not null && Slug().IsMatch(value);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Slug();
+}
+
+/// <summary>The verified caller, whichever scheme authenticated it.</summary>
+public sealed record Caller(string ActorId, string ActorKind, string? TenantId, IReadOnlyList<string> Roles)
+{
+    public const string InsurerKind = "insurer";
+    public const string StaffKind = "staff";
+
+    public static Caller? From(ClaimsPrincipal user)
+    {
+        var identity = user.Identities.FirstOrDefault(i =>
+            i.IsAuthenticated && i.AuthenticationType is GatewayAuth.InsurerIdentity or GatewayAuth.StaffIdentity);
+        if (identity?.FindFirst(GatewayAuth.SubjectClaim)?.Value is not { Length: > 0 } actor) return null;
+
+        var tenant = identity.FindFirst(GatewayAuth.TenantClaim)?.Value;
+        return new Caller(
+            actor,
+            identity.AuthenticationType == GatewayAuth.InsurerIdentity ? InsurerKind : StaffKind,
+            Platform.Gateway.Auth.TenantId.IsValid(tenant) ? tenant : null,
+            identity.FindAll(GatewayAuth.RoleClaim).Select(c => c.Value).Where(r => r.Length > 0).Distinct().ToArray());
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.IdentityModel.Tokens;
+using Platform.Gateway.ApiKeys;
+
+namespace Platform.Gateway.Auth;
+
+/// <summary>
+/// Answers 401 and 403 with problem documents (the schemes only set the status and WWW-Authenticate), for the admin
+/// API and the proxied routes alike: YARP routes go through the same authorization middleware.
+/// </summary>
+internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
+    {
+        if (result.Challenged)
+        {
+            // Lets the scheme chosen for this request add its WWW-Authenticate header.
+            await context.ChallengeAsync();
+            await WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthenticated.", await ChallengeDetailAsync(context), ProblemTypes.Unauthenticated);
+        }
+        else if (result.Forbidden)
+        {
+            await WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden.", ForbiddenDetail(result), ProblemTypes.Forbidden);
+        }
+        else
+        {
+            await _default.HandleAsync(next, context, policy, result);
+        }
+    }
+
+    private Task WriteAsync(HttpContext context, int status, string title, string detail, string type)
+    {
+        context.Response.StatusCode = status;
+        return problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = type },
+        }).AsTask();
+    }
+
+    private static async Task<string> ChallengeDetailAsync(HttpContext context)
+    {
+        // Handlers cache their result per request, so this does not look the key up again.
+        var failure = (await context.AuthenticateAsync()).Failure;
+        return failure switch
+        {
+            null => "Present an insurer API key (X-Api-Key or 'Authorization: ApiKey <key>') or a staff bearer token.",
+            ApiKeyRejectedException rejected => rejected.Message,
+            SecurityTokenExpiredException => "The bearer token has expired.",
+            _ => "The bearer token is not valid.",
+        };
+    }
+
+    private static string ForbiddenDetail(PolicyAuthorizationResult result)
+    {
+        var failure = result.AuthorizationFailure;
+        var reason = failure?.FailureReasons.Select(r => r.Message).FirstOrDefault();
+        if (reason is not null) return reason;
+
+        var roles = failure?.FailedRequirements.OfType<RolesAuthorizationRequirement>().FirstOrDefault();
+        return roles is not null
+            ? $"This operation needs the role {string.Join(" or ", roles.AllowedRoles)}."
+            : "You are not allowed to do this.";
+    }
+}
