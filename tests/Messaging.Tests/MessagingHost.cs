@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Platform.Tests;
+
+namespace Platform.Messaging.Tests;
+
+public sealed record ProbeHappened(Guid ProbeId, string Text);
+
+/// <summary>Applies a probe through the inbox: the counter must end at exactly one per probe.</summary>
+public sealed class ProbeConsumer(NpgsqlDataSource dataSource) : InboxConsumer<ProbeHappened>(dataSource)
+{
+    protected override async Task HandleAsync(ConsumeContext<ProbeHappened> context, NpgsqlTransaction transaction)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO probe_effects (probe_id, applied) VALUES (@id, 1)
+            ON CONFLICT (probe_id) DO UPDATE SET applied = probe_effects.applied + 1
+            """, transaction.Connection, transaction);
+        cmd.Parameters.AddWithValue("id", context.Message.ProbeId);
+        await cmd.ExecuteNonQueryAsync(context.CancellationToken);
+    }
+}
+
+/// <summary>Sees every delivery as RabbitMQ hands it over, duplicates included.</summary>
+public sealed class DeliveryLog(ConcurrentBag<Guid> deliveries) : IConsumer<ProbeHappened>
+{
+    public Task Consume(ConsumeContext<ProbeHappened> context)
+    {
+        deliveries.Add(context.Message.ProbeId);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Durable queues that RabbitMQ deletes two minutes after their host is gone, so finished test classes leave nothing
+/// bound to the probe exchange. (Temporary queues would not do: they vanish when the broker stops, with their messages.)
+/// </summary>
+public sealed class ExpiringQueue<T> : ConsumerDefinition<T> where T : class, IConsumer
+{
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<T> consumer, IRegistrationContext context)
+    {
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.QueueExpiration = TimeSpan.FromMinutes(2);
+    }
+}
+
+/// <summary>A real host (PostgreSQL database of its own, RabbitMQ in the tests vhost) with the platform's messaging.</summary>
+public sealed class MessagingHost : IAsyncLifetime
+{
+    private IHost? _host;
+
+    public string Name { get; } = $"messaging-tests-{Guid.NewGuid():N}"[..28];
+    public string ConnectionString { get; private set; } = "";
+    public IServiceProvider Services => _host!.Services;
+    public NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();
+    public ConcurrentBag<Guid> Deliveries { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestEnvironment.CreateDatabaseAsync("messaging");
+        _host = Build(ConnectionString, Name, Deliveries);
+        await _host.StartAsync();
+    }
+
+    /// <summary>A second host on the same database and queues: a replica.</summary>
+    public IHost BuildReplica() => Build(ConnectionString, Name, Deliveries);
+
+    private static IHost Build(string connectionString, string name, ConcurrentBag<Guid> deliveries)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = name });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:probedb"] = connectionString,
+            ["ConnectionStrings:rabbitmq"] = TestEnvironment.RabbitMq,
+            ["Outbox:PollInterval"] = "00:00:00.500",
+            ["Outbox:PublishTimeout"] = "00:00:03",
+        });
+        builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("TEST_VERBOSE") is null ? LogLevel.Warning : LogLevel.Debug);
+        builder.AddPostgres("probedb", typeof(MessagingHost).Assembly);
+        builder.AddMessaging(bus =>
+        {
+            bus.AddConsumer<ProbeConsumer, ExpiringQueue<ProbeConsumer>>().Endpoint(e => e.ConcurrentMessageLimit = 1);
+            bus.AddConsumer<DeliveryLog, ExpiringQueue<DeliveryLog>>();
+        });
+        builder.Services.AddSingleton(deliveries);
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+        return builder.Build();
+    }
+
+    public async Task<int> AppliedAsync(Guid probeId)
+    {
+        await using var cmd = DataSource.CreateCommand("SELECT applied FROM probe_effects WHERE probe_id = @id");
+        cmd.Parameters.AddWithValue("id", probeId);
+        return await cmd.ExecuteScalarAsync() is int n ? n : 0;
+    }
+
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var cmd = DataSource.CreateCommand(sql);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Commits a state row and its event in one transaction, or rolls both back.</summary>
+    public async Task<Guid> ChangeAsync(bool commit)
+    {
+        var probe = new ProbeHappened(Guid.NewGuid(), commit ? "committed" : "rolled back");
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var cmd = new NpgsqlCommand("INSERT INTO probe_state (probe_id) VALUES (@id)", connection, transaction))
+        {
+            cmd.Parameters.AddWithValue("id", probe.ProbeId);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await transaction.EnqueueAsync(probe);
+        if (commit) await transaction.CommitAsync();
+        else await transaction.RollbackAsync();
+        return probe.ProbeId;
+    }
+
+    public static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string because)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out after {timeout.TotalSeconds:0}s waiting until {because}.");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is null) return;
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

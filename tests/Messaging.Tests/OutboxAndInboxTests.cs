@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.Tests;
+
+// One class at a time: a test here stops the broker, and every host's queue is bound to the same probe exchange.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace Platform.Messaging.Tests;
+
+public sealed class A_committed_change(MessagingHost host) : IClassFixture<MessagingHost>
+{
+    [Fact]
+    public async Task Publishes_its_event_once_and_marks_the_row_sent()
+    {
+        var probe = await host.ChangeAsync(commit: true);
+
+        await MessagingHost.Eventually(async () => await host.AppliedAsync(probe) == 1, TimeSpan.FromSeconds(15), "the event is consumed");
+        await MessagingHost.Eventually(() => Task.FromResult(host.Deliveries.Contains(probe)), TimeSpan.FromSeconds(10), "the delivery log sees it");
+        await MessagingHost.Eventually(async () => await host.CountAsync("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL") == 0,
+            TimeSpan.FromSeconds(5), "the outbox row is marked sent");
+        Assert.Single(host.Deliveries, id => id == probe);
+    }
+}
+
+public sealed class A_rolled_back_change(MessagingHost host) : IClassFixture<MessagingHost>
+{
+    [Fact]
+    public async Task Publishes_nothing()
+    {
+        var rolledBack = await host.ChangeAsync(commit: false);
+        var committed = await host.ChangeAsync(commit: true); // published after the rolled-back one would have been
+
+        await MessagingHost.Eventually(async () => await host.AppliedAsync(committed) == 1, TimeSpan.FromSeconds(15), "the committed event is consumed");
+        Assert.Equal(0, await host.AppliedAsync(rolledBack));
+        Assert.DoesNotContain(rolledBack, host.Deliveries);
+        Assert.Equal(1, await host.CountAsync("SELECT count(*) FROM outbox_messages"));
+        Assert.Equal(1, await host.CountAsync("SELECT count(*) FROM probe_state"));
+    }
+}
+
+public sealed class A_redelivered_message(MessagingHost host) : IClassFixture<MessagingHost>
+{
+    [Fact]
+    public async Task Changes_nothing_the_second_time()
+    {
+        var bus = host.Services.GetRequiredService<IBus>();
+        var probe = new ProbeHappened(Guid.NewGuid(), "delivered twice");
+        var messageId = NewId.NextGuid();
+
+        // The broker redelivers with the same message id, e.g. after a consumer crashed before its ack.
+        await bus.Publish(probe, ctx => ctx.MessageId = messageId);
+        await bus.Publish(probe, ctx => ctx.MessageId = messageId);
+
+        await MessagingHost.Eventually(() => Task.FromResult(host.Deliveries.Count(id => id == probe.ProbeId) == 2),
+            TimeSpan.FromSeconds(15), "both deliveries arrive");
+        await MessagingHost.Eventually(async () => await host.CountAsync($"SELECT count(*) FROM inbox_messages WHERE message_id = '{messageId}'") == 1,
+            TimeSpan.FromSeconds(5), "the inbox records the message");
+        // The probe consumer processes one message at a time; a marker published afterwards proves both copies were handled.
+        var marker = new ProbeHappened(Guid.NewGuid(), "marker");
+        await bus.Publish(marker);
+        await MessagingHost.Eventually(async () => await host.AppliedAsync(marker.ProbeId) == 1, TimeSpan.FromSeconds(15), "the marker is applied");
+
+        Assert.Equal(1, await host.AppliedAsync(probe.ProbeId));
+    }
+}
+
+public sealed class Two_relays_on_one_database(MessagingHost host) : IClassFixture<MessagingHost>
+{
+    [Fact]
+    public async Task Publish_each_event_exactly_once()
+    {
+        using var replica = host.BuildReplica();
+        await replica.StartAsync();
+        try
+        {
+            var probes = new List<Guid>();
+            for (var i = 0; i < 200; i++) probes.Add(await host.ChangeAsync(commit: true));
+
+            await MessagingHost.Eventually(async () => await host.CountAsync("SELECT count(*) FROM probe_effects") == probes.Count,
+                TimeSpan.FromSeconds(60), "every event is applied");
+            await Task.Delay(500); // let any duplicate publish surface
+            await MessagingHost.Eventually(() => Task.FromResult(host.Deliveries.Count(probes.Contains) >= probes.Count),
+                TimeSpan.FromSeconds(10), "the delivery log sees every event");
+            var delivered = host.Deliveries.Where(probes.Contains).ToList();
+            Assert.Equal(probes.Count, delivered.Count);
+            Assert.Equal(probes.Count, delivered.Distinct().Count());
+        }
+        finally
+        {
+            await replica.StopAsync();
+        }
+    }
+}
+
+public sealed class An_event_committed_while_RabbitMQ_is_stopped(MessagingHost host) : IClassFixture<MessagingHost>
+{
+    [Fact]
+    public async Task Is_delivered_once_RabbitMQ_is_back()
+    {
+        var ctl = TestEnvironment.RabbitMqCtl
+            ?? throw new InvalidOperationException("TEST_RABBITMQCTL is not set: run the tests with `./platform test`, which starts RabbitMQ and provides it.");
+
+        await RabbitMqCtl(ctl, "stop_app");
+        Guid probe;
+        try
+        {
+            probe = await host.ChangeAsync(commit: true);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.Equal(1, await host.CountAsync("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL"));
+            Assert.DoesNotContain(probe, host.Deliveries);
+        }
+        finally
+        {
+            await RabbitMqCtl(ctl, "start_app");
+        }
+
+        await MessagingHost.Eventually(async () => await host.AppliedAsync(probe) == 1, TimeSpan.FromSeconds(90), "the event is delivered after the broker is back");
+        await MessagingHost.Eventually(() => Task.FromResult(host.Deliveries.Contains(probe)), TimeSpan.FromSeconds(10), "the delivery log sees it");
+        Assert.Single(host.Deliveries, id => id == probe);
+    }
+
+    private static async Task RabbitMqCtl(string ctl, string command)
+    {
+        using var process = Process.Start(new ProcessStartInfo(ctl, command) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var error = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"rabbitmqctl {command} failed: {await error}");
+    }
+}
