@@ -1,13 +1,13 @@
 using Platform.Gateway;
 using Platform.Gateway.Auth;
 
-var builder = WebApplication.CreateBuilder(args);
-
-// `dotnet Gateway.dll mint-token ...` prints a development staff token signed with the configured key.
+// `dotnet Gateway.dll mint-token ...` prints a staff token signed with the configured key (see MintTokenCommand).
 if (args is [MintTokenCommand.Name, .. var options])
 {
-    return MintTokenCommand.Run(builder.Configuration, options, Console.Out, Console.Error);
+    return MintTokenCommand.Run(options, Console.Out, Console.Error);
 }
+
+var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayServices();

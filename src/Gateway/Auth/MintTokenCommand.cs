@@ -14,12 +14,20 @@ internal static class MintTokenCommand
     // Consumed by the host's own command-line configuration; accepted here so they can pick the environment.
     private static readonly string[] HostOptions = ["--environment", "--contentRoot", "--applicationName"];
 
-    public static int Run(IConfiguration configuration, IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < args.Count; i += 2)
+        // The gateway's own configuration sources (appsettings*.json next to the binary, environment, command line),
+        // whatever the current directory.
+        var configuration = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        }).Configuration;
+
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
             {
                 error.WriteLine(Usage);
                 return 2;

@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Microsoft.OpenApi;
+using Platform.Gateway.ApiKeys;
+using Platform.Gateway.Auth;
+using Platform.Gateway.Docs;
+using Platform.Gateway.Proxy;
+using Platform.Gateway.RateLimiting;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Platform.Gateway;
+
+public static class GatewayExtensions
+{
+    public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.AddPostgres("gatewaydb", typeof(Program).Assembly);
+        builder.AddRedis("redis");
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ApiKeyStore>();
+
+        services.AddOptions<StaffTokenOptions>().BindConfiguration(StaffTokenOptions.Section)
+            .Validate(o => o.HasValidKey, StaffTokenOptions.InvalidKeyMessage)
+            .ValidateOnStart();
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
+            .Validate(o => o.MaxRequestBodyBytes > 0, "Gateway:MaxRequestBodyBytes must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section)
+            .Validate(o => o.PermitsPerMinute > 0 && o.Tenants.Values.All(p => p > 0),
+                "RateLimiting:PermitsPerMinute and every RateLimiting:Tenants:{tenantId} must be positive.")
+            .ValidateOnStart();
+
+        // Insurers call with API keys, staff with bearer tokens; the policy scheme picks by what the request carries.
+        services.AddAuthentication(GatewayAuth.DefaultScheme)
+            .AddPolicyScheme(GatewayAuth.DefaultScheme, "Insurer API key or staff token", o =>
+                o.ForwardDefaultSelector = context => ApiKeyAuthenticationHandler.IsPresentedIn(context.Request)
+                    ? GatewayAuth.ApiKeyScheme
+                    : GatewayAuth.StaffScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(GatewayAuth.ApiKeyScheme, null)
+            .AddJwtBearer(GatewayAuth.StaffScheme, _ => { });
+        services.AddOptions<JwtBearerOptions>(GatewayAuth.StaffScheme)
+            .Configure<IOptions<StaffTokenOptions>>((jwt, staff) =>
+            {
+                var options = staff.Value;
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = options.Issuer,
+                    ValidAudience = options.Audience,
+                    IssuerSigningKey = options.HasValidKey ? DevTokens.SigningKey(options.SigningKey) : null,
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    NameClaimType = GatewayAuth.SubjectClaim,
+                    RoleClaimType = GatewayAuth.RoleClaim,
+                    AuthenticationType = GatewayAuth.StaffIdentity,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+            });
+
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        services.AddAuthorizationBuilder()
+            // Deny by default: whatever is not explicitly anonymous needs a verified caller.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(GatewayAuth.TenantPolicy, p => p.RequireAuthenticatedUser().AddRequirements(new TenantRequirement()))
+            .AddPolicy(GatewayAuth.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(GatewayAuth.Roles.Admin));
+
+        services.AddRateLimiter(o => o.AddPolicy<string, TenantRateLimiterPolicy>(TenantRateLimiterPolicy.Name));
+
+        services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<ServiceAddressConfigFilter>()
+            .AddTransforms(route =>
+            {
+                // Routes set X-Forwarded-Prefix to the prefix they remove; YARP's default forwarders would replace it
+                // with the (empty) PathBase, so keep their For/Proto/Host and leave the prefix to the routes.
+                if (route.UseDefaultForwarders ?? true)
+                {
+                    route.UseDefaultForwarders = false;
+                    route.AddXForwardedFor().AddXForwardedProto().AddXForwardedHost();
+                }
+                route.AddRequestTransform(IdentityHeaders.StampAsync);
+            });
+
+        services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Gateway administration API";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[GatewayAuth.StaffScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A staff token with the admin role.",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(GatewayAuth.StaffScheme, document)] = [] }];
+            return Task.CompletedTask;
+        }));
+
+        return builder;
+    }
+
+    public static WebApplication MapGatewayApi(this WebApplication app)
+    {
+        ServiceAddressConfigFilter.EnsureAddresses(app.Configuration);
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapApiKeysApi();
+        app.MapApiDocs(app.Configuration);
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseRequestBodyCap();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Net.Http.Headers;
+using Platform.Gateway.ApiKeys;
+using Platform.Gateway.Auth;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Platform.Gateway.Proxy;
+
+/// <summary>
+/// Services trust the identity headers and nothing else a client says about itself, so every proxied request loses
+/// whatever identity headers the client sent and gets the verified ones. Credentials are not forwarded: services
+/// never need them, and a key that reaches no service cannot leak from one.
+/// </summary>
+internal static class IdentityHeaders
+{
+    private static readonly string[] StrippedHeaders =
+        [.. RequestIdentity.Headers, ApiKeyAuthenticationHandler.HeaderName, HeaderNames.Authorization];
+
+    public static ValueTask StampAsync(RequestTransformContext context)
+    {
+        var request = context.ProxyRequest;
+        // Custom headers are always copied into the request's own header collection, never into the content's.
+        foreach (var header in StrippedHeaders) request.Headers.Remove(header);
+
+        if (Caller.From(context.HttpContext.User) is { } caller)
+        {
+            if (caller.TenantId is not null) request.Headers.TryAddWithoutValidation(RequestIdentity.TenantHeader, caller.TenantId);
+            request.Headers.TryAddWithoutValidation(RequestIdentity.ActorHeader, caller.ActorId);
+            request.Headers.TryAddWithoutValidation(RequestIdentity.ActorKindHeader, caller.ActorKind);
+            request.Headers.TryAddWithoutValidation(RequestIdentity.RolesHeader, string.Join(',', caller.Roles));
+        }
+        return ValueTask.CompletedTask;
+    }
+}

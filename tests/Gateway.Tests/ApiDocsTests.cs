@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+
+namespace Platform.Gateway.Tests;
+
+public sealed class ApiDocsTests(GatewayFactory gateway) : IClassFixture<GatewayFactory>
+{
+    [Theory]
+    [InlineData("intake")]
+    [InlineData("cases")]
+    public async Task Service_api_documents_are_reachable_anonymously_through_the_gateway(string service)
+    {
+        using var client = gateway.CreateClient();
+
+        var response = await client.GetAsync($"/api/{service}/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal($"{service} (echo)", document.GetProperty("info").GetProperty("title").GetString());
+        Assert.Equal($"/api/{service}", document.GetProperty("forwardedPrefix").GetString());
+    }
+
+    [Fact]
+    public async Task Only_the_api_document_is_anonymous_on_service_routes()
+    {
+        using var client = gateway.CreateClient();
+
+        var response = await client.GetAsync("/api/cases/openapi/internal.json");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.Unauthenticated);
+    }
+
+    [Fact]
+    public async Task Gateway_api_document_describes_the_admin_api()
+    {
+        using var client = gateway.CreateClient();
+
+        var response = await client.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/admin/tenants/{tenantId}/api-keys", out _));
+        Assert.True(paths.TryGetProperty("/admin/api-keys/{keyId}", out _));
+    }
+
+    [Fact]
+    public async Task Docs_page_is_html_listing_every_document()
+    {
+        using var client = gateway.CreateClient();
+
+        var response = await client.GetAsync("/docs");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        // Scalar lists the documents relative to the application's base path.
+        Assert.Contains("\"url\":\"openapi/v1.json\"", html);
+        Assert.Contains("\"url\":\"api/intake/openapi/v1.json\"", html);
+        Assert.Contains("\"url\":\"api/cases/openapi/v1.json\"", html);
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Health_endpoints_are_anonymous(string path)
+    {
+        using var client = gateway.CreateClient();
+
+        var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+using Platform.Gateway.Auth;
+using Platform.Tests;
+
+namespace Platform.Gateway.Tests;
+
+/// <summary>
+/// The gateway on a fresh database of its own, the shared test Redis, and two echo backends standing in for the
+/// intake and cases services. One per test class.
+/// </summary>
+public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private string _database = "";
+
+    public EchoBackend Intake { get; private set; } = null!;
+    public EchoBackend Cases { get; private set; } = null!;
+    public string DatabaseConnectionString => _database;
+
+    /// <summary>Settings a test class needs on top of the defaults below.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
+
+    public async Task InitializeAsync()
+    {
+        Intake = await EchoBackend.StartAsync("intake");
+        Cases = await EchoBackend.StartAsync("cases");
+        _database = await TestEnvironment.CreateDatabaseAsync("gateway");
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:gatewaydb"] = _database,
+            ["ConnectionStrings:redis"] = TestEnvironment.Redis,
+            ["services:intake:http:0"] = Intake.Address.ToString(),
+            ["services:cases:http:0"] = Cases.Address.ToString(),
+            ["Auth:Jwt:SigningKey"] = TestEnvironment.JwtSigningKey,
+            ["RateLimiting:PermitsPerMinute"] = "10000",
+            ["Gateway:MaxRequestBodyBytes"] = "4096",
+        };
+        foreach (var (key, value) in Settings) settings[key] = value;
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>A client with a staff token.</summary>
+    public HttpClient CreateStaffClient(string subject, IEnumerable<string> roles, string? tenant = null)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            DevTokens.Mint(TestEnvironment.JwtSigningKey, subject, roles, tenant));
+        return client;
+    }
+
+    public HttpClient CreateAdminClient() => CreateStaffClient("admin-ann", [GatewayAuth.Roles.Admin]);
+
+    public HttpClient CreateInsurerClient(string apiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
+    /// <summary>Issues a key through the admin API, as an operator would.</summary>
+    public async Task<IssuedKey> IssueKeyAsync(string tenantId, string name = "integration")
+    {
+        using var admin = CreateAdminClient();
+        var response = await admin.PostAsJsonAsync($"/admin/tenants/{tenantId}/api-keys", new { name });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<IssuedKey>(JsonSerializerOptions.Web))!;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await Intake.DisposeAsync();
+        await Cases.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        var database = new NpgsqlConnectionStringBuilder(_database).Database;
+        await using var conn = new NpgsqlConnection(TestEnvironment.Postgres);
+        await conn.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", conn);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed record IssuedKey(Guid KeyId, string TenantId, string Name, string ApiKey, DateTime CreatedAt);
+
+public static class Tenants
+{
+    /// <summary>A tenant id no other test run uses, so rate-limit windows in the shared Redis never collide.</summary>
+    public static string New(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 13)];
+}
+
+public static class ProblemAssert
+{
+    public static async Task<JsonElement> IsProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(type, problem.GetProperty("type").GetString());
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        return problem;
+    }
+}

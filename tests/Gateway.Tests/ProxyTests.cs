@@ -1,0 +1,118 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Platform.Gateway.Auth;
+
+namespace Platform.Gateway.Tests;
+
+public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFactory>
+{
+    [Fact]
+    public async Task Client_sent_identity_headers_are_replaced_by_the_verified_ones()
+    {
+        var tenantA = Tenants.New("alpha");
+        var key = await gateway.IssueKeyAsync(tenantA);
+        using var client = gateway.CreateInsurerClient(key.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/cases/cases");
+        request.Headers.Add(RequestIdentity.TenantHeader, "bravo");
+        request.Headers.Add(RequestIdentity.ActorHeader, "someone-else");
+        request.Headers.Add(RequestIdentity.ActorKindHeader, "staff");
+        request.Headers.Add(RequestIdentity.RolesHeader, "admin");
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echoed = await EchoedRequest.ReadAsync(response);
+        Assert.Equal(tenantA, echoed.Header(RequestIdentity.TenantHeader));
+        Assert.Equal(key.KeyId.ToString(), echoed.Header(RequestIdentity.ActorHeader));
+        Assert.Equal("insurer", echoed.Header(RequestIdentity.ActorKindHeader));
+        Assert.Equal("insurer", echoed.Header(RequestIdentity.RolesHeader));
+    }
+
+    [Fact]
+    public async Task Credentials_are_not_forwarded_to_the_services()
+    {
+        var key = await gateway.IssueKeyAsync(Tenants.New("alpha"));
+        using var insurer = gateway.CreateInsurerClient(key.ApiKey);
+        using var staff = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+
+        var fromInsurer = await EchoedRequest.ReadAsync(await insurer.GetAsync("/api/cases/cases"));
+        var fromStaff = await EchoedRequest.ReadAsync(await staff.GetAsync("/api/cases/cases"));
+
+        Assert.Null(fromInsurer.Header("X-Api-Key"));
+        Assert.Null(fromStaff.Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task Path_prefix_is_removed_and_the_forwarded_prefix_set()
+    {
+        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+
+        var cases = await EchoedRequest.ReadAsync(await client.GetAsync("/api/cases/cases/123?view=briefing"));
+        var intake = await EchoedRequest.ReadAsync(await client.GetAsync("/api/intake/appeals"));
+
+        Assert.Equal(("cases", "/cases/123", "?view=briefing"), (cases.Service, cases.Path, cases.Query));
+        Assert.Equal("/api/cases", cases.Header("X-Forwarded-Prefix"));
+        Assert.Equal(("intake", "/appeals"), (intake.Service, intake.Path));
+        Assert.Equal("/api/intake", intake.Header("X-Forwarded-Prefix"));
+    }
+
+    [Fact]
+    public async Task Client_sent_forwarded_prefix_is_overwritten()
+    {
+        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/cases/cases");
+        request.Headers.Add("X-Forwarded-Prefix", "/evil");
+
+        var echoed = await EchoedRequest.ReadAsync(await client.SendAsync(request));
+
+        Assert.Equal("/api/cases", echoed.Header("X-Forwarded-Prefix"));
+    }
+
+    [Fact]
+    public async Task Body_within_the_cap_is_forwarded()
+    {
+        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+
+        var response = await client.PostAsync("/api/intake/appeals", new ByteArrayContent(new byte[4096]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(4096, (await EchoedRequest.ReadAsync(response)).BodyLength);
+    }
+
+    [Fact]
+    public async Task Body_over_the_cap_gets_413_problem()
+    {
+        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+
+        var response = await client.PostAsync("/api/intake/appeals", new ByteArrayContent(new byte[4097]));
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, ProblemTypes.PayloadTooLarge);
+        Assert.Equal(4096, problem.GetProperty("maxBodyBytes").GetInt64());
+    }
+
+    [Fact]
+    public async Task Streamed_body_over_the_cap_gets_413_problem()
+    {
+        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+        // No Content-Length: the cap can only be found while the body streams to the service.
+        var response = await client.PostAsync("/api/intake/appeals", new UnsizedContent(100_000));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, ProblemTypes.PayloadTooLarge);
+    }
+}
+
+/// <summary>A body of unknown length, sent chunked.</summary>
+internal sealed class UnsizedContent(int length) : HttpContent
+{
+    protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+    {
+        var chunk = new byte[1000];
+        for (var sent = 0; sent < length; sent += chunk.Length) await stream.WriteAsync(chunk);
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
+}
