@@ -14,25 +14,35 @@ public static partial class SourceReads
     public static string ServiceDefaultsDirectory => Repository.PathOf("ServiceDefaults");
 
     /// <summary>Settings the process needs and does not get from its appsettings.json.</summary>
-    public static SortedSet<string> RequiredEnvironment(string projectDir)
+    public static SortedSet<string> RequiredEnvironment(string projectDir) => Settings(projectDir).Required;
+
+    /// <summary>The settings a project's code reads.</summary>
+    public static ServiceSettings Settings(string projectDir)
     {
         var project = Read(projectDir);
         var libraries = ReferencedProjects(projectDir).Append(ServiceDefaultsDirectory).Distinct().Select(Read).ToList();
-        var defaults = AppSettings(projectDir);
+        var appsettings = AppSettingsDocument(projectDir);
+        var defaults = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        Flatten(appsettings, "", defaults);
 
-        var keys = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        var required = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in ConnectionStringsRead(project, libraries))
-            keys.Add($"ConnectionStrings:{name}");
-        foreach (var key in ServiceEndpointsRead(project, defaults))
-            keys.Add(key);
+            required.Add($"ConnectionStrings:{name}");
+        foreach (var key in ServiceEndpointsRead(project, appsettings, defaults))
+            required.Add(key);
         // Keys read by name, here or in a library every service uses (ServiceDefaults reads OTEL_EXPORTER_OTLP_ENDPOINT).
         foreach (var key in new[] { project }.Concat(libraries).SelectMany(ConfigurationKeysRead))
-            if (!defaults.ContainsKey(key)) keys.Add(key);
-        foreach (var key in RequiredOptions(project, libraries))
-            if (!defaults.ContainsKey(key)) keys.Add(key);
+            if (!defaults.ContainsKey(key)) required.Add(key);
+        var options = BoundOptions(project, libraries).ToList();
+        foreach (var (key, hasDefault) in options)
+            if (!hasDefault && !defaults.ContainsKey(key)) required.Add(key);
 
-        return new SortedSet<string>(keys.Select(k => k.Replace(":", "__")), StringComparer.OrdinalIgnoreCase);
+        return new ServiceSettings(
+            new SortedSet<string>(required.Select(ToEnvironmentName), StringComparer.OrdinalIgnoreCase),
+            required.Concat(defaults.Keys).Concat(options.Select(o => o.Key)).Select(ToEnvironmentName).ToList());
     }
+
+    private static string ToEnvironmentName(string key) => key.Replace(":", "__");
 
     /// <summary>The paths ServiceDefaults maps health checks on.</summary>
     public static IReadOnlySet<string> HealthEndpoints() =>
@@ -75,13 +85,22 @@ public static partial class SourceReads
     /// Downstream services resolved through service discovery: <c>services:{name}:{endpoint}:{index}</c> read in code, and
     /// proxy destinations written as <c>http://{name}</c> (a bare host name is a service-discovery name, not an address).
     /// </summary>
-    private static IEnumerable<string> ServiceEndpointsRead(string project, IReadOnlyDictionary<string, string> appsettings)
+    private static IEnumerable<string> ServiceEndpointsRead(string project, JsonNode? appsettings, IReadOnlyDictionary<string, string> flat)
     {
         foreach (Match m in ServiceEndpointKey().Matches(project))
             yield return $"services:{m.Groups["name"].Value}:{m.Groups["endpoint"].Value}:{m.Groups["index"].Value}";
-        foreach (var (_, value) in appsettings)
+        foreach (var (_, value) in flat)
             if (DiscoveryAddress().Match(value) is { Success: true } m)
                 yield return $"services:{m.Groups["name"].Value}:http:0";
+
+        // The gateway's proxy clusters without destinations take their address from services:{cluster}:{endpoint}:{index}.
+        if (ServiceEndpointTemplate().Match(project) is { Success: true } template &&
+            appsettings?["ReverseProxy"]?["Clusters"] is JsonObject clusters)
+        {
+            foreach (var (cluster, config) in clusters)
+                if (config?["Destinations"] is not JsonObject { Count: > 0 })
+                    yield return $"services:{cluster}:{template.Groups["endpoint"].Value}:{template.Groups["index"].Value}";
+        }
     }
 
     private static IEnumerable<string> ConfigurationKeysRead(string source) =>
@@ -89,22 +108,39 @@ public static partial class SourceReads
             .Where(k => !k.StartsWith("services:", StringComparison.OrdinalIgnoreCase) &&
                         !k.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Options bound to a section whose members are <c>required</c> or <c>[Required]</c>.</summary>
-    private static IEnumerable<string> RequiredOptions(string project, IReadOnlyList<string> libraries)
+    /// <summary>
+    /// Members of options bound to a configuration section, and whether the type gives them a default (an initialiser).
+    /// Whether appsettings.json supplies them is decided by the caller.
+    /// </summary>
+    private static IEnumerable<(string Key, bool HasDefault)> BoundOptions(string project, IReadOnlyList<string> libraries)
     {
         var all = string.Join('\n', libraries.Prepend(project));
         foreach (Match bind in BindSection().Matches(project))
         {
             var type = bind.Groups["type"].Value;
-            var section = bind.Groups["section"].Value;
-            var declaration = TypeDeclaration(type).Match(all);
-            if (!declaration.Success) continue;
-            var body = Body(all, declaration.Index + declaration.Length - 1);
-            foreach (Match member in RequiredMember().Matches(body))
-                yield return $"{section}:{member.Groups["name"].Value}";
-            foreach (Match positional in RequiredPositional().Matches(declaration.Groups["parameters"].Value))
-                yield return $"{section}:{positional.Groups["name"].Value}";
+            var body = TypeBody(all, type, out var positionalParameters);
+            if (body is null) continue;
+
+            var section = bind.Groups["section"].Success
+                ? bind.Groups["section"].Value
+                : TypeBody(all, bind.Groups["owner"].Value, out _) is { } owner &&
+                  StringConstant(bind.Groups["constant"].Value).Match(owner) is { Success: true } constant
+                    ? constant.Groups["value"].Value
+                    : null;
+            if (section is null) continue;
+
+            foreach (Match member in AutoProperty().Matches(body))
+                yield return ($"{section}:{member.Groups["name"].Value}", member.Groups["initialiser"].Success);
+            foreach (Match positional in PositionalParameter().Matches(positionalParameters ?? ""))
+                yield return ($"{section}:{positional.Groups["name"].Value}", positional.Groups["default"].Success);
         }
+    }
+
+    private static string? TypeBody(string source, string type, out string? positionalParameters)
+    {
+        var declaration = TypeDeclaration(type).Match(source);
+        positionalParameters = declaration.Groups["parameters"].Value;
+        return declaration.Success ? Body(source, declaration.Index + declaration.Length - 1) : null;
     }
 
     private static string Body(string text, int openBrace)
@@ -137,20 +173,20 @@ public static partial class SourceReads
         return seen;
     }
 
-    /// <summary>appsettings.json flattened to configuration keys (only values that are set).</summary>
-    private static Dictionary<string, string> AppSettings(string projectDir)
+    /// <summary>appsettings.json: what every environment gets (appsettings.Development.json is not loaded in a pod).</summary>
+    private static JsonNode? AppSettingsDocument(string projectDir)
     {
-        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var file = Path.Combine(projectDir, "appsettings.json");
-        if (!File.Exists(file)) return result;
-        var root = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions
-        {
-            CommentHandling = JsonCommentHandling.Skip,
-            AllowTrailingCommas = true,
-        });
-        Flatten(root, "", result);
-        return result;
+        return File.Exists(file)
+            ? JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions
+            {
+                CommentHandling = JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+            })
+            : null;
     }
+
+    /// <summary>Flattens configuration to keys, keeping only values that are set.</summary>
 
     private static void Flatten(JsonNode? node, string prefix, Dictionary<string, string> into)
     {
@@ -179,15 +215,17 @@ public static partial class SourceReads
     private static Regex StringParameter(string name) => new($"""string\??\s+{Regex.Escape(name)}\s*(?:=\s*"(?<default>[^"]*)")?""");
 
     private static Regex TypeDeclaration(string type) =>
-        new($"""(?:class|record|struct)\s+{Regex.Escape(type)}\b(?:\s*\((?<parameters>[^)]*)\))?[^{{;]*\{{""");
+        new($$"""(?:class|record|struct)\s+{{Regex.Escape(type)}}\b(?:\s*\((?<parameters>[^)]*)\))?[^{;]*\{""");
 
-    [GeneratedRegex("""(?:\[Required[^\]]*\]\s*public\s+[\w<>\[\]?]+\s+(?<name>\w+)|public\s+required\s+[\w<>\[\]?]+\s+(?<name>\w+))""")]
-    private static partial Regex RequiredMember();
+    [GeneratedRegex("""public\s+(?:required\s+)?[\w<>\[\]?,. ]+?\s+(?<name>\w+)\s*\{\s*get;\s*(?:set|init);\s*\}(?<initialiser>\s*=)?""")]
+    private static partial Regex AutoProperty();
 
-    [GeneratedRegex("""\[property:\s*Required[^\]]*\]\s*[\w<>\[\]?]+\s+(?<name>\w+)""")]
-    private static partial Regex RequiredPositional();
+    private static Regex StringConstant(string name) => new($"""const\s+string\s+{Regex.Escape(name)}\s*=\s*"(?<value>[^"]*)""");
 
-    [GeneratedRegex("""(?:AddOptions<(?<type>\w+)>\(\)\s*\.BindConfiguration\(\s*"(?<section>[^"]+)"|Configure<(?<type>\w+)>\([^;]*?GetSection\(\s*"(?<section>[^"]+)"\s*\))""")]
+    [GeneratedRegex("""(?:\[[^\]]*\]\s*)*[\w<>\[\]?.]+\s+(?<name>\w+)\s*(?<default>=[^,]*)?(?:,|$)""")]
+    private static partial Regex PositionalParameter();
+
+    [GeneratedRegex("""(?:AddOptions<(?<type>\w+)>\(\)\s*\.BindConfiguration\(|Configure<(?<type>\w+)>\([^;]*?GetSection\()\s*(?:"(?<section>[^"]+)"|(?<owner>\w+)\.(?<constant>\w+))""")]
     private static partial Regex BindSection();
 
     [GeneratedRegex("""(?:Configuration|config|configuration)\s*(?:\[\s*"(?<key>[^"]+)"\s*\]|\.GetValue<[^>]+>\(\s*"(?<key>[^"]+)"|\.GetRequiredValue(?:<[^>]+>)?\(\s*"(?<key>[^"]+)")""")]
@@ -196,12 +234,24 @@ public static partial class SourceReads
     [GeneratedRegex("""["']services:(?<name>[\w-]+):(?<endpoint>[\w-]+):(?<index>\d+)["']""", RegexOptions.IgnoreCase)]
     private static partial Regex ServiceEndpointKey();
 
+    [GeneratedRegex(@"\$""services:\{[^}]+\}:(?<endpoint>[\w-]+):(?<index>\d+)""")]
+    private static partial Regex ServiceEndpointTemplate();
+
     [GeneratedRegex("""^(?:https\+)?http://(?<name>[a-z][a-z0-9-]*)/?$""")]
     private static partial Regex DiscoveryAddress();
 
-    [GeneratedRegex("""MapHealthChecks\(\s*"(?<path>[^"]+)"""")]
+    [GeneratedRegex(@"MapHealthChecks\(\s*""(?<path>[^""]+)""")]
     private static partial Regex MapHealthChecks();
 
-    [GeneratedRegex("""<ProjectReference\s+Include="(?<path>[^"]+)"""")]
+    [GeneratedRegex(@"<ProjectReference\s+Include=""(?<path>[^""]+)""")]
     private static partial Regex ProjectReference();
+}
+
+/// <summary>What a service reads: settings it cannot start without, and every key it knows (to catch misspelt ones).</summary>
+public sealed record ServiceSettings(SortedSet<string> Required, IReadOnlyList<string> Known)
+{
+    /// <summary>Whether the code reads an environment variable: a known key, or a key inside a known section or dictionary.</summary>
+    public bool Reads(string environmentName) =>
+        Known.Any(k => environmentName.Equals(k, StringComparison.OrdinalIgnoreCase) ||
+                       environmentName.StartsWith(k + "__", StringComparison.OrdinalIgnoreCase));
 }
