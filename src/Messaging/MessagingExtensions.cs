@@ -23,9 +23,19 @@ public static class MessagingExtensions
         builder.Services.AddHostedService<OutboxRelay>();
 
         var service = builder.Environment.ApplicationName.ToLowerInvariant();
+        var prefix = builder.Configuration["Messaging:EndpointPrefix"] ?? service;
+        var queueExpiration = builder.Configuration.GetValue<TimeSpan?>("Messaging:QueueExpiration");
         builder.Services.AddMassTransit(x =>
         {
-            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, includeNamespace: false));
+            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, includeNamespace: false));
+            if (queueExpiration is { } expiration)
+            {
+                // For short-lived hosts (tests): RabbitMQ deletes their queues once unused for this long.
+                x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.QueueExpiration = expiration;
+                });
+            }
             consumers?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
             {

@@ -35,18 +35,6 @@ public sealed class DeliveryLog(ConcurrentBag<Guid> deliveries) : IConsumer<Prob
     }
 }
 
-/// <summary>
-/// Durable queues that RabbitMQ deletes two minutes after their host is gone, so finished test classes leave nothing
-/// bound to the probe exchange. (Temporary queues would not do: they vanish when the broker stops, with their messages.)
-/// </summary>
-public sealed class ExpiringQueue<T> : ConsumerDefinition<T> where T : class, IConsumer
-{
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<T> consumer, IRegistrationContext context)
-    {
-        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.QueueExpiration = TimeSpan.FromMinutes(2);
-    }
-}
-
 /// <summary>A real host (PostgreSQL database of its own, RabbitMQ in the tests vhost) with the platform's messaging.</summary>
 public sealed class MessagingHost : IAsyncLifetime
 {
@@ -75,6 +63,9 @@ public sealed class MessagingHost : IAsyncLifetime
         {
             ["ConnectionStrings:probedb"] = connectionString,
             ["ConnectionStrings:rabbitmq"] = TestEnvironment.RabbitMq,
+            // Durable queues (a temporary one would vanish with its messages when the broker stops) that RabbitMQ
+            // deletes once the test host is gone, so finished classes leave nothing bound to the probe exchange.
+            ["Messaging:QueueExpiration"] = "00:02:00",
             ["Outbox:PollInterval"] = "00:00:00.500",
             ["Outbox:PublishTimeout"] = "00:00:03",
         });
@@ -82,8 +73,8 @@ public sealed class MessagingHost : IAsyncLifetime
         builder.AddPostgres("probedb", typeof(MessagingHost).Assembly);
         builder.AddMessaging(bus =>
         {
-            bus.AddConsumer<ProbeConsumer, ExpiringQueue<ProbeConsumer>>().Endpoint(e => e.ConcurrentMessageLimit = 1);
-            bus.AddConsumer<DeliveryLog, ExpiringQueue<DeliveryLog>>();
+            bus.AddConsumer<ProbeConsumer>().Endpoint(e => e.ConcurrentMessageLimit = 1);
+            bus.AddConsumer<DeliveryLog>();
         });
         builder.Services.AddSingleton(deliveries);
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
@@ -118,16 +109,6 @@ public sealed class MessagingHost : IAsyncLifetime
         if (commit) await transaction.CommitAsync();
         else await transaction.RollbackAsync();
         return probe.ProbeId;
-    }
-
-    public static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string because)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out after {timeout.TotalSeconds:0}s waiting until {because}.");
-            await Task.Delay(100);
-        }
     }
 
     public async Task DisposeAsync()

@@ -16,9 +16,9 @@ public sealed class A_committed_change(MessagingHost host) : IClassFixture<Messa
     {
         var probe = await host.ChangeAsync(commit: true);
 
-        await MessagingHost.Eventually(async () => await host.AppliedAsync(probe) == 1, TimeSpan.FromSeconds(15), "the event is consumed");
-        await MessagingHost.Eventually(() => Task.FromResult(host.Deliveries.Contains(probe)), TimeSpan.FromSeconds(10), "the delivery log sees it");
-        await MessagingHost.Eventually(async () => await host.CountAsync("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL") == 0,
+        await Eventually.True(async () => await host.AppliedAsync(probe) == 1, TimeSpan.FromSeconds(15), "the event is consumed");
+        await Eventually.True(() => Task.FromResult(host.Deliveries.Contains(probe)), TimeSpan.FromSeconds(10), "the delivery log sees it");
+        await Eventually.True(async () => await host.CountAsync("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL") == 0,
             TimeSpan.FromSeconds(5), "the outbox row is marked sent");
         Assert.Single(host.Deliveries, id => id == probe);
     }
@@ -32,7 +32,7 @@ public sealed class A_rolled_back_change(MessagingHost host) : IClassFixture<Mes
         var rolledBack = await host.ChangeAsync(commit: false);
         var committed = await host.ChangeAsync(commit: true); // published after the rolled-back one would have been
 
-        await MessagingHost.Eventually(async () => await host.AppliedAsync(committed) == 1, TimeSpan.FromSeconds(15), "the committed event is consumed");
+        await Eventually.True(async () => await host.AppliedAsync(committed) == 1, TimeSpan.FromSeconds(15), "the committed event is consumed");
         Assert.Equal(0, await host.AppliedAsync(rolledBack));
         Assert.DoesNotContain(rolledBack, host.Deliveries);
         Assert.Equal(1, await host.CountAsync("SELECT count(*) FROM outbox_messages"));
@@ -53,14 +53,14 @@ public sealed class A_redelivered_message(MessagingHost host) : IClassFixture<Me
         await bus.Publish(probe, ctx => ctx.MessageId = messageId);
         await bus.Publish(probe, ctx => ctx.MessageId = messageId);
 
-        await MessagingHost.Eventually(() => Task.FromResult(host.Deliveries.Count(id => id == probe.ProbeId) == 2),
+        await Eventually.True(() => Task.FromResult(host.Deliveries.Count(id => id == probe.ProbeId) == 2),
             TimeSpan.FromSeconds(15), "both deliveries arrive");
-        await MessagingHost.Eventually(async () => await host.CountAsync($"SELECT count(*) FROM inbox_messages WHERE message_id = '{messageId}'") == 1,
+        await Eventually.True(async () => await host.CountAsync($"SELECT count(*) FROM inbox_messages WHERE message_id = '{messageId}'") == 1,
             TimeSpan.FromSeconds(5), "the inbox records the message");
         // The probe consumer processes one message at a time; a marker published afterwards proves both copies were handled.
         var marker = new ProbeHappened(Guid.NewGuid(), "marker");
         await bus.Publish(marker);
-        await MessagingHost.Eventually(async () => await host.AppliedAsync(marker.ProbeId) == 1, TimeSpan.FromSeconds(15), "the marker is applied");
+        await Eventually.True(async () => await host.AppliedAsync(marker.ProbeId) == 1, TimeSpan.FromSeconds(15), "the marker is applied");
 
         Assert.Equal(1, await host.AppliedAsync(probe.ProbeId));
     }
@@ -78,10 +78,10 @@ public sealed class Two_relays_on_one_database(MessagingHost host) : IClassFixtu
             var probes = new List<Guid>();
             for (var i = 0; i < 200; i++) probes.Add(await host.ChangeAsync(commit: true));
 
-            await MessagingHost.Eventually(async () => await host.CountAsync("SELECT count(*) FROM probe_effects") == probes.Count,
+            await Eventually.True(async () => await host.CountAsync("SELECT count(*) FROM probe_effects") == probes.Count,
                 TimeSpan.FromSeconds(60), "every event is applied");
             await Task.Delay(500); // let any duplicate publish surface
-            await MessagingHost.Eventually(() => Task.FromResult(host.Deliveries.Count(probes.Contains) >= probes.Count),
+            await Eventually.True(() => Task.FromResult(host.Deliveries.Count(probes.Contains) >= probes.Count),
                 TimeSpan.FromSeconds(10), "the delivery log sees every event");
             var delivered = host.Deliveries.Where(probes.Contains).ToList();
             Assert.Equal(probes.Count, delivered.Count);
@@ -116,8 +116,8 @@ public sealed class An_event_committed_while_RabbitMQ_is_stopped(MessagingHost h
             await RabbitMqCtl(ctl, "start_app");
         }
 
-        await MessagingHost.Eventually(async () => await host.AppliedAsync(probe) == 1, TimeSpan.FromSeconds(90), "the event is delivered after the broker is back");
-        await MessagingHost.Eventually(() => Task.FromResult(host.Deliveries.Contains(probe)), TimeSpan.FromSeconds(10), "the delivery log sees it");
+        await Eventually.True(async () => await host.AppliedAsync(probe) == 1, TimeSpan.FromSeconds(90), "the event is delivered after the broker is back");
+        await Eventually.True(() => Task.FromResult(host.Deliveries.Contains(probe)), TimeSpan.FromSeconds(10), "the delivery log sees it");
         Assert.Single(host.Deliveries, id => id == probe);
     }
 

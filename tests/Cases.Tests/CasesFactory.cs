@@ -1,0 +1,20 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts;
+using Platform.Tests;
+
+namespace Platform.Cases.Tests;
+
+public sealed class CasesFactory() : ServiceFactory<Program>("casesdb")
+{
+    /// <summary>Publishes as Intake's outbox relay would, with an explicit message id (a redelivery reuses it).</summary>
+    public Task PublishAsync(AppealRegistered appeal, Guid messageId) =>
+        Services.GetRequiredService<IBus>().Publish(appeal, ctx => ctx.MessageId = messageId);
+
+    public static AppealRegistered Appeal(string tenant, string fullName = "Pyotr Ivanov") => new(
+        Guid.CreateVersion7(), tenant, "phone", "urgent",
+        new AppealCaller("Maria Ivanova", "relative", "+7 916 555-01-02", null, "ru"),
+        new InsuredIdentity("TRV-2026-000117", fullName, new DateOnly(1956, 4, 12)),
+        new AppealLocation("US", "Orlando", null),
+        "Father admitted with chest pain", DateTimeOffset.UtcNow);
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Tests;
+
+namespace Platform.Cases.Tests;
+
+public sealed class An_appeal_registered_by_Intake(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public async Task Opens_a_case_readable_by_number_by_its_tenant()
+    {
+        var appeal = CasesFactory.Appeal("insurer-a");
+        await cases.PublishAsync(appeal, Guid.NewGuid());
+
+        var client = cases.ClientFor("insurer-a");
+        JsonElement list = default;
+        await Eventually.True(async () =>
+        {
+            list = await client.GetFromJsonAsync<JsonElement>($"/cases?appealId={appeal.AppealId}");
+            return list.GetProperty("total").GetInt64() == 1;
+        }, TimeSpan.FromSeconds(15), "the case is opened");
+
+        var number = list.GetProperty("items")[0].GetProperty("number").GetString()!;
+        Assert.Matches(@"^\d{4}-\d{6}$", number);
+        var file = await client.GetFromJsonAsync<JsonElement>($"/cases/{number}");
+        Assert.Equal("open", file.GetProperty("status").GetString());
+        Assert.Equal("Pyotr Ivanov", file.GetProperty("insured").GetProperty("fullName").GetString());
+        Assert.Equal(appeal.AppealId, file.GetProperty("appeals")[0].GetProperty("appealId").GetGuid());
+        // Cases tells Intake which case it opened, through its own outbox.
+        Assert.Equal(1, await cases.CountAsync(
+            "SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.CaseOpened,%' AND body->>'appealId' = @id",
+            ("id", appeal.AppealId.ToString())));
+    }
+
+    [Fact]
+    public async Task Delivered_twice_opens_one_case()
+    {
+        var appeal = CasesFactory.Appeal("insurer-redelivery");
+        var messageId = Guid.NewGuid();
+        await cases.PublishAsync(appeal, messageId);
+        await cases.PublishAsync(appeal, messageId);
+        var marker = CasesFactory.Appeal("insurer-redelivery", "Marker Person");
+        await cases.PublishAsync(marker, Guid.NewGuid());
+
+        await Eventually.True(async () => await cases.CountAsync(
+            "SELECT count(*) FROM inbox_messages WHERE message_id = @id", ("id", messageId)) == 1 &&
+            await cases.CountAsync("SELECT count(*) FROM case_appeals WHERE appeal_id = @id", ("id", marker.AppealId)) == 1,
+            TimeSpan.FromSeconds(15), "both copies and the marker are handled");
+        await Task.Delay(500);
+
+        Assert.Equal(2, await cases.CountAsync("SELECT count(*) FROM cases WHERE tenant_id = 'insurer-redelivery'"));
+        Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM case_appeals WHERE appeal_id = @id", ("id", appeal.AppealId)));
+    }
+}
+
+public sealed class Case_numbers(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public async Task Are_unique_and_sequential_per_tenant()
+    {
+        var tenants = new[] { "numbers-a", "numbers-b" };
+        foreach (var tenant in tenants)
+            for (var i = 0; i < 3; i++)
+                await cases.PublishAsync(CasesFactory.Appeal(tenant, $"Person {i}"), Guid.NewGuid());
+
+        foreach (var tenant in tenants)
+        {
+            var client = cases.ClientFor(tenant);
+            JsonElement list = default;
+            await Eventually.True(async () =>
+            {
+                list = await client.GetFromJsonAsync<JsonElement>("/cases");
+                return list.GetProperty("total").GetInt64() == 3;
+            }, TimeSpan.FromSeconds(15), $"three cases of {tenant} are open");
+
+            var numbers = list.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("number").GetString()!).Order().ToArray();
+            var year = DateTime.UtcNow.Year;
+            Assert.Equal([$"{year}-000001", $"{year}-000002", $"{year}-000003"], numbers);
+        }
+    }
+}
+
+public sealed class Another_tenants_case(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public async Task Is_not_found_by_number_id_or_list()
+    {
+        var appeal = CasesFactory.Appeal("owner-tenant");
+        await cases.PublishAsync(appeal, Guid.NewGuid());
+        var owner = cases.ClientFor("owner-tenant");
+        JsonElement list = default;
+        await Eventually.True(async () =>
+        {
+            list = await owner.GetFromJsonAsync<JsonElement>("/cases");
+            return list.GetProperty("total").GetInt64() == 1;
+        }, TimeSpan.FromSeconds(15), "the case is opened");
+        var number = list.GetProperty("items")[0].GetProperty("number").GetString();
+        var id = list.GetProperty("items")[0].GetProperty("id").GetGuid();
+
+        var other = cases.ClientFor("other-tenant");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/cases/{number}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/cases/{id}")).StatusCode);
+        var otherList = await other.GetFromJsonAsync<JsonElement>($"/cases?appealId={appeal.AppealId}");
+        Assert.Equal(0, otherList.GetProperty("total").GetInt64());
+    }
+}
+
+public sealed class Listing_cases(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Theory]
+    [InlineData("status=lost", "status")]
+    [InlineData("pageSize=1000", "pageSize")]
+    [InlineData("page=0", "page")]
+    public async Task With_bad_parameters_gets_a_problem_naming_them(string query, string field)
+    {
+        var response = await cases.ClientFor("insurer-a").GetAsync($"/cases?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Without_a_tenant_gets_401()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await cases.CreateClient().GetAsync("/cases")).StatusCode);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+using Xunit;
+
+namespace Platform.Tests;
+
+/// <summary>
+/// One service in process, on a database of its own and queues of its own (in the tests vhost), against the real
+/// local PostgreSQL, RabbitMQ and Redis. Clients it creates carry the identity headers the gateway would stamp.
+/// </summary>
+public class ServiceFactory<TProgram>(string databaseName) : WebApplicationFactory<TProgram>, IAsyncLifetime
+    where TProgram : class
+{
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestEnvironment.CreateDatabaseAsync(databaseName.Replace("db", ""));
+        // Ready means migrations ran and every receive endpoint is bound; a message published earlier would be lost.
+        var client = CreateClient();
+        await Eventually.True(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(30), "the service is ready");
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting($"ConnectionStrings:{databaseName}", ConnectionString);
+        builder.UseSetting("ConnectionStrings:rabbitmq", TestEnvironment.RabbitMq);
+        builder.UseSetting("ConnectionStrings:redis", TestEnvironment.Redis);
+        builder.UseSetting("Messaging:EndpointPrefix", $"{databaseName}-{Guid.NewGuid():N}"[..24]);
+        builder.UseSetting("Messaging:QueueExpiration", "00:02:00");
+        builder.UseSetting("Outbox:PollInterval", "00:00:00.500");
+    }
+
+    /// <summary>A client as the gateway would forward it for <paramref name="tenant"/>.</summary>
+    public HttpClient ClientFor(string tenant, string actor = "test-key", string kind = "insurer", string roles = "insurer")
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Tenant-Id", tenant);
+        client.DefaultRequestHeaders.Add("X-Actor-Id", actor);
+        client.DefaultRequestHeaders.Add("X-Actor-Kind", kind);
+        client.DefaultRequestHeaders.Add("X-Actor-Roles", roles);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+
+    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] args)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public new async Task DisposeAsync() => await base.DisposeAsync();
+}
+
+public static class Eventually
+{
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes.</summary>
+    public static async Task True(Func<Task<bool>> condition, TimeSpan timeout, string because)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out after {timeout.TotalSeconds:0}s waiting until {because}.");
+            await Task.Delay(100);
+        }
+    }
+}
