@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
+// Processes, signals and permissions are Linux's here (as on the machines that run the platform locally and in CI).
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 namespace Platform.AppHost;
 
 /// <summary>
@@ -28,8 +31,9 @@ internal sealed class ChildProcess
     public Task<int> Exited => exited.Task;
     public bool HasExited => exited.Task.IsCompleted;
 
+    /// <param name="stopSignal">What ends it cleanly; recorded so the next start can end it the same way if need be.</param>
     public static ChildProcess Start(string file, IEnumerable<string> args, IDictionary<string, string?> environment,
-        string workingDirectory, LogSink log, string pidFile)
+        string workingDirectory, LogSink log, string pidFile, int stopSignal = SIGTERM)
     {
         var psi = NewStartInfo(file, args, environment, workingDirectory);
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
@@ -40,7 +44,7 @@ internal sealed class ChildProcess
         process.Start();
         child.Pid = process.Id;
         Directory.CreateDirectory(Path.GetDirectoryName(pidFile)!);
-        File.WriteAllText(pidFile, $"{child.Pid} {StartTime(child.Pid)}\n");
+        File.WriteAllText(pidFile, $"{child.Pid} {StartTime(child.Pid)} {stopSignal}\n");
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -141,14 +145,16 @@ internal sealed class ChildProcess
         foreach (var file in Directory.GetFiles(pidDirectory, "*.pid"))
         {
             var parts = File.ReadAllText(file).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (parts.Length == 2 && int.TryParse(parts[0], out var pgid) && long.TryParse(parts[1], out var since))
+            if (parts.Length >= 2 && int.TryParse(parts[0], out var pgid) && long.TryParse(parts[1], out var since))
             {
                 var members = GroupMembers(pgid, since);
                 if (members.Count > 0)
                 {
                     LogSink.AppHost.Write($"ending {Path.GetFileNameWithoutExtension(file)} left over from an earlier run (process group {pgid}: {string.Join(", ", members)})");
                     stray.Add((file, members));
-                    foreach (var pid in members) Kill(pid, SIGTERM);
+                    // The leader the way it stops cleanly (PostgreSQL: SIGINT); without a leader, each member.
+                    if (members.Contains(pgid)) Kill(pgid, parts.Length > 2 && int.TryParse(parts[2], out var signal) ? signal : SIGTERM);
+                    else foreach (var pid in members) Kill(pid, SIGTERM);
                     continue;
                 }
             }

@@ -20,18 +20,14 @@ internal sealed class LogSink : IDisposable
 
     private readonly Queue<string> tail = new();
     private readonly string colour;
-    private readonly StreamWriter? file;
+    private StreamWriter? file;
+    private bool closed;
 
     public LogSink(string name, string? filePath, string? colour = null)
     {
         Name = name;
         FilePath = filePath;
         this.colour = colour ?? Palette[Interlocked.Increment(ref nextColour) % Palette.Length];
-        if (filePath is not null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(filePath)!);
-            file = new StreamWriter(new FileStream(filePath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-        }
     }
 
     public string Name { get; }
@@ -45,9 +41,18 @@ internal sealed class LogSink : IDisposable
             if (tail.Count > TailLines) tail.Dequeue();
         }
 
-        if (file is not null)
+        if (FilePath is not null)
         {
-            lock (file) file.WriteLine(line);
+            lock (tail)
+            {
+                if (closed) return;
+                if (file is null)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+                    file = new StreamWriter(new FileStream(FilePath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+                }
+                file.WriteLine(line);
+            }
             return;
         }
 
@@ -58,15 +63,23 @@ internal sealed class LogSink : IDisposable
         }
     }
 
+    public bool HasOutput
+    {
+        get { lock (tail) return tail.Count > 0; }
+    }
+
     public string Tail()
     {
-        lock (tail) return tail.Count == 0 ? "    (no output)" : string.Join('\n', tail.Select(l => "    " + l));
+        lock (tail) return string.Join('\n', tail.Select(l => "    " + l));
     }
 
     public void Dispose()
     {
-        if (file is null) return;
-        lock (file) file.Dispose();
+        lock (tail)
+        {
+            closed = true;
+            file?.Dispose();
+        }
     }
 
     /// <summary>Writes straight to the console, unprefixed: the status table and the summary.</summary>

@@ -15,17 +15,22 @@ public abstract class Resource(string name)
 
     internal LogSink Log { get; set; } = LogSink.AppHost;
 
+    /// <summary>The builder it was added to, so child resources (a database of a server) can be added.</summary>
+    internal DistributedApplicationBuilder Builder { get; set; } = null!;
+
     /// <summary>Starts the resource and returns once it is healthy; throws <see cref="ResourceFailedException"/> if it is not.</summary>
     internal abstract Task StartAsync(DistributedApplicationExecutionContext context, CancellationToken ct);
 
     internal virtual Task StopAsync() => Task.CompletedTask;
 
-    /// <summary>Stop level: resources are stopped from the highest level down (services before the servers they use).</summary>
+    /// <summary>How far down the dependency chain it sits: started from 0 up, servers stopped from the top down.</summary>
     internal int Depth => WaitsFor.Count == 0 ? 0 : WaitsFor.Max(r => r.Depth) + 1;
 
     /// <summary>For the status table.</summary>
     internal abstract string Endpoint { get; }
     internal virtual string Pid => "";
+
+    internal virtual IEnumerable<ChildProcess> Processes => [];
 
     /// <summary>Started by this AppHost (false for a server the user passed a connection string for).</summary>
     internal virtual bool Local => true;
@@ -36,7 +41,8 @@ public abstract class Resource(string name)
         if (!PortOpen("127.0.0.1", port)) return;
         throw new ResourceFailedException(this,
             $"port {port} is already in use{Holder(port)}. Another `./platform up` or `./platform test` may be running " +
-            "(they use the same ports and cannot run at the same time), or another server listens there.");
+            "(they use the same ports and cannot run at the same time), or another server listens there" +
+            (this is IResourceWithConnectionString ? $": to use that server, pass its connection string as ConnectionStrings__{Name}." : "."));
     }
 
     internal static bool PortOpen(string host, int port)
@@ -72,7 +78,7 @@ public abstract class Resource(string name)
     }
 
     /// <summary>Polls <paramref name="probe"/> until it succeeds, the child exits, or the timeout passes.</summary>
-    protected async Task WaitHealthyAsync(Func<CancellationToken, Task<bool>> probe, TimeSpan timeout, ChildProcess? child,
+    private protected async Task WaitHealthyAsync(Func<CancellationToken, Task<bool>> probe, TimeSpan timeout, ChildProcess? child,
         string what, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + timeout;
