@@ -10,7 +10,7 @@ public static class CasesExtensions
         builder.AddPostgres("casesdb", typeof(CasesExtensions).Assembly);
         builder.AddRedis("redis");
         builder.Services.AddGatewayIdentity();
-        builder.AddMessaging(bus => bus.AddConsumer<AppealRegisteredConsumer>(typeof(AppealRegisteredConsumerDefinition)));
+        builder.AddMessaging(bus => bus.AddPlatformConsumer<AppealRegisteredConsumer>());
         builder.Services.AddSingleton<CaseStore>();
         return builder;
     }

@@ -1,9 +1,18 @@
 namespace Platform.Contracts;
 
-/// <summary>Cases opened a case for an appeal.</summary>
+/// <summary>Cases opened a case for an appeal about an insured who had no open case.</summary>
 public sealed record CaseOpened(
     Guid CaseId,
     string TenantId,
     string CaseNumber,
     Guid AppealId,
+    InsuredIdentity Insured,
     DateTimeOffset OpenedAt);
+
+/// <summary>An appeal about an insured with an open case joined that case (one case per episode).</summary>
+public sealed record AppealAttachedToCase(
+    Guid CaseId,
+    string TenantId,
+    string CaseNumber,
+    Guid AppealId,
+    DateTimeOffset AttachedAt);

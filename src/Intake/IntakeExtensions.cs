@@ -1,4 +1,5 @@
 using Platform.Intake.Appeals;
+using Platform.Intake.Policies;
 using Platform.Messaging;
 
 namespace Platform.Intake;
@@ -10,14 +11,22 @@ public static class IntakeExtensions
         builder.AddPostgres("intakedb", typeof(IntakeExtensions).Assembly);
         builder.AddRedis("redis");
         builder.Services.AddGatewayIdentity();
-        builder.AddMessaging(bus => bus.AddConsumer<CaseOpenedConsumer>(typeof(CaseOpenedConsumerDefinition)));
+        builder.AddMessaging(bus =>
+        {
+            bus.AddPlatformConsumer<CaseOpenedConsumer>();
+            bus.AddPlatformConsumer<AppealAttachedToCaseConsumer>();
+        });
         builder.Services.AddSingleton<AppealStore>();
+        builder.Services.AddSingleton<IntakeSettingsStore>();
+        builder.Services.AddPolicies();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapIntakeApi(this IEndpointRouteBuilder app)
     {
         app.MapAppealsApi();
+        app.MapIntakeSettingsApi();
+        app.MapPoliciesApi();
         return app;
     }
 }

@@ -23,10 +23,12 @@ public static class MessagingExtensions
         builder.Services.AddHostedService<OutboxRelay>();
 
         var service = builder.Environment.ApplicationName.ToLowerInvariant();
-        var prefix = builder.Configuration["Messaging:EndpointPrefix"] ?? service;
-        var queueExpiration = builder.Configuration.GetValue<TimeSpan?>("Messaging:QueueExpiration");
+        var options = builder.Configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
+        var prefix = options.EndpointPrefix ?? service;
+        var queueExpiration = options.QueueExpiration;
         builder.Services.AddMassTransit(x =>
         {
+            x.DisableUsageTelemetry();
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, includeNamespace: false));
             if (queueExpiration is { } expiration)
             {
@@ -45,4 +47,14 @@ public static class MessagingExtensions
         });
         return builder;
     }
+}
+
+/// <summary>Section <c>Messaging</c>; both settings are for special hosts (tests), services run with neither.</summary>
+public sealed class MessagingOptions
+{
+    /// <summary>Prefix of the service's queue names; the application name when unset.</summary>
+    public string? EndpointPrefix { get; set; }
+
+    /// <summary>When set, RabbitMQ deletes the service's queues after they have been unused this long.</summary>
+    public TimeSpan? QueueExpiration { get; set; }
 }

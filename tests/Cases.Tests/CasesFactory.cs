@@ -11,10 +11,13 @@ public sealed class CasesFactory() : ServiceFactory<Program>("casesdb")
     public Task PublishAsync(AppealRegistered appeal, Guid messageId) =>
         Services.GetRequiredService<IBus>().Publish(appeal, ctx => ctx.MessageId = messageId);
 
+    /// <summary>An appeal about <paramref name="fullName"/>, whose policy number is derived from the name.</summary>
     public static AppealRegistered Appeal(string tenant, string fullName = "Pyotr Ivanov") => new(
-        Guid.CreateVersion7(), tenant, "phone", "urgent",
-        new AppealCaller("Maria Ivanova", "relative", "+7 916 555-01-02", null, "ru"),
-        new InsuredIdentity("TRV-2026-000117", fullName, new DateOnly(1956, 4, 12)),
+        Guid.CreateVersion7(), tenant, "phone", "urgent", ["default for the phone channel"],
+        new AppealCaller("Maria Ivanova", "relative", "+7 916 555-01-02", null, "ru", false),
+        new InsuredIdentity($"TRV-{fullName.GetHashCode():X8}", fullName, new DateOnly(1956, 4, 12)),
         new AppealLocation("US", "Orlando", null),
-        "Father admitted with chest pain", DateTimeOffset.UtcNow);
+        "Father admitted with chest pain", new DateOnly(2026, 11, 20),
+        new CoverageResult("covered", [], $"TRV-{fullName.GetHashCode():X8}"),
+        DateTimeOffset.UtcNow.AddHours(1), DateTimeOffset.UtcNow);
 }

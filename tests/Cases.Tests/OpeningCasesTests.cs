@@ -54,6 +54,46 @@ public sealed class An_appeal_registered_by_Intake(CasesFactory cases) : IClassF
     }
 }
 
+public sealed class A_second_appeal_about_an_insured_with_an_open_case(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public async Task Joins_that_case_instead_of_opening_another()
+    {
+        var first = CasesFactory.Appeal("episode-tenant");
+        // The daughter calls again; this time only the name and date of birth are given, no policy number.
+        var second = CasesFactory.Appeal("episode-tenant") with
+        {
+            AppealId = Guid.CreateVersion7(),
+            Insured = first.Insured with { PolicyNumber = null, FullName = "  PYOTR   ivanov " },
+        };
+        await cases.PublishAsync(first, Guid.NewGuid());
+        await Eventually.True(async () => await cases.CountAsync("SELECT count(*) FROM cases WHERE tenant_id = 'episode-tenant'") == 1, TimeSpan.FromSeconds(15), "the first case opens");
+        await cases.PublishAsync(second, Guid.NewGuid());
+
+        await Eventually.True(async () => await cases.CountAsync("SELECT count(*) FROM case_appeals WHERE tenant_id = 'episode-tenant'") == 2, TimeSpan.FromSeconds(15), "the second appeal is filed");
+        Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM cases WHERE tenant_id = 'episode-tenant'"));
+        Assert.Equal(1, await cases.CountAsync(
+            "SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.AppealAttachedToCase,%' AND body->>'appealId' = @id",
+            ("id", second.AppealId.ToString())));
+        var number = (await cases.ClientFor("episode-tenant").GetFromJsonAsync<JsonElement>("/cases")).GetProperty("items")[0].GetProperty("number").GetString();
+        var file = await cases.ClientFor("episode-tenant").GetFromJsonAsync<JsonElement>($"/cases/{number}");
+        Assert.Equal(2, file.GetProperty("appeals").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Of_another_tenant_opens_a_case_of_its_own()
+    {
+        var mine = CasesFactory.Appeal("episode-a", "Anna Sidorova");
+        var theirs = mine with { AppealId = Guid.CreateVersion7(), TenantId = "episode-b" };
+        await cases.PublishAsync(mine, Guid.NewGuid());
+        await cases.PublishAsync(theirs, Guid.NewGuid());
+
+        await Eventually.True(async () => await cases.CountAsync("SELECT count(*) FROM case_appeals WHERE tenant_id IN ('episode-a', 'episode-b')") == 2,
+            TimeSpan.FromSeconds(15), "both appeals are filed");
+        Assert.Equal(2, await cases.CountAsync("SELECT count(*) FROM cases WHERE tenant_id IN ('episode-a', 'episode-b')"));
+    }
+}
+
 public sealed class Case_numbers(CasesFactory cases) : IClassFixture<CasesFactory>
 {
     [Fact]

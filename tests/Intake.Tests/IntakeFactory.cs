@@ -13,6 +13,6 @@ public static class Appeals
         caller = new { name = "Maria Ivanova", relation = "relative", phone = "+7 916 555-01-02", language = "ru" },
         insured = new { policyNumber, fullName = "Pyotr Ivanov", dateOfBirth = "1956-04-12" },
         location = new { country = "US", city = "Orlando", address = "AdventHealth Orlando" },
-        description = "Father admitted with chest pain; the clinic asks who pays.",
+        description = "Father admitted to hospital in Orlando; the clinic asks who pays.",
     };
 }

@@ -14,7 +14,7 @@ public sealed class Registering_an_appeal(IntakeFactory intake) : IClassFixture<
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var id = body.GetProperty("id").GetGuid();
-        Assert.Equal("urgent", body.GetProperty("urgency").GetString());
+        Assert.Equal("urgent", body.GetProperty("triage").GetString());
         Assert.Equal(1, await intake.CountAsync("SELECT count(*) FROM appeals WHERE id = @id AND tenant_id = 'insurer-a'", ("id", id)));
         Assert.Equal(1, await intake.CountAsync(
             "SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.AppealRegistered,%' AND body->>'appealId' = @id",
@@ -30,12 +30,12 @@ public sealed class Registering_an_appeal(IntakeFactory intake) : IClassFixture<
             caller = new { name = "Clinic doctor", relation = "clinic-doctor", phone = "+1 407 555 0100" },
             insured = new { policyNumber = "TRV-1", fullName = "Pyotr Ivanov" },
             location = new { country = "US" },
-            description = "Unconscious patient",
+            description = "Patient is being examined in the emergency room",
         };
         var response = await intake.ClientFor("insurer-a").PostAsJsonAsync("/appeals", appeal);
 
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("emergency", body.GetProperty("urgency").GetString());
+        Assert.Equal("emergency", body.GetProperty("triage").GetString());
     }
 
     [Fact]

@@ -12,10 +12,49 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         c.country, c.city, c.opened_at
         """;
 
-    /// <summary>Opens a case for a newly registered appeal and enqueues <see cref="CaseOpened"/>, in the caller's transaction.</summary>
-    public static async Task<CaseOpened> OpenForAppealAsync(NpgsqlTransaction transaction, AppealRegistered appeal, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Files a registered appeal in the caller's transaction: it joins the insured's open case (one case per episode)
+    /// or opens a new one, and enqueues <see cref="AppealAttachedToCase"/> or <see cref="CaseOpened"/> accordingly.
+    /// </summary>
+    public static async Task<(Guid CaseId, string CaseNumber, bool Opened)> FileAppealAsync(
+        NpgsqlTransaction transaction, AppealRegistered appeal, DateTimeOffset now, CancellationToken ct)
     {
         var connection = transaction.Connection!;
+        var nameKey = NameKey(appeal.Insured.FullName);
+
+        // Appeals about one person are filed one at a time, so two concurrent calls cannot open two cases.
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@tenant || '/' || @name))", connection, transaction))
+        {
+            lockCmd.Parameters.AddWithValue("tenant", appeal.TenantId);
+            lockCmd.Parameters.AddWithValue("name", nameKey);
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+
+        (Guid Id, string Number)? open = null;
+        await using (var find = new NpgsqlCommand("""
+            SELECT id, number FROM cases
+            WHERE tenant_id = @tenant AND status <> 'closed'
+              AND ((@policy::text IS NOT NULL AND insured_policy_number = @policy)
+                OR (insured_name_key = @name AND insured_date_of_birth = @dob))
+            ORDER BY opened_at DESC
+            LIMIT 1
+            """, connection, transaction))
+        {
+            find.Parameters.AddWithValue("tenant", appeal.TenantId);
+            find.Parameters.Add(new NpgsqlParameter<string?>("policy", appeal.Insured.PolicyNumber));
+            find.Parameters.AddWithValue("name", nameKey);
+            find.Parameters.Add(new NpgsqlParameter<DateOnly?>("dob", appeal.Insured.DateOfBirth));
+            await using var r = await find.ExecuteReaderAsync(ct);
+            if (await r.ReadAsync(ct)) open = (r.GetGuid(0), r.GetString(1));
+        }
+
+        if (open is { } existing)
+        {
+            await InsertAppealAsync(transaction, existing.Id, appeal, ct);
+            await transaction.EnqueueAsync(new AppealAttachedToCase(existing.Id, appeal.TenantId, existing.Number, appeal.AppealId, now), ct);
+            return (existing.Id, existing.Number, false);
+        }
+
         var year = now.UtcDateTime.Year;
         int sequence;
         await using (var next = new NpgsqlCommand("""
@@ -29,13 +68,11 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             sequence = (int)(await next.ExecuteScalarAsync(ct))!;
         }
 
-        var opened = new CaseOpened(Guid.CreateVersion7(), appeal.TenantId, $"{year}-{sequence:D6}", appeal.AppealId, now);
+        var opened = new CaseOpened(Guid.CreateVersion7(), appeal.TenantId, $"{year}-{sequence:D6}", appeal.AppealId, appeal.Insured, now);
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO cases (id, tenant_id, number, status, urgency, insured_policy_number, insured_full_name,
+            INSERT INTO cases (id, tenant_id, number, status, urgency, insured_policy_number, insured_full_name, insured_name_key,
                                insured_date_of_birth, country, city, opened_at)
-            VALUES (@id, @tenant, @number, @status, @urgency, @policy, @full_name, @dob, @country, @city, @opened_at);
-            INSERT INTO case_appeals (appeal_id, case_id, tenant_id, channel, caller_name, caller_relation, description, registered_at)
-            VALUES (@appeal_id, @id, @tenant, @channel, @caller_name, @caller_relation, @description, @registered_at);
+            VALUES (@id, @tenant, @number, @status, @urgency, @policy, @full_name, @name_key, @dob, @country, @city, @opened_at)
             """, connection, transaction))
         {
             var p = insert.Parameters;
@@ -43,25 +80,46 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             p.AddWithValue("tenant", appeal.TenantId);
             p.AddWithValue("number", opened.CaseNumber);
             p.AddWithValue("status", CaseStatuses.Open);
-            p.AddWithValue("urgency", appeal.Urgency);
-            p.AddWithValue("policy", (object?)appeal.Insured.PolicyNumber ?? DBNull.Value);
+            p.AddWithValue("urgency", appeal.Triage);
+            p.Add(new NpgsqlParameter<string?>("policy", appeal.Insured.PolicyNumber));
             p.AddWithValue("full_name", appeal.Insured.FullName);
-            p.AddWithValue("dob", appeal.Insured.DateOfBirth is { } dob ? dob : DBNull.Value);
+            p.AddWithValue("name_key", nameKey);
+            p.Add(new NpgsqlParameter<DateOnly?>("dob", appeal.Insured.DateOfBirth));
             p.AddWithValue("country", appeal.Location.Country);
-            p.AddWithValue("city", (object?)appeal.Location.City ?? DBNull.Value);
+            p.Add(new NpgsqlParameter<string?>("city", appeal.Location.City));
             p.AddWithValue("opened_at", now);
-            p.AddWithValue("appeal_id", appeal.AppealId);
-            p.AddWithValue("channel", appeal.Channel);
-            p.AddWithValue("caller_name", appeal.Caller.Name);
-            p.AddWithValue("caller_relation", appeal.Caller.Relation);
-            p.AddWithValue("description", appeal.Description);
-            p.AddWithValue("registered_at", appeal.RegisteredAt);
             await insert.ExecuteNonQueryAsync(ct);
         }
-
+        await InsertAppealAsync(transaction, opened.CaseId, appeal, ct);
         await transaction.EnqueueAsync(opened, ct);
-        return opened;
+        return (opened.CaseId, opened.CaseNumber, true);
     }
+
+    private static async Task InsertAppealAsync(NpgsqlTransaction transaction, Guid caseId, AppealRegistered appeal, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO case_appeals (appeal_id, case_id, tenant_id, channel, caller_name, caller_relation, description,
+                                      registered_at, triage, callback_due_at)
+            VALUES (@appeal_id, @case_id, @tenant, @channel, @caller_name, @caller_relation, @description,
+                    @registered_at, @triage, @callback_due_at)
+            """, transaction.Connection, transaction);
+        var p = cmd.Parameters;
+        p.AddWithValue("appeal_id", appeal.AppealId);
+        p.AddWithValue("case_id", caseId);
+        p.AddWithValue("tenant", appeal.TenantId);
+        p.AddWithValue("channel", appeal.Channel);
+        p.AddWithValue("caller_name", appeal.Caller.Name);
+        p.AddWithValue("caller_relation", appeal.Caller.Relation);
+        p.AddWithValue("description", appeal.Description);
+        p.AddWithValue("registered_at", appeal.RegisteredAt);
+        p.AddWithValue("triage", appeal.Triage);
+        p.AddWithValue("callback_due_at", appeal.CallbackDueAt);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Names compare case- and space-insensitively, as Intake compares them.</summary>
+    public static string NameKey(string fullName) =>
+        string.Join(' ', fullName.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToLowerInvariant();
 
     /// <summary>Finds a case by its number (2026-000042) or id; another tenant's case is not found, exactly like a missing one.</summary>
     public async Task<CaseFileResponse?> FindAsync(string tenantId, string numberOrId, CancellationToken ct)

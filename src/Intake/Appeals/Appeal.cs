@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Platform.Contracts;
+using Platform.Intake.Policies;
 
 namespace Platform.Intake.Appeals;
 
@@ -14,6 +15,9 @@ public static partial class AppealVocabulary
 
     [GeneratedRegex("^[a-z]{2}$")]
     public static partial Regex LanguageCode();
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{1,49}$")]
+    public static partial Regex RiskCode();
 }
 
 /// <summary>An appeal as a client submits it. Every field is checked by <see cref="Validate"/>; enums travel as strings
@@ -24,7 +28,9 @@ public sealed record RegisterAppealRequest(
     CallerDto? Caller,
     InsuredDto? Insured,
     LocationDto? Location,
-    string? Description)
+    string? Description,
+    DateOnly? EventDate = null,
+    string? Risk = null)
 {
     public ValidationErrors Validate()
     {
@@ -61,24 +67,45 @@ public sealed record RegisterAppealRequest(
         }
 
         if (e.Required("description", Description)) e.MaxLength("description", Description, 4000);
+        e.Matches("risk", Risk, AppealVocabulary.RiskCode(), "a risk code such as 'illness' or 'accident'");
         return e;
     }
 }
 
-public sealed record CallerDto(string? Name, string? Relation, string? Phone, string? Email, string? Language);
+/// <summary><c>MayReceiveMedicalDetails</c>: whether the insured allowed this caller to be told medical details
+/// (always true for the insured themself; false for anyone else unless stated).</summary>
+public sealed record CallerDto(string? Name, string? Relation, string? Phone, string? Email, string? Language, bool? MayReceiveMedicalDetails = null);
 
 public sealed record InsuredDto(string? PolicyNumber, string? FullName, DateOnly? DateOfBirth);
 
 public sealed record LocationDto(string? Country, string? City, string? Address);
 
-/// <summary>An appeal as Intake answers about it.</summary>
+/// <summary>
+/// An appeal as Intake answers about it: what the caller must be told before the call ends: the callback promise,
+/// the coverage result and the next steps, and the case it belongs to (known at once when the insured already has an
+/// open case; otherwise shortly after, when Cases has opened it).
+/// </summary>
 public sealed record AppealResponse(
     Guid Id,
     string Channel,
-    string Urgency,
+    string Triage,
+    IReadOnlyList<string> TriageReasons,
     AppealCaller Caller,
     InsuredIdentity Insured,
     AppealLocation Location,
     string Description,
+    DateOnly? EventDate,
+    AppealCoverage Coverage,
+    CallbackPromise Callback,
+    IReadOnlyList<NextStep> NextSteps,
+    string? CaseNumber,
+    bool AttachedToOpenCase,
     DateTimeOffset RegisteredAt,
-    string? CaseNumber);
+    QueueState Queue);
+
+/// <summary>The coverage check as the caller may be told it: the decision, its reasons, and the policy's terms.</summary>
+public sealed record AppealCoverage(string Status, IReadOnlyList<CoverageReason> Reasons, PolicySummary? Policy);
+
+public sealed record CallbackPromise(DateTimeOffset DueAt, string? Phone);
+
+public sealed record QueueState(string Status, string? TakenBy, DateTimeOffset? TakenAt);

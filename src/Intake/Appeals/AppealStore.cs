@@ -1,88 +1,233 @@
+using System.Text.Json;
 using Npgsql;
+using NpgsqlTypes;
 using Platform.Contracts;
+using Platform.Intake.Policies;
 using Platform.Messaging;
 
 namespace Platform.Intake.Appeals;
 
-/// <summary>The appeals table. Every query carries the tenant in its WHERE clause.</summary>
+/// <summary>The appeals table, the open-case projection and idempotency keys. Every query carries the tenant in its WHERE clause.</summary>
 public sealed class AppealStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Stores the appeal and its <see cref="AppealRegistered"/> event in one transaction.</summary>
-    public async Task RegisterAsync(AppealRegistered appeal, string registeredBy, CancellationToken ct)
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const string Columns = """
+        id, channel, urgency, triage_reasons, caller_name, caller_relation, caller_phone, caller_email, caller_language,
+        may_share_medical, insured_policy_number, insured_full_name, insured_date_of_birth, country, city, address,
+        description, event_date, coverage_status, coverage::text, callback_due_at, next_steps::text, case_number,
+        attached_to_open_case, registered_at, queue_status, taken_by, taken_at
+        """;
+
+    public sealed record Replay(int StatusCode, string Body, bool SameRequest);
+
+    /// <summary>The first answer given to this idempotency key, if any.</summary>
+    public async Task<Replay?> FindReplayAsync(string tenantId, string key, byte[] requestHash, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "SELECT status_code, response::text, request_hash FROM idempotency_keys WHERE tenant_id = @tenant AND key = @key");
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("key", key);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return new Replay(r.GetInt32(0), r.GetString(1), r.GetFieldValue<byte[]>(2).AsSpan().SequenceEqual(requestHash));
+    }
+
+    /// <summary>The open case of this insured, by policy number or else by name and date of birth.</summary>
+    public async Task<(Guid Id, string Number)?> FindOpenCaseAsync(string tenantId, InsuredIdentity insured, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT case_id, case_number FROM open_cases
+            WHERE tenant_id = @tenant
+              AND ((@policy::text IS NOT NULL AND insured_policy_number = @policy)
+                OR (insured_name_key = @name AND insured_date_of_birth = @dob))
+            ORDER BY opened_at DESC
+            LIMIT 1
+            """);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("policy", insured.PolicyNumber));
+        cmd.Parameters.AddWithValue("name", NameKey(insured.FullName));
+        cmd.Parameters.Add(new NpgsqlParameter<DateOnly?>("dob", insured.DateOfBirth));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.GetGuid(0), r.GetString(1)) : null;
+    }
+
+    /// <summary>
+    /// Stores the appeal, its <see cref="AppealRegistered"/> event and (when given) the idempotency key with the answer,
+    /// in one transaction. Returns false when a concurrent request with the same key won the race.
+    /// </summary>
+    public async Task<bool> RegisterAsync(AppealRegistered appeal, AppealResponse response, string registeredBy, string? requestedUrgency,
+        (string Key, byte[] Hash)? idempotency, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (idempotency is { } idem)
+        {
+            await using var claim = new NpgsqlCommand("""
+                INSERT INTO idempotency_keys (tenant_id, key, request_hash, status_code, response)
+                VALUES (@tenant, @key, @hash, 201, @response)
+                ON CONFLICT DO NOTHING
+                """, connection, transaction);
+            claim.Parameters.AddWithValue("tenant", appeal.TenantId);
+            claim.Parameters.AddWithValue("key", idem.Key);
+            claim.Parameters.AddWithValue("hash", idem.Hash);
+            claim.Parameters.AddWithValue("response", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(response, Json));
+            if (await claim.ExecuteNonQueryAsync(ct) == 0) return false;
+        }
+
         await using (var cmd = new NpgsqlCommand("""
-            INSERT INTO appeals (id, tenant_id, channel, urgency,
-                caller_name, caller_relation, caller_phone, caller_email, caller_language,
+            INSERT INTO appeals (id, tenant_id, channel, urgency, requested_urgency, triage_reasons, triage_rank,
+                caller_name, caller_relation, caller_phone, caller_email, caller_language, may_share_medical,
                 insured_policy_number, insured_full_name, insured_date_of_birth,
-                country, city, address, description, registered_at, registered_by)
-            VALUES (@id, @tenant, @channel, @urgency,
-                @caller_name, @caller_relation, @caller_phone, @caller_email, @caller_language,
+                country, city, address, description, event_date, coverage_status, coverage,
+                callback_due_at, next_steps, case_id, case_number, attached_to_open_case, registered_at, registered_by)
+            VALUES (@id, @tenant, @channel, @triage, @requested, @reasons, @rank,
+                @caller_name, @caller_relation, @caller_phone, @caller_email, @caller_language, @may_share,
                 @policy, @full_name, @dob,
-                @country, @city, @address, @description, @registered_at, @registered_by)
+                @country, @city, @address, @description, @event_date, @coverage_status, @coverage,
+                @callback_due, @next_steps, @case_id, @case_number, @attached, @registered_at, @registered_by)
             """, connection, transaction))
         {
             var p = cmd.Parameters;
             p.AddWithValue("id", appeal.AppealId);
             p.AddWithValue("tenant", appeal.TenantId);
             p.AddWithValue("channel", appeal.Channel);
-            p.AddWithValue("urgency", appeal.Urgency);
+            p.AddWithValue("triage", appeal.Triage);
+            p.Add(new NpgsqlParameter<string?>("requested", requestedUrgency));
+            p.AddWithValue("reasons", appeal.TriageReasons.ToArray());
+            p.AddWithValue("rank", TriageLevels.Rank(appeal.Triage));
             p.AddWithValue("caller_name", appeal.Caller.Name);
             p.AddWithValue("caller_relation", appeal.Caller.Relation);
-            p.AddWithValue("caller_phone", Db(appeal.Caller.Phone));
-            p.AddWithValue("caller_email", Db(appeal.Caller.Email));
-            p.AddWithValue("caller_language", Db(appeal.Caller.Language));
-            p.AddWithValue("policy", Db(appeal.Insured.PolicyNumber));
+            p.Add(new NpgsqlParameter<string?>("caller_phone", appeal.Caller.Phone));
+            p.Add(new NpgsqlParameter<string?>("caller_email", appeal.Caller.Email));
+            p.Add(new NpgsqlParameter<string?>("caller_language", appeal.Caller.Language));
+            p.AddWithValue("may_share", appeal.Caller.MayReceiveMedicalDetails);
+            p.Add(new NpgsqlParameter<string?>("policy", appeal.Insured.PolicyNumber));
             p.AddWithValue("full_name", appeal.Insured.FullName);
-            p.AddWithValue("dob", appeal.Insured.DateOfBirth is { } dob ? dob : DBNull.Value);
+            p.Add(new NpgsqlParameter<DateOnly?>("dob", appeal.Insured.DateOfBirth));
             p.AddWithValue("country", appeal.Location.Country);
-            p.AddWithValue("city", Db(appeal.Location.City));
-            p.AddWithValue("address", Db(appeal.Location.Address));
+            p.Add(new NpgsqlParameter<string?>("city", appeal.Location.City));
+            p.Add(new NpgsqlParameter<string?>("address", appeal.Location.Address));
             p.AddWithValue("description", appeal.Description);
+            p.Add(new NpgsqlParameter<DateOnly?>("event_date", appeal.EventDate));
+            p.AddWithValue("coverage_status", appeal.Coverage.Status);
+            p.AddWithValue("coverage", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(response.Coverage, Json));
+            p.AddWithValue("callback_due", appeal.CallbackDueAt);
+            p.AddWithValue("next_steps", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(response.NextSteps, Json));
+            p.Add(new NpgsqlParameter<Guid?>("case_id", null));
+            p.Add(new NpgsqlParameter<string?>("case_number", response.CaseNumber));
+            p.AddWithValue("attached", response.AttachedToOpenCase);
             p.AddWithValue("registered_at", appeal.RegisteredAt);
             p.AddWithValue("registered_by", registeredBy);
             await cmd.ExecuteNonQueryAsync(ct);
         }
         await transaction.EnqueueAsync(appeal, ct);
         await transaction.CommitAsync(ct);
+        return true;
     }
 
     public async Task<AppealResponse?> FindAsync(string tenantId, Guid id, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("""
-            SELECT id, channel, urgency, caller_name, caller_relation, caller_phone, caller_email, caller_language,
-                   insured_policy_number, insured_full_name, insured_date_of_birth,
-                   country, city, address, description, registered_at, case_number
-            FROM appeals
-            WHERE tenant_id = @tenant AND id = @id
-            """);
+        await using var cmd = dataSource.CreateCommand($"SELECT {Columns} FROM appeals WHERE tenant_id = @tenant AND id = @id");
         cmd.Parameters.AddWithValue("tenant", tenantId);
         cmd.Parameters.AddWithValue("id", id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return null;
-        return new AppealResponse(
-            r.GetGuid(0), r.GetString(1), r.GetString(2),
-            new AppealCaller(r.GetString(3), r.GetString(4), Str(r, 5), Str(r, 6), Str(r, 7)),
-            new InsuredIdentity(Str(r, 8), r.GetString(9), r.IsDBNull(10) ? null : r.GetFieldValue<DateOnly>(10)),
-            new AppealLocation(r.GetString(11), Str(r, 12), Str(r, 13)),
-            r.GetString(14), r.GetFieldValue<DateTimeOffset>(15), Str(r, 16));
+        return await r.ReadAsync(ct) ? Read(r) : null;
     }
 
-    /// <summary>Records the case Cases opened for the appeal; the tenant must match the appeal's.</summary>
-    public static async Task LinkCaseAsync(NpgsqlTransaction transaction, CaseOpened opened, CancellationToken ct)
+    /// <summary>The coordinators' work queue: appeals not yet done, most urgent first, then by promised callback.</summary>
+    public async Task<IReadOnlyList<AppealResponse>> QueueAsync(string tenantId, int limit, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM appeals
+            WHERE tenant_id = @tenant AND queue_status <> 'done'
+            ORDER BY triage_rank, callback_due_at, registered_at
+            LIMIT @limit
+            """);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("limit", limit);
+        var list = new List<AppealResponse>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(Read(r));
+        return list;
+    }
+
+    public enum QueueMove { Done, NotFound, Conflict }
+
+    /// <summary>A coordinator takes a waiting appeal; a single conditional UPDATE, so two cannot take the same one.</summary>
+    public Task<(QueueMove, AppealResponse?)> TakeAsync(string tenantId, Guid id, string coordinator, DateTimeOffset now, CancellationToken ct) =>
+        MoveAsync(tenantId, id, """
+            UPDATE appeals SET queue_status = 'taken', taken_by = @actor, taken_at = @now
+            WHERE tenant_id = @tenant AND id = @id AND queue_status = 'waiting'
+            """, coordinator, now, ct);
+
+    /// <summary>The coordinator who took the appeal has called back and finished with it.</summary>
+    public Task<(QueueMove, AppealResponse?)> CompleteAsync(string tenantId, Guid id, string coordinator, DateTimeOffset now, CancellationToken ct) =>
+        MoveAsync(tenantId, id, """
+            UPDATE appeals SET queue_status = 'done'
+            WHERE tenant_id = @tenant AND id = @id AND queue_status = 'taken' AND taken_by = @actor
+            """, coordinator, now, ct);
+
+    private async Task<(QueueMove, AppealResponse?)> MoveAsync(string tenantId, Guid id, string update, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(update);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("actor", actor);
+        cmd.Parameters.AddWithValue("now", now);
+        var moved = await cmd.ExecuteNonQueryAsync(ct) == 1;
+        var appeal = await FindAsync(tenantId, id, ct);
+        return (appeal is null ? QueueMove.NotFound : moved ? QueueMove.Done : QueueMove.Conflict, appeal);
+    }
+
+    /// <summary>Records the case an appeal belongs to and keeps the open-case projection; the tenant must match.</summary>
+    public static async Task LinkCaseAsync(NpgsqlTransaction transaction, string tenantId, Guid appealId, Guid caseId, string caseNumber,
+        InsuredIdentity? openedFor, DateTimeOffset at, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             UPDATE appeals SET case_id = @case_id, case_number = @case_number
             WHERE id = @appeal_id AND tenant_id = @tenant
             """, transaction.Connection, transaction);
-        cmd.Parameters.AddWithValue("case_id", opened.CaseId);
-        cmd.Parameters.AddWithValue("case_number", opened.CaseNumber);
-        cmd.Parameters.AddWithValue("appeal_id", opened.AppealId);
-        cmd.Parameters.AddWithValue("tenant", opened.TenantId);
+        cmd.Parameters.AddWithValue("case_id", caseId);
+        cmd.Parameters.AddWithValue("case_number", caseNumber);
+        cmd.Parameters.AddWithValue("appeal_id", appealId);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
         await cmd.ExecuteNonQueryAsync(ct);
+        if (openedFor is null) return;
+
+        await using var open = new NpgsqlCommand("""
+            INSERT INTO open_cases (case_id, tenant_id, case_number, insured_policy_number, insured_name_key, insured_date_of_birth, opened_at)
+            VALUES (@case_id, @tenant, @case_number, @policy, @name, @dob, @at)
+            ON CONFLICT (case_id) DO NOTHING
+            """, transaction.Connection, transaction);
+        open.Parameters.AddWithValue("case_id", caseId);
+        open.Parameters.AddWithValue("tenant", tenantId);
+        open.Parameters.AddWithValue("case_number", caseNumber);
+        open.Parameters.Add(new NpgsqlParameter<string?>("policy", openedFor.PolicyNumber));
+        open.Parameters.AddWithValue("name", NameKey(openedFor.FullName));
+        open.Parameters.Add(new NpgsqlParameter<DateOnly?>("dob", openedFor.DateOfBirth));
+        open.Parameters.AddWithValue("at", at);
+        await open.ExecuteNonQueryAsync(ct);
     }
 
-    private static object Db(string? value) => string.IsNullOrWhiteSpace(value) ? DBNull.Value : value.Trim();
-    private static string? Str(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    /// <summary>Names compare case- and space-insensitively ("IVANOV  Pyotr" = "ivanov pyotr").</summary>
+    public static string NameKey(string fullName) =>
+        string.Join(' ', fullName.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToLowerInvariant();
+
+    private static AppealResponse Read(NpgsqlDataReader r)
+    {
+        string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
+        DateOnly? D(int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateOnly>(i);
+        return new AppealResponse(
+            r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3),
+            new AppealCaller(r.GetString(4), r.GetString(5), S(6), S(7), S(8), r.GetBoolean(9)),
+            new InsuredIdentity(S(10), r.GetString(11), D(12)),
+            new AppealLocation(r.GetString(13), S(14), S(15)),
+            r.GetString(16), D(17),
+            JsonSerializer.Deserialize<AppealCoverage>(r.GetString(19), Json)!,
+            new CallbackPromise(r.GetFieldValue<DateTimeOffset>(20), S(6)),
+            JsonSerializer.Deserialize<List<NextStep>>(r.GetString(21), Json)!,
+            S(22), r.GetBoolean(23), r.GetFieldValue<DateTimeOffset>(24),
+            new QueueState(r.GetString(25), S(26), r.IsDBNull(27) ? null : r.GetFieldValue<DateTimeOffset>(27)));
+    }
 }

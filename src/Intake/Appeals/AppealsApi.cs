@@ -1,43 +1,105 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts;
+using Platform.Intake.Policies;
 
 namespace Platform.Intake.Appeals;
 
 public static class AppealsApi
 {
+    public const string IdempotencyHeader = "Idempotency-Key";
+
     public static RouteGroupBuilder MapAppealsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/appeals").RequireTenant().WithTags("Appeals");
 
         group.MapPost("/", RegisterAsync)
             .WithSummary("Registers an appeal from any channel")
-            .WithDescription("Stores the appeal and announces it; Cases opens a case for it within moments. Read the appeal back to learn the case number.");
+            .WithDescription("""
+                Checks the policy, triages, promises a callback by the insurer's SLA and answers with the next steps for
+                the caller in their language. An appeal about an insured with an open case joins that case (caseNumber
+                set at once); otherwise Cases opens one within moments (read the appeal back for its number).
+                Send an Idempotency-Key header to make retries safe: the same key and body return the first answer,
+                the same key with another body is refused with 422.
+                """);
         group.MapGet("/{id:guid}", GetAsync).WithName("GetAppeal").WithSummary("Reads one appeal of the caller's tenant");
+        group.MapGet("/queue", QueueAsync).WithSummary("The coordinators' work queue: open appeals, most urgent and earliest promised first");
+        group.MapPost("/{id:guid}/take", TakeAsync).WithSummary("A coordinator takes an appeal from the queue; two cannot take the same");
+        group.MapPost("/{id:guid}/complete", CompleteAsync).WithSummary("The coordinator who took the appeal has handled it");
         return group;
     }
 
-    private static async Task<Results<Created<AppealResponse>, ValidationProblem>> RegisterAsync(
-        RegisterAppealRequest request, RequestIdentity identity, AppealStore store, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Created<AppealResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+        RegisterAppealRequest request, RequestIdentity identity, HttpContext http, AppealStore store, IntakeSettingsStore settingsStore,
+        CoverageCheck coverageCheck, TimeProvider clock, CancellationToken ct)
     {
         var errors = request.Validate();
+        var key = http.Request.Headers[IdempotencyHeader].ToString();
+        if (key.Length > 200) errors.Add(IdempotencyHeader, "The key must be at most 200 characters long.");
         if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
 
-        var appeal = new AppealRegistered(
-            Guid.CreateVersion7(),
-            identity.TenantId,
-            request.Channel!,
-            request.Urgency ?? (request.Channel == "emergency-line" ? "emergency" : "urgent"),
-            new AppealCaller(request.Caller!.Name!.Trim(), request.Caller.Relation!, Trim(request.Caller.Phone),
-                Trim(request.Caller.Email), request.Caller.Language),
-            new InsuredIdentity(Trim(request.Insured!.PolicyNumber), request.Insured.FullName!.Trim(), request.Insured.DateOfBirth),
-            new AppealLocation(request.Location!.Country!, Trim(request.Location.City), Trim(request.Location.Address)),
-            request.Description!.Trim(),
-            clock.GetUtcNow());
-        await store.RegisterAsync(appeal, identity.ActorId, ct);
+        (string, byte[])? idempotency = null;
+        if (key.Length > 0)
+        {
+            var hash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web));
+            if (await ReplayAsync(store, identity.TenantId, key, hash, http, ct) is { } replay) return replay;
+            idempotency = (key, hash);
+        }
 
-        var response = new AppealResponse(appeal.AppealId, appeal.Channel, appeal.Urgency, appeal.Caller, appeal.Insured,
-            appeal.Location, appeal.Description, appeal.RegisteredAt, CaseNumber: null);
+        var now = clock.GetUtcNow();
+        var settings = await settingsStore.GetAsync(identity.TenantId, ct);
+        var triage = Triage.Assess(request.Channel!, request.Urgency, request.Description!, settings);
+        var insured = new InsuredIdentity(Trim(request.Insured!.PolicyNumber), request.Insured.FullName!.Trim(), request.Insured.DateOfBirth);
+        var country = request.Location!.Country!;
+        var eventDate = request.EventDate ?? DateOnly.FromDateTime(now.UtcDateTime);
+        var coverage = await coverageCheck.CheckAsync(identity.TenantId, insured.PolicyNumber, insured.FullName, insured.DateOfBirth,
+            eventDate, country, request.Risk, ct);
+        var openCase = await store.FindOpenCaseAsync(identity.TenantId, insured, ct);
+
+        var caller = request.Caller!;
+        var phone = Trim(caller.Phone);
+        var callbackDue = now + settings.CallbackWithin(triage.Level);
+        var appeal = new AppealRegistered(
+            Guid.CreateVersion7(), identity.TenantId, request.Channel!, triage.Level, triage.Reasons,
+            new AppealCaller(caller.Name!.Trim(), caller.Relation!, phone, Trim(caller.Email), caller.Language,
+                caller.Relation == "insured" || caller.MayReceiveMedicalDetails == true),
+            insured,
+            new AppealLocation(country, Trim(request.Location.City), Trim(request.Location.Address)),
+            request.Description!.Trim(), eventDate,
+            new Platform.Contracts.CoverageResult(coverage.Status, coverage.Reasons.Select(r => r.Code).ToList(), coverage.Policy?.PolicyNumber),
+            callbackDue, now);
+
+        var nextSteps = NextSteps.For(caller.Language, country, triage, callbackDue, phone, coverage.Status,
+            coverage.Reasons.FirstOrDefault()?.Message, openCase?.Number);
+        var response = new AppealResponse(appeal.AppealId, appeal.Channel, appeal.Triage, appeal.TriageReasons, appeal.Caller,
+            appeal.Insured, appeal.Location, appeal.Description, appeal.EventDate,
+            new AppealCoverage(coverage.Status, coverage.Reasons, coverage.Policy), new CallbackPromise(callbackDue, phone), nextSteps,
+            openCase?.Number, AttachedToOpenCase: openCase is not null, now, new QueueState("waiting", null, null));
+
+        if (!await store.RegisterAsync(appeal, response, identity.ActorId, request.Urgency, idempotency, ct))
+        {
+            // A concurrent request with the same key committed first: answer as it did.
+            return await ReplayAsync(store, identity.TenantId, key, idempotency!.Value.Item2, http, ct)
+                ?? throw new InvalidOperationException("The idempotency key vanished after a conflict.");
+        }
         return TypedResults.Created($"appeals/{appeal.AppealId}", response);
+    }
+
+    private static async Task<Results<Created<AppealResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
+        AppealStore store, string tenantId, string key, byte[] hash, HttpContext http, CancellationToken ct)
+    {
+        var replay = await store.FindReplayAsync(tenantId, key, hash, ct);
+        if (replay is null) return null;
+        if (!replay.SameRequest)
+        {
+            return TypedResults.Problem(
+                "This Idempotency-Key was already used with a different request body; use a new key for a new appeal.",
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused.", type: ProblemTypes.Validation,
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [IdempotencyHeader] = ["Reused with a different body."] } });
+        }
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        return TypedResults.Text(replay.Body, "application/json", statusCode: replay.StatusCode);
     }
 
     private static async Task<Results<Ok<AppealResponse>, ProblemHttpResult>> GetAsync(
@@ -45,6 +107,29 @@ public static class AppealsApi
         await store.FindAsync(identity.TenantId, id, ct) is { } appeal
             ? TypedResults.Ok(appeal)
             : Problems.NotFound($"Appeal {id} was not found.");
+
+    private static async Task<Results<Ok<IReadOnlyList<AppealResponse>>, ValidationProblem>> QueueAsync(
+        RequestIdentity identity, AppealStore store, CancellationToken ct, int limit = 50)
+    {
+        if (limit is < 1 or > 500) return Problems.Validation("limit", "The limit must be between 1 and 500.");
+        return TypedResults.Ok(await store.QueueAsync(identity.TenantId, limit, ct));
+    }
+
+    private static async Task<Results<Ok<AppealResponse>, ProblemHttpResult>> TakeAsync(
+        Guid id, RequestIdentity identity, AppealStore store, TimeProvider clock, CancellationToken ct) =>
+        Moved(await store.TakeAsync(identity.TenantId, id, identity.ActorId, clock.GetUtcNow(), ct), id, "is not waiting: it was taken by {0}");
+
+    private static async Task<Results<Ok<AppealResponse>, ProblemHttpResult>> CompleteAsync(
+        Guid id, RequestIdentity identity, AppealStore store, TimeProvider clock, CancellationToken ct) =>
+        Moved(await store.CompleteAsync(identity.TenantId, id, identity.ActorId, clock.GetUtcNow(), ct), id, "can only be completed by the coordinator who took it ({0})");
+
+    private static Results<Ok<AppealResponse>, ProblemHttpResult> Moved((AppealStore.QueueMove, AppealResponse?) result, Guid id, string conflict) =>
+        result switch
+        {
+            (AppealStore.QueueMove.Done, { } appeal) => TypedResults.Ok(appeal),
+            (AppealStore.QueueMove.Conflict, { } appeal) => Problems.Conflict($"Appeal {id} " + string.Format(conflict, appeal.Queue.TakenBy ?? "nobody") + "."),
+            _ => Problems.NotFound($"Appeal {id} was not found."),
+        };
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -5,16 +5,22 @@ using Platform.Messaging;
 
 namespace Platform.Intake.Appeals;
 
-/// <summary>Remembers which case an appeal belongs to, so Intake can tell the caller the case number.</summary>
+/// <summary>Remembers the case an appeal opened, so Intake tells the caller its number and attaches later appeals to it.</summary>
 public sealed class CaseOpenedConsumer(NpgsqlDataSource dataSource) : InboxConsumer<CaseOpened>(dataSource)
 {
-    protected override Task HandleAsync(ConsumeContext<CaseOpened> context, NpgsqlTransaction transaction) =>
-        AppealStore.LinkCaseAsync(transaction, context.Message, context.CancellationToken);
+    protected override Task HandleAsync(ConsumeContext<CaseOpened> context, NpgsqlTransaction transaction)
+    {
+        var m = context.Message;
+        return AppealStore.LinkCaseAsync(transaction, m.TenantId, m.AppealId, m.CaseId, m.CaseNumber, m.Insured, m.OpenedAt, context.CancellationToken);
+    }
 }
 
-public sealed class CaseOpenedConsumerDefinition : ConsumerDefinition<CaseOpenedConsumer>
+/// <summary>Records the case an appeal joined.</summary>
+public sealed class AppealAttachedToCaseConsumer(NpgsqlDataSource dataSource) : InboxConsumer<AppealAttachedToCase>(dataSource)
 {
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint,
-        IConsumerConfigurator<CaseOpenedConsumer> consumer, IRegistrationContext context) =>
-        endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200)));
+    protected override Task HandleAsync(ConsumeContext<AppealAttachedToCase> context, NpgsqlTransaction transaction)
+    {
+        var m = context.Message;
+        return AppealStore.LinkCaseAsync(transaction, m.TenantId, m.AppealId, m.CaseId, m.CaseNumber, openedFor: null, m.AttachedAt, context.CancellationToken);
+    }
 }
