@@ -91,6 +91,17 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
     }
 
     [Fact]
+    public async Task A_policy_register_upload_may_exceed_the_general_cap()
+    {
+        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+
+        var response = await client.PostAsync("/api/intake/policies/batch", new ByteArrayContent(new byte[100_000]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(100_000, (await EchoedRequest.ReadAsync(response)).BodyLength);
+    }
+
+    [Fact]
     public async Task Streamed_body_over_the_cap_gets_413_problem()
     {
         using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 
 namespace Platform.Gateway.Proxy;
 
@@ -20,7 +21,7 @@ internal static class RequestBodyCap
 {
     public static IApplicationBuilder UseRequestBodyCap(this IApplicationBuilder proxy) => proxy.Use(async (context, next) =>
     {
-        var cap = context.RequestServices.GetRequiredService<IOptionsMonitor<GatewayOptions>>().CurrentValue.MaxRequestBodyBytes;
+        var cap = RouteCap(context) ?? context.RequestServices.GetRequiredService<IOptionsMonitor<GatewayOptions>>().CurrentValue.MaxRequestBodyBytes;
         if (context.Request.ContentLength > cap)
         {
             await RejectAsync(context, cap);
@@ -47,6 +48,13 @@ internal static class RequestBodyCap
             await RejectAsync(context, cap);
         }
     });
+
+    /// <summary>A route may raise or lower the cap with metadata <c>MaxRequestBodyBytes</c> (bulk uploads such as policy registers).</summary>
+    private static long? RouteCap(HttpContext context) =>
+        context.GetReverseProxyFeature().Route.Config.Metadata?.TryGetValue(MetadataKey, out var value) == true &&
+        long.TryParse(value, out var cap) && cap > 0 ? cap : null;
+
+    public const string MetadataKey = "MaxRequestBodyBytes";
 
     private static bool IsTooLarge(Exception? e)
     {
