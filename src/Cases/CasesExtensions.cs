@@ -1,4 +1,5 @@
 using Platform.Cases.CaseFiles;
+using Platform.Cases.Timeline;
 using Platform.Messaging;
 
 namespace Platform.Cases;
@@ -18,6 +19,7 @@ public static class CasesExtensions
     public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder app)
     {
         app.MapCasesFileApi();
+        app.MapTimelineApi();
         return app;
     }
 }

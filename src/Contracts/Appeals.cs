@@ -24,5 +24,26 @@ public sealed record InsuredIdentity(string? PolicyNumber, string FullName, Date
 
 public sealed record AppealLocation(string Country, string? City, string? Address);
 
-/// <summary>The coverage check at intake: <c>Status</c> is covered, not-covered or needs-review; reasons are codes.</summary>
-public sealed record CoverageResult(string Status, IReadOnlyList<string> Reasons, string? PolicyNumber);
+/// <summary>
+/// The coverage check at intake: <c>Status</c> is covered, not-covered or needs-review; reasons are codes
+/// (policy-not-found, not-valid-on-date, territory-not-covered, risk-excluded, ...); the terms of the policy found, if any.
+/// </summary>
+public sealed record CoverageResult(string Status, IReadOnlyList<string> Reasons, PolicyTerms? Policy);
+
+/// <summary>The terms of a policy that apply to a case: its period (inclusive), territory, limits per benefit and risks.</summary>
+public sealed record PolicyTerms(
+    string PolicyNumber,
+    string Plan,
+    DateOnly Start,
+    DateOnly End,
+    IReadOnlyList<string> Territory,
+    IReadOnlyList<CoverLimit> Limits,
+    CoverAmount? Deductible,
+    IReadOnlyList<string> CoveredRisks,
+    IReadOnlyList<string> ExcludedRisks,
+    string? AssistancePartner);
+
+/// <summary>A limit per benefit: medical-expenses, repatriation, rehabilitation, dental, ...</summary>
+public sealed record CoverLimit(string Benefit, decimal Amount, string Currency);
+
+public sealed record CoverAmount(decimal Amount, string Currency);

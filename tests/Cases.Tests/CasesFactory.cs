@@ -18,6 +18,7 @@ public sealed class CasesFactory() : ServiceFactory<Program>("casesdb")
         new InsuredIdentity($"TRV-{fullName.GetHashCode():X8}", fullName, new DateOnly(1956, 4, 12)),
         new AppealLocation("US", "Orlando", null),
         "Father admitted with chest pain", new DateOnly(2026, 11, 20),
-        new CoverageResult("covered", [], $"TRV-{fullName.GetHashCode():X8}"),
+        new CoverageResult("covered", [], new PolicyTerms($"TRV-{fullName.GetHashCode():X8}", "Comfort", new DateOnly(2026, 11, 1),
+            new DateOnly(2026, 11, 30), ["WORLD"], [new CoverLimit("medical-expenses", 50_000m, "USD")], null, ["illness", "accident"], [], null)),
         DateTimeOffset.UtcNow.AddHours(1), DateTimeOffset.UtcNow);
 }

@@ -78,6 +78,23 @@ public sealed class A_second_appeal_about_an_insured_with_an_open_case(CasesFact
         var number = (await cases.ClientFor("episode-tenant").GetFromJsonAsync<JsonElement>("/cases")).GetProperty("items")[0].GetProperty("number").GetString();
         var file = await cases.ClientFor("episode-tenant").GetFromJsonAsync<JsonElement>($"/cases/{number}");
         Assert.Equal(2, file.GetProperty("appeals").GetArrayLength());
+
+        var timeline = await cases.ClientFor("episode-tenant").GetFromJsonAsync<JsonElement>($"/cases/{number}/timeline");
+        Assert.Equal(new[] { "case-opened", "appeal", "appeal" }, timeline.EnumerateArray().Select(e => e.GetProperty("kind").GetString()!).ToArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor("episode-other").GetAsync($"/cases/{number}/timeline")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Leaves_a_timeline_that_cannot_be_rewritten()
+    {
+        var appeal = CasesFactory.Appeal("timeline-tenant", "Timeline Person");
+        await cases.PublishAsync(appeal, Guid.NewGuid());
+        await Eventually.True(async () => await cases.CountAsync("SELECT count(*) FROM timeline_entries WHERE tenant_id = 'timeline-tenant'") == 2,
+            TimeSpan.FromSeconds(15), "the case and its appeal are on the timeline");
+
+        var rewrite = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            cases.CountAsync("WITH changed AS (UPDATE timeline_entries SET summary = 'edited' WHERE tenant_id = 'timeline-tenant' RETURNING 1) SELECT count(*) FROM changed"));
+        Assert.Contains("never rewritten", rewrite.MessageText);
     }
 
     [Fact]

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Npgsql;
+using NpgsqlTypes;
+using Platform.Cases.Timeline;
 using Platform.Contracts;
 using Platform.Messaging;
 
@@ -7,6 +10,8 @@ namespace Platform.Cases.CaseFiles;
 /// <summary>The case file tables. Every read carries the tenant in its WHERE clause.</summary>
 public sealed class CaseStore(NpgsqlDataSource dataSource)
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     private const string SummaryColumns = """
         c.id, c.number, c.status, c.urgency, c.insured_policy_number, c.insured_full_name, c.insured_date_of_birth,
         c.country, c.city, c.opened_at
@@ -51,6 +56,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         if (open is { } existing)
         {
             await InsertAppealAsync(transaction, existing.Id, appeal, ct);
+            await AppendAppealAsync(transaction, existing.Id, appeal, now, ct);
             await transaction.EnqueueAsync(new AppealAttachedToCase(existing.Id, appeal.TenantId, existing.Number, appeal.AppealId, now), ct);
             return (existing.Id, existing.Number, false);
         }
@@ -71,8 +77,9 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         var opened = new CaseOpened(Guid.CreateVersion7(), appeal.TenantId, $"{year}-{sequence:D6}", appeal.AppealId, appeal.Insured, now);
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO cases (id, tenant_id, number, status, urgency, insured_policy_number, insured_full_name, insured_name_key,
-                               insured_date_of_birth, country, city, opened_at)
-            VALUES (@id, @tenant, @number, @status, @urgency, @policy, @full_name, @name_key, @dob, @country, @city, @opened_at)
+                               insured_date_of_birth, country, city, opened_at, policy_terms, coverage)
+            VALUES (@id, @tenant, @number, @status, @urgency, @policy, @full_name, @name_key, @dob, @country, @city, @opened_at,
+                    @terms, @coverage)
             """, connection, transaction))
         {
             var p = insert.Parameters;
@@ -88,11 +95,31 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             p.AddWithValue("country", appeal.Location.Country);
             p.Add(new NpgsqlParameter<string?>("city", appeal.Location.City));
             p.AddWithValue("opened_at", now);
+            p.AddWithValue("terms", NpgsqlDbType.Jsonb, appeal.Coverage.Policy is { } terms ? JsonSerializer.Serialize(terms, Json) : DBNull.Value);
+            p.AddWithValue("coverage", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(appeal.Coverage, Json));
             await insert.ExecuteNonQueryAsync(ct);
         }
         await InsertAppealAsync(transaction, opened.CaseId, appeal, ct);
+        await CaseTimeline.AppendAsync(transaction, appeal.TenantId, opened.CaseId, now, "case-opened",
+            $"Case {opened.CaseNumber} opened for {appeal.Insured.FullName} in {appeal.Location.Country}", "cases", ct: ct);
+        await AppendAppealAsync(transaction, opened.CaseId, appeal, now, ct);
         await transaction.EnqueueAsync(opened, ct);
         return (opened.CaseId, opened.CaseNumber, true);
+    }
+
+    private static Task AppendAppealAsync(NpgsqlTransaction transaction, Guid caseId, AppealRegistered appeal, DateTimeOffset now, CancellationToken ct) =>
+        CaseTimeline.AppendAsync(transaction, appeal.TenantId, caseId, appeal.RegisteredAt, "appeal",
+            $"{appeal.Channel} appeal from {appeal.Caller.Name} ({appeal.Caller.Relation}), triage {appeal.Triage}, callback promised by {appeal.CallbackDueAt:u}",
+            "intake", new { appeal.AppealId, appeal.Channel, appeal.Triage, appeal.Caller, appeal.Description, appeal.CallbackDueAt, appeal.Coverage.Status }, ct);
+
+    /// <summary>The id of a case of the tenant, by number or id; null when there is none (or it is another tenant's).</summary>
+    public async Task<Guid?> ResolveAsync(string tenantId, string numberOrId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT id FROM cases WHERE tenant_id = @tenant AND (number = @key OR id = @id)");
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("key", numberOrId);
+        cmd.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var id) ? id : Guid.Empty);
+        return await cmd.ExecuteScalarAsync(ct) as Guid?;
     }
 
     private static async Task InsertAppealAsync(NpgsqlTransaction transaction, Guid caseId, AppealRegistered appeal, CancellationToken ct)

@@ -67,7 +67,7 @@ public static class AppealsApi
             insured,
             new AppealLocation(country, Trim(request.Location.City), Trim(request.Location.Address)),
             request.Description!.Trim(), eventDate,
-            new Platform.Contracts.CoverageResult(coverage.Status, coverage.Reasons.Select(r => r.Code).ToList(), coverage.Policy?.PolicyNumber),
+            new Platform.Contracts.CoverageResult(coverage.Status, coverage.Reasons.Select(r => r.Code).ToList(), Terms(coverage.Policy)),
             callbackDue, now);
 
         var nextSteps = NextSteps.For(caller.Language, country, triage, callbackDue, phone, coverage.Status,
@@ -130,6 +130,12 @@ public static class AppealsApi
             (AppealStore.QueueMove.Conflict, { } appeal) => Problems.Conflict($"Appeal {id} " + string.Format(conflict, appeal.Queue.TakenBy ?? "nobody") + "."),
             _ => Problems.NotFound($"Appeal {id} was not found."),
         };
+
+    private static PolicyTerms? Terms(PolicySummary? p) => p is null ? null : new PolicyTerms(
+        p.PolicyNumber, p.Plan, p.Period.Start, p.Period.End, p.Territory,
+        p.Limits.Select(l => new CoverLimit(l.Benefit, l.Amount, l.Currency)).ToList(),
+        p.Deductible is { } d ? new CoverAmount(d.Amount, d.Currency) : null,
+        p.CoveredRisks, p.ExcludedRisks, p.AssistancePartner);
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Platform.Cases.Timeline;
+
+/// <summary>One thing that happened in a case. <c>Kind</c> is a stable code (appeal, case-opened, document-reviewed, ...).</summary>
+public sealed record TimelineEntry(long Id, DateTimeOffset At, string Kind, string Summary, string Actor, JsonElement? Data);
+
+/// <summary>
+/// The case's timeline: every feature that changes a case appends here, in the same transaction as the change.
+/// Appending also bumps the case's version, which is what cached views of the case are keyed by.
+/// </summary>
+public static class CaseTimeline
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task AppendAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, DateTimeOffset at,
+        string kind, string summary, string actor, object? data = null, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO timeline_entries (case_id, tenant_id, at, kind, summary, actor, data)
+            VALUES (@case_id, @tenant, @at, @kind, @summary, @actor, @data);
+            UPDATE cases SET version = version + 1, updated_at = @at WHERE id = @case_id AND tenant_id = @tenant;
+            """, transaction.Connection, transaction);
+        cmd.Parameters.AddWithValue("case_id", caseId);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("at", at);
+        cmd.Parameters.AddWithValue("kind", kind);
+        cmd.Parameters.AddWithValue("summary", summary);
+        cmd.Parameters.AddWithValue("actor", actor);
+        cmd.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task<IReadOnlyList<TimelineEntry>> ReadAsync(NpgsqlConnection connection, string tenantId, Guid caseId,
+        int? last = null, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT id, at, kind, summary, actor, data::text FROM (
+                SELECT * FROM timeline_entries WHERE tenant_id = @tenant AND case_id = @case_id
+                ORDER BY id DESC LIMIT @limit) recent
+            ORDER BY id
+            """, connection);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("case_id", caseId);
+        cmd.Parameters.AddWithValue("limit", last ?? int.MaxValue);
+        var entries = new List<TimelineEntry>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            entries.Add(new TimelineEntry(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                r.IsDBNull(5) ? null : JsonSerializer.Deserialize<JsonElement>(r.GetString(5))));
+        return entries;
+    }
+}
+
+public static class TimelineApi
+{
+    public static RouteGroupBuilder MapTimelineApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/cases/{numberOrId}/timeline").RequireTenant().WithTags("Timeline");
+        group.MapGet("/", GetAsync).WithSummary("Everything that happened in the case, oldest first");
+        return group;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<TimelineEntry>>, ProblemHttpResult>> GetAsync(
+        string numberOrId, RequestIdentity identity, NpgsqlDataSource dataSource, CaseFiles.CaseStore cases, CancellationToken ct)
+    {
+        if (await cases.ResolveAsync(identity.TenantId, numberOrId, ct) is not { } caseId)
+            return Problems.NotFound($"Case {numberOrId} was not found.");
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return TypedResults.Ok(await CaseTimeline.ReadAsync(connection, identity.TenantId, caseId, ct: ct));
+    }
+}
