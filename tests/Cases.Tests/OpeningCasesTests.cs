@@ -80,7 +80,10 @@ public sealed class A_second_appeal_about_an_insured_with_an_open_case(CasesFact
         Assert.Equal(2, file.GetProperty("appeals").GetArrayLength());
 
         var timeline = await cases.ClientFor("episode-tenant").GetFromJsonAsync<JsonElement>($"/cases/{number}/timeline");
-        Assert.Equal(new[] { "case-opened", "appeal", "appeal" }, timeline.EnumerateArray().Select(e => e.GetProperty("kind").GetString()!).ToArray());
+        // Each appeal brings its callback promise as a task.
+        Assert.Equal(new[] { "case-opened", "appeal", "task-created", "appeal", "task-created" },
+            timeline.EnumerateArray().Select(e => e.GetProperty("kind").GetString()!).ToArray());
+        Assert.Equal(2, await cases.CountAsync("SELECT count(*) FROM case_tasks WHERE tenant_id = 'episode-tenant' AND kind = 'callback' AND status = 'open'"));
         Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor("episode-other").GetAsync($"/cases/{number}/timeline")).StatusCode);
     }
 
@@ -89,7 +92,7 @@ public sealed class A_second_appeal_about_an_insured_with_an_open_case(CasesFact
     {
         var appeal = CasesFactory.Appeal("timeline-tenant", "Timeline Person");
         await cases.PublishAsync(appeal, Guid.NewGuid());
-        await Eventually.True(async () => await cases.CountAsync("SELECT count(*) FROM timeline_entries WHERE tenant_id = 'timeline-tenant'") == 2,
+        await Eventually.True(async () => await cases.CountAsync("SELECT count(*) FROM timeline_entries WHERE tenant_id = 'timeline-tenant'") == 3,
             TimeSpan.FromSeconds(15), "the case and its appeal are on the timeline");
 
         var rewrite = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>

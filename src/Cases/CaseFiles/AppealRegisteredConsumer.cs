@@ -2,6 +2,7 @@ using MassTransit;
 using Npgsql;
 using Platform.Contracts;
 using Platform.Messaging;
+using Platform.Cases.Tasks;
 
 namespace Platform.Cases.CaseFiles;
 
@@ -12,7 +13,13 @@ public sealed class AppealRegisteredConsumer(NpgsqlDataSource dataSource, TimePr
     protected override async Task HandleAsync(ConsumeContext<AppealRegistered> context, NpgsqlTransaction transaction)
     {
         var appeal = context.Message;
-        var (_, number, opened) = await CaseStore.FileAppealAsync(transaction, appeal, clock.GetUtcNow(), context.CancellationToken);
+        var now = clock.GetUtcNow();
+        var (caseId, number, opened) = await CaseStore.FileAppealAsync(transaction, appeal, now, context.CancellationToken);
+        // Intake promised the caller a callback: from now on the clock, not memory, holds the case to it.
+        await CaseTasks.CreateAsync(transaction, appeal.TenantId, caseId, TaskKinds.Callback,
+            $"Call back {appeal.Caller.Name} ({appeal.Caller.Relation}){(appeal.Caller.Phone is { } phone ? " at " + phone : "")}",
+            appeal.CallbackDueAt, now, "intake", dedupKey: $"callback:{appeal.AppealId}",
+            data: new { appeal.AppealId, appeal.Triage }, ct: context.CancellationToken);
         logger.LogInformation("{Action} case {CaseNumber} for appeal {AppealId} of tenant {TenantId}",
             opened ? "Opened" : "Attached to", number, appeal.AppealId, appeal.TenantId);
     }

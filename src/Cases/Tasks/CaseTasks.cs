@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Platform.Cases.Timeline;
+
+namespace Platform.Cases.Tasks;
+
+public static class TaskKinds
+{
+    public const string Callback = "callback";
+    public const string ControlCall = "control-call";
+    public const string DocumentChase = "document-chase";
+    public const string CoverageWarning = "coverage-warning";
+    public const string ExtensionWarning = "extension-warning";
+}
+
+/// <summary>
+/// Creating tasks, for every feature of the case file: in the caller's transaction, with a timeline entry. A task with
+/// a dedup key is created once per case and key, so rules that run again (or on several replicas) create nothing new.
+/// </summary>
+public static class CaseTasks
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <returns>The new task's id, or null when a task with the same dedup key already exists.</returns>
+    public static async Task<Guid?> CreateAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string kind, string title,
+        DateTimeOffset dueAt, DateTimeOffset now, string actor, string? owner = null, string? dedupKey = null, object? data = null,
+        CancellationToken ct = default)
+    {
+        var id = Guid.CreateVersion7();
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO case_tasks (id, tenant_id, case_id, kind, title, due_at, owner, created_at, dedup_key, data)
+            VALUES (@id, @tenant, @case_id, @kind, @title, @due_at, @owner, @now, @dedup, @data)
+            ON CONFLICT (case_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
+            """, transaction.Connection, transaction);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("case_id", caseId);
+        cmd.Parameters.AddWithValue("kind", kind);
+        cmd.Parameters.AddWithValue("title", title);
+        cmd.Parameters.AddWithValue("due_at", dueAt);
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("owner", owner));
+        cmd.Parameters.AddWithValue("now", now);
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("dedup", dedupKey));
+        cmd.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json));
+        if (await cmd.ExecuteNonQueryAsync(ct) == 0) return null;
+
+        await CaseTimeline.AppendAsync(transaction, tenantId, caseId, now, "task-created", $"{title} (due {dueAt:u})", actor,
+            new { taskId = id, kind, dueAt, owner }, ct);
+        return id;
+    }
+}
