@@ -15,6 +15,7 @@ public static class ProblemTypes
     public const string Forbidden = "urn:platform:problem:forbidden";
     public const string Conflict = "urn:platform:problem:conflict";
     public const string PayloadTooLarge = "urn:platform:problem:payload-too-large";
+    public const string UnsupportedMediaType = "urn:platform:problem:unsupported-media-type";
     public const string RateLimited = "urn:platform:problem:rate-limited";
     public const string Unavailable = "urn:platform:problem:unavailable";
     public const string Internal = "urn:platform:problem:internal";
@@ -51,6 +52,7 @@ public static class Problems
                 StatusCodes.Status404NotFound => ProblemTypes.NotFound,
                 StatusCodes.Status409Conflict => ProblemTypes.Conflict,
                 StatusCodes.Status413PayloadTooLarge => ProblemTypes.PayloadTooLarge,
+                StatusCodes.Status415UnsupportedMediaType => ProblemTypes.UnsupportedMediaType,
                 StatusCodes.Status429TooManyRequests => ProblemTypes.RateLimited,
                 StatusCodes.Status503ServiceUnavailable => ProblemTypes.Unavailable,
                 _ => ProblemTypes.Internal,

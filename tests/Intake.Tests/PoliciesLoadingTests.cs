@@ -314,6 +314,16 @@ public sealed class Loading_a_register_with_a_bad_row(IntakeFactory intake) : IC
     }
 
     [Fact]
+    public async Task Is_described_in_the_api_document_for_both_media_types()
+    {
+        var document = await (await intake.CreateClient().GetAsync("/openapi/v1.json")).Json();
+
+        var body = document.GetProperty("paths").GetProperty("/policies/batch").GetProperty("post").GetProperty("requestBody").GetProperty("content");
+        Assert.True(body.TryGetProperty("application/json", out _));
+        Assert.True(body.TryGetProperty("text/csv", out _));
+    }
+
+    [Fact]
     public async Task Of_another_media_type_gets_a_415_problem()
     {
         var response = await intake.ClientFor(Registers.Tenant())

@@ -7,11 +7,11 @@ namespace Platform.Intake.Policies;
 
 public static class PoliciesApi
 {
-    /// <summary>The largest register this service takes in one request: about 100 MiB is 300,000+ insured persons as CSV.
-    /// The gateway's cap for this route must be raised to match (<c>Gateway:MaxRequestBodyBytes</c>).</summary>
-    public const long DefaultMaxBatchBytes = 256L * 1024 * 1024;
+    /// <summary>The largest register this service takes in one request (<c>Policies:MaxBatchBytes</c>). A register of
+    /// 100,000 policies (160,000 insured persons) is about 36 MiB as CSV and 60 MiB as JSON. The gateway caps bodies
+    /// separately (<c>Gateway:MaxRequestBodyBytes</c>) and must let this route's through.</summary>
+    public const long DefaultMaxBatchBytes = 128L * 1024 * 1024;
 
-    public const string UnsupportedMediaType = "urn:platform:problem:unsupported-media-type";
 
     public static IServiceCollection AddPolicies(this IServiceCollection services) => services
         .AddSingleton<PolicyStore>()
@@ -87,5 +87,5 @@ public static class PoliciesApi
 
     private static ProblemHttpResult Unsupported(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type.",
-            type: UnsupportedMediaType);
+            type: ProblemTypes.UnsupportedMediaType);
 }
