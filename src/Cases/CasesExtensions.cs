@@ -1,4 +1,7 @@
 using Platform.Cases.CaseFiles;
+using Platform.Cases.Contacts;
+using Platform.Cases.Medical;
+using Platform.Cases.Settlement;
 using Platform.Cases.Timeline;
 using Platform.Messaging;
 
@@ -20,6 +23,10 @@ public static class CasesExtensions
     {
         app.MapCasesFileApi();
         app.MapTimelineApi();
+        app.MapCaseLifecycleApi();
+        app.MapCaseContactsApi();
+        app.MapSettlementPlanApi();
+        app.MapMedicalDetailsApi();
         return app;
     }
 }

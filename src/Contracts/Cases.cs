@@ -16,3 +16,22 @@ public sealed record AppealAttachedToCase(
     string CaseNumber,
     Guid AppealId,
     DateTimeOffset AttachedAt);
+
+/// <summary>A case moved through its life: open, outpatient, hospitalised, awaiting-repatriation, closed.</summary>
+public sealed record CaseStatusChanged(
+    Guid CaseId,
+    string TenantId,
+    string CaseNumber,
+    string From,
+    string To,
+    string? Reason,
+    DateTimeOffset ChangedAt);
+
+/// <summary>The responsible coordinator changed (first assignment or a handover).</summary>
+public sealed record CaseCoordinatorAssigned(
+    Guid CaseId,
+    string TenantId,
+    string CaseNumber,
+    string? Previous,
+    string Coordinator,
+    DateTimeOffset AssignedAt);

@@ -5,6 +5,8 @@ namespace Platform.Cases.CaseFiles;
 public static class CaseStatuses
 {
     public const string Open = "open";
+    public const string Hospitalised = "hospitalised";
+    public const string Closed = "closed";
     public static readonly string[] All = ["open", "outpatient", "hospitalised", "awaiting-repatriation", "closed"];
 }
 
@@ -24,11 +26,15 @@ public sealed record CaseFileResponse(
     Guid Id,
     string Number,
     string Status,
+    string? StatusReason,
     string Urgency,
     InsuredIdentity Insured,
     string Country,
     string? City,
     DateTimeOffset OpenedAt,
+    string? Coordinator,
+    PolicyTerms? Policy,
+    long Version,
     IReadOnlyList<CaseAppeal> Appeals);
 
 public sealed record CaseListResponse(IReadOnlyList<CaseSummary> Items, int Page, int PageSize, long Total);

@@ -124,6 +124,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
 
     private static async Task InsertAppealAsync(NpgsqlTransaction transaction, Guid caseId, AppealRegistered appeal, CancellationToken ct)
     {
+        await Contacts.CaseContacts.UpsertFromAppealAsync(transaction, caseId, appeal, ct);
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO case_appeals (appeal_id, case_id, tenant_id, channel, caller_name, caller_relation, description,
                                       registered_at, triage, callback_due_at)
@@ -153,8 +154,9 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         CaseSummary? summary;
+        (string? Reason, string? Coordinator, PolicyTerms? Policy, long Version) extra;
         await using (var cmd = new NpgsqlCommand($"""
-            SELECT {SummaryColumns}
+            SELECT {SummaryColumns}, c.status_reason, c.coordinator, c.policy_terms::text, c.version
             FROM cases c
             WHERE c.tenant_id = @tenant AND (c.number = @key OR c.id = @id)
             """, connection))
@@ -163,9 +165,11 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             cmd.Parameters.AddWithValue("key", numberOrId);
             cmd.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var id) ? id : Guid.Empty);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            summary = await r.ReadAsync(ct) ? ReadSummary(r) : null;
+            if (!await r.ReadAsync(ct)) return null;
+            summary = ReadSummary(r);
+            extra = (r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11),
+                r.IsDBNull(12) ? null : JsonSerializer.Deserialize<PolicyTerms>(r.GetString(12), Json), r.GetInt64(13));
         }
-        if (summary is null) return null;
 
         var appeals = new List<CaseAppeal>();
         await using (var cmd = new NpgsqlCommand("""
@@ -183,8 +187,8 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
                     r.GetFieldValue<DateTimeOffset>(5)));
         }
 
-        return new CaseFileResponse(summary.Id, summary.Number, summary.Status, summary.Urgency, summary.Insured,
-            summary.Country, summary.City, summary.OpenedAt, appeals);
+        return new CaseFileResponse(summary.Id, summary.Number, summary.Status, extra.Reason, summary.Urgency, summary.Insured,
+            summary.Country, summary.City, summary.OpenedAt, extra.Coordinator, extra.Policy, extra.Version, appeals);
     }
 
     public async Task<CaseListResponse> ListAsync(string tenantId, string? status, Guid? appealId, int page, int pageSize, CancellationToken ct)

@@ -1,0 +1,139 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Platform.Cases.Timeline;
+using Platform.Contracts;
+using Platform.Messaging;
+
+namespace Platform.Cases.CaseFiles;
+
+public sealed record ChangeStatusRequest(string? Status, string? Reason);
+
+public sealed record AssignCoordinatorRequest(string? Coordinator, string? Note);
+
+public sealed record CoordinatorLoad(string Coordinator, int OpenCases, int Hospitalised, int OverdueTasks);
+
+/// <summary>Status changes with reasons, the responsible coordinator and handovers, and coordinator load.</summary>
+public static class CaseLifecycle
+{
+    public static RouteGroupBuilder MapCaseLifecycleApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/cases/{numberOrId}").RequireTenant().WithTags("Cases");
+        group.MapPut("/status", ChangeStatusAsync).WithSummary("Moves the case through its life; closing needs a reason");
+        group.MapPut("/coordinator", AssignAsync).WithSummary("Assigns the responsible coordinator, or hands the case over");
+        app.MapGroup("/coordinators").RequireTenant().WithTags("Cases")
+            .MapGet("/load", LoadAsync).WithSummary("Open cases and overdue tasks per coordinator");
+        return group;
+    }
+
+    private static async Task<Results<Ok<CaseFileResponse>, ValidationProblem, ProblemHttpResult>> ChangeStatusAsync(
+        string numberOrId, ChangeStatusRequest request, RequestIdentity identity, NpgsqlDataSource dataSource, CaseStore store,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (errors.Required("status", request.Status)) errors.OneOf("status", request.Status, CaseStatuses.All);
+        if (request.Status == "closed") errors.Required("reason", request.Reason);
+        errors.MaxLength("reason", request.Reason, 500);
+        if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
+
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var read = new NpgsqlCommand("""
+            SELECT id, number, status FROM cases
+            WHERE tenant_id = @tenant AND (number = @key OR id = @id)
+            FOR UPDATE
+            """, connection, transaction);
+        read.Parameters.AddWithValue("tenant", identity.TenantId);
+        read.Parameters.AddWithValue("key", numberOrId);
+        read.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var g) ? g : Guid.Empty);
+        Guid caseId; string number, from;
+        await using (var r = await read.ExecuteReaderAsync(ct))
+        {
+            if (!await r.ReadAsync(ct)) return Problems.NotFound($"Case {numberOrId} was not found.");
+            (caseId, number, from) = (r.GetGuid(0), r.GetString(1), r.GetString(2));
+        }
+        if (from == request.Status) return TypedResults.Ok((await store.FindAsync(identity.TenantId, number, ct))!);
+        if (from == CaseStatuses.Closed)
+            return Problems.Conflict($"Case {number} is closed; a new episode is a new case.");
+
+        await using (var update = new NpgsqlCommand("""
+            UPDATE cases SET status = @status, status_reason = @reason,
+                closed_at = CASE WHEN @status = 'closed' THEN @now ELSE NULL END
+            WHERE id = @id AND tenant_id = @tenant
+            """, connection, transaction))
+        {
+            update.Parameters.AddWithValue("status", request.Status!);
+            update.Parameters.Add(new NpgsqlParameter<string?>("reason", request.Reason));
+            update.Parameters.AddWithValue("now", now);
+            update.Parameters.AddWithValue("id", caseId);
+            update.Parameters.AddWithValue("tenant", identity.TenantId);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        await CaseTimeline.AppendAsync(transaction, identity.TenantId, caseId, now, "status-changed",
+            $"Status {from} → {request.Status}{(request.Reason is null ? "" : ": " + request.Reason)}", identity.ActorId,
+            new { from, to = request.Status, reason = request.Reason }, ct);
+        await transaction.EnqueueAsync(new CaseStatusChanged(caseId, identity.TenantId, number, from, request.Status!, request.Reason, now), ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok((await store.FindAsync(identity.TenantId, number, ct))!);
+    }
+
+    private static async Task<Results<Ok<CaseFileResponse>, ValidationProblem, ProblemHttpResult>> AssignAsync(
+        string numberOrId, AssignCoordinatorRequest request, RequestIdentity identity, NpgsqlDataSource dataSource, CaseStore store,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (errors.Required("coordinator", request.Coordinator)) errors.MaxLength("coordinator", request.Coordinator, 100);
+        errors.MaxLength("note", request.Note, 1000);
+        if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
+
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var update = new NpgsqlCommand("""
+            UPDATE cases c SET coordinator = @coordinator, coordinator_since = @now
+            FROM (SELECT id, coordinator FROM cases WHERE tenant_id = @tenant AND (number = @key OR id = @id) FOR UPDATE) previous
+            WHERE c.id = previous.id
+            RETURNING c.id, c.number, previous.coordinator
+            """, connection, transaction);
+        update.Parameters.AddWithValue("coordinator", request.Coordinator!.Trim());
+        update.Parameters.AddWithValue("now", now);
+        update.Parameters.AddWithValue("tenant", identity.TenantId);
+        update.Parameters.AddWithValue("key", numberOrId);
+        update.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var g) ? g : Guid.Empty);
+        Guid caseId; string number; string? previous;
+        await using (var r = await update.ExecuteReaderAsync(ct))
+        {
+            if (!await r.ReadAsync(ct)) return Problems.NotFound($"Case {numberOrId} was not found.");
+            (caseId, number, previous) = (r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2));
+        }
+        var coordinator = request.Coordinator.Trim();
+        await CaseTimeline.AppendAsync(transaction, identity.TenantId, caseId, now, previous is null ? "coordinator-assigned" : "handover",
+            previous is null ? $"{coordinator} is responsible for the case" : $"Handed over from {previous} to {coordinator}{(request.Note is null ? "" : ": " + request.Note)}",
+            identity.ActorId, new { previous, coordinator, request.Note }, ct);
+        await transaction.EnqueueAsync(new CaseCoordinatorAssigned(caseId, identity.TenantId, number, previous, coordinator, now), ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok((await store.FindAsync(identity.TenantId, number, ct))!);
+    }
+
+    private static async Task<Ok<IReadOnlyList<CoordinatorLoad>>> LoadAsync(
+        RequestIdentity identity, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT c.coordinator,
+                   count(*)::int,
+                   count(*) FILTER (WHERE c.status = 'hospitalised')::int,
+                   coalesce(sum((SELECT count(*) FROM case_tasks t
+                                 WHERE t.case_id = c.id AND t.status = 'open' AND t.due_at < @now)), 0)::int
+            FROM cases c
+            WHERE c.tenant_id = @tenant AND c.status <> 'closed' AND c.coordinator IS NOT NULL
+            GROUP BY c.coordinator
+            ORDER BY count(*) DESC, c.coordinator
+            """);
+        cmd.Parameters.AddWithValue("tenant", identity.TenantId);
+        cmd.Parameters.AddWithValue("now", clock.GetUtcNow());
+        var list = new List<CoordinatorLoad>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(new CoordinatorLoad(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3)));
+        return TypedResults.Ok<IReadOnlyList<CoordinatorLoad>>(list);
+    }
+}

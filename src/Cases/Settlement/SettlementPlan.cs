@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using NpgsqlTypes;
+using Platform.Cases.CaseFiles;
+using Platform.Cases.Timeline;
+
+namespace Platform.Cases.Settlement;
+
+/// <summary>A step of the plan and who does it: assistance (us), clinic, insurer, family, doctor.</summary>
+public sealed record PlanStep(string Title, string Owner, string Status);
+
+public sealed record SettlementPlan(string Kind, IReadOnlyList<PlanStep> Steps, int CurrentStep, DateTimeOffset UpdatedAt, string UpdatedBy)
+{
+    public PlanStep? Current => CurrentStep < Steps.Count ? Steps[CurrentStep] : null;
+}
+
+public sealed record PlanStepRequest(string? Title, string? Owner);
+
+public sealed record SetPlanRequest(string? Kind, IReadOnlyList<PlanStepRequest>? Steps);
+
+public sealed record AdvancePlanRequest(string? Note);
+
+/// <summary>How the case will be settled (outpatient care, hospitalisation, transport, repatriation), as steps with owners.</summary>
+public static class SettlementPlans
+{
+    public static readonly string[] Kinds = ["outpatient", "hospitalisation", "transport", "repatriation"];
+    public static readonly string[] Owners = ["assistance", "clinic", "insurer", "family", "doctor"];
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The usual steps of each kind, used when a coordinator does not list their own.</summary>
+    private static readonly Dictionary<string, (string Title, string Owner)[]> Templates = new()
+    {
+        ["outpatient"] = [("Appointment at a partner clinic", "assistance"), ("Visit and treatment", "clinic"), ("Bills settled directly with the clinic", "assistance"), ("Control call after the visit", "assistance")],
+        ["hospitalisation"] = [("Guarantee letter sent to the hospital", "assistance"), ("Treatment in hospital, daily control calls", "clinic"), ("Discharge summary received", "clinic"), ("Fitness to fly assessed", "doctor"), ("Return home arranged", "assistance")],
+        ["transport"] = [("Transport need confirmed by the doctor", "doctor"), ("Transport booked", "assistance"), ("Patient transported", "assistance")],
+        ["repatriation"] = [("Fitness to fly and MEDIF form", "doctor"), ("Escort and seats or stretcher booked", "assistance"), ("Ground transport at both ends", "assistance"), ("Receiving hospital confirmed", "assistance"), ("Patient delivered home", "assistance")],
+    };
+
+    public static RouteGroupBuilder MapSettlementPlanApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/cases/{numberOrId}/settlement-plan").RequireTenant().WithTags("Settlement plan");
+        group.MapGet("/", GetAsync).WithSummary("How the case will be settled and its current step");
+        group.MapPut("/", SetAsync).WithSummary("Sets the plan: a kind and, optionally, its own steps (else the usual ones)");
+        group.MapPost("/advance", AdvanceAsync).WithSummary("Marks the current step done and moves to the next");
+        return group;
+    }
+
+    public static async Task<SettlementPlan?> ReadAsync(NpgsqlConnection connection, string tenantId, Guid caseId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT kind, steps::text, current_step, updated_at, updated_by FROM settlement_plans WHERE tenant_id = @tenant AND case_id = @case_id",
+            connection);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("case_id", caseId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return new SettlementPlan(r.GetString(0), JsonSerializer.Deserialize<List<PlanStep>>(r.GetString(1), Json)!, r.GetInt32(2),
+            r.GetFieldValue<DateTimeOffset>(3), r.GetString(4));
+    }
+
+    private static async Task<Results<Ok<SettlementPlan>, ProblemHttpResult>> GetAsync(
+        string numberOrId, RequestIdentity identity, NpgsqlDataSource dataSource, CaseStore cases, CancellationToken ct)
+    {
+        if (await cases.ResolveAsync(identity.TenantId, numberOrId, ct) is not { } caseId) return Problems.NotFound($"Case {numberOrId} was not found.");
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await ReadAsync(connection, identity.TenantId, caseId, ct) is { } plan
+            ? TypedResults.Ok(plan)
+            : Problems.NotFound($"Case {numberOrId} has no settlement plan yet.");
+    }
+
+    private static async Task<Results<Ok<SettlementPlan>, ValidationProblem, ProblemHttpResult>> SetAsync(
+        string numberOrId, SetPlanRequest request, RequestIdentity identity, NpgsqlDataSource dataSource, CaseStore cases,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var e = new ValidationErrors();
+        if (e.Required("kind", request.Kind)) e.OneOf("kind", request.Kind, Kinds);
+        for (var i = 0; i < (request.Steps?.Count ?? 0); i++)
+        {
+            var step = request.Steps![i];
+            if (e.Required($"steps[{i}].title", step.Title)) e.MaxLength($"steps[{i}].title", step.Title, 200);
+            if (e.Required($"steps[{i}].owner", step.Owner)) e.OneOf($"steps[{i}].owner", step.Owner, Owners);
+        }
+        if (request.Steps is { Count: 0 }) e.Add("steps", "Leave the steps out for the usual ones, or list at least one.");
+        if (!e.IsValid) return Problems.Validation(e.ToDictionary());
+        if (await cases.ResolveAsync(identity.TenantId, numberOrId, ct) is not { } caseId) return Problems.NotFound($"Case {numberOrId} was not found.");
+
+        var steps = request.Steps?.Select(s => new PlanStep(s.Title!.Trim(), s.Owner!, "pending")).ToList()
+            ?? Templates[request.Kind!].Select(t => new PlanStep(t.Title, t.Owner, "pending")).ToList();
+        steps[0] = steps[0] with { Status = "current" };
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await SaveAsync(transaction, identity.TenantId, caseId, request.Kind!, steps, 0, now, identity.ActorId, ct);
+        await CaseTimeline.AppendAsync(transaction, identity.TenantId, caseId, now, "plan-set",
+            $"Settlement plan: {request.Kind}; first step: {steps[0].Title} ({steps[0].Owner})", identity.ActorId, new { request.Kind, steps }, ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok((await ReadAsync(connection, identity.TenantId, caseId, ct))!);
+    }
+
+    private static async Task<Results<Ok<SettlementPlan>, ValidationProblem, ProblemHttpResult>> AdvanceAsync(
+        string numberOrId, AdvancePlanRequest request, RequestIdentity identity, NpgsqlDataSource dataSource, CaseStore cases,
+        TimeProvider clock, CancellationToken ct)
+    {
+        if (request.Note is { Length: > 1000 }) return Problems.Validation("note", "The field must be at most 1000 characters long.");
+        if (await cases.ResolveAsync(identity.TenantId, numberOrId, ct) is not { } caseId) return Problems.NotFound($"Case {numberOrId} was not found.");
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var lockPlan = new NpgsqlCommand("SELECT 1 FROM settlement_plans WHERE case_id = @case_id FOR UPDATE", connection, transaction))
+        {
+            lockPlan.Parameters.AddWithValue("case_id", caseId);
+            await lockPlan.ExecuteNonQueryAsync(ct);
+        }
+        if (await ReadAsync(connection, identity.TenantId, caseId, ct) is not { } plan) return Problems.NotFound($"Case {numberOrId} has no settlement plan yet.");
+        if (plan.Current is null) return Problems.Conflict($"Every step of the plan of case {numberOrId} is done.");
+
+        var steps = plan.Steps.ToList();
+        steps[plan.CurrentStep] = steps[plan.CurrentStep] with { Status = "done" };
+        var next = plan.CurrentStep + 1;
+        if (next < steps.Count) steps[next] = steps[next] with { Status = "current" };
+        await SaveAsync(transaction, identity.TenantId, caseId, plan.Kind, steps, next, now, identity.ActorId, ct);
+        await CaseTimeline.AppendAsync(transaction, identity.TenantId, caseId, now, "plan-advanced",
+            $"Done: {plan.Current.Title}{(next < steps.Count ? $"; next: {steps[next].Title} ({steps[next].Owner})" : "; plan complete")}" +
+            (request.Note is null ? "" : $" — {request.Note}"), identity.ActorId, ct: ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok((await ReadAsync(connection, identity.TenantId, caseId, ct))!);
+    }
+
+    private static async Task SaveAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string kind, List<PlanStep> steps,
+        int current, DateTimeOffset now, string actor, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO settlement_plans (case_id, tenant_id, kind, steps, current_step, updated_at, updated_by)
+            VALUES (@case_id, @tenant, @kind, @steps, @current, @now, @actor)
+            ON CONFLICT (case_id) DO UPDATE SET kind = excluded.kind, steps = excluded.steps, current_step = excluded.current_step,
+                updated_at = excluded.updated_at, updated_by = excluded.updated_by
+            """, transaction.Connection, transaction);
+        cmd.Parameters.AddWithValue("case_id", caseId);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("kind", kind);
+        cmd.Parameters.AddWithValue("steps", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(steps, Json));
+        cmd.Parameters.AddWithValue("current", current);
+        cmd.Parameters.AddWithValue("now", now);
+        cmd.Parameters.AddWithValue("actor", actor);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
