@@ -1,7 +1,9 @@
+using Platform.Cases.Briefing;
 using Platform.Cases.CaseFiles;
 using Platform.Cases.Contacts;
 using Platform.Cases.Medical;
 using Platform.Cases.Settlement;
+using Platform.Cases.Tasks;
 using Platform.Cases.Timeline;
 using Platform.Messaging;
 
@@ -16,6 +18,7 @@ public static class CasesExtensions
         builder.Services.AddGatewayIdentity();
         builder.AddMessaging(bus => bus.AddPlatformConsumer<AppealRegisteredConsumer>());
         builder.Services.AddSingleton<CaseStore>();
+        builder.Services.AddSingleton<CaseBriefings>();
         return builder;
     }
 
@@ -27,6 +30,7 @@ public static class CasesExtensions
         app.MapCaseContactsApi();
         app.MapSettlementPlanApi();
         app.MapMedicalDetailsApi();
+        app.MapCaseBriefingApi();
         return app;
     }
 }

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Contracts;
+using Platform.Tests;
+
+namespace Platform.Cases.Tests;
+
+/// <summary>Opens a case through RabbitMQ, as Intake would, and returns its number.</summary>
+internal static class Opened
+{
+    public static async Task<string> CaseAsync(CasesFactory cases, AppealRegistered appeal)
+    {
+        await cases.PublishAsync(appeal, Guid.NewGuid());
+        var client = cases.ClientFor(appeal.TenantId);
+        string? number = null;
+        await Eventually.True(async () =>
+        {
+            var list = await client.GetFromJsonAsync<JsonElement>($"/cases?appealId={appeal.AppealId}");
+            number = list.GetProperty("total").GetInt64() == 1 ? list.GetProperty("items")[0].GetProperty("number").GetString() : null;
+            return number is not null;
+        }, TimeSpan.FromSeconds(15), "the case is opened");
+        return number!;
+    }
+}
+
+public sealed class The_case_file(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public async Task Moves_through_its_statuses_with_reasons_and_refuses_to_close_without_one()
+    {
+        var number = await Opened.CaseAsync(cases, CasesFactory.Appeal("file-status", "Status Person"));
+        var coordinator = cases.ClientFor("file-status", "coordinator-anna", "staff", "coordinator");
+
+        var hospitalised = await coordinator.PutAsJsonAsync($"/cases/{number}/status", new { status = "hospitalised", reason = "Admitted to AdventHealth" });
+        var closeWithoutReason = await coordinator.PutAsJsonAsync($"/cases/{number}/status", new { status = "closed" });
+        var unknown = await coordinator.PutAsJsonAsync($"/cases/{number}/status", new { status = "lost" });
+
+        Assert.Equal(HttpStatusCode.OK, hospitalised.StatusCode);
+        Assert.Equal("hospitalised", (await hospitalised.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.True((await closeWithoutReason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("reason", out _));
+        Assert.True((await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("status", out _));
+        Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.CaseStatusChanged,%' AND body->>'caseNumber' = @n", ("n", number)));
+        Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor("file-other").PutAsJsonAsync($"/cases/{number}/status", new { status = "outpatient" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Records_the_coordinator_handover_and_counts_the_load()
+    {
+        var first = await Opened.CaseAsync(cases, CasesFactory.Appeal("file-load", "Load One"));
+        var second = await Opened.CaseAsync(cases, CasesFactory.Appeal("file-load", "Load Two"));
+        var supervisor = cases.ClientFor("file-load", "supervisor-olga", "staff", "supervisor");
+
+        await supervisor.PutAsJsonAsync($"/cases/{first}/coordinator", new { coordinator = "anna" });
+        await supervisor.PutAsJsonAsync($"/cases/{second}/coordinator", new { coordinator = "anna" });
+        var handover = await supervisor.PutAsJsonAsync($"/cases/{second}/coordinator", new { coordinator = "boris", note = "Anna's shift ends" });
+
+        Assert.Equal("boris", (await handover.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("coordinator").GetString());
+        var load = await supervisor.GetFromJsonAsync<JsonElement>("/coordinators/load");
+        Assert.Equal(1, load.EnumerateArray().Single(l => l.GetProperty("coordinator").GetString() == "anna").GetProperty("openCases").GetInt32());
+        Assert.Equal(1, load.EnumerateArray().Single(l => l.GetProperty("coordinator").GetString() == "boris").GetProperty("openCases").GetInt32());
+        var timeline = await supervisor.GetFromJsonAsync<JsonElement>($"/cases/{second}/timeline");
+        Assert.Contains(timeline.EnumerateArray(), e => e.GetProperty("kind").GetString() == "handover" && e.GetProperty("summary").GetString()!.Contains("from anna to boris"));
+    }
+
+    [Fact]
+    public async Task Keeps_every_caller_as_a_contact_with_what_they_may_be_told()
+    {
+        var appeal = CasesFactory.Appeal("file-contacts", "Contact Person");
+        var number = await Opened.CaseAsync(cases, appeal);
+        var client = cases.ClientFor("file-contacts");
+
+        var saved = await client.PutAsJsonAsync($"/cases/{number}/contacts",
+            new { name = "Maria Ivanova", relation = "relative", phone = "+7 916 555-01-02", language = "ru", preferredChannel = "messenger", mayReceiveMedicalDetails = true });
+        var bad = await client.PutAsJsonAsync($"/cases/{number}/contacts", new { name = "X", relation = "neighbour" });
+
+        var contacts = await saved.Content.ReadFromJsonAsync<JsonElement>();
+        var maria = Assert.Single(contacts.EnumerateArray());
+        Assert.True(maria.GetProperty("mayReceiveMedicalDetails").GetBoolean());
+        Assert.Equal("messenger", maria.GetProperty("preferredChannel").GetString());
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("relation", out _));
+        Assert.True(errors.TryGetProperty("phone", out _));
+    }
+
+    [Fact]
+    public async Task Has_a_settlement_plan_whose_current_step_advances()
+    {
+        var number = await Opened.CaseAsync(cases, CasesFactory.Appeal("file-plan", "Plan Person"));
+        var client = cases.ClientFor("file-plan", "coordinator-anna", "staff", "coordinator");
+
+        var plan = await (await client.PutAsJsonAsync($"/cases/{number}/settlement-plan", new { kind = "hospitalisation" })).Content.ReadFromJsonAsync<JsonElement>();
+        var advanced = await (await client.PostAsJsonAsync($"/cases/{number}/settlement-plan/advance", new { note = "GOP sent" })).Content.ReadFromJsonAsync<JsonElement>();
+        var bad = await client.PutAsJsonAsync($"/cases/{number}/settlement-plan", new { kind = "teleport", steps = new[] { new { title = "", owner = "nobody" } } });
+
+        Assert.Equal(0, plan.GetProperty("currentStep").GetInt32());
+        Assert.Equal(1, advanced.GetProperty("currentStep").GetInt32());
+        Assert.Equal("done", advanced.GetProperty("steps")[0].GetProperty("status").GetString());
+        Assert.Equal("current", advanced.GetProperty("steps")[1].GetProperty("status").GetString());
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("kind", out _));
+        Assert.True(errors.TryGetProperty("steps[0].title", out _));
+        Assert.True(errors.TryGetProperty("steps[0].owner", out _));
+    }
+
+    [Fact]
+    public async Task Keeps_every_version_of_the_medical_details_and_warns_about_the_return_flight()
+    {
+        var number = await Opened.CaseAsync(cases, CasesFactory.Appeal("file-medical", "Medical Person"));
+        var doctor = cases.ClientFor("file-medical", "doctor-ivanov", "staff", "doctor");
+
+        await doctor.PostAsJsonAsync($"/cases/{number}/medical-details", new { diagnosis = new { code = "R07.4", text = "Chest pain" }, admissionOn = "2026-11-20" });
+        var second = await (await doctor.PostAsJsonAsync($"/cases/{number}/medical-details", new
+        {
+            diagnosis = new { code = "I21.4", text = "Non-ST elevation myocardial infarction" },
+            procedures = new[] { "Coronary angiography", "Stent placement" },
+            admissionOn = "2026-11-20", expectedDischargeOn = "2026-11-27", returnFlightOn = "2026-11-25",
+            fitToFly = "with-escort", rehabilitationNeeded = true,
+        })).Content.ReadFromJsonAsync<JsonElement>();
+        var bad = await doctor.PostAsJsonAsync($"/cases/{number}/medical-details", new { diagnosis = new { code = "heart" }, fitToFly = "maybe" });
+
+        Assert.Equal(2, second.GetProperty("history").GetArrayLength());
+        Assert.Equal("I21.4", second.GetProperty("current").GetProperty("diagnosis").GetProperty("code").GetString());
+        Assert.Contains(second.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("return-flight-before-discharge"));
+        Assert.Contains(second.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("medif-required"));
+        Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM case_tasks t JOIN cases c ON c.id = t.case_id WHERE c.number = @n AND c.tenant_id = 'file-medical' AND t.kind = 'return-flight'", ("n", number)));
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("diagnosis.code", out _));
+        Assert.True(errors.TryGetProperty("fitToFly", out _));
+    }
+}
+
+public sealed class The_briefing(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public async Task Answers_the_callers_questions_and_is_rebuilt_after_every_change()
+    {
+        var number = await Opened.CaseAsync(cases, CasesFactory.Appeal("briefing", "Briefing Person"));
+        var client = cases.ClientFor("briefing", "coordinator-anna", "staff", "coordinator");
+
+        var first = await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/briefing");
+        var cached = await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/briefing");
+        await client.PutAsJsonAsync($"/cases/{number}/settlement-plan", new { kind = "hospitalisation" });
+        await client.PostAsJsonAsync($"/cases/{number}/medical-details", new { diagnosis = new { code = "I21.4", text = "Myocardial infarction" }, expectedDischargeOn = "2026-12-05" });
+        var after = await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/briefing");
+
+        Assert.Equal(first.GetProperty("generatedAt").GetString(), cached.GetProperty("generatedAt").GetString()); // served from the cache
+        Assert.True(after.GetProperty("version").GetInt64() > first.GetProperty("version").GetInt64());
+        Assert.Equal("hospitalisation", after.GetProperty("plan").GetProperty("kind").GetString());
+        Assert.Equal("I21.4", after.GetProperty("medical").GetProperty("diagnosis").GetProperty("code").GetString());
+        Assert.Single(after.GetProperty("promises").EnumerateArray(), p => p.GetProperty("kind").GetString() == "callback");
+        Assert.Equal(50_000m, after.GetProperty("policy").GetProperty("limits")[0].GetProperty("amount").GetDecimal());
+        var codes = after.GetProperty("nextStepsForCaller").EnumerateArray().Select(s => s.GetProperty("code").GetString()).ToList();
+        Assert.Contains("romif", codes);             // the case is in the USA
+        Assert.Contains("policy-extension", codes);  // discharge after the policy's end (2026-11-30)
+        Assert.Contains("rehabilitation", codes);
+        Assert.Contains(after.GetProperty("lastContacts").EnumerateArray(), c => c.GetProperty("kind").GetString() == "appeal");
+        Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor("briefing-other").GetAsync($"/cases/{number}/briefing")).StatusCode);
+    }
+}
