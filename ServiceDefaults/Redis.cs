@@ -15,6 +15,11 @@ public static class RedisExtensions
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = false; // start even if Redis is late; readiness reports it
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        if (builder.Configuration.GetValue<bool>("DevClock:Enabled"))
+        {
+            // Tests move the whole platform's clock forward (see DevClock); production never sets this.
+            builder.Services.AddSingleton<TimeProvider, DevClock>();
+        }
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             "redis", sp => new RedisHealthCheck(sp.GetRequiredService<IConnectionMultiplexer>()), HealthStatus.Unhealthy,
             [ServiceDefaultsExtensions.ReadyTag], TimeSpan.FromSeconds(5)));

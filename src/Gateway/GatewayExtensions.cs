@@ -8,6 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 using Microsoft.OpenApi;
 using Platform.Gateway.ApiKeys;
 using Platform.Gateway.Auth;
+using Platform.Gateway.DevClock;
 using Platform.Gateway.Docs;
 using Platform.Gateway.Proxy;
 using Platform.Gateway.RateLimiting;
@@ -114,6 +115,7 @@ public static class GatewayExtensions
         app.UseRateLimiter();
 
         app.MapApiKeysApi();
+        app.MapDevClockApi(app.Configuration);
         app.MapApiDocs(app.Configuration);
         app.MapReverseProxy(proxy =>
         {

@@ -39,10 +39,10 @@ public static class Triage
 
         if (channel == "clinic-line") Raise(TriageLevels.Urgent, "a clinic's doctor is calling");
         if (channel == "emergency-line") Raise(TriageLevels.Emergency, "call on the emergency line");
-        var text = description.ToLowerInvariant();
+        var words = Words(description);
         foreach (var flag in settings.RedFlags)
         {
-            if (text.Contains(flag.ToLowerInvariant(), StringComparison.Ordinal))
+            if (Mentions(words, Words(flag)))
             {
                 Raise(TriageLevels.Emergency, $"red flag: {flag}");
                 break;
@@ -50,4 +50,29 @@ public static class Triage
         }
         return new TriageDecision(level, reasons);
     }
+
+    /// <summary>
+    /// Whether the text has the flag's words in a row, each compared by its stem so that inflected forms match:
+    /// "боль в груди" matches "с болью в груди", "chest pain" matches "chest pains". Words of up to three letters must match exactly.
+    /// </summary>
+    private static bool Mentions(string[] text, string[] flag)
+    {
+        if (flag.Length == 0) return false;
+        for (var start = 0; start + flag.Length <= text.Length; start++)
+        {
+            var all = true;
+            for (var i = 0; i < flag.Length && all; i++)
+            {
+                var word = flag[i];
+                all = word.Length <= 3
+                    ? text[start + i] == word
+                    : text[start + i].StartsWith(word[..Math.Max(3, word.Length - 2)], StringComparison.Ordinal);
+            }
+            if (all) return true;
+        }
+        return false;
+    }
+
+    private static string[] Words(string text) =>
+        System.Text.RegularExpressions.Regex.Split(text.ToLowerInvariant(), @"[^\p{L}\p{N}]+").Where(w => w.Length > 0).ToArray();
 }
