@@ -1,10 +1,13 @@
 using Platform.Cases.Briefing;
 using Platform.Cases.CaseFiles;
 using Platform.Cases.Contacts;
+using Platform.Cases.Coverage;
+using Platform.Cases.Documents;
 using Platform.Cases.Medical;
 using Platform.Cases.Settlement;
 using Platform.Cases.Tasks;
 using Platform.Cases.Timeline;
+using Platform.Cases.Webhooks;
 using Platform.Messaging;
 
 namespace Platform.Cases;
@@ -16,9 +19,17 @@ public static class CasesExtensions
         builder.AddPostgres("casesdb", typeof(CasesExtensions).Assembly);
         builder.AddRedis("redis");
         builder.Services.AddGatewayIdentity();
-        builder.AddMessaging(bus => bus.AddPlatformConsumer<AppealRegisteredConsumer>());
+        builder.AddMessaging(bus =>
+        {
+            bus.AddPlatformConsumer<AppealRegisteredConsumer>();
+            bus.AddCoverageConsumers();
+        });
+        builder.AddDocuments();
+        builder.AddCoverage();
+        builder.AddWebhooks();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<CaseBriefings>();
+        builder.Services.AddCaseTasks();
         return builder;
     }
 
@@ -26,11 +37,15 @@ public static class CasesExtensions
     {
         app.MapCasesFileApi();
         app.MapTimelineApi();
+        app.MapTasksApi();
         app.MapCaseLifecycleApi();
         app.MapCaseContactsApi();
         app.MapSettlementPlanApi();
         app.MapMedicalDetailsApi();
         app.MapCaseBriefingApi();
+        app.MapDocumentsApi();
+        app.MapCoverageApi();
+        app.MapWebhooksApi();
         return app;
     }
 }

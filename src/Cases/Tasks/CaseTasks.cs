@@ -12,6 +12,17 @@ public static class TaskKinds
     public const string DocumentChase = "document-chase";
     public const string CoverageWarning = "coverage-warning";
     public const string ExtensionWarning = "extension-warning";
+    public const string Other = "other";
+
+    /// <summary>What a coordinator may create by hand; warnings are raised by their rules.</summary>
+    public static readonly string[] Manual = [Callback, ControlCall, DocumentChase, Other];
+}
+
+public static class TaskStatuses
+{
+    public const string Open = "open";
+    public const string Done = "done";
+    public const string Cancelled = "cancelled";
 }
 
 /// <summary>

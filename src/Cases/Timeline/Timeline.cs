@@ -32,6 +32,7 @@ public static class CaseTimeline
         cmd.Parameters.AddWithValue("actor", actor);
         cmd.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json));
         await cmd.ExecuteNonQueryAsync(ct);
+        await Webhooks.WebhookDeliveries.EnqueueAsync(transaction, tenantId, caseId, kind, summary, at, data, ct);
     }
 
     public static async Task<IReadOnlyList<TimelineEntry>> ReadAsync(NpgsqlConnection connection, string tenantId, Guid caseId,

@@ -1,0 +1,92 @@
+using Npgsql;
+
+namespace Platform.Cases.Documents;
+
+/// <summary>Section <c>Documents</c>.</summary>
+public sealed class DocumentOptions
+{
+    public const long DefaultMaxBytes = 20 * 1024 * 1024;
+
+    /// <summary>The largest file accepted, in bytes (a phone photo of a bill is a few MiB; a scanned report rarely more).</summary>
+    public long MaxBytes { get; set; } = DefaultMaxBytes;
+
+    /// <summary>The formats accepted; all that <see cref="DocumentContent"/> recognises when unset.</summary>
+    public string[]? AllowedContentTypes { get; set; }
+
+    public IReadOnlyCollection<string> Allowed => AllowedContentTypes is { Length: > 0 } list ? list : DocumentContent.All;
+}
+
+public static class ReviewStates
+{
+    public const string Received = "received";
+    public const string Accepted = "accepted";
+    public const string Rejected = "rejected";
+}
+
+public sealed record DocumentReview(string State, string? Reason, DateTimeOffset? ReviewedAt, string? ReviewedBy);
+
+public sealed record DocumentResponse(
+    Guid Id,
+    string Type,
+    string FileName,
+    string ContentType,
+    long Size,
+    string Sha256,
+    DateTimeOffset UploadedAt,
+    string UploadedBy,
+    DocumentReview Review);
+
+public sealed record ReviewRequest(string? Decision, string? Reason);
+
+/// <summary>One required document: <c>State</c> is missing, received (awaiting review), accepted or rejected (with the reason).</summary>
+public sealed record ChecklistItem(string Type, string Why, string State, Guid? DocumentId, string? Reason);
+
+public sealed record DocumentChecklist(Guid CaseId, string CaseNumber, string Status, string Country, bool Complete, IReadOnlyList<ChecklistItem> Items);
+
+/// <summary>Form of the upload, for the API document; the handler reads the form itself to name the offending part.</summary>
+public sealed record UploadDocumentForm(IFormFile File, string Type);
+
+/// <summary>The case as features outside the case file need it.</summary>
+public sealed record CaseRef(Guid Id, string Number, string Status, string Country)
+{
+    /// <summary>The tenant's case by number or id, optionally locked for the transaction; null for a missing or another tenant's case.</summary>
+    public static async Task<CaseRef?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string tenantId,
+        string numberOrId, bool forUpdate, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT id, number, status, country FROM cases
+            WHERE tenant_id = @tenant AND (number = @key OR id = @id)
+            {(forUpdate ? "FOR UPDATE" : "")}
+            """, connection, transaction);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("key", numberOrId);
+        cmd.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var id) ? id : Guid.Empty);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct)
+            ? new CaseRef(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3).Trim().ToUpperInvariant())
+            : null;
+    }
+}
+
+/// <summary>The language messages to a case's contacts are written in: the latest contact's, Russian or English.</summary>
+public static class ContactLanguage
+{
+    public const string English = "en";
+    public const string Russian = "ru";
+
+    public static async Task<string> ForCaseAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT language FROM case_contacts
+            WHERE tenant_id = @tenant AND case_id = @case_id AND language IS NOT NULL
+            ORDER BY updated_at DESC
+            LIMIT 1
+            """, transaction.Connection, transaction);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("case_id", caseId);
+        // Only these two are written yet; any other language gets English, which coordinators also speak.
+        return await cmd.ExecuteScalarAsync(ct) is string language && language.Equals(Russian, StringComparison.OrdinalIgnoreCase)
+            ? Russian
+            : English;
+    }
+}

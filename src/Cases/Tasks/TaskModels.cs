@@ -1,0 +1,41 @@
+namespace Platform.Cases.Tasks;
+
+/// <summary>
+/// A task of a case. <c>Overdue</c>: open and past due; <c>OnTime</c>: done by its due time (null while not done);
+/// <c>EscalatedTo</c>: the queue told when it went overdue (the owner keeps it).
+/// </summary>
+public sealed record TaskResponse(
+    Guid Id,
+    Guid CaseId,
+    string CaseNumber,
+    string Kind,
+    string Title,
+    DateTimeOffset DueAt,
+    string? Owner,
+    string Status,
+    bool Overdue,
+    bool? OnTime,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CompletedAt,
+    string? CompletedBy,
+    string? Outcome,
+    string? Result,
+    DateTimeOffset? EscalatedAt,
+    string? EscalatedTo);
+
+/// <summary>A task a coordinator sets by hand. <c>Kind</c>: callback, control-call, document-chase or other.</summary>
+public sealed record CreateTaskRequest(string? Kind, string? Title, DateTimeOffset? DueAt, string? Owner);
+
+/// <summary>
+/// Completing a task: <c>Outcome</c> is the note of what was done or agreed; a control call also records its
+/// <c>Result</c> (reached, no-answer, left-message), which callbacks may record too.
+/// </summary>
+public sealed record CompleteTaskRequest(string? Outcome, string? Result);
+
+public static class CallResults
+{
+    public const string Reached = "reached";
+    public const string NoAnswer = "no-answer";
+    public const string LeftMessage = "left-message";
+    public static readonly string[] All = [Reached, NoAnswer, LeftMessage];
+}

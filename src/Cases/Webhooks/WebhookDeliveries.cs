@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Platform.Cases.Webhooks;
+
+/// <summary>Deliveries owed to insurers, written with the timeline entry they announce.</summary>
+public static class WebhookDeliveries
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// In the transaction of a timeline entry: one pending delivery per subscription of the case's tenant whose events
+    /// match the entry's kind. The joins on the tenant are the guarantee that an entry only ever goes to its own
+    /// tenant's endpoints, whatever the caller passes.
+    /// </summary>
+    public static async Task EnqueueAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string kind, string summary,
+        DateTimeOffset at, object? data, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO webhook_deliveries (id, event_id, tenant_id, subscription_id, case_id, case_number, kind, summary, at, data,
+                                            next_attempt_at, created_at)
+            SELECT gen_random_uuid(), @event_id, s.tenant_id, s.id, c.id, c.number, @kind, @summary, @at, @data, LEAST(@at, now()), now()
+            FROM webhook_subscriptions s
+            JOIN cases c ON c.id = @case_id AND c.tenant_id = s.tenant_id
+            WHERE s.tenant_id = @tenant AND s.deleted_at IS NULL AND ('*' = ANY (s.events) OR @kind = ANY (s.events))
+            """, transaction.Connection, transaction);
+        cmd.Parameters.AddWithValue("event_id", Guid.CreateVersion7());
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("case_id", caseId);
+        cmd.Parameters.AddWithValue("kind", kind);
+        cmd.Parameters.AddWithValue("summary", summary);
+        cmd.Parameters.AddWithValue("at", at);
+        cmd.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

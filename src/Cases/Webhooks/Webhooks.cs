@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace Platform.Cases.Webhooks;
+
+/// <summary>Section <c>Webhooks</c>.</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>Attempts per delivery before it is marked failed; waits double from <see cref="InitialBackoff"/> (1 s, 2 s, 4 s, ...).</summary>
+    public int MaxAttempts { get; set; } = 8;
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long an insurer's endpoint has to answer one attempt.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the dispatcher looks for due deliveries.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public int BatchSize { get; set; } = 20;
+
+    /// <summary>
+    /// Whether endpoints may be on loopback or private networks. Off in production: an insurer's URL must never reach
+    /// the platform's own services or the cloud metadata address. Tests and local receivers turn it on.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Subscriptions per tenant: each is one more delivery for every timeline entry.</summary>
+    public int MaxSubscriptionsPerTenant { get; set; } = 20;
+
+    /// <summary>How long finished deliveries stay in the log.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+}
+
+public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string?>? Events, string? Secret);
+
+/// <summary>A subscription as listed; the secret is never shown again after creation.</summary>
+public sealed record WebhookSubscription(Guid Id, string Url, IReadOnlyList<string> Events, DateTimeOffset CreatedAt, string CreatedBy);
+
+/// <summary>The answer to a new subscription: <c>Secret</c> is the generated signing secret, shown this once (null when the client chose its own).</summary>
+public sealed record WebhookSubscriptionCreated(Guid Id, string Url, IReadOnlyList<string> Events, DateTimeOffset CreatedAt, string? Secret);
+
+public sealed record WebhookAttempt(int Attempt, DateTimeOffset At, int? StatusCode, string? Error, int DurationMs);
+
+/// <summary>One timeline entry sent to one subscription: <c>Status</c> is pending, delivered, failed or cancelled.</summary>
+public sealed record WebhookDelivery(
+    Guid Id,
+    Guid EventId,
+    Guid CaseId,
+    string CaseNumber,
+    string Kind,
+    string Status,
+    int Attempts,
+    int? LastStatusCode,
+    string? LastError,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CompletedAt,
+    IReadOnlyList<WebhookAttempt> AttemptLog);
+
+/// <summary>
+/// The body POSTed to the insurer. <c>Id</c> identifies the timeline entry (the same for each of the tenant's
+/// subscriptions); the <c>X-Webhook-Id</c> header identifies the delivery and stays the same across its retries.
+/// </summary>
+public sealed record WebhookPayload(
+    Guid Id, string TenantId, Guid CaseId, string CaseNumber, string Kind, string Summary, DateTimeOffset At, JsonElement? Data);

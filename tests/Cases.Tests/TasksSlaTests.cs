@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Tests;
+
+namespace Platform.Cases.Tests;
+
+public sealed class An_overdue_callback(TasksFactory cases) : IClassFixture<TasksFactory>
+{
+    [Fact]
+    public async Task Escalates_exactly_once_even_with_two_workers_scanning_at_once()
+    {
+        var tenant = TasksFactory.Tenant("sla-race");
+        for (var i = 0; i < 10; i++) await cases.OpenCaseAsync(tenant, $"Race Person {i}");
+        var callbacks = await cases.CountAsync("SELECT count(*) FROM case_tasks WHERE tenant_id = @t AND kind = 'callback'", ("t", tenant));
+        Assert.Equal(10, callbacks);
+
+        // The callbacks were promised for an hour from now; two hours pass with nobody calling.
+        cases.Clock.Advance(TimeSpan.FromHours(2));
+        var (mine, other) = (cases.SlaClock, cases.AnotherSlaClock());
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? mine : other).RunOnceAsync()));
+
+        Assert.Equal(10, await cases.CountAsync(
+            "SELECT count(*) FROM case_tasks WHERE tenant_id = @t AND escalated_at IS NOT NULL AND escalated_to = 'supervisor'", ("t", tenant)));
+        Assert.Equal(10, await cases.CountAsync("SELECT count(*) FROM timeline_entries WHERE tenant_id = @t AND kind = 'task-escalated'", ("t", tenant)));
+        Assert.Equal(10, await cases.CountAsync(
+            "SELECT count(DISTINCT body->>'taskId') FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.TaskOverdue,%' AND body->>'tenantId' = @t",
+            ("t", tenant)));
+        Assert.Equal(10, await cases.CountAsync(
+            "SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.TaskOverdue,%' AND body->>'tenantId' = @t", ("t", tenant)));
+
+        // Later scans find nothing new: the state is in the table, not in a worker's memory.
+        cases.Clock.Advance(TimeSpan.FromHours(1));
+        await Task.WhenAll(mine.RunOnceAsync(), other.RunOnceAsync());
+        Assert.Equal(10, await cases.CountAsync("SELECT count(*) FROM timeline_entries WHERE tenant_id = @t AND kind = 'task-escalated'", ("t", tenant)));
+
+        var overdue = await cases.ClientFor(tenant, "supervisor-olga", "staff", "supervisor").GetFromJsonAsync<JsonElement>("/tasks/overdue");
+        Assert.Equal(10, overdue.GetArrayLength());
+        Assert.All(overdue.EnumerateArray(), t =>
+        {
+            Assert.Equal("supervisor", t.GetProperty("escalatedTo").GetString());
+            Assert.True(t.GetProperty("overdue").GetBoolean());
+        });
+        Assert.Equal(0, (await cases.ClientFor(TasksFactory.Tenant("sla-race-other")).GetFromJsonAsync<JsonElement>("/tasks/overdue")).GetArrayLength());
+    }
+}
+
+public sealed class A_callback_completed_on_time(TasksFactory cases) : IClassFixture<TasksFactory>
+{
+    [Fact]
+    public async Task Does_not_escalate_and_is_on_the_timeline()
+    {
+        var tenant = TasksFactory.Tenant("sla-on-time");
+        var (_, number, _) = await cases.OpenCaseAsync(tenant);
+        var coordinator = cases.ClientFor(tenant, "coordinator-anna", "staff", "coordinator");
+        var callback = (await cases.TasksAsync(coordinator, number, "callback")).Single();
+
+        cases.Clock.Advance(TimeSpan.FromMinutes(30));
+        var done = await coordinator.PostAsJsonAsync($"/tasks/{callback.GetProperty("id").GetGuid()}/complete",
+            new { outcome = "Told the daughter the clinic sends the bill to us; next call tomorrow", result = "reached" });
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        var completed = await done.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("done", completed.GetProperty("status").GetString());
+        Assert.True(completed.GetProperty("onTime").GetBoolean());
+        Assert.Equal("coordinator-anna", completed.GetProperty("completedBy").GetString());
+
+        cases.Clock.Advance(TimeSpan.FromHours(3));
+        await cases.SlaClock.RunOnceAsync();
+
+        Assert.Equal(0, await cases.CountAsync("SELECT count(*) FROM case_tasks WHERE tenant_id = @t AND escalated_at IS NOT NULL", ("t", tenant)));
+        Assert.Equal(0, await cases.CountAsync(
+            "SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.TaskOverdue,%' AND body->>'tenantId' = @t", ("t", tenant)));
+        var timeline = await coordinator.GetFromJsonAsync<JsonElement>($"/cases/{number}/timeline");
+        var entry = timeline.EnumerateArray().Single(e => e.GetProperty("kind").GetString() == "task-completed");
+        Assert.Contains("on time", entry.GetProperty("summary").GetString());
+        Assert.Equal("coordinator-anna", entry.GetProperty("actor").GetString());
+
+        // Done is done: a second completion is a conflict, and another tenant does not find the task at all.
+        Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsJsonAsync($"/tasks/{callback.GetProperty("id").GetGuid()}/complete",
+            new { outcome = "again" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor(TasksFactory.Tenant("sla-on-time-other")).PostAsJsonAsync(
+            $"/tasks/{callback.GetProperty("id").GetGuid()}/complete", new { outcome = "not mine" })).StatusCode);
+    }
+}
+
+public sealed class The_sla_clock_timer(TimerTasksFactory cases) : IClassFixture<TimerTasksFactory>
+{
+    [Fact]
+    public async Task Escalates_an_overdue_callback_without_anyone_asking()
+    {
+        var tenant = TasksFactory.Tenant("sla-timer");
+        await cases.OpenCaseAsync(tenant);
+
+        // Moving the clock past the promise fires the scan timer, which runs on the same clock.
+        cases.Clock.Advance(TimeSpan.FromHours(2));
+
+        await Eventually.True(async () => await cases.CountAsync(
+            "SELECT count(*) FROM case_tasks WHERE tenant_id = @t AND escalated_at IS NOT NULL", ("t", tenant)) == 1,
+            TimeSpan.FromSeconds(15), "the timer's scan escalates the callback");
+    }
+}
+
+public sealed class Manual_tasks(TasksFactory cases) : IClassFixture<TasksFactory>
+{
+    [Fact]
+    public async Task Are_validated_field_by_field()
+    {
+        var tenant = TasksFactory.Tenant("manual-invalid");
+        var (_, number, _) = await cases.OpenCaseAsync(tenant);
+        var response = await cases.ClientFor(tenant).PostAsJsonAsync($"/cases/{number}/tasks",
+            new { kind = "coverage-warning", title = "", dueAt = cases.Clock.GetUtcNow().AddHours(-1), owner = new string('x', 101) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        foreach (var field in new[] { "kind", "title", "dueAt", "owner" })
+            Assert.True(errors.TryGetProperty(field, out _), $"{field} is named: {errors}");
+        Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM case_tasks WHERE tenant_id = @t", ("t", tenant)));
+    }
+
+    [Fact]
+    public async Task Are_listed_with_the_case_and_hidden_from_other_tenants()
+    {
+        var tenant = TasksFactory.Tenant("manual-tasks");
+        var (_, number, _) = await cases.OpenCaseAsync(tenant);
+        var coordinator = cases.ClientFor(tenant, "coordinator-anna", "staff", "coordinator");
+        var dueAt = cases.Clock.GetUtcNow().AddHours(6);
+
+        var created = await coordinator.PostAsJsonAsync($"/cases/{number}/tasks",
+            new { kind = "document-chase", title = "Ask the clinic for the itemised bill", dueAt, owner = "coordinator-anna" });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var task = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal($"/tasks/{task.GetProperty("id").GetGuid()}", created.Headers.Location?.ToString());
+        var listed = await cases.TasksAsync(coordinator, number);
+        Assert.Equal(new[] { "callback", "document-chase" }, listed.Select(t => t.GetProperty("kind").GetString()!).ToArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor(TasksFactory.Tenant("manual-other")).GetAsync($"/cases/{number}/tasks")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor(TasksFactory.Tenant("manual-other")).GetAsync($"/tasks/{task.GetProperty("id").GetGuid()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await cases.CreateClient().GetAsync("/tasks/overdue")).StatusCode);
+    }
+}

@@ -1,0 +1,242 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Platform.Contracts;
+using Platform.Tests;
+
+namespace Platform.Cases.Tests;
+
+/// <summary>
+/// Cases with a receiver on loopback: private addresses allowed (production refuses them), the dispatcher polling
+/// often, and three attempts per delivery so that giving up takes 1 s + 2 s.
+/// </summary>
+public sealed class WebhooksFactory() : ServiceFactory<Program>("casesdb"), IAsyncLifetime
+{
+    public WebhookReceiver Receiver { get; private set; } = null!;
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        Receiver = await WebhookReceiver.StartAsync();
+        await InitializeAsync();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await Receiver.DisposeAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
+        builder.UseSetting("Webhooks:PollInterval", "00:00:00.100");
+        builder.UseSetting("Webhooks:MaxAttempts", "3");
+    }
+
+    /// <summary>Subscribes <paramref name="tenant"/> and returns the subscription's id and generated secret.</summary>
+    public async Task<(Guid Id, string Secret)> SubscribeAsync(string tenant, string path, params string[] events)
+    {
+        var response = await ClientFor(tenant).PostAsJsonAsync("/webhooks", new { url = Receiver.Url(path), events });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (created.GetProperty("id").GetGuid(), created.GetProperty("secret").GetString()!);
+    }
+
+    public async Task<JsonElement[]> DeliveriesAsync(string tenant, Guid subscription) =>
+        (await ClientFor(tenant).GetFromJsonAsync<JsonElement>($"/webhooks/{subscription}/deliveries")).EnumerateArray().ToArray();
+}
+
+public sealed class Insurer_webhooks(WebhooksFactory cases) : IClassFixture<WebhooksFactory>
+{
+    private WebhookReceiver Receiver => cases.Receiver;
+
+    [Fact]
+    public async Task Post_each_timeline_entry_signed_with_the_secret_returned_once()
+    {
+        const string tenant = "hooks-signed";
+        var (subscription, secret) = await cases.SubscribeAsync(tenant, "/signed", "*");
+        var (caseId, number) = await CaseOpening.OpenAsync(cases, CasesFactory.Appeal(tenant, "Signed Person"));
+
+        await Eventually.True(() => Task.FromResult(Receiver.At("/signed").Length >= 3), TimeSpan.FromSeconds(15), "the case's first entries arrive");
+        var received = Receiver.At("/signed");
+        Assert.All(received, r => Assert.True(r.IsSignedWith(secret), $"bad signature on {r.Body}"));
+        Assert.All(received, r => Assert.InRange(long.Parse(r.Timestamp!), DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        var bodies = received.Select(r => JsonSerializer.Deserialize<JsonElement>(r.Body)).ToArray();
+        var kinds = bodies.Select(b => b.GetProperty("kind").GetString()).ToArray();
+        Assert.Contains("case-opened", kinds);
+        Assert.Contains("appeal", kinds);
+        Assert.Contains("task-created", kinds);
+        var opened = bodies.Single(b => b.GetProperty("kind").GetString() == "case-opened");
+        Assert.Equal(tenant, opened.GetProperty("tenantId").GetString());
+        Assert.Equal(caseId, opened.GetProperty("caseId").GetGuid());
+        Assert.Equal(number, opened.GetProperty("caseNumber").GetString());
+        Assert.Contains("Signed Person", opened.GetProperty("summary").GetString());
+        Assert.True(opened.TryGetProperty("at", out _) && opened.TryGetProperty("id", out _) && opened.TryGetProperty("data", out _));
+
+        // The secret is never shown again, and the log names each delivery by the id the receiver saw.
+        var listed = await cases.ClientFor(tenant).GetStringAsync("/webhooks");
+        Assert.DoesNotContain(secret, listed);
+        await Eventually.True(async () => (await cases.DeliveriesAsync(tenant, subscription)).All(d => d.GetProperty("status").GetString() == "delivered"),
+            TimeSpan.FromSeconds(10), "the log records the deliveries");
+        var log = await cases.DeliveriesAsync(tenant, subscription);
+        Assert.Subset(log.Select(d => d.GetProperty("id").GetString()).ToHashSet(), received.Select(r => r.Id).ToHashSet());
+        Assert.All(log, d => Assert.Equal(204, d.GetProperty("attemptLog")[0].GetProperty("statusCode").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Send_only_the_kinds_subscribed_to()
+    {
+        const string tenant = "hooks-kinds";
+        await cases.SubscribeAsync(tenant, "/kinds", "case-opened", "document-received");
+        var (_, number) = await CaseOpening.OpenAsync(cases, CasesFactory.Appeal(tenant, "Kinds Person"));
+        await cases.ClientFor(tenant).PostAsync($"/cases/{number}/documents", SampleFiles.Form(SampleFiles.Pdf(), "application/pdf", "passport"));
+
+        await Eventually.True(() => Task.FromResult(Receiver.At("/kinds").Length >= 2), TimeSpan.FromSeconds(15), "two entries arrive");
+        await Task.Delay(500);
+
+        Assert.Equal(["case-opened", "document-received"], Receiver.At("/kinds")
+            .Select(r => JsonSerializer.Deserialize<JsonElement>(r.Body).GetProperty("kind").GetString()).Order());
+    }
+
+    [Fact]
+    public async Task Retry_a_failing_endpoint_with_growing_waits_until_it_answers()
+    {
+        const string tenant = "hooks-flaky";
+        Receiver.FailNext("/flaky", 500, 503);
+        var (subscription, _) = await cases.SubscribeAsync(tenant, "/flaky", "case-opened");
+        await CaseOpening.OpenAsync(cases, CasesFactory.Appeal(tenant, "Flaky Person"));
+
+        await Eventually.True(() => Task.FromResult(Receiver.At("/flaky").Length >= 3), TimeSpan.FromSeconds(20), "the third attempt arrives");
+        var attempts = Receiver.At("/flaky");
+        Assert.Equal([500, 503, 204], attempts.Select(a => a.AnsweredWith));
+        Assert.Single(attempts.Select(a => a.Id).Distinct()); // one delivery, retried under its id
+        Assert.InRange((attempts[1].At - attempts[0].At).TotalSeconds, 0.9, 5);
+        Assert.InRange((attempts[2].At - attempts[1].At).TotalSeconds, 1.9, 6);
+
+        await Eventually.True(async () => (await cases.DeliveriesAsync(tenant, subscription)).Single().GetProperty("status").GetString() == "delivered",
+            TimeSpan.FromSeconds(10), "the delivery is recorded as delivered");
+        var delivery = (await cases.DeliveriesAsync(tenant, subscription)).Single();
+        Assert.Equal(3, delivery.GetProperty("attempts").GetInt32());
+        Assert.Equal([500, 503, 204], delivery.GetProperty("attemptLog").EnumerateArray().Select(a => a.GetProperty("statusCode").GetInt32()));
+        Assert.Contains("500", delivery.GetProperty("attemptLog")[0].GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Give_up_after_the_last_attempt_and_log_the_delivery_as_failed()
+    {
+        const string tenant = "hooks-down";
+        Receiver.FailAlways("/down", 502);
+        var (subscription, _) = await cases.SubscribeAsync(tenant, "/down", "case-opened");
+        await CaseOpening.OpenAsync(cases, CasesFactory.Appeal(tenant, "Down Person"));
+
+        await Eventually.True(async () => (await cases.DeliveriesAsync(tenant, subscription)).SingleOrDefault() is { } d &&
+            d.GetProperty("status").GetString() == "failed", TimeSpan.FromSeconds(20), "the delivery fails for good");
+        await Task.Delay(1500);
+
+        var delivery = (await cases.DeliveriesAsync(tenant, subscription)).Single();
+        Assert.Equal(3, delivery.GetProperty("attempts").GetInt32());
+        Assert.Equal(502, delivery.GetProperty("lastStatusCode").GetInt32());
+        Assert.Equal(3, Receiver.At("/down").Length);
+    }
+
+    [Fact]
+    public async Task Never_reach_another_tenants_endpoint()
+    {
+        await cases.SubscribeAsync("hooks-mine", "/mine", "*");
+        var (theirs, _) = await cases.SubscribeAsync("hooks-theirs", "/theirs", "*");
+        var (caseId, number) = await CaseOpening.OpenAsync(cases, CasesFactory.Appeal("hooks-mine", "Mine Person"));
+        await cases.ClientFor("hooks-mine").PostAsync($"/cases/{number}/documents", SampleFiles.Form(SampleFiles.Pdf(), "application/pdf", "passport"));
+
+        await Eventually.True(() => Task.FromResult(Receiver.At("/mine").Length >= 4), TimeSpan.FromSeconds(15), "the owner's entries arrive");
+        await Task.Delay(1000);
+
+        Assert.Empty(Receiver.At("/theirs"));
+        Assert.Empty(await cases.DeliveriesAsync("hooks-theirs", theirs));
+        Assert.Equal(0, await cases.CountAsync("SELECT count(*) FROM webhook_deliveries WHERE case_id = @id AND tenant_id <> 'hooks-mine'", ("id", caseId)));
+        // Nor can another tenant read or delete a subscription: it is not found.
+        Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor("hooks-mine").GetAsync($"/webhooks/{theirs}/deliveries")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor("hooks-mine").DeleteAsync($"/webhooks/{theirs}")).StatusCode);
+        Assert.Single((await cases.ClientFor("hooks-theirs").GetFromJsonAsync<JsonElement>("/webhooks")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Stop_once_the_subscription_is_deleted()
+    {
+        const string tenant = "hooks-deleted";
+        var (subscription, _) = await cases.SubscribeAsync(tenant, "/deleted", "*");
+
+        var deleted = await cases.ClientFor(tenant).DeleteAsync($"/webhooks/{subscription}");
+        await CaseOpening.OpenAsync(cases, CasesFactory.Appeal(tenant, "Deleted Person"));
+        await Task.Delay(1000);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Empty(Receiver.At("/deleted"));
+        Assert.Empty((await cases.ClientFor(tenant).GetFromJsonAsync<JsonElement>("/webhooks")).EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor(tenant).DeleteAsync($"/webhooks/{subscription}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Keep_a_secret_the_insurer_chose_and_do_not_echo_it()
+    {
+        const string tenant = "hooks-own-secret";
+        var response = await cases.ClientFor(tenant).PostAsJsonAsync("/webhooks",
+            new { url = Receiver.Url("/own-secret"), events = new[] { "case-opened" }, secret = "insurer-chosen-secret-0123456789" });
+        await CaseOpening.OpenAsync(cases, CasesFactory.Appeal(tenant, "Secret Person"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(JsonValueKind.Null, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").ValueKind);
+        await Eventually.True(() => Task.FromResult(Receiver.At("/own-secret").Length == 1), TimeSpan.FromSeconds(15), "the entry arrives");
+        Assert.True(Receiver.At("/own-secret")[0].IsSignedWith("insurer-chosen-secret-0123456789"));
+    }
+}
+
+public sealed class Subscribing_to_webhooks(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Theory]
+    [InlineData("ftp://insurer.example/hooks")]
+    [InlineData("/hooks/relative")]
+    [InlineData("not a url")]
+    [InlineData("https://user:password@insurer.example/hooks")]
+    [InlineData("http://127.0.0.1:8080/hooks")]
+    [InlineData("http://localhost/hooks")]
+    [InlineData("http://169.254.169.254/latest/meta-data")]
+    [InlineData("http://10.0.0.5/hooks")]
+    public async Task With_a_url_that_is_not_an_absolute_public_http_url_gets_a_problem_naming_url(string url)
+    {
+        var response = await cases.ClientFor("hooks-validation").PostAsJsonAsync("/webhooks", new { url, events = new[] { "*" } });
+
+        await Uploading_a_document.AssertProblemNaming(response, HttpStatusCode.BadRequest, "url");
+        Assert.Equal(0, await cases.CountAsync("SELECT count(*) FROM webhook_subscriptions WHERE tenant_id = 'hooks-validation'"));
+    }
+
+    [Fact]
+    public async Task Without_events_or_with_a_malformed_kind_or_a_short_secret_gets_a_problem_naming_them()
+    {
+        var client = cases.ClientFor("hooks-validation");
+
+        var none = await client.PostAsJsonAsync("/webhooks", new { url = "https://insurer.example/hooks", events = Array.Empty<string>() });
+        var malformed = await client.PostAsJsonAsync("/webhooks",
+            new { url = "https://insurer.example/hooks", events = new[] { "case-opened", "Case Opened!" }, secret = "short" });
+
+        await Uploading_a_document.AssertProblemNaming(none, HttpStatusCode.BadRequest, "events");
+        var problem = await Uploading_a_document.AssertProblemNaming(malformed, HttpStatusCode.BadRequest, "events[1]");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("secret", out _));
+    }
+
+    [Fact]
+    public async Task To_a_public_url_returns_a_generated_secret_once()
+    {
+        var client = cases.ClientFor("hooks-public");
+
+        var response = await client.PostAsJsonAsync("/webhooks", new { url = "https://insurer.example/hooks/cases", events = new[] { "*" } });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith("whsec_", created.GetProperty("secret").GetString());
+        var read = await client.GetStringAsync($"/webhooks/{created.GetProperty("id").GetGuid()}");
+        Assert.Contains("https://insurer.example/hooks/cases", read);
+        Assert.DoesNotContain("whsec_", read);
+    }
+}
