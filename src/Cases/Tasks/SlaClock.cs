@@ -131,7 +131,7 @@ public sealed partial class SlaClock(
           AND NOT (t.id = ANY(@skip))
         ORDER BY t.due_at
         LIMIT 1
-        
+        FOR UPDATE OF t SKIP LOCKED
         """,
         _ => { },
         r => new OverdueTask(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetString(3), r.GetString(4), r.GetString(5),
