@@ -30,16 +30,17 @@ public static partial class SourceReads
             required.Add($"ConnectionStrings:{name}");
         foreach (var key in ServiceEndpointsRead(project, appsettings, defaults))
             required.Add(key);
-        // Keys read by name, here or in a library every service uses (ServiceDefaults reads OTEL_EXPORTER_OTLP_ENDPOINT).
-        foreach (var key in new[] { project }.Concat(libraries).SelectMany(ConfigurationKeysRead))
-            if (!defaults.ContainsKey(key)) required.Add(key);
+        // Keys read by name (Configuration["x"], GetValue<T>("x", fallback)) are optional switches and tuning with a
+        // fallback in code (OTEL_EXPORTER_OTLP_ENDPOINT, DevClock:Enabled, Coverage:Thresholds): a Deployment may set
+        // them, and a misspelt one is still caught, but none is required.
+        var optional = new[] { project }.Concat(libraries).SelectMany(ConfigurationKeysRead).ToList();
         var options = BoundOptions(project, libraries).ToList();
         foreach (var (key, hasDefault) in options)
             if (!hasDefault && !defaults.ContainsKey(key)) required.Add(key);
 
         return new ServiceSettings(
             new SortedSet<string>(required.Select(ToEnvironmentName), StringComparer.OrdinalIgnoreCase),
-            required.Concat(defaults.Keys).Concat(options.Select(o => o.Key)).Select(ToEnvironmentName).ToList());
+            required.Concat(optional).Concat(defaults.Keys).Concat(options.Select(o => o.Key)).Select(ToEnvironmentName).ToList());
     }
 
     private static string ToEnvironmentName(string key) => key.Replace(":", "__");
@@ -129,8 +130,10 @@ public static partial class SourceReads
                     : null;
             if (section is null) continue;
 
+            // An option is required when it says so ([Required] or the required keyword); the rest have defaults in code.
             foreach (Match member in AutoProperty().Matches(body))
-                yield return ($"{section}:{member.Groups["name"].Value}", member.Groups["initialiser"].Success);
+                yield return ($"{section}:{member.Groups["name"].Value}",
+                    !(member.Groups["required"].Success || member.Groups["attributes"].Value.Contains("Required")));
             foreach (Match positional in PositionalParameter().Matches(positionalParameters ?? ""))
                 yield return ($"{section}:{positional.Groups["name"].Value}", positional.Groups["default"].Success);
         }
@@ -217,7 +220,7 @@ public static partial class SourceReads
     private static Regex TypeDeclaration(string type) =>
         new($$"""(?:class|record|struct)\s+{{Regex.Escape(type)}}\b(?:\s*\((?<parameters>[^)]*)\))?[^{;]*\{""");
 
-    [GeneratedRegex("""public\s+(?:required\s+)?[\w<>\[\]?,. ]+?\s+(?<name>\w+)\s*\{\s*get;\s*(?:set|init);\s*\}(?<initialiser>\s*=)?""")]
+    [GeneratedRegex("""(?<attributes>(?:\[[^\]]*\]\s*)*)public\s+(?<required>required\s+)?[\w<>\[\]?,. ]+?\s+(?<name>\w+)\s*\{\s*get;\s*(?:set|init);\s*\}""")]
     private static partial Regex AutoProperty();
 
     private static Regex StringConstant(string name) => new($"""const\s+string\s+{Regex.Escape(name)}\s*=\s*"(?<value>[^"]*)""");

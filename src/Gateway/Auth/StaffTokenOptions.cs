@@ -6,6 +6,7 @@ public sealed class StaffTokenOptions
     public const string Section = "Auth:Jwt";
 
     /// <summary>HMAC-SHA256 key, at least 32 characters. Never in appsettings.json: a secret in production.</summary>
+    [System.ComponentModel.DataAnnotations.Required]
     public string? SigningKey { get; set; }
 
     public string Issuer { get; set; } = DevTokens.DefaultIssuer;
