@@ -46,10 +46,13 @@ if (builder.ExecutionContext.IsTestMode)
     builder.Configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] ??= "http/protobuf";
     // End-to-end tests move the platform's clock forward through the gateway (PUT /admin/dev-clock).
     foreach (var service in new[] { intake, cases, gateway }) service.WithEnvironment("DevClock__Enabled", "true");
+    // The end-to-end tests receive insurer webhooks on 127.0.0.1, which production refuses.
+    cases.WithEnvironment("Webhooks__AllowPrivateNetworks", "true");
 
     builder.AddTestRun("Platform.sln")
         .WithEnvironment("TEST_POSTGRES", postgres.ConnectionString)
         .WithEnvironment("TEST_RABBITMQ", rabbit.VirtualHostUri("tests"))
+        .WithEnvironment("TEST_PLATFORM_RABBITMQ", rabbit.ConnectionString)
         .WithEnvironment("TEST_RABBITMQCTL", rabbit.CtlPath)
         .WithEnvironment("TEST_REDIS", redis.ConnectionString + ",defaultDatabase=1")
         .WithEnvironment("TEST_GATEWAY_URL", gateway.HttpUrl)

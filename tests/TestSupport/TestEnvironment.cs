@@ -14,6 +14,9 @@ public static class TestEnvironment
     /// <summary>RabbitMQ in a virtual host of its own, so test hosts never consume the running platform's messages.</summary>
     public static string RabbitMq => Env("TEST_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:55672/tests";
 
+    /// <summary>The running platform's own broker, for end-to-end tests that stand in for services not built yet.</summary>
+    public static string PlatformRabbitMq => Env("TEST_PLATFORM_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:55672/";
+
     public static string Redis => Env("TEST_REDIS") ?? "127.0.0.1:56379,defaultDatabase=1";
 
     /// <summary>The gateway of the running platform, for end-to-end tests.</summary>
