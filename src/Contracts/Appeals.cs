@@ -20,7 +20,15 @@ public sealed record AppealRegistered(
 public sealed record AppealCaller(
     string Name, string Relation, string? Phone, string? Email, string? Language, bool MayReceiveMedicalDetails);
 
-public sealed record InsuredIdentity(string? PolicyNumber, string FullName, DateOnly? DateOfBirth);
+public sealed record InsuredIdentity(string? PolicyNumber, string FullName, DateOnly? DateOfBirth)
+{
+    /// <summary>
+    /// How Intake and Cases compare names when deciding that two appeals concern one person: case- and
+    /// space-insensitively ("IVANOV  Pyotr" = "ivanov pyotr"). One rule for both, or one episode becomes two cases.
+    /// </summary>
+    public static string NameKey(string fullName) =>
+        string.Join(' ', fullName.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToLowerInvariant();
+}
 
 public sealed record AppealLocation(string Country, string? City, string? Address);
 

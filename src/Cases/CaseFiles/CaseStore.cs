@@ -25,7 +25,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         NpgsqlTransaction transaction, AppealRegistered appeal, DateTimeOffset now, CancellationToken ct)
     {
         var connection = transaction.Connection!;
-        var nameKey = NameKey(appeal.Insured.FullName);
+        var nameKey = InsuredIdentity.NameKey(appeal.Insured.FullName);
 
         // Appeals about one person are filed one at a time, so two concurrent calls cannot open two cases.
         await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@tenant || '/' || @name))", connection, transaction))
@@ -145,9 +145,6 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Names compare case- and space-insensitively, as Intake compares them.</summary>
-    public static string NameKey(string fullName) =>
-        string.Join(' ', fullName.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToLowerInvariant();
 
     /// <summary>Finds a case by its number (2026-000042) or id; another tenant's case is not found, exactly like a missing one.</summary>
     public async Task<CaseFileResponse?> FindAsync(string tenantId, string numberOrId, CancellationToken ct)

@@ -38,7 +38,7 @@ public static class CaseContacts
         cmd.Parameters.AddWithValue("tenant", appeal.TenantId);
         cmd.Parameters.AddWithValue("case_id", caseId);
         cmd.Parameters.AddWithValue("name", c.Name);
-        cmd.Parameters.AddWithValue("name_key", CaseStore.NameKey(c.Name));
+        cmd.Parameters.AddWithValue("name_key", InsuredIdentity.NameKey(c.Name));
         cmd.Parameters.AddWithValue("relation", c.Relation);
         cmd.Parameters.Add(new NpgsqlParameter<string?>("phone", c.Phone));
         cmd.Parameters.Add(new NpgsqlParameter<string?>("email", c.Email));
@@ -110,7 +110,7 @@ public static class CaseContacts
             cmd.Parameters.AddWithValue("tenant", identity.TenantId);
             cmd.Parameters.AddWithValue("case_id", caseId);
             cmd.Parameters.AddWithValue("name", request.Name!.Trim());
-            cmd.Parameters.AddWithValue("name_key", CaseStore.NameKey(request.Name));
+            cmd.Parameters.AddWithValue("name_key", InsuredIdentity.NameKey(request.Name));
             cmd.Parameters.AddWithValue("relation", request.Relation!);
             cmd.Parameters.Add(new NpgsqlParameter<string?>("phone", request.Phone));
             cmd.Parameters.Add(new NpgsqlParameter<string?>("email", request.Email));

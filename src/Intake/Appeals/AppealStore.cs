@@ -46,7 +46,7 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
             """);
         cmd.Parameters.AddWithValue("tenant", tenantId);
         cmd.Parameters.Add(new NpgsqlParameter<string?>("policy", insured.PolicyNumber));
-        cmd.Parameters.AddWithValue("name", NameKey(insured.FullName));
+        cmd.Parameters.AddWithValue("name", InsuredIdentity.NameKey(insured.FullName));
         cmd.Parameters.Add(new NpgsqlParameter<DateOnly?>("dob", insured.DateOfBirth));
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct) ? (r.GetGuid(0), r.GetString(1)) : null;
@@ -204,15 +204,12 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         open.Parameters.AddWithValue("tenant", tenantId);
         open.Parameters.AddWithValue("case_number", caseNumber);
         open.Parameters.Add(new NpgsqlParameter<string?>("policy", openedFor.PolicyNumber));
-        open.Parameters.AddWithValue("name", NameKey(openedFor.FullName));
+        open.Parameters.AddWithValue("name", InsuredIdentity.NameKey(openedFor.FullName));
         open.Parameters.Add(new NpgsqlParameter<DateOnly?>("dob", openedFor.DateOfBirth));
         open.Parameters.AddWithValue("at", at);
         await open.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Names compare case- and space-insensitively ("IVANOV  Pyotr" = "ivanov pyotr").</summary>
-    public static string NameKey(string fullName) =>
-        string.Join(' ', fullName.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToLowerInvariant();
 
     private static AppealResponse Read(NpgsqlDataReader r)
     {
