@@ -44,6 +44,7 @@ if (builder.ExecutionContext.IsTestMode)
     // Unless told otherwise, the services send their traces where the end-to-end tests listen (OtlpTraceReceiver).
     builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ??= "http://127.0.0.1:4318";
     builder.Configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] ??= "http/protobuf";
+    builder.Configuration["OTEL_BSP_SCHEDULE_DELAY"] ??= "1000"; // export spans every second, not every five
     // End-to-end tests move the platform's clock forward through the gateway (PUT /admin/dev-clock).
     foreach (var service in new[] { intake, cases, gateway }) service.WithEnvironment("DevClock__Enabled", "true");
     // The end-to-end tests receive insurer webhooks on 127.0.0.1, which production refuses.

@@ -65,7 +65,7 @@ public sealed class ProjectResource : Resource
             ["OTEL_SERVICE_NAME"] = Name,
         };
         // Telemetry export only where AppHost was told to send it (as Aspire passes its dashboard's endpoint).
-        foreach (var key in new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_HEADERS" })
+        foreach (var key in new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_BSP_SCHEDULE_DELAY" })
             env[key] = Builder.Configuration[key] is { Length: > 0 } value ? value : null;
         foreach (var (key, value) in environment) env[key] = value();
 

@@ -30,9 +30,11 @@ public sealed class One_appeal(PlatformFixture platform) : IClassFixture<Platfor
                 Has("Intake", s => s.Name.StartsWith("POST")) &&
                 Has("Intake", s => s.Scope == "MassTransit" && s.Name.Contains("send", StringComparison.OrdinalIgnoreCase)) &&
                 Has("Cases", s => s.Scope == "MassTransit" && s.Name.Contains("process", StringComparison.OrdinalIgnoreCase))),
-            TimeSpan.FromSeconds(20),
+            TimeSpan.FromSeconds(45),
             $"the trace {root!.TraceId} of appeal {appealId} holds Intake's request and publish and Cases' consume; it holds: " +
             string.Join("; ", collector.Spans.Where(s => s.TraceId == root.TraceId).Select(s => $"{s.Service}/{s.Scope}/{s.Name}")) +
-            "; services seen: " + string.Join(", ", collector.Spans.Select(s => s.Service).Distinct()));
+            "; services seen: " + string.Join(", ", collector.Spans.Select(s => s.Service).Distinct()) +
+            "; messaging spans: " + string.Join("; ", collector.Spans.Where(s => s.Scope is "MassTransit" or "Platform.Messaging.Outbox")
+                .Select(s => $"{s.Service}/{s.Name}/{s.TraceId}")));
     }
 }
