@@ -39,9 +39,13 @@ var gateway = builder.AddProject("gateway", "src/Gateway")
 
 builder.OnReady(() => DevTokenCommand.PrintWelcome(gateway.HttpUrl, signingKey));
 
+TraceCollector? collector = null;
 if (builder.ExecutionContext.IsTestMode)
 {
-    // Unless told otherwise, the services send their traces where the end-to-end tests listen (OtlpTraceReceiver).
+    // Unless told otherwise, the services send their traces to a collector that is up before them and writes the spans
+    // where the end-to-end tests read them.
+    var traces = Path.Combine(builder.ExecutionContext.RepoRoot, ".state", "test-traces.jsonl");
+    collector = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is null ? new TraceCollector("http://127.0.0.1:4318/", traces) : null;
     builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ??= "http://127.0.0.1:4318";
     builder.Configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] ??= "http/protobuf";
     builder.Configuration["OTEL_BSP_SCHEDULE_DELAY"] ??= "1000"; // export spans every second, not every five
@@ -57,7 +61,11 @@ if (builder.ExecutionContext.IsTestMode)
         .WithEnvironment("TEST_RABBITMQCTL", rabbit.CtlPath)
         .WithEnvironment("TEST_REDIS", redis.ConnectionString + ",defaultDatabase=1")
         .WithEnvironment("TEST_GATEWAY_URL", gateway.HttpUrl)
-        .WithEnvironment("TEST_JWT_SIGNING_KEY", signingKey);
+        .WithEnvironment("TEST_JWT_SIGNING_KEY", signingKey)
+        .WithEnvironment("TEST_TRACES_FILE", collector is null ? null : traces);
 }
 
-return await builder.Build().RunAsync();
+using (collector)
+{
+    return await builder.Build().RunAsync();
+}

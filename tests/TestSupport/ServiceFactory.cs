@@ -62,12 +62,15 @@ public class ServiceFactory<TProgram>(string databaseName) : WebApplicationFacto
 public static class Eventually
 {
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes.</summary>
-    public static async Task True(Func<Task<bool>> condition, TimeSpan timeout, string because)
+    public static Task True(Func<Task<bool>> condition, TimeSpan timeout, string because) => True(condition, timeout, () => because);
+
+    /// <summary>As above, with the explanation computed when the wait fails (to show what was seen by then).</summary>
+    public static async Task True(Func<Task<bool>> condition, TimeSpan timeout, Func<string> because)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out after {timeout.TotalSeconds:0}s waiting until {because}.");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out after {timeout.TotalSeconds:0}s waiting until {because()}.");
             await Task.Delay(100);
         }
     }

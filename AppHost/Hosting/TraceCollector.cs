@@ -1,57 +1,75 @@
-using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
+using System.Text.Json;
 
-namespace Platform.EndToEnd.Tests;
-
-public sealed record ReceivedSpan(string Service, string Scope, string TraceId, string SpanId, string ParentSpanId, string Name);
+namespace Platform.AppHost;
 
 /// <summary>
-/// A minimal OTLP/HTTP (protobuf) trace receiver: what a collector would see. The platform started for tests exports
-/// to http://127.0.0.1:4318; this decodes just the fields the tests need (service, scope, ids, name) from the wire format.
+/// A minimal OTLP/HTTP trace receiver, the part of Aspire's dashboard that test mode needs: it is up before the services
+/// start, so their exporters never fail and never drop spans, and it writes one JSON line per span (service, scope,
+/// trace and span ids, name) for the end-to-end tests to read. Only the protobuf fields used are decoded.
 /// </summary>
-public sealed class OtlpTraceReceiver : IDisposable
+public sealed class TraceCollector : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
-    public ConcurrentBag<ReceivedSpan> Spans { get; } = [];
+    private readonly HttpListener listener = new();
+    private readonly string file;
+    private readonly Lock writeLock = new();
 
-    public OtlpTraceReceiver(string prefix = "http://127.0.0.1:4318/")
+    public TraceCollector(string prefix, string file)
     {
-        _listener.Prefixes.Add(prefix);
-        _listener.Start();
+        this.file = file;
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.Delete(file);
+        listener.Prefixes.Add(prefix);
+        try { listener.Start(); }
+        catch (HttpListenerException e)
+        {
+            throw new InvalidOperationException($"The test trace collector cannot listen on {prefix} ({e.Message}); is another collector running there?", e);
+        }
         _ = Task.Run(LoopAsync);
     }
 
     private async Task LoopAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        while (listener.IsListening)
         {
             HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception) when (_stop.IsCancellationRequested) { return; }
-            catch (HttpListenerException) { return; }
-
-            using var body = new MemoryStream();
-            Stream input = context.Request.InputStream;
-            if (context.Request.Headers["Content-Encoding"] == "gzip") input = new GZipStream(input, CompressionMode.Decompress);
-            await input.CopyToAsync(body);
-            if (context.Request.Url?.AbsolutePath == "/v1/traces") Decode(body.ToArray());
-            context.Response.StatusCode = 200;
+            try { context = await listener.GetContextAsync(); }
+            catch (Exception) { return; }
+            try
+            {
+                using var body = new MemoryStream();
+                Stream input = context.Request.InputStream;
+                if (context.Request.Headers["Content-Encoding"] == "gzip") input = new GZipStream(input, CompressionMode.Decompress);
+                await input.CopyToAsync(body);
+                if (context.Request.Url?.AbsolutePath == "/v1/traces") Write(Decode(body.ToArray()));
+                context.Response.StatusCode = 200;
+            }
+            catch (InvalidDataException)
+            {
+                context.Response.StatusCode = 400;
+            }
             context.Response.ContentType = "application/x-protobuf";
             context.Response.Close();
         }
     }
 
+    private void Write(IEnumerable<object> spans)
+    {
+        var lines = spans.Select(s => JsonSerializer.Serialize(s, JsonSerializerOptions.Web)).ToList();
+        lock (writeLock) File.AppendAllLines(file, lines);
+    }
+
     // ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
-    private void Decode(byte[] request)
+    // ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
+    // ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; }
+    private static IEnumerable<object> Decode(byte[] request)
     {
         foreach (var (field, resourceSpans) in Fields(request))
         {
             if (field != 1) continue;
             var service = "";
             var scopes = new List<byte[]>();
-            // ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
             foreach (var (f, value) in Fields(resourceSpans))
             {
                 if (f == 1) service = ServiceName(value) ?? service;
@@ -60,11 +78,10 @@ public sealed class OtlpTraceReceiver : IDisposable
             foreach (var scopeSpans in scopes)
             {
                 var scope = "";
-                // ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; }
                 foreach (var (f, value) in Fields(scopeSpans))
                 {
                     if (f == 1) scope = Text(Fields(value).FirstOrDefault(x => x.Field == 1).Value);
-                    else if (f == 2) Spans.Add(Span(service, scope, value));
+                    else if (f == 2) yield return Span(service, scope, value);
                 }
             }
         }
@@ -79,26 +96,26 @@ public sealed class OtlpTraceReceiver : IDisposable
             .FirstOrDefault();
 
     // Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; ... }
-    private static ReceivedSpan Span(string service, string scope, byte[] span)
+    private static object Span(string service, string scope, byte[] span)
     {
-        string traceId = "", spanId = "", parent = "", name = "";
+        string traceId = "", spanId = "", parentSpanId = "", name = "";
         foreach (var (f, value) in Fields(span))
         {
             switch (f)
             {
                 case 1: traceId = Convert.ToHexStringLower(value); break;
                 case 2: spanId = Convert.ToHexStringLower(value); break;
-                case 4: parent = Convert.ToHexStringLower(value); break;
+                case 4: parentSpanId = Convert.ToHexStringLower(value); break;
                 case 5: name = Text(value); break;
             }
         }
-        return new ReceivedSpan(service, scope, traceId, spanId, parent, name);
+        return new { service, scope, traceId, spanId, parentSpanId, name };
     }
 
     private static string Text(byte[]? bytes) => bytes is null ? "" : System.Text.Encoding.UTF8.GetString(bytes);
 
     /// <summary>The length-delimited fields of a protobuf message; other wire types are skipped.</summary>
-    private static IEnumerable<(int Field, byte[] Value)> Fields(byte[] message)
+    private static List<(int Field, byte[] Value)> Fields(byte[] message)
     {
         var position = 0;
         var result = new List<(int, byte[])>();
@@ -113,6 +130,7 @@ public sealed class OtlpTraceReceiver : IDisposable
                 case 5: position += 4; break;
                 case 2:
                     var length = (int)Varint(message, ref position);
+                    if (position + length > message.Length) throw new InvalidDataException("Truncated protobuf message.");
                     result.Add((field, message[position..(position + length)]));
                     position += length;
                     break;
@@ -125,17 +143,15 @@ public sealed class OtlpTraceReceiver : IDisposable
     private static ulong Varint(byte[] buffer, ref int position)
     {
         ulong value = 0;
-        for (var shift = 0; ; shift += 7)
+        for (var shift = 0; shift < 64; shift += 7)
         {
+            if (position >= buffer.Length) throw new InvalidDataException("Truncated varint.");
             var b = buffer[position++];
             value |= (ulong)(b & 0x7F) << shift;
             if ((b & 0x80) == 0) return value;
         }
+        throw new InvalidDataException("Varint too long.");
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Close();
-    }
+    public void Dispose() => listener.Close();
 }
