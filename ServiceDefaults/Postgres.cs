@@ -21,7 +21,8 @@ public static class PostgresExtensions
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             "postgres", sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>()), HealthStatus.Unhealthy,
             [ServiceDefaultsExtensions.ReadyTag], TimeSpan.FromSeconds(5)));
-        builder.Services.AddMigrations(migrations, builder.Environment.ApplicationName);
+        // Named after the assembly that holds the scripts, so every replica (whatever its application name) agrees on ids.
+        builder.Services.AddMigrations(migrations, migrations.GetName().Name!);
         builder.Services.AddHostedService<SchemaMigrator>();
         return builder;
     }

@@ -56,7 +56,7 @@ public sealed class MessagingHost : IAsyncLifetime
     /// <summary>A second host on the same database and queues: a replica.</summary>
     public IHost BuildReplica() => Build(ConnectionString, Name, Deliveries);
 
-    private static IHost Build(string connectionString, string name, ConcurrentBag<Guid> deliveries)
+    internal static IHost Build(string connectionString, string name, ConcurrentBag<Guid> deliveries)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = name });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

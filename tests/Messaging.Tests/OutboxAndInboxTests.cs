@@ -130,3 +130,30 @@ public sealed class An_event_committed_while_RabbitMQ_is_stopped(MessagingHost h
         Assert.True(process.ExitCode == 0, $"rabbitmqctl {command} failed: {await error}");
     }
 }
+
+public sealed class Two_replicas_starting_together
+{
+    [Fact]
+    public async Task Apply_each_migration_once()
+    {
+        var database = await TestEnvironment.CreateDatabaseAsync("migrations");
+        using var first = MessagingHost.Build(database, $"replica-a-{Guid.NewGuid():N}"[..20], []);
+        using var second = MessagingHost.Build(database, $"replica-b-{Guid.NewGuid():N}"[..20], []);
+
+        await Task.WhenAll(first.StartAsync(), second.StartAsync());
+        try
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(database);
+            await connection.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("SELECT count(*), count(DISTINCT id) FROM schema_migrations", connection);
+            await using var r = await cmd.ExecuteReaderAsync();
+            await r.ReadAsync();
+            Assert.True(r.GetInt64(0) >= 2, "the messaging and probe migrations are applied");
+            Assert.Equal(r.GetInt64(0), r.GetInt64(1));
+        }
+        finally
+        {
+            await Task.WhenAll(first.StopAsync(), second.StopAsync());
+        }
+    }
+}
