@@ -22,6 +22,7 @@ public static class CasesExtensions
         builder.AddMessaging(bus =>
         {
             bus.AddPlatformConsumer<AppealRegisteredConsumer>();
+            bus.AddPlatformConsumer<AppealHandledConsumer>();
             bus.AddCoverageConsumers();
         });
         builder.AddDocuments();

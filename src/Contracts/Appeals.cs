@@ -55,3 +55,6 @@ public sealed record PolicyTerms(
 public sealed record CoverLimit(string Benefit, decimal Amount, string Currency);
 
 public sealed record CoverAmount(decimal Amount, string Currency);
+
+/// <summary>The coordinator who took the appeal from the queue has called back and handled it: the promise is kept.</summary>
+public sealed record AppealHandled(Guid AppealId, string TenantId, string HandledBy, DateTimeOffset HandledAt);

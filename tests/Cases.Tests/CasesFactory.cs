@@ -12,6 +12,8 @@ public sealed class CasesFactory() : ServiceFactory<Program>("casesdb")
         Services.GetRequiredService<IBus>().Publish(appeal, ctx => ctx.MessageId = messageId);
 
     /// <summary>An appeal about <paramref name="fullName"/>, whose policy number is derived from the name.</summary>
+    public Task PublishAsync<T>(T message) where T : class => Services.GetRequiredService<IBus>().Publish(message);
+
     public static AppealRegistered Appeal(string tenant, string fullName = "Pyotr Ivanov") => new(
         Guid.CreateVersion7(), tenant, "phone", "urgent", ["default for the phone channel"],
         new AppealCaller("Maria Ivanova", "relative", "+7 916 555-01-02", null, "ru", false),

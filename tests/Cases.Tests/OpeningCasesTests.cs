@@ -1,3 +1,4 @@
+using Platform.Contracts;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -185,5 +186,29 @@ public sealed class Listing_cases(CasesFactory cases) : IClassFixture<CasesFacto
     public async Task Without_a_tenant_gets_401()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await cases.CreateClient().GetAsync("/cases")).StatusCode);
+    }
+}
+
+public sealed class An_appeal_handled_from_the_intake_queue(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public async Task Completes_the_callback_promised_for_it_and_only_that_one()
+    {
+        var appeal = CasesFactory.Appeal("handled-tenant", "Handled Person");
+        var other = CasesFactory.Appeal("handled-tenant", "Handled Person") with { AppealId = Guid.CreateVersion7() };
+        await cases.PublishAsync(appeal, Guid.NewGuid());
+        await cases.PublishAsync(other, Guid.NewGuid());
+        await Eventually.True(async () => await cases.CountAsync("SELECT count(*) FROM case_tasks WHERE tenant_id = 'handled-tenant' AND kind = 'callback'") == 2,
+            TimeSpan.FromSeconds(15), "both callbacks are promised");
+
+        // Another tenant claiming the appeal changes nothing; its own tenant's message completes the callback.
+        await cases.PublishAsync(new AppealHandled(appeal.AppealId, "someone-else", "intruder", DateTimeOffset.UtcNow));
+        await cases.PublishAsync(new AppealHandled(appeal.AppealId, "handled-tenant", "coordinator-anna", DateTimeOffset.UtcNow));
+
+        await Eventually.True(async () => await cases.CountAsync(
+                "SELECT count(*) FROM case_tasks WHERE dedup_key = @key AND status = 'done' AND completed_by = 'coordinator-anna'",
+                ("key", $"callback:{appeal.AppealId}")) == 1,
+            TimeSpan.FromSeconds(15), "the callback is completed");
+        Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM case_tasks WHERE dedup_key = @key AND status = 'open'", ("key", $"callback:{other.AppealId}")));
     }
 }

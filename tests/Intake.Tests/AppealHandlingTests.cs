@@ -232,6 +232,10 @@ public sealed class The_work_queue(IntakeFactory intake) : IClassFixture<IntakeF
         var loser = winner == "coordinator-1" ? "coordinator-2" : "coordinator-1";
         Assert.Equal(HttpStatusCode.Conflict, (await intake.ClientFor("queue", loser, "staff", "coordinator").PostAsync($"/appeals/{id}/complete", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await intake.ClientFor("queue", winner, "staff", "coordinator").PostAsync($"/appeals/{id}/complete", null)).StatusCode);
+        // Cases is told, through the outbox, so the callback promised for this appeal is kept.
+        Assert.Equal(1, await intake.CountAsync(
+            "SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.AppealHandled,%' AND body->>'appealId' = @id AND body->>'handledBy' = @by",
+            ("id", id.ToString()), ("by", winner)));
         var after = await insurer.GetFromJsonAsync<JsonElement>("/appeals/queue");
         Assert.DoesNotContain(after.EnumerateArray(), a => a.GetProperty("id").GetGuid() == id);
         Assert.Equal(HttpStatusCode.NotFound, (await intake.ClientFor("queue-other").PostAsync($"/appeals/{id}/take", null)).StatusCode);

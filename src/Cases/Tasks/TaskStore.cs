@@ -80,6 +80,36 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, SlaMetrics metrics)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        var completed = await CompleteAsync(transaction, tenantId, id, outcome, result, actor, now, ct);
+        if (completed is not { } done) return await ExistsAsync(transaction, tenantId, id, ct) ? CompletionOutcome.NotOpen : CompletionOutcome.NotFound;
+        await transaction.CommitAsync(ct);
+        done.Record(metrics);
+        return CompletionOutcome.Completed;
+    }
+
+    /// <summary>What a completion tells the SLA metrics once its transaction has committed.</summary>
+    public sealed record Completion(string TenantId, string Kind, bool OnTime, TimeSpan? FirstContact)
+    {
+        public void Record(SlaMetrics metrics)
+        {
+            metrics.Completed(TenantId, Kind, OnTime);
+            if (FirstContact is { } elapsed) metrics.FirstContact(TenantId, elapsed);
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlTransaction transaction, string tenantId, Guid id, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT 1 FROM case_tasks WHERE tenant_id = @tenant AND id = @id", transaction.Connection, transaction);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("id", id);
+        return await cmd.ExecuteScalarAsync(ct) is not null;
+    }
+
+    /// <summary>Completes an open task inside the caller's transaction; null when it is missing or no longer open.</summary>
+    public static async Task<Completion?> CompleteAsync(NpgsqlTransaction transaction, string tenantId, Guid id, string outcome, string? result,
+        string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var connection = transaction.Connection!;
 
         Guid caseId; string kind, title, status; DateTimeOffset dueAt, openedAt; bool firstCallback;
         await using (var read = new NpgsqlCommand("""
@@ -94,11 +124,11 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, SlaMetrics metrics)
             read.Parameters.AddWithValue("tenant", tenantId);
             read.Parameters.AddWithValue("id", id);
             await using var r = await read.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return CompletionOutcome.NotFound;
+            if (!await r.ReadAsync(ct)) return null;
             (caseId, kind, title, status, dueAt, openedAt, firstCallback) = (r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3),
                 r.GetFieldValue<DateTimeOffset>(4), r.GetFieldValue<DateTimeOffset>(5), r.GetBoolean(6));
         }
-        if (status != TaskStatuses.Open) return CompletionOutcome.NotOpen;
+        if (status != TaskStatuses.Open) return null;
 
         await using (var update = new NpgsqlCommand("""
             UPDATE case_tasks SET status = 'done', completed_at = @now, completed_by = @actor, outcome = @outcome, result = @result
@@ -118,11 +148,7 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, SlaMetrics metrics)
         await CaseTimeline.AppendAsync(transaction, tenantId, caseId, now, "task-completed",
             $"{title}: done {(onTime ? "on time" : "late")}{(result is null ? "" : $" ({result})")}. {outcome}", actor,
             new { taskId = id, kind, dueAt, onTime, result, outcome }, ct);
-        await transaction.CommitAsync(ct);
-
-        metrics.Completed(tenantId, kind, onTime);
-        if (kind == TaskKinds.Callback && firstCallback) metrics.FirstContact(tenantId, now - openedAt);
-        return CompletionOutcome.Completed;
+        return new Completion(tenantId, kind, onTime, kind == TaskKinds.Callback && firstCallback ? now - openedAt : null);
     }
 
     private static async Task<IReadOnlyList<TaskResponse>> ReadAllAsync(NpgsqlCommand cmd, DateTimeOffset now, CancellationToken ct)

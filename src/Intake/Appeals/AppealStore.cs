@@ -161,21 +161,30 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
             WHERE tenant_id = @tenant AND id = @id AND queue_status = 'waiting'
             """, coordinator, now, ct);
 
-    /// <summary>The coordinator who took the appeal has called back and finished with it.</summary>
+    /// <summary>The coordinator who took the appeal has called back and finished with it; Cases is told, to close the callback.</summary>
     public Task<(QueueMove, AppealResponse?)> CompleteAsync(string tenantId, Guid id, string coordinator, DateTimeOffset now, CancellationToken ct) =>
         MoveAsync(tenantId, id, """
             UPDATE appeals SET queue_status = 'done'
             WHERE tenant_id = @tenant AND id = @id AND queue_status = 'taken' AND taken_by = @actor
-            """, coordinator, now, ct);
+            """, coordinator, now, ct,
+            transaction => transaction.EnqueueAsync(new AppealHandled(id, tenantId, coordinator, now), ct));
 
-    private async Task<(QueueMove, AppealResponse?)> MoveAsync(string tenantId, Guid id, string update, string actor, DateTimeOffset now, CancellationToken ct)
+    private async Task<(QueueMove, AppealResponse?)> MoveAsync(string tenantId, Guid id, string update, string actor, DateTimeOffset now,
+        CancellationToken ct, Func<NpgsqlTransaction, Task>? andThen = null)
     {
-        await using var cmd = dataSource.CreateCommand(update);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("actor", actor);
-        cmd.Parameters.AddWithValue("now", now);
-        var moved = await cmd.ExecuteNonQueryAsync(ct) == 1;
+        bool moved;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            await using var cmd = new NpgsqlCommand(update, connection, transaction);
+            cmd.Parameters.AddWithValue("tenant", tenantId);
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("actor", actor);
+            cmd.Parameters.AddWithValue("now", now);
+            moved = await cmd.ExecuteNonQueryAsync(ct) == 1;
+            if (moved && andThen is not null) await andThen(transaction);
+            await transaction.CommitAsync(ct);
+        }
         var appeal = await FindAsync(tenantId, id, ct);
         return (appeal is null ? QueueMove.NotFound : moved ? QueueMove.Done : QueueMove.Conflict, appeal);
     }
