@@ -38,6 +38,20 @@ public static class Problems
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict.", type: ProblemTypes.Conflict);
 
+    /// <summary>
+    /// Answers from middleware (outside an endpoint) with a problem document, through the same problem details service
+    /// the endpoints use, so the type, trace id and content negotiation are the same.
+    /// </summary>
+    public static Task WriteProblemAsync(this HttpContext context, int status, string title, string detail, string type,
+        IDictionary<string, object?>? extensions = null)
+    {
+        context.Response.StatusCode = status;
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail, Type = type };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>()) problem.Extensions[key] = value;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }).AsTask();
+    }
+
     internal static IServiceCollection AddPlatformProblemDetails(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>

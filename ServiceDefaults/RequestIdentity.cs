@@ -28,8 +28,6 @@ public sealed record RequestIdentity(string TenantId, string ActorId, string Act
     public const string TenantClaim = "tenant";
     public const string ActorKindClaim = "actor_kind";
 
-    public bool IsInRole(string role) => Roles.Contains(role, StringComparer.OrdinalIgnoreCase);
-
     /// <summary>Minimal-API binding: a handler parameter of this type receives the identity of an authenticated request.</summary>
     public static ValueTask<RequestIdentity?> BindAsync(HttpContext context) => ValueTask.FromResult(FromPrincipal(context.User));
 

@@ -62,10 +62,8 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
-            "SELECT id, version FROM cases WHERE tenant_id = @tenant AND (number = @key OR id = @id)", connection);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("key", numberOrId);
-        cmd.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var g) ? g : Guid.Empty);
+            $"SELECT id, version FROM cases WHERE {CaseKey.Filter}", connection);
+        CaseKey.Bind(cmd, tenantId, numberOrId);
         Guid caseId; long version;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {

@@ -5,7 +5,6 @@ namespace Platform.Cases.CaseFiles;
 public static class CaseStatuses
 {
     public const string Open = "open";
-    public const string Hospitalised = "hospitalised";
     public const string Closed = "closed";
     public static readonly string[] All = ["open", "outpatient", "hospitalised", "awaiting-repatriation", "closed"];
 }

@@ -38,14 +38,12 @@ public static class CaseLifecycle
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var read = new NpgsqlCommand("""
+        await using var read = new NpgsqlCommand($"""
             SELECT id, number, status FROM cases
-            WHERE tenant_id = @tenant AND (number = @key OR id = @id)
+            WHERE {CaseKey.Filter}
             FOR UPDATE
             """, connection, transaction);
-        read.Parameters.AddWithValue("tenant", identity.TenantId);
-        read.Parameters.AddWithValue("key", numberOrId);
-        read.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var g) ? g : Guid.Empty);
+        CaseKey.Bind(read, identity.TenantId, numberOrId);
         Guid caseId; string number, from;
         await using (var r = await read.ExecuteReaderAsync(ct))
         {
@@ -89,17 +87,15 @@ public static class CaseLifecycle
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var update = new NpgsqlCommand("""
+        await using var update = new NpgsqlCommand($"""
             UPDATE cases c SET coordinator = @coordinator, coordinator_since = @now
-            FROM (SELECT id, coordinator FROM cases WHERE tenant_id = @tenant AND (number = @key OR id = @id) FOR UPDATE) previous
+            FROM (SELECT id, coordinator FROM cases WHERE {CaseKey.Filter} FOR UPDATE) previous
             WHERE c.id = previous.id
             RETURNING c.id, c.number, previous.coordinator
             """, connection, transaction);
         update.Parameters.AddWithValue("coordinator", request.Coordinator!.Trim());
         update.Parameters.AddWithValue("now", now);
-        update.Parameters.AddWithValue("tenant", identity.TenantId);
-        update.Parameters.AddWithValue("key", numberOrId);
-        update.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var g) ? g : Guid.Empty);
+        CaseKey.Bind(update, identity.TenantId, numberOrId);
         Guid caseId; string number; string? previous;
         await using (var r = await update.ExecuteReaderAsync(ct))
         {

@@ -115,10 +115,8 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
     /// <summary>The id of a case of the tenant, by number or id; null when there is none (or it is another tenant's).</summary>
     public async Task<Guid?> ResolveAsync(string tenantId, string numberOrId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT id FROM cases WHERE tenant_id = @tenant AND (number = @key OR id = @id)");
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("key", numberOrId);
-        cmd.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var id) ? id : Guid.Empty);
+        await using var cmd = dataSource.CreateCommand($"SELECT id FROM cases WHERE {CaseKey.Filter}");
+        CaseKey.Bind(cmd, tenantId, numberOrId);
         return await cmd.ExecuteScalarAsync(ct) as Guid?;
     }
 
@@ -155,12 +153,10 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         await using (var cmd = new NpgsqlCommand($"""
             SELECT {SummaryColumns}, c.status_reason, c.coordinator, c.policy_terms::text, c.version
             FROM cases c
-            WHERE c.tenant_id = @tenant AND (c.number = @key OR c.id = @id)
+            WHERE {CaseKey.Filter}
             """, connection))
         {
-            cmd.Parameters.AddWithValue("tenant", tenantId);
-            cmd.Parameters.AddWithValue("key", numberOrId);
-            cmd.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var id) ? id : Guid.Empty);
+            CaseKey.Bind(cmd, tenantId, numberOrId);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct)) return null;
             summary = ReadSummary(r);
@@ -226,4 +222,18 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3),
         new InsuredIdentity(r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateOnly>(6)),
         r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.GetFieldValue<DateTimeOffset>(9));
+}
+
+/// <summary>How a client names a case: by its number (2026-000042) or its id, always within its own tenant.</summary>
+public static class CaseKey
+{
+    /// <summary>The WHERE condition on <c>cases</c>; bind its parameters with <see cref="Bind"/>.</summary>
+    public const string Filter = "tenant_id = @tenant AND (number = @key OR id = @id)";
+
+    public static void Bind(NpgsqlCommand command, string tenantId, string numberOrId)
+    {
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("key", numberOrId);
+        command.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var id) ? id : Guid.Empty);
+    }
 }

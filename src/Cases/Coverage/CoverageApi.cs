@@ -2,6 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Platform.Cases.CaseFiles;
 using Platform.Contracts;
 using Platform.Messaging;
 
@@ -42,13 +43,11 @@ public static class CoverageApi
         Guid caseId;
         string number;
         IReadOnlyList<CoverLimit> limits;
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT id, number, policy_terms::text FROM cases WHERE tenant_id = @tenant AND (number = @key OR id = @id)
+        await using (var cmd = new NpgsqlCommand($"""
+            SELECT id, number, policy_terms::text FROM cases WHERE {CaseKey.Filter}
             """, connection))
         {
-            cmd.Parameters.AddWithValue("tenant", identity.TenantId);
-            cmd.Parameters.AddWithValue("key", numberOrId);
-            cmd.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var id) ? id : Guid.Empty);
+            CaseKey.Bind(cmd, identity.TenantId, numberOrId);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct)) return Problems.NotFound($"Case {numberOrId} was not found.");
             (caseId, number) = (r.GetGuid(0), r.GetString(1));

@@ -1,4 +1,5 @@
 using Npgsql;
+using Platform.Cases.CaseFiles;
 
 namespace Platform.Cases.Documents;
 
@@ -55,12 +56,10 @@ public sealed record CaseRef(Guid Id, string Number, string Status, string Count
     {
         await using var cmd = new NpgsqlCommand($"""
             SELECT id, number, status, country FROM cases
-            WHERE tenant_id = @tenant AND (number = @key OR id = @id)
+            WHERE {CaseKey.Filter}
             {(forUpdate ? "FOR UPDATE" : "")}
             """, connection, transaction);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("key", numberOrId);
-        cmd.Parameters.AddWithValue("id", Guid.TryParse(numberOrId, out var id) ? id : Guid.Empty);
+        CaseKey.Bind(cmd, tenantId, numberOrId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct)
             ? new CaseRef(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3).Trim().ToUpperInvariant())

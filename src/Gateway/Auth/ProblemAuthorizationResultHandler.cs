@@ -12,7 +12,7 @@ namespace Platform.Gateway.Auth;
 /// Answers 401 and 403 with problem documents (the schemes only set the status and WWW-Authenticate), for the admin
 /// API and the proxied routes alike: YARP routes go through the same authorization middleware.
 /// </summary>
-internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
+internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -22,26 +22,16 @@ internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService p
         {
             // Lets the scheme chosen for this request add its WWW-Authenticate header.
             await context.ChallengeAsync();
-            await WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthenticated.", await ChallengeDetailAsync(context), ProblemTypes.Unauthenticated);
+            await context.WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthenticated.", await ChallengeDetailAsync(context), ProblemTypes.Unauthenticated);
         }
         else if (result.Forbidden)
         {
-            await WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden.", ForbiddenDetail(result), ProblemTypes.Forbidden);
+            await context.WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden.", ForbiddenDetail(result), ProblemTypes.Forbidden);
         }
         else
         {
             await _default.HandleAsync(next, context, policy, result);
         }
-    }
-
-    private Task WriteAsync(HttpContext context, int status, string title, string detail, string type)
-    {
-        context.Response.StatusCode = status;
-        return problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = type },
-        }).AsTask();
     }
 
     private static async Task<string> ChallengeDetailAsync(HttpContext context)

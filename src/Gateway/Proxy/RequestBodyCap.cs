@@ -65,22 +65,10 @@ internal static class RequestBodyCap
         return false;
     }
 
-    private static Task RejectAsync(HttpContext context, long cap)
-    {
-        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Status = StatusCodes.Status413PayloadTooLarge,
-                Title = "The request body is too large.",
-                Detail = $"Request bodies are limited to {cap} bytes.",
-                Type = ProblemTypes.PayloadTooLarge,
-                Extensions = { ["maxBodyBytes"] = cap },
-            },
-        }).AsTask();
-    }
+    private static Task RejectAsync(HttpContext context, long cap) =>
+        context.WriteProblemAsync(StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
+            $"Request bodies are limited to {cap} bytes.", ProblemTypes.PayloadTooLarge,
+            new Dictionary<string, object?> { ["maxBodyBytes"] = cap });
 
     private sealed class CappedStream(Stream inner, long cap) : Stream
     {

@@ -48,20 +48,10 @@ internal sealed class TenantRateLimiterPolicy(
         var context = rejected.HttpContext;
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window;
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests.",
-                Detail = $"The tenant's request limit for this minute is used up; retry in {seconds} s.",
-                Type = ProblemTypes.RateLimited,
-                Extensions = { ["retryAfterSeconds"] = seconds },
-            },
-        });
+        await context.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many requests.",
+            $"The tenant's request limit for this minute is used up; retry in {seconds} s.", ProblemTypes.RateLimited,
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
     }
 }
 
