@@ -74,7 +74,9 @@ public static class GatewayExtensions
 
         services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddConfigFilter<ServiceAddressConfigFilter>()
+            // Destinations are service names (http://intake), resolved by service discovery from services:intake:http:0
+            // (set by the AppHost and by Kubernetes' platform-config), else by DNS.
+            .AddServiceDiscoveryDestinationResolver()
             .AddTransforms(route =>
             {
                 // Routes set X-Forwarded-Prefix to the prefix they remove; YARP's default forwarders would replace it
@@ -108,8 +110,6 @@ public static class GatewayExtensions
 
     public static WebApplication MapGatewayApi(this WebApplication app)
     {
-        ServiceAddressConfigFilter.EnsureAddresses(app.Configuration);
-
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -109,8 +109,7 @@ public sealed class A_malformed_appeal(PlatformFixture platform) : IClassFixture
         Assert.True(problem.GetProperty("errors").TryGetProperty("location.country", out _), problem.ToString());
 
         // Nothing written: no appeal in Intake's database, no case through the gateway.
-        var intakeDb = new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = "intake" }.ConnectionString;
-        await using var connection = new NpgsqlConnection(intakeDb);
+        await using var connection = new NpgsqlConnection(platform.IntakeDatabase);
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM appeals WHERE tenant_id = @tenant", connection);
         count.Parameters.AddWithValue("tenant", tenant);

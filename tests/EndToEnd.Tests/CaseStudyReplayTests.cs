@@ -159,13 +159,7 @@ public sealed class The_case_study_replayed_over_three_days(PlatformFixture plat
         Assert.All(_receiver.Received, r => Assert.Equal(Sign(secret, r.Timestamp, r.Body), r.Signature));
     }
 
-    private HttpClient StaffClient(string tenant, string subject, string role)
-    {
-        var client = new HttpClient { BaseAddress = TestEnvironment.GatewayUrl };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            DevTokens.Mint(TestEnvironment.JwtSigningKey, subject, [role], tenant));
-        return client;
-    }
+    private HttpClient StaffClient(string tenant, string subject, string role) => platform.StaffClient(subject, role, tenant);
 
     private static async Task<JsonElement> Call(HttpClient insurer, string description)
     {
@@ -196,9 +190,9 @@ public sealed class The_case_study_replayed_over_three_days(PlatformFixture plat
     private async Task MoveClockAsync(TimeSpan offset) =>
         (await platform.Admin.PutAsJsonAsync("/admin/dev-clock", new { offset })).EnsureSuccessStatusCode();
 
-    private static async Task PublishAsClinicNetworkAsync<T>(T message) where T : class
+    private async Task PublishAsClinicNetworkAsync<T>(T message) where T : class
     {
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(TestEnvironment.PlatformRabbitMq)));
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(platform.RabbitMq)));
         await bus.StartAsync();
         try { await bus.Publish(message); }
         finally { await bus.StopAsync(); }

@@ -1,33 +1,56 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Gateway.Auth;
 using Platform.Tests;
 
 namespace Platform.EndToEnd.Tests;
 
 /// <summary>
-/// The running platform, reached only through its gateway (started by <c>./platform test</c> or <c>./platform up</c>).
-/// Each test gets insurers (tenants) of its own, with API keys issued through the admin API.
+/// The whole platform as the AppHost describes it (servers, services, gateway and the Aspire dashboard), started once
+/// per test run with Aspire.Hosting.Testing and reached only through its gateway. Each test gets insurers (tenants)
+/// of its own, with API keys issued through the admin API.
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
-    public HttpClient Anonymous { get; } = new() { BaseAddress = TestEnvironment.GatewayUrl };
-    public HttpClient Admin { get; } = new() { BaseAddress = TestEnvironment.GatewayUrl };
+    private static readonly Lazy<Task<RunningPlatform>> running = new(RunningPlatform.StartAsync);
+
+    public HttpClient Anonymous { get; private set; } = null!;
+    public HttpClient Admin { get; private set; } = null!;
+    public Uri GatewayUrl { get; private set; } = null!;
+
+    /// <summary>The platform's own broker, for tests that stand in for services not built yet.</summary>
+    public string RabbitMq => Platform.RabbitMq;
+
+    /// <summary>Intake's database, to check that bad input wrote nothing.</summary>
+    public string IntakeDatabase => Platform.IntakeDatabase;
+
+    /// <summary>The Aspire dashboard and the key of its telemetry API.</summary>
+    public Uri DashboardUrl => Platform.DashboardUrl;
+    public string DashboardApiKey => Platform.DashboardApiKey;
+
+    private RunningPlatform Platform { get; set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var token = DevTokens.Mint(TestEnvironment.JwtSigningKey, "e2e-admin", ["admin"]);
-        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        try
-        {
-            (await Anonymous.GetAsync("/health/ready")).EnsureSuccessStatusCode();
-        }
-        catch (HttpRequestException e)
-        {
-            throw new InvalidOperationException(
-                $"The platform is not running at {TestEnvironment.GatewayUrl}: run the tests with `./platform test`, or start it with `./platform up`.", e);
-        }
+        Platform = await running.Value;
+        GatewayUrl = Platform.GatewayUrl;
+        Anonymous = new HttpClient { BaseAddress = GatewayUrl };
+        Admin = StaffClient("e2e-admin", "admin");
+    }
+
+    /// <summary>A client with a development staff token.</summary>
+    public HttpClient StaffClient(string subject, string role, string? tenant = null)
+    {
+        var client = new HttpClient { BaseAddress = GatewayUrl };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            DevTokens.Mint(TestEnvironment.JwtSigningKey, subject, [role], tenant));
+        return client;
     }
 
     /// <summary>A new insurer with its own API key, and a client that presents it.</summary>
@@ -38,7 +61,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         var key = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!;
 
-        var client = new HttpClient { BaseAddress = TestEnvironment.GatewayUrl };
+        var client = new HttpClient { BaseAddress = GatewayUrl };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", key);
         return (tenant, client);
     }
@@ -75,5 +98,66 @@ public sealed class PlatformFixture : IAsyncLifetime
         Anonymous.Dispose();
         Admin.Dispose();
         return Task.CompletedTask;
+    }
+
+    private sealed record RunningPlatform(DistributedApplication App, Uri GatewayUrl, string RabbitMq, string IntakeDatabase, Uri DashboardUrl, string DashboardApiKey)
+    {
+        public static async Task<RunningPlatform> StartAsync()
+        {
+            var state = Path.Combine(TestEnvironment.RepositoryRoot(), ".state", "tests", "platform");
+            if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
+
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+                [$"--Platform:StateDirectory={state}"],
+                (options, host) =>
+                {
+                    // The dashboard too: the trace test reads what it received through its telemetry API.
+                    options.DisableDashboard = false;
+                    host.Configuration!.AddInMemoryCollection(new Dictionary<string, string?>
+                    {
+                        // Ports beside the ones of `./platform up` (Aspire.Hosting.Testing moves proxied ones elsewhere).
+                        ["ASPNETCORE_URLS"] = "http://127.0.0.1:18988",
+                        ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:18989",
+                        ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = "http://127.0.0.1:18990",
+                        ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = "http://127.0.0.1:18991",
+                        ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+                    });
+                });
+
+            // What only tests need, added to the AppHost's model: the clock the replay moves forward through the
+            // gateway, and insurer webhooks received on 127.0.0.1 (refused in production).
+            foreach (var service in builder.Resources.OfType<ProjectResource>())
+            {
+                var resource = builder.CreateResourceBuilder(service).WithEnvironment("DevClock__Enabled", "true");
+                if (service.Name == "cases") resource.WithEnvironment("Webhooks__AllowPrivateNetworks", "true");
+            }
+
+            var app = await builder.BuildAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            try
+            {
+                await app.StartAsync(timeout.Token);
+                await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
+            }
+            catch (OperationCanceledException e)
+            {
+                throw new InvalidOperationException("The platform did not become healthy within 3 minutes: " + States(app, builder), e);
+            }
+
+            var platform = new RunningPlatform(app, app.GetEndpoint("gateway", "http"),
+                await app.GetConnectionStringAsync("rabbitmq") ?? "",
+                await app.GetConnectionStringAsync("intakedb") ?? "",
+                app.GetEndpoint("aspire-dashboard", "http"),
+                // Generated by the AppHost (and kept in its user secrets) unless configured.
+                app.Services.GetRequiredService<IConfiguration>()["AppHost:DashboardApiKey"] ?? "");
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => app.StopAsync().Wait(TimeSpan.FromSeconds(20));
+            return platform;
+        }
+
+        private static string States(DistributedApplication app, IDistributedApplicationTestingBuilder builder) =>
+            string.Join("; ", builder.Resources.Select(r =>
+                app.ResourceNotifications.TryGetCurrentState(r.Name, out var e)
+                    ? $"{r.Name}: {e.Snapshot.State?.Text} {e.Snapshot.HealthStatus}"
+                    : $"{r.Name}: ?"));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -99,10 +98,7 @@ public sealed class An_event_committed_while_RabbitMQ_is_stopped(MessagingHost h
     [Fact]
     public async Task Is_delivered_once_RabbitMQ_is_back()
     {
-        var ctl = TestEnvironment.RabbitMqCtl
-            ?? throw new InvalidOperationException("TEST_RABBITMQCTL is not set: run the tests with `./platform test`, which starts RabbitMQ and provides it.");
-
-        await RabbitMqCtl(ctl, "stop_app");
+        await TestEnvironment.StopBrokerAsync();
         Guid probe;
         try
         {
@@ -113,21 +109,12 @@ public sealed class An_event_committed_while_RabbitMQ_is_stopped(MessagingHost h
         }
         finally
         {
-            await RabbitMqCtl(ctl, "start_app");
+            await TestEnvironment.StartBrokerAsync();
         }
 
         await Eventually.True(async () => await host.AppliedAsync(probe) == 1, TimeSpan.FromSeconds(90), "the event is delivered after the broker is back");
         await Eventually.True(() => Task.FromResult(host.Deliveries.Contains(probe)), TimeSpan.FromSeconds(10), "the delivery log sees it");
         Assert.Single(host.Deliveries, id => id == probe);
-    }
-
-    private static async Task RabbitMqCtl(string ctl, string command)
-    {
-        using var process = Process.Start(new ProcessStartInfo(ctl, command) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"rabbitmqctl {command} failed: {await error}");
     }
 }
 

@@ -1,36 +1,44 @@
+using System.Net;
+using System.Net.Sockets;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Npgsql;
+using Platform.AppHost.Infrastructure;
 
 namespace Platform.Tests;
 
 /// <summary>
-/// Where the real local servers are. The test command (<c>./platform test</c>) starts them and sets these variables;
-/// the defaults match the ports AppHost uses, so tests also run against a platform started with <c>./platform up</c>.
+/// Real PostgreSQL, RabbitMQ and Redis for the tests of one test process: the AppHost's own server resources, run by
+/// Aspire on free loopback ports with throw-away data, started on first use and stopped when the process ends. Every
+/// test project has servers of its own, so projects run in parallel without sharing queues or a broker that one of
+/// them stops.
 /// </summary>
 public static class TestEnvironment
 {
+    private static readonly Lazy<Task<Servers>> servers = new(Servers.StartAsync);
+
+    /// <summary>Starts the servers (once per process) and waits until they answer.</summary>
+    public static Task StartAsync() => servers.Value;
+
     /// <summary>A superuser connection to the PostgreSQL server; each test class creates its own database on it.</summary>
-    public static string Postgres => Env("TEST_POSTGRES") ?? "Host=127.0.0.1;Port=55432;Username=postgres;Password=postgres;Database=postgres";
+    public static string Postgres => Started.Postgres;
 
-    /// <summary>RabbitMQ in a virtual host of its own, so test hosts never consume the running platform's messages.</summary>
-    public static string RabbitMq => Env("TEST_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:55672/tests";
+    public static string RabbitMq => Started.RabbitMq;
 
-    /// <summary>The running platform's own broker, for end-to-end tests that stand in for services not built yet.</summary>
-    public static string PlatformRabbitMq => Env("TEST_PLATFORM_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:55672/";
+    public static string Redis => Started.Redis;
 
-    public static string Redis => Env("TEST_REDIS") ?? "127.0.0.1:56379,defaultDatabase=1";
+    /// <summary>The development key the gateway verifies staff tokens with (as in the AppHost's appsettings.json).</summary>
+    public const string JwtSigningKey = "development-signing-key-0123456789abcdef0123456789";
 
-    /// <summary>The gateway of the running platform, for end-to-end tests.</summary>
-    public static Uri GatewayUrl => new(Env("TEST_GATEWAY_URL") ?? "http://127.0.0.1:8080");
+    /// <summary>Stops the broker (as an outage would) or starts it again, and waits until it has.</summary>
+    public static Task StopBrokerAsync() => Started.ExecuteAsync("rabbitmq", KnownResourceCommands.StopCommand, KnownResourceStates.Exited, KnownResourceStates.Finished);
 
-    /// <summary>The key the running gateway verifies staff tokens with.</summary>
-    public static string JwtSigningKey => Env("TEST_JWT_SIGNING_KEY") ?? "development-signing-key-0123456789abcdef0123456789";
-
-    /// <summary>A rabbitmqctl wrapper bound to the local node, for tests that stop and start the broker.</summary>
-    public static string? RabbitMqCtl => Env("TEST_RABBITMQCTL");
+    public static Task StartBrokerAsync() => Started.ExecuteAsync("rabbitmq", KnownResourceCommands.StartCommand, KnownResourceStates.Running);
 
     /// <summary>Creates an empty database with a unique name and returns a connection string to it.</summary>
     public static async Task<string> CreateDatabaseAsync(string prefix)
     {
+        await StartAsync();
         var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)].ToLowerInvariant();
         await using (var conn = new NpgsqlConnection(Postgres))
         {
@@ -41,5 +49,105 @@ public static class TestEnvironment
         return new NpgsqlConnectionStringBuilder(Postgres) { Database = name }.ConnectionString;
     }
 
-    private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+    private static Servers Started => servers.IsValueCreated && servers.Value.IsCompletedSuccessfully
+        ? servers.Value.Result
+        : throw new InvalidOperationException("The test servers are not started: await TestEnvironment.StartAsync() (or CreateDatabaseAsync) first.");
+
+    private sealed class Servers(DistributedApplication app, string state, string postgres, string rabbitMq, string redis)
+    {
+        public string Postgres { get; } = postgres;
+        public string RabbitMq { get; } = rabbitMq;
+        public string Redis { get; } = redis;
+
+        public static async Task<Servers> StartAsync()
+        {
+            var root = Path.Combine(RepositoryRoot(), ".state", "tests");
+            var state = Path.Combine(root, $"servers-{Environment.ProcessId}");
+            // Left by test processes that ended before they could clean up (their servers ended with them).
+            foreach (var stale in Directory.Exists(root) ? Directory.GetDirectories(root, "servers-*") : [])
+                if (!int.TryParse(Path.GetFileName(stale)["servers-".Length..], out var pid) || !Directory.Exists($"/proc/{pid}"))
+                    Directory.Delete(stale, recursive: true);
+            var ports = FreePorts(5);
+
+            var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+            {
+                // The AppHost assembly tells Aspire where its orchestrator (DCP) is.
+                AssemblyName = typeof(PostgresBuilderExtensions).Assembly.GetName().Name,
+                DisableDashboard = true,
+                Args = ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Platform=Warning"],
+            });
+            var pg = builder.AddPostgresServer("postgres", state, ports[0]);
+            var rabbit = builder.AddRabbitMQServer("rabbitmq", state, ports[1], ports[2], ports[3]);
+            var cache = builder.AddRedisServer("redis", state, ports[4]);
+            // Test data is thrown away: durability only costs time.
+            if (pg.Resource is PostgresServerResource local)
+                builder.CreateResourceBuilder(local).WithArgs("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
+            if (cache.Resource is RedisServerResource redis) builder.CreateResourceBuilder(redis).WithArgs("--save", "");
+
+            var app = builder.Build();
+            await app.StartAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            foreach (var name in new[] { "postgres", "rabbitmq", "redis" })
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+
+            var servers = new Servers(app, state,
+                await pg.Resource.ConnectionStringExpression.GetValueAsync(default) ?? "",
+                await rabbit.Resource.ConnectionStringExpression.GetValueAsync(default) ?? "",
+                // Database 1, as before: a test never sees keys of a service's default database.
+                (await cache.Resource.ConnectionStringExpression.GetValueAsync(default)) + ",defaultDatabase=1");
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => servers.StopAsync().Wait(TimeSpan.FromSeconds(20));
+            return servers;
+        }
+
+        public async Task ExecuteAsync(string resource, string command, params string[] until)
+        {
+            var result = await app.ResourceCommands.ExecuteCommandAsync(resource, command);
+            if (!result.Success) throw new InvalidOperationException($"{command} {resource}: {result.Message}");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await app.ResourceNotifications.WaitForResourceAsync(resource, e => until.Contains(e.Snapshot.State?.Text), timeout.Token);
+            if (command == KnownResourceCommands.StartCommand) await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+
+        private async Task StopAsync()
+        {
+            try
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+            finally
+            {
+                if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Free ports below the ephemeral range, so that no outgoing connection takes one before its server binds it.</summary>
+    private static int[] FreePorts(int count)
+    {
+        var ports = new List<int>();
+        while (ports.Count < count)
+        {
+            var port = Random.Shared.Next(20000, 32000);
+            if (ports.Contains(port)) continue;
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                ports.Add(port);
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+        return [.. ports];
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Platform.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Platform.sln not found above " + AppContext.BaseDirectory);
+    }
 }
