@@ -41,7 +41,15 @@ public static class RedisBuilderExtensions
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = 5000;
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
-        await connection.GetDatabase().PingAsync();
+        try
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+            await connection.GetDatabase().PingAsync();
+        }
+        catch (RedisConnectionException e)
+        {
+            // The client's own message is advice on its retry settings; say what failed instead.
+            throw new InvalidOperationException($"no connection to {string.Join(", ", options.EndPoints)} ({e.FailureType})", e);
+        }
     }
 }

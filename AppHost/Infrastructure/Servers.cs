@@ -78,7 +78,7 @@ public static class Servers
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                var problem = $"{kind} '{name}' ({what}) does not answer: {e.GetBaseException().Message}";
+                var problem = $"{kind} '{name}' ({what}) does not answer: {(e is InvalidOperationException ? e : e.GetBaseException()).Message}";
                 var now = DateTime.UtcNow;
                 failingSince ??= now;
                 if (now - failingSince > TimeSpan.FromSeconds(10) && now - lastSaid > TimeSpan.FromSeconds(30))

@@ -74,7 +74,7 @@ public static class TestEnvironment
                 // The AppHost assembly tells Aspire where its orchestrator (DCP) is.
                 AssemblyName = typeof(PostgresBuilderExtensions).Assembly.GetName().Name,
                 DisableDashboard = true,
-                Args = ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Platform=Warning"],
+                Args = ["--DcpPublisher:WaitForResourceCleanup=true", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Platform=Warning"],
             });
             var pg = builder.AddPostgresServer("postgres", state, ports[0]);
             var rabbit = builder.AddRabbitMQServer("rabbitmq", state, ports[1], ports[2], ports[3]);
