@@ -22,7 +22,6 @@ namespace Microsoft.Extensions.Hosting;
 public static class ServiceDefaultsExtensions
 {
     public const string LiveTag = "live";
-    public const string ReadyTag = "ready";
 
     /// <summary>Activity sources and meters of our own code start with this prefix.</summary>
     public const string TelemetryPrefix = "Platform.";
@@ -93,7 +92,7 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Liveness says the process runs; readiness (added by AddPostgres, AddRedis, AddMessaging) says its dependencies answer.</summary>
+    /// <summary>Liveness says the process runs; readiness (every check: AddPostgres, AddRedis, AddMessaging add theirs) says its dependencies answer.</summary>
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
@@ -118,7 +117,8 @@ public static class ServiceDefaultsExtensions
             .AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
-            Predicate = r => r.Tags.Contains(ReadyTag) || r.Tags.Contains(LiveTag),
+            // Every check: ours are tagged, those of Aspire's client integrations (PostgreSQL, Redis) are not.
+            Predicate = _ => true,
             ResponseWriter = HealthResponse.WriteAsync,
         }).AllowAnonymous();
         return app;

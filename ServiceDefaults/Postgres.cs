@@ -15,12 +15,8 @@ public static class PostgresExtensions
     /// </summary>
     public static TBuilder AddPostgres<TBuilder>(this TBuilder builder, string name, Assembly migrations) where TBuilder : IHostApplicationBuilder
     {
-        var connectionString = builder.Configuration.GetConnectionString(name)
-            ?? throw new InvalidOperationException($"Connection string '{name}' is missing: set ConnectionStrings__{name}.");
-        builder.Services.AddNpgsqlDataSource(connectionString, ds => ds.Name = name);
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            "postgres", sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>()), HealthStatus.Unhealthy,
-            [ServiceDefaultsExtensions.ReadyTag], TimeSpan.FromSeconds(5)));
+        // Aspire's client integration: the data source (named in traces and metrics), its readiness check and telemetry.
+        builder.AddNpgsqlDataSource(name, configureDataSourceBuilder: ds => ds.Name = name);
         // Named after the assembly that holds the scripts, so every replica (whatever its application name) agrees on ids.
         builder.Services.AddMigrations(migrations, migrations.GetName().Name!);
         builder.Services.AddHostedService<SchemaMigrator>();
@@ -48,23 +44,6 @@ public sealed record MigrationSource(string Module, Assembly Assembly)
                 var file = n[(n.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..];
                 return ($"{Module}/{file}", reader.ReadToEnd());
             });
-}
-
-internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var cmd = dataSource.CreateCommand("SELECT 1");
-            await cmd.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            return HealthCheckResult.Unhealthy("PostgreSQL is not reachable.", e);
-        }
-    }
 }
 
 /// <summary>

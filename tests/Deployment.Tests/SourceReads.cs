@@ -207,7 +207,8 @@ public static partial class SourceReads
         }
     }
 
-    [GeneratedRegex("""GetConnectionString\(\s*(?:"(?<literal>[^"]+)"|(?<identifier>\w+))\s*\)""")]
+    // Aspire's client integrations (AddNpgsqlDataSource, AddRedisClient) read ConnectionStrings:{their first argument}.
+    [GeneratedRegex("""(?:GetConnectionString|AddNpgsqlDataSource|AddRedisClient)\(\s*(?:"(?<literal>[^"]+)"|(?<identifier>\w+))\s*[,)]""")]
     private static partial Regex GetConnectionString();
 
     [GeneratedRegex("""public\s+static\s+[\w<>\[\]?,\s]+?\s(?<method>\w+)\s*(?:<[^>]*>)?\s*\((?<parameters>[^)]*)\)""")]
