@@ -9,18 +9,23 @@ internal static class Services
     /// One of the platform's services: its own port on the loopback (no proxy in front: one hop less on every request),
     /// healthy when its dependencies answer (<c>/health/ready</c>), telemetry to the dashboard.
     /// </summary>
+#pragma warning disable ASPIRECERTIFICATES001 // WithoutHttpsCertificate is marked for evaluation by Aspire.
     public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port)
         where TProject : IProjectMetadata, new() =>
         builder.AddProject<TProject>(name)
             .WithHttpEndpoint(port: port, isProxied: false)
             .WithEndpoint("http", e => e.TargetHost = "127.0.0.1")
             .WithHttpHealthCheck("/health/ready")
+            // Plain HTTP on the loopback (TLS ends at the ingress in Kubernetes): no development certificate to trust,
+            // and no dashboard banner asking for one.
+            .WithoutHttpsCertificate()
             .WithEnvironment(context =>
             {
                 // Aspire asks the OTLP exporter to keep failed batches in memory and retry them, which holds a
                 // service's exit for about 12 s once the dashboard has gone; batches are cheap to lose at shutdown.
                 context.EnvironmentVariables.Remove("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY");
             });
+#pragma warning restore ASPIRECERTIFICATES001
 
     /// <summary>Once the gateway answers, the console says where to go and how to get a staff token.</summary>
     public static IResourceBuilder<ProjectResource> WithWelcome(this IResourceBuilder<ProjectResource> gateway)

@@ -16,7 +16,16 @@ public static class PostgresExtensions
     public static TBuilder AddPostgres<TBuilder>(this TBuilder builder, string name, Assembly migrations) where TBuilder : IHostApplicationBuilder
     {
         // Aspire's client integration: the data source (named in traces and metrics), its readiness check and telemetry.
-        builder.AddNpgsqlDataSource(name, configureDataSourceBuilder: ds => ds.Name = name);
+        builder.AddNpgsqlDataSource(name, configureDataSourceBuilder: ds =>
+        {
+            ds.Name = name;
+            // A command gets a span only inside a trace (a request, a consumed message): the pollers' statements (outbox
+            // relay, SLA clock, webhooks) would otherwise be a root trace each, every half second, burying the real ones.
+            ds.ConfigureTracing(t => t
+                .EnablePhysicalOpenTracing(false)
+                .ConfigureCommandFilter(_ => System.Diagnostics.Activity.Current is not null)
+                .ConfigureBatchFilter(_ => System.Diagnostics.Activity.Current is not null));
+        });
         // Named after the assembly that holds the scripts, so every replica (whatever its application name) agrees on ids.
         builder.Services.AddMigrations(migrations, migrations.GetName().Name!);
         builder.Services.AddHostedService<SchemaMigrator>();
