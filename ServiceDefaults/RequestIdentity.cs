@@ -66,18 +66,15 @@ public sealed class GatewayIdentityHandler(IOptionsMonitor<AuthenticationSchemeO
 
 public static class GatewayIdentityExtensions
 {
-    public const string TenantPolicy = "tenant";
-
-    /// <summary>For services behind the gateway: authenticate by its stamped headers; policy <c>tenant</c> requires one.</summary>
+    /// <summary>
+    /// For services behind the gateway: authenticate by its stamped headers; authorize by <see cref="Access"/>'s classes,
+    /// refusing whatever endpoint declares none.
+    /// </summary>
     public static IServiceCollection AddGatewayIdentity(this IServiceCollection services)
     {
         services.AddAuthentication(GatewayIdentityHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, GatewayIdentityHandler>(GatewayIdentityHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(TenantPolicy, p => p.RequireClaim(RequestIdentity.TenantClaim));
+        services.AddAuthorizationBuilder().AddAccessPolicies();
         return services;
     }
-
-    /// <summary>Every endpoint of the group needs a tenant stamped by the gateway; without one the answer is a 401 problem.</summary>
-    public static RouteGroupBuilder RequireTenant(this RouteGroupBuilder group) => group.RequireAuthorization(TenantPolicy);
 }

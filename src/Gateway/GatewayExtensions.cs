@@ -68,7 +68,7 @@ public static class GatewayExtensions
             // Deny by default: whatever is not explicitly anonymous needs a verified caller.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(GatewayAuth.TenantPolicy, p => p.RequireAuthenticatedUser().AddRequirements(new TenantRequirement()))
-            .AddPolicy(GatewayAuth.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(GatewayAuth.Roles.Admin));
+            .AddPolicy(GatewayAuth.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
 
         services.AddRateLimiter(o => o.AddPolicy<string, TenantRateLimiterPolicy>(TenantRateLimiterPolicy.Name));
 

@@ -12,6 +12,9 @@ public sealed class A_hospitalised_case(TasksFactory cases) : IClassFixture<Task
     public async Task Gets_a_daily_control_call_and_the_next_one_after_completing()
     {
         var tenant = TasksFactory.Tenant("control-daily");
+        // One control call per calendar day (UTC): opened before 04:00, the first call (a day later) and the next one
+        // (20 h after that) would fall on the same day and the next would move on by a day. Open it later in the day.
+        if (cases.Clock.GetUtcNow().Hour < 6) cases.Clock.Advance(TimeSpan.FromHours(6 - cases.Clock.GetUtcNow().Hour));
         var openedAt = cases.Clock.GetUtcNow();
         var (caseId, number, _) = await cases.OpenCaseAsync(tenant);
         await cases.ExecuteAsync("UPDATE cases SET status = 'hospitalised' WHERE id = @id", ("id", caseId));

@@ -79,7 +79,8 @@ public sealed class Supervisor_figures(TasksFactory cases) : IClassFixture<Tasks
         await cases.SlaClock.RunOnceAsync();
 
         var to = cases.Clock.GetUtcNow().AddHours(1);
-        var figures = await coordinator.GetFromJsonAsync<JsonElement>(
+        var supervisor = cases.ClientFor(tenant, "supervisor-olga", "staff", "supervisor");
+        var figures = await supervisor.GetFromJsonAsync<JsonElement>(
             $"/supervisor/figures?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}");
 
         var callbacks = figures.GetProperty("callbacks");

@@ -36,6 +36,7 @@ public sealed class The_case_study_replayed_over_three_days(PlatformFixture plat
         var (tenant, insurer) = await platform.NewInsurerAsync("e2e-replay");
         var coordinator = StaffClient(tenant, "coordinator-anna", "coordinator");
         var doctor = StaffClient(tenant, "doctor-ivanov", "doctor");
+        var supervisor = StaffClient(tenant, "supervisor-olga", "supervisor");
 
         // The insurer's register: 10,000 USD of medical expenses, the policy ends in five days.
         var csv = "policy_number,plan,start_date,end_date,territory,insured_full_name,insured_date_of_birth,limits,deductible,covered_risks,excluded_risks\n" +
@@ -80,7 +81,7 @@ public sealed class The_case_study_replayed_over_three_days(PlatformFixture plat
 
         // Row 1: nobody called back in time: an hour later the promise is overdue and escalated to a supervisor.
         await MoveClockAsync(TimeSpan.FromHours(1));
-        await Eventually.True(async () => (await coordinator.GetFromJsonAsync<JsonElement>("/api/cases/tasks/overdue"))
+        await Eventually.True(async () => (await supervisor.GetFromJsonAsync<JsonElement>("/api/cases/tasks/overdue"))
                 .EnumerateArray().Any(t => t.GetProperty("kind").GetString() == "callback" && t.TryGetProperty("escalatedAt", out var e) && e.ValueKind != JsonValueKind.Null),
             TimeSpan.FromSeconds(30), "the overdue callback is escalated");
 

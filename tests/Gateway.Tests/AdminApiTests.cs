@@ -24,7 +24,7 @@ public sealed class AdminApiTests(GatewayFactory gateway) : IClassFixture<Gatewa
     [Fact]
     public async Task Admin_endpoints_with_a_coordinator_token_get_403_problem()
     {
-        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator, GatewayAuth.Roles.Supervisor], "acme");
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator, Roles.Supervisor], "acme");
 
         var response = await client.GetAsync("/admin/tenants/acme/api-keys");
 

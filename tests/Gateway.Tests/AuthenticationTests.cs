@@ -92,7 +92,7 @@ public sealed class AuthenticationTests(GatewayFactory gateway) : IClassFixture<
     public async Task Staff_token_with_a_tenant_claim_reaches_the_service_as_that_tenant()
     {
         var tenant = Tenants.New("acme");
-        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator, GatewayAuth.Roles.Doctor], tenant);
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator, Roles.Doctor], tenant);
 
         var response = await client.GetAsync("/api/cases/cases/7");
 
@@ -107,7 +107,7 @@ public sealed class AuthenticationTests(GatewayFactory gateway) : IClassFixture<
     [Fact]
     public async Task Staff_token_without_a_tenant_gets_403_problem_on_service_routes()
     {
-        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Supervisor]);
+        using var client = gateway.CreateStaffClient("carol", [Roles.Supervisor]);
 
         var response = await client.GetAsync("/api/cases/cases");
 
@@ -120,7 +120,7 @@ public sealed class AuthenticationTests(GatewayFactory gateway) : IClassFixture<
     {
         using var client = gateway.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            DevTokens.Mint("some-other-signing-key-0123456789abcdef0123456789", "mallory", [GatewayAuth.Roles.Admin], "acme"));
+            DevTokens.Mint("some-other-signing-key-0123456789abcdef0123456789", "mallory", [Roles.Admin], "acme"));
 
         var response = await client.GetAsync("/api/cases/cases");
 
@@ -132,7 +132,7 @@ public sealed class AuthenticationTests(GatewayFactory gateway) : IClassFixture<
     {
         using var client = gateway.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            DevTokens.Mint(TestEnvironment.JwtSigningKey, "carol", [GatewayAuth.Roles.Coordinator], "acme", lifetime: TimeSpan.FromMinutes(-5)));
+            DevTokens.Mint(TestEnvironment.JwtSigningKey, "carol", [Roles.Coordinator], "acme", lifetime: TimeSpan.FromMinutes(-5)));
 
         var response = await client.GetAsync("/api/cases/cases");
 
@@ -145,7 +145,7 @@ public sealed class AuthenticationTests(GatewayFactory gateway) : IClassFixture<
     {
         using var client = gateway.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            DevTokens.Mint(TestEnvironment.JwtSigningKey, "carol", [GatewayAuth.Roles.Coordinator], "acme", audience: "another-api"));
+            DevTokens.Mint(TestEnvironment.JwtSigningKey, "carol", [Roles.Coordinator], "acme", audience: "another-api"));
 
         var response = await client.GetAsync("/api/cases/cases");
 

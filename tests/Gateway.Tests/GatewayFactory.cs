@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -58,7 +59,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
-    public HttpClient CreateAdminClient() => CreateStaffClient("admin-ann", [GatewayAuth.Roles.Admin]);
+    public HttpClient CreateAdminClient() => CreateStaffClient("admin-ann", [Roles.Admin]);
 
     public HttpClient CreateInsurerClient(string apiKey)
     {

@@ -33,7 +33,7 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
     {
         var key = await gateway.IssueKeyAsync(Tenants.New("alpha"));
         using var insurer = gateway.CreateInsurerClient(key.ApiKey);
-        using var staff = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+        using var staff = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("alpha"));
 
         var fromInsurer = await EchoedRequest.ReadAsync(await insurer.GetAsync("/api/cases/cases"));
         var fromStaff = await EchoedRequest.ReadAsync(await staff.GetAsync("/api/cases/cases"));
@@ -45,7 +45,7 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
     [Fact]
     public async Task Path_prefix_is_removed_and_the_forwarded_prefix_set()
     {
-        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("alpha"));
 
         var cases = await EchoedRequest.ReadAsync(await client.GetAsync("/api/cases/cases/123?view=briefing"));
         var intake = await EchoedRequest.ReadAsync(await client.GetAsync("/api/intake/appeals"));
@@ -59,7 +59,7 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
     [Fact]
     public async Task Client_sent_forwarded_prefix_is_overwritten()
     {
-        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("alpha"));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/cases/cases");
         request.Headers.Add("X-Forwarded-Prefix", "/evil");
 
@@ -71,7 +71,7 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
     [Fact]
     public async Task Body_within_the_cap_is_forwarded()
     {
-        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("alpha"));
 
         var response = await client.PostAsync("/api/intake/appeals", new ByteArrayContent(new byte[4096]));
 
@@ -82,7 +82,7 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
     [Fact]
     public async Task Body_over_the_cap_gets_413_problem()
     {
-        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("alpha"));
 
         var response = await client.PostAsync("/api/intake/appeals", new ByteArrayContent(new byte[4097]));
 
@@ -93,7 +93,7 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
     [Fact]
     public async Task A_policy_register_upload_may_exceed_the_general_cap()
     {
-        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("alpha"));
 
         var response = await client.PostAsync("/api/intake/policies/batch", new ByteArrayContent(new byte[100_000]));
 
@@ -104,7 +104,7 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
     [Fact]
     public async Task Streamed_body_over_the_cap_gets_413_problem()
     {
-        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("alpha"));
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("alpha"));
         // No Content-Length: the cap can only be found while the body streams to the service.
         var response = await client.PostAsync("/api/intake/appeals", new UnsizedContent(100_000));
 

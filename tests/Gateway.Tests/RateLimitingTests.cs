@@ -44,8 +44,8 @@ public sealed class RateLimitingTests(RateLimitedGatewayFactory gateway) : IClas
         var second = await gateway.IssueKeyAsync(tenant);
         using var insurer1 = gateway.CreateInsurerClient(first.ApiKey);
         using var insurer2 = gateway.CreateInsurerClient(second.ApiKey);
-        using var staff = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], tenant);
-        using var otherTenant = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("calm"));
+        using var staff = gateway.CreateStaffClient("carol", [Roles.Coordinator], tenant);
+        using var otherTenant = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("calm"));
 
         Assert.Equal(HttpStatusCode.OK, (await insurer1.GetAsync("/api/cases/cases")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await insurer2.GetAsync("/api/intake/appeals")).StatusCode);
@@ -62,7 +62,7 @@ public sealed class RateLimitingTests(RateLimitedGatewayFactory gateway) : IClas
         await gateway.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase()
             .ExecuteAsync("EVAL", "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end return 0", 0,
                 $"gateway:rate:{RateLimitedGatewayFactory.GenerousTenant}:*");
-        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], RateLimitedGatewayFactory.GenerousTenant);
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], RateLimitedGatewayFactory.GenerousTenant);
 
         for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/cases/cases")).StatusCode);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Net;
 using Platform.Gateway.Auth;
 
@@ -18,7 +19,7 @@ public sealed class RedisOutageTests(UnreachableRedisGatewayFactory gateway) : I
     [Fact]
     public async Task Requests_pass_without_a_rate_limit_while_Redis_is_unreachable()
     {
-        using var client = gateway.CreateStaffClient("carol", [GatewayAuth.Roles.Coordinator], Tenants.New("acme"));
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("acme"));
 
         var first = await client.GetAsync("/api/cases/cases");
         var second = await client.GetAsync("/api/cases/cases");

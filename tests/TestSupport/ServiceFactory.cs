@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Xunit;
 
@@ -35,14 +36,17 @@ public class ServiceFactory<TProgram>(string databaseName) : WebApplicationFacto
         builder.UseSetting("Outbox:PollInterval", "00:00:00.500");
     }
 
-    /// <summary>A client as the gateway would forward it for <paramref name="tenant"/>.</summary>
-    public HttpClient ClientFor(string tenant, string actor = "test-key", string kind = "insurer", string roles = "insurer")
+    /// <summary>
+    /// A client as the gateway would forward it for <paramref name="tenant"/>. By default the caller holds every role,
+    /// so behaviour tests are not about authorization; <see cref="AccessMatrix"/> tests who may call what.
+    /// </summary>
+    public HttpClient ClientFor(string tenant, string actor = "test-key", string kind = "staff", string? roles = null)
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("X-Tenant-Id", tenant);
         client.DefaultRequestHeaders.Add("X-Actor-Id", actor);
         client.DefaultRequestHeaders.Add("X-Actor-Kind", kind);
-        client.DefaultRequestHeaders.Add("X-Actor-Roles", roles);
+        client.DefaultRequestHeaders.Add("X-Actor-Roles", roles ?? string.Join(',', Roles.All));
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return client;
     }

@@ -65,8 +65,11 @@ public static class TestEnvironment
             var state = Path.Combine(root, $"servers-{Environment.ProcessId}");
             // Left by test processes that ended before they could clean up (their servers ended with them).
             foreach (var stale in Directory.Exists(root) ? Directory.GetDirectories(root, "servers-*") : [])
-                if (!int.TryParse(Path.GetFileName(stale)["servers-".Length..], out var pid) || !Directory.Exists($"/proc/{pid}"))
-                    Directory.Delete(stale, recursive: true);
+            {
+                if (int.TryParse(Path.GetFileName(stale)["servers-".Length..], out var pid) && Directory.Exists($"/proc/{pid}")) continue;
+                try { Directory.Delete(stale, recursive: true); }
+                catch (IOException) { } // another test process, starting at the same moment, is deleting it too
+            }
             var ports = FreePorts(5);
 
             var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions

@@ -186,7 +186,7 @@ public static class CaseBriefingApi
 {
     public static RouteGroupBuilder MapCaseBriefingApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cases/{numberOrId}/briefing").RequireTenant().WithTags("Briefing");
+        var group = app.MapGroup("/cases/{numberOrId}/briefing").RequireAccess(Access.ReadCases).WithTags("Briefing");
         group.MapGet("/", async Task<Results<ContentHttpResult, ProblemHttpResult>> (
                 string numberOrId, RequestIdentity identity, CaseBriefings briefings, CancellationToken ct) =>
                 await briefings.GetJsonAsync(identity.TenantId, numberOrId, ct) is { } json

@@ -6,7 +6,7 @@ public static class CaseFilesApi
 {
     public static RouteGroupBuilder MapCasesFileApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cases").RequireTenant().WithTags("Cases");
+        var group = app.MapGroup("/cases").RequireAccess(Access.ReadCases).WithTags("Cases");
         group.MapGet("/", ListAsync).WithSummary("Lists the tenant's cases, newest first");
         group.MapGet("/{numberOrId}", GetAsync).WithSummary("Reads a case by its number (2026-000042) or id");
         return group;

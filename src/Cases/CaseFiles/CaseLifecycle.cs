@@ -17,10 +17,10 @@ public static class CaseLifecycle
 {
     public static RouteGroupBuilder MapCaseLifecycleApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cases/{numberOrId}").RequireTenant().WithTags("Cases");
+        var group = app.MapGroup("/cases/{numberOrId}").RequireAccess(Access.WorkCases).WithTags("Cases");
         group.MapPut("/status", ChangeStatusAsync).WithSummary("Moves the case through its life; closing needs a reason");
         group.MapPut("/coordinator", AssignAsync).WithSummary("Assigns the responsible coordinator, or hands the case over");
-        app.MapGroup("/coordinators").RequireTenant().WithTags("Cases")
+        app.MapGroup("/coordinators").RequireAccess(Access.Supervise).WithTags("Cases")
             .MapGet("/load", LoadAsync).WithSummary("Open cases and overdue tasks per coordinator");
         return group;
     }

@@ -67,15 +67,15 @@ public static class CaseContacts
 
     public static RouteGroupBuilder MapCaseContactsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cases/{numberOrId}/contacts").RequireTenant().WithTags("Contacts");
+        var group = app.MapGroup("/cases/{numberOrId}/contacts").WithTags("Contacts");
         group.MapGet("/", async Task<Results<Ok<IReadOnlyList<CaseContact>>, ProblemHttpResult>> (
             string numberOrId, RequestIdentity identity, NpgsqlDataSource dataSource, CaseStore cases, CancellationToken ct) =>
         {
             if (await cases.ResolveAsync(identity.TenantId, numberOrId, ct) is not { } caseId) return Problems.NotFound($"Case {numberOrId} was not found.");
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             return TypedResults.Ok(await ReadAsync(connection, identity.TenantId, caseId, ct));
-        }).WithSummary("The case's contacts");
-        group.MapPut("/", SaveAsync).WithSummary("Adds a contact or updates the one with the same name");
+        }).RequireAccess(Access.ReadCases).WithSummary("The case's contacts");
+        group.MapPut("/", SaveAsync).RequireAccess(Access.WorkCases).WithSummary("Adds a contact or updates the one with the same name");
         return group;
     }
 

@@ -31,7 +31,7 @@ public static class CoverageApi
 
     public static RouteGroupBuilder MapCoverageApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cases/{numberOrId}/coverage").RequireTenant().WithTags("Coverage");
+        var group = app.MapGroup("/cases/{numberOrId}/coverage").RequireAccess(Access.ReadCases).WithTags("Coverage");
         group.MapGet("/", GetAsync).WithSummary("Per benefit: the limit, what guarantee letters reserve and invoices spent, and what remains");
         return group;
     }

@@ -24,14 +24,16 @@ public static class DocumentsApi
 
     public static RouteGroupBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cases/{numberOrId}/documents").RequireTenant().WithTags("Documents");
+        var group = app.MapGroup("/cases/{numberOrId}/documents").WithTags("Documents");
         group.MapPost("/", UploadAsync)
+            .RequireAccess(Access.TakeCalls)
             .Accepts<UploadDocumentForm>("multipart/form-data")
             .WithSummary("Uploads a document (multipart: file, type); PDF, JPEG, PNG, HEIC or TIFF, checked by content");
-        group.MapGet("/", ListAsync).WithSummary("The case's documents with their review state");
-        group.MapGet("/checklist", ChecklistAsync).WithSummary("The documents the case needs by its type and country, and where each stands");
-        group.MapGet("/{documentId:guid}/content", ContentAsync).WithSummary("The document's file");
+        group.MapGet("/", ListAsync).RequireAccess(Access.ReadCases).WithSummary("The case's documents with their review state");
+        group.MapGet("/checklist", ChecklistAsync).RequireAccess(Access.ReadCases).WithSummary("The documents the case needs by its type and country, and where each stands");
+        group.MapGet("/{documentId:guid}/content", ContentAsync).RequireAccess(Access.ReadCases).WithSummary("The document's file");
         group.MapPost("/{documentId:guid}/review", ReviewAsync)
+            .RequireAccess(Access.Clinical)
             .WithSummary("Accepts or rejects a document (a rejection needs a reason); the contact is told what is still missing");
         return group;
     }

@@ -40,9 +40,9 @@ public static partial class MedicalDetails
 
     public static RouteGroupBuilder MapMedicalDetailsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cases/{numberOrId}/medical-details").RequireTenant().WithTags("Medical details");
-        group.MapGet("/", GetAsync).WithSummary("The current medical details, warnings, and every earlier version");
-        group.MapPost("/", RecordAsync).WithSummary("Records a new version of the medical details; earlier versions are kept");
+        var group = app.MapGroup("/cases/{numberOrId}/medical-details").WithTags("Medical details");
+        group.MapGet("/", GetAsync).RequireAccess(Access.ReadCases).WithSummary("The current medical details, warnings, and every earlier version");
+        group.MapPost("/", RecordAsync).RequireAccess(Access.Clinical).WithSummary("Records a new version of the medical details; earlier versions are kept");
         return group;
     }
 

@@ -39,10 +39,10 @@ public static class SettlementPlans
 
     public static RouteGroupBuilder MapSettlementPlanApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cases/{numberOrId}/settlement-plan").RequireTenant().WithTags("Settlement plan");
-        group.MapGet("/", GetAsync).WithSummary("How the case will be settled and its current step");
-        group.MapPut("/", SetAsync).WithSummary("Sets the plan: a kind and, optionally, its own steps (else the usual ones)");
-        group.MapPost("/advance", AdvanceAsync).WithSummary("Marks the current step done and moves to the next");
+        var group = app.MapGroup("/cases/{numberOrId}/settlement-plan").WithTags("Settlement plan");
+        group.MapGet("/", GetAsync).RequireAccess(Access.ReadCases).WithSummary("How the case will be settled and its current step");
+        group.MapPut("/", SetAsync).RequireAccess(Access.WorkCases).WithSummary("Sets the plan: a kind and, optionally, its own steps (else the usual ones)");
+        group.MapPost("/advance", AdvanceAsync).RequireAccess(Access.WorkCases).WithSummary("Marks the current step done and moves to the next");
         return group;
     }
 

@@ -47,7 +47,7 @@ public static class ControlCallRules
 
     public static RouteGroupBuilder MapControlCallSettingsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/settings/control-calls").RequireTenant().WithTags("Tasks");
+        var group = app.MapGroup("/settings/control-calls").RequireAccess(Access.ConfigureInsurer).WithTags("Tasks");
         group.MapGet("/", GetAsync).WithSummary("Every how many days a case in each status gets a control call");
         group.MapPut("/", PutAsync).WithSummary("Sets the insurer's control-call rule; statuses left out get none");
         return group;

@@ -44,7 +44,7 @@ public static class SupervisorFigures
 
     public static RouteGroupBuilder MapSupervisorFiguresApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/supervisor").RequireTenant().WithTags("Tasks");
+        var group = app.MapGroup("/supervisor").RequireAccess(Access.Supervise).WithTags("Tasks");
         group.MapGet("/figures", GetAsync)
             .WithSummary("Callbacks and control calls on time, time to first contact, open cases per coordinator, overdue tasks (default: the last 30 days)");
         return group;

@@ -9,14 +9,14 @@ public static class TasksApi
     /// <summary>Tasks of a case, completing tasks, the supervisors' overdue list, control-call settings and figures.</summary>
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
-        var ofCase = app.MapGroup("/cases/{numberOrId}/tasks").RequireTenant().WithTags("Tasks");
-        ofCase.MapGet("/", ListAsync).WithSummary("The case's open tasks and those closed in the last 7 days");
-        ofCase.MapPost("/", CreateAsync).WithSummary("Sets a task by hand: a callback, control call, document chase or other");
+        var ofCase = app.MapGroup("/cases/{numberOrId}/tasks").WithTags("Tasks");
+        ofCase.MapGet("/", ListAsync).RequireAccess(Access.ReadCases).WithSummary("The case's open tasks and those closed in the last 7 days");
+        ofCase.MapPost("/", CreateAsync).RequireAccess(Access.WorkCases).WithSummary("Sets a task by hand: a callback, control call, document chase or other");
 
-        var tasks = app.MapGroup("/tasks").RequireTenant().WithTags("Tasks");
-        tasks.MapGet("/overdue", OverdueAsync).WithSummary("The tenant's open tasks past due, longest overdue first (for supervisors)");
-        tasks.MapGet("/{id:guid}", GetAsync).WithSummary("Reads a task");
-        tasks.MapPost("/{id:guid}/complete", CompleteAsync).WithSummary("Completes a task with a note; a control call records its result");
+        var tasks = app.MapGroup("/tasks").WithTags("Tasks");
+        tasks.MapGet("/overdue", OverdueAsync).RequireAccess(Access.Supervise).WithSummary("The tenant's open tasks past due, longest overdue first (for supervisors)");
+        tasks.MapGet("/{id:guid}", GetAsync).RequireAccess(Access.ReadCases).WithSummary("Reads a task");
+        tasks.MapPost("/{id:guid}/complete", CompleteAsync).RequireAccess(Access.WorkCases).WithSummary("Completes a task with a note; a control call records its result");
 
         app.MapControlCallSettingsApi();
         app.MapSupervisorFiguresApi();

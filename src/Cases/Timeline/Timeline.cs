@@ -60,7 +60,7 @@ public static class TimelineApi
 {
     public static RouteGroupBuilder MapTimelineApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cases/{numberOrId}/timeline").RequireTenant().WithTags("Timeline");
+        var group = app.MapGroup("/cases/{numberOrId}/timeline").RequireAccess(Access.ReadCases).WithTags("Timeline");
         group.MapGet("/", GetAsync).WithSummary("Everything that happened in the case, oldest first");
         return group;
     }

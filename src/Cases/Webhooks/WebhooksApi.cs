@@ -30,7 +30,7 @@ public static partial class WebhooksApi
 
     public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/webhooks").RequireTenant().WithTags("Webhooks");
+        var group = app.MapGroup("/webhooks").RequireAccess(Access.ConfigureInsurer).WithTags("Webhooks");
         group.MapPost("/", CreateAsync)
             .WithSummary("Subscribes a URL to case events (timeline kinds, or *); the signing secret is returned once when generated");
         group.MapGet("/", ListAsync).WithSummary("The tenant's subscriptions (without secrets)");

@@ -38,7 +38,7 @@ public sealed class ApiKeyAuthenticationHandler(
             [
                 new Claim(GatewayAuth.SubjectClaim, verified.KeyId.ToString()),
                 new Claim(GatewayAuth.TenantClaim, verified.TenantId),
-                new Claim(GatewayAuth.RoleClaim, GatewayAuth.Roles.Insurer),
+                new Claim(GatewayAuth.RoleClaim, Roles.Insurer),
             ],
             GatewayAuth.InsurerIdentity, GatewayAuth.SubjectClaim, GatewayAuth.RoleClaim);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));

@@ -22,16 +22,6 @@ public static class GatewayAuth
 
     public const string TenantPolicy = "tenant";
     public const string AdminPolicy = "admin";
-
-    public static class Roles
-    {
-        public const string Coordinator = "coordinator";
-        public const string Doctor = "doctor";
-        public const string Supervisor = "supervisor";
-        public const string Admin = "admin";
-        /// <summary>The role of every insurer API key.</summary>
-        public const string Insurer = "insurer";
-    }
 }
 
 public static partial class TenantId

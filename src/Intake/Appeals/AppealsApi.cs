@@ -12,9 +12,10 @@ public static class AppealsApi
 
     public static RouteGroupBuilder MapAppealsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/appeals").RequireTenant().WithTags("Appeals");
+        var group = app.MapGroup("/appeals").WithTags("Appeals");
 
         group.MapPost("/", RegisterAsync)
+            .RequireAccess(Access.TakeCalls)
             .WithSummary("Registers an appeal from any channel")
             .WithDescription("""
                 Checks the policy, triages, promises a callback by the insurer's SLA and answers with the next steps for
@@ -23,10 +24,10 @@ public static class AppealsApi
                 Send an Idempotency-Key header to make retries safe: the same key and body return the first answer,
                 the same key with another body is refused with 422.
                 """);
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetAppeal").WithSummary("Reads one appeal of the caller's tenant");
-        group.MapGet("/queue", QueueAsync).WithSummary("The coordinators' work queue: open appeals, most urgent and earliest promised first");
-        group.MapPost("/{id:guid}/take", TakeAsync).WithSummary("A coordinator takes an appeal from the queue; two cannot take the same");
-        group.MapPost("/{id:guid}/complete", CompleteAsync).WithSummary("The coordinator who took the appeal has handled it");
+        group.MapGet("/{id:guid}", GetAsync).RequireAccess(Access.ReadCases).WithName("GetAppeal").WithSummary("Reads one appeal of the caller's tenant");
+        group.MapGet("/queue", QueueAsync).RequireAccess(Access.WorkCases).WithSummary("The coordinators' work queue: open appeals, most urgent and earliest promised first");
+        group.MapPost("/{id:guid}/take", TakeAsync).RequireAccess(Access.WorkCases).WithSummary("A coordinator takes an appeal from the queue; two cannot take the same");
+        group.MapPost("/{id:guid}/complete", CompleteAsync).RequireAccess(Access.WorkCases).WithSummary("The coordinator who took the appeal has handled it");
         return group;
     }
 

@@ -79,7 +79,7 @@ public static class IntakeSettingsApi
 {
     public static RouteGroupBuilder MapIntakeSettingsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/settings").RequireTenant().WithTags("Settings");
+        var group = app.MapGroup("/settings").RequireAccess(Access.ConfigureInsurer).WithTags("Settings");
         group.MapGet("/", async (RequestIdentity identity, IntakeSettingsStore store, CancellationToken ct) =>
                 TypedResults.Ok(await store.GetAsync(identity.TenantId, ct)))
             .WithSummary("The insurer's triage red flags and callback times per triage level");

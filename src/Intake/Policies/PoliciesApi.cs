@@ -20,9 +20,10 @@ public static class PoliciesApi
 
     public static RouteGroupBuilder MapPoliciesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/policies").RequireTenant().WithTags("Policies");
+        var group = app.MapGroup("/policies").WithTags("Policies");
 
         group.MapPost("/batch", LoadBatchAsync)
+            .RequireAccess(Access.ConfigureInsurer)
             // Described for the API documents only: Accepts() would have routing answer other media types itself.
             .AddOpenApiOperationTransformer(async (operation, context, ct) => operation.RequestBody = new OpenApiRequestBody
             {
@@ -43,9 +44,9 @@ public static class PoliciesApi
                 (rows[12].insured_date_of_birth, policies[3].period.end). An existing policy is replaced, its insured
                 persons included.
                 """);
-        group.MapGet("/", SearchAsync).WithSummary("Lists the tenant's policies, optionally those whose number or insured's name starts with 'search'");
+        group.MapGet("/", SearchAsync).RequireAccess(Access.ReadCases).WithSummary("Lists the tenant's policies, optionally those whose number or insured's name starts with 'search'");
         // Catch-all, since policy numbers may contain '/'.
-        group.MapGet("/{**policyNumber}", GetAsync).WithName("GetPolicy").WithSummary("Reads one policy of the caller's tenant");
+        group.MapGet("/{**policyNumber}", GetAsync).RequireAccess(Access.ReadCases).WithName("GetPolicy").WithSummary("Reads one policy of the caller's tenant");
         return group;
     }
 

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>The roles callers carry: insurer API keys are <see cref="Insurer"/>; staff tokens name theirs.</summary>
+public static class Roles
+{
+    public const string Insurer = "insurer";
+    public const string Coordinator = "coordinator";
+    public const string Doctor = "doctor";
+    public const string Supervisor = "supervisor";
+    public const string Admin = "admin";
+
+    public static readonly IReadOnlyList<string> All = [Insurer, Coordinator, Doctor, Supervisor, Admin];
+}
+
+/// <summary>
+/// Who may do what, by class of operation: every endpoint of a service names one of these policies (a tenant stamped
+/// by the gateway and one of the roles); an endpoint that names none is refused (the services' fallback policy).
+/// Later services add their classes (and roles such as clinic or oms-tier1) here, so the matrix stays in one place.
+/// </summary>
+public static class Access
+{
+    /// <summary>Follow cases, appeals, policies and documents: the insurer whose case it is and the staff working it.</summary>
+    public const string ReadCases = "read-cases";
+
+    /// <summary>Pass on a call (register an appeal) and send documents.</summary>
+    public const string TakeCalls = "take-calls";
+
+    /// <summary>Work the case: the queue, status, coordinator, contacts, tasks, settlement plan.</summary>
+    public const string WorkCases = "work-cases";
+
+    /// <summary>Medical details and the review of documents.</summary>
+    public const string Clinical = "clinical";
+
+    /// <summary>Figures, loads and overdue work across the insurer's cases.</summary>
+    public const string Supervise = "supervise";
+
+    /// <summary>The insurer's own set-up: policy registers, triage and callback settings, control-call rules, webhooks.</summary>
+    public const string ConfigureInsurer = "configure-insurer";
+
+    public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
+    {
+        [ReadCases] = [Roles.Insurer, Roles.Coordinator, Roles.Doctor, Roles.Supervisor],
+        [TakeCalls] = [Roles.Insurer, Roles.Coordinator, Roles.Doctor, Roles.Supervisor],
+        [WorkCases] = [Roles.Coordinator, Roles.Supervisor],
+        [Clinical] = [Roles.Coordinator, Roles.Doctor, Roles.Supervisor],
+        [Supervise] = [Roles.Supervisor],
+        [ConfigureInsurer] = [Roles.Insurer, Roles.Supervisor, Roles.Admin],
+    };
+
+    internal static AuthorizationBuilder AddAccessPolicies(this AuthorizationBuilder authorization)
+    {
+        foreach (var (policy, roles) in RolesOf)
+            authorization.AddPolicy(policy, p => p.RequireClaim(RequestIdentity.TenantClaim).RequireRole(roles));
+        // Deny by default: an endpoint that declares no policy (and is not explicitly anonymous) answers 403. Routing's
+        // own answers (405 for a wrong method, 415 for a wrong media type) are no route endpoints and keep their status.
+        return authorization.SetFallbackPolicy(new AuthorizationPolicyBuilder()
+            .RequireAuthenticatedUser()
+            .RequireAssertion(context => context.Resource is HttpContext http && http.GetEndpoint() is not RouteEndpoint)
+            .Build());
+    }
+
+    /// <summary>Who may call the endpoints of this builder (a group or one endpoint): one of <see cref="Access"/>'s classes.</summary>
+    public static TBuilder RequireAccess<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
+        RolesOf.ContainsKey(policy)
+            ? builder.RequireAuthorization(policy)
+            : throw new ArgumentException($"'{policy}' is not one of the access classes in {nameof(Access)}.", nameof(policy));
+}

@@ -1,0 +1,9 @@
+using Platform.Tests;
+
+namespace Platform.Cases.Tests;
+
+public sealed class Every_Cases_endpoint(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public Task Names_who_may_call_it_and_refuses_every_other_role() => AccessMatrix.VerifyAsync(cases);
+}
