@@ -15,18 +15,22 @@ var redis = builder.AddRedisServer("redis", state, port: 56379);
 
 // The key the gateway verifies staff tokens with (Parameters:jwt-signing-key; the development value is in appsettings.json).
 var signingKey = builder.AddParameter("jwt-signing-key", secret: true);
+// The secret the gateway signs the identity it stamps with, checked by every service: generated once, kept in the
+// AppHost's user secrets (or Parameters:gateway-identity-secret).
+var identitySecret = builder.AddParameter("gateway-identity-secret",
+    new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
-var intake = builder.AddService<Projects.Intake>("intake", port: 5101)
+var intake = builder.AddService<Projects.Intake>("intake", port: 5101, identitySecret)
     .WithReference(intakeDb).WaitFor(intakeDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(redis).WaitFor(redis);
 
-var cases = builder.AddService<Projects.Cases>("cases", port: 5102)
+var cases = builder.AddService<Projects.Cases>("cases", port: 5102, identitySecret)
     .WithReference(casesDb).WaitFor(casesDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(redis).WaitFor(redis);
 
-var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080)
+var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080, identitySecret)
     .WithReference(gatewayDb).WaitFor(gatewayDb)
     .WithReference(redis).WaitFor(redis)
     .WithReference(intake).WaitFor(intake)

@@ -7,12 +7,15 @@ internal static class Services
 {
     /// <summary>
     /// One of the platform's services: its own port on the loopback (no proxy in front: one hop less on every request),
-    /// healthy when its dependencies answer (<c>/health/ready</c>), telemetry to the dashboard.
+    /// healthy when its dependencies answer (<c>/health/ready</c>), telemetry to the dashboard, and the secret of the
+    /// gateway's identity stamp (the gateway signs with it, the services check it).
     /// </summary>
 #pragma warning disable ASPIRECERTIFICATES001 // WithoutHttpsCertificate is marked for evaluation by Aspire.
-    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port)
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port,
+        IResourceBuilder<ParameterResource> identitySecret)
         where TProject : IProjectMetadata, new() =>
         builder.AddProject<TProject>(name)
+            .WithEnvironment("Gateway__IdentitySecret", identitySecret)
             .WithHttpEndpoint(port: port, isProxied: false)
             .WithEndpoint("http", e => e.TargetHost = "127.0.0.1")
             .WithHttpHealthCheck("/health/ready")

@@ -11,9 +11,9 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The caller as verified and stamped by the gateway. Services behind the gateway trust these headers and nothing
-/// else a client says about itself; the gateway strips any copy a client sends, and only the gateway can reach a
-/// service (network policy).
+/// The caller as verified and stamped by the gateway. Services behind the gateway trust these headers, when the
+/// gateway's signature over them holds, and nothing else a client says about itself; the gateway strips any copy a
+/// client sends (and, in Kubernetes, a network policy lets only the gateway reach a service).
 /// </summary>
 public sealed record RequestIdentity(string TenantId, string ActorId, string ActorKind, IReadOnlyList<string> Roles)
 {
@@ -23,7 +23,7 @@ public sealed record RequestIdentity(string TenantId, string ActorId, string Act
     public const string RolesHeader = "X-Actor-Roles";
 
     /// <summary>All headers that carry identity; the gateway removes these from every incoming request.</summary>
-    public static readonly string[] Headers = [TenantHeader, ActorHeader, ActorKindHeader, RolesHeader];
+    public static readonly string[] Headers = [TenantHeader, ActorHeader, ActorKindHeader, RolesHeader, GatewayStamp.Header];
 
     public const string TenantClaim = "tenant";
     public const string ActorKindClaim = "actor_kind";
@@ -38,8 +38,12 @@ public sealed record RequestIdentity(string TenantId, string ActorId, string Act
             : null;
 }
 
-/// <summary>Authenticates requests by the identity headers the gateway stamped.</summary>
-public sealed class GatewayIdentityHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+/// <summary>
+/// Authenticates requests by the identity headers the gateway stamped, and only when the gateway's signature over them
+/// (<see cref="GatewayStamp"/>) holds: identity headers from anyone else are refused with 401.
+/// </summary>
+public sealed class GatewayIdentityHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptions<GatewayStampOptions> stamp)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Gateway";
@@ -50,15 +54,25 @@ public sealed class GatewayIdentityHandler(IOptionsMonitor<AuthenticationSchemeO
         var tenant = headers[RequestIdentity.TenantHeader].ToString();
         if (string.IsNullOrWhiteSpace(tenant)) return Task.FromResult(AuthenticateResult.NoResult());
 
+        var identity = new RequestIdentity(tenant, headers[RequestIdentity.ActorHeader].ToString(),
+            headers[RequestIdentity.ActorKindHeader].ToString(),
+            headers[RequestIdentity.RolesHeader].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        // Wall-clock time, not the platform's (possibly moved) business clock.
+        var problem = GatewayStamp.Verify(stamp.Value.IdentitySecret!, headers[GatewayStamp.Header].ToString(), DateTimeOffset.UtcNow,
+            Request.Method, Request.Path.Value + Request.QueryString.Value, identity);
+        if (problem is not null)
+        {
+            Logger.LogWarning("Refused identity headers with {Problem} from {Remote}", problem, Context.Connection.RemoteIpAddress);
+            return Task.FromResult(AuthenticateResult.Fail("The request did not come through the gateway."));
+        }
+
         var claims = new List<Claim>
         {
-            new(RequestIdentity.TenantClaim, tenant),
-            new(ClaimTypes.NameIdentifier, headers[RequestIdentity.ActorHeader].ToString()),
-            new(RequestIdentity.ActorKindClaim, headers[RequestIdentity.ActorKindHeader].ToString()),
+            new(RequestIdentity.TenantClaim, identity.TenantId),
+            new(ClaimTypes.NameIdentifier, identity.ActorId),
+            new(RequestIdentity.ActorKindClaim, identity.ActorKind),
         };
-        claims.AddRange(headers[RequestIdentity.RolesHeader].ToString()
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(role => new Claim(ClaimTypes.Role, role)));
+        claims.AddRange(identity.Roles.Select(role => new Claim(ClaimTypes.Role, role)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
@@ -72,6 +86,7 @@ public static class GatewayIdentityExtensions
     /// </summary>
     public static IServiceCollection AddGatewayIdentity(this IServiceCollection services)
     {
+        services.AddOptions<GatewayStampOptions>().BindConfiguration(GatewayStampOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddAuthentication(GatewayIdentityHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, GatewayIdentityHandler>(GatewayIdentityHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddAccessPolicies();

@@ -29,6 +29,7 @@ public static class GatewayExtensions
         services.AddOptions<StaffTokenOptions>().BindConfiguration(StaffTokenOptions.Section)
             .Validate(o => o.HasValidKey, StaffTokenOptions.InvalidKeyMessage)
             .ValidateOnStart();
+        services.AddOptions<GatewayStampOptions>().BindConfiguration(GatewayStampOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
             .Validate(o => o.MaxRequestBodyBytes > 0, "Gateway:MaxRequestBodyBytes must be positive.")
             .ValidateOnStart();

@@ -10,6 +10,7 @@ public sealed class Production_overlay() : OverlayContract("production")
     {
         ["platform-connections"] = ["gatewaydb", "intakedb", "casesdb", "rabbitmq", "redis"],
         ["gateway-jwt"] = ["signing-key"],
+        ["gateway-identity"] = ["identity-secret"],
         ["gateway-tls"] = ["tls.crt", "tls.key"],
     };
 

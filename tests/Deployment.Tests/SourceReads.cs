@@ -116,7 +116,13 @@ public static partial class SourceReads
     private static IEnumerable<(string Key, bool HasDefault)> BoundOptions(string project, IReadOnlyList<string> libraries)
     {
         var all = string.Join('\n', libraries.Prepend(project));
-        foreach (Match bind in BindSection().Matches(project))
+        // Bound in the project, or in a library helper the project calls (AddGatewayIdentity binds the stamp's secret).
+        var binds = BindSection().Matches(project).ToList();
+        foreach (var library in libraries)
+        foreach (Match bind in BindSection().Matches(library))
+            if (PublicStaticMethod().Matches(library[..bind.Index]).LastOrDefault() is { } helper && Call(helper.Groups["method"].Value).IsMatch(project))
+                binds.Add(bind);
+        foreach (var bind in binds)
         {
             var type = bind.Groups["type"].Value;
             var body = TypeBody(all, type, out var positionalParameters);

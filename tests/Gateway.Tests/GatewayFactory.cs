@@ -43,12 +43,15 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["services:intake:http:0"] = Intake.Address.ToString(),
             ["services:cases:http:0"] = Cases.Address.ToString(),
             ["Auth:Jwt:SigningKey"] = TestEnvironment.JwtSigningKey,
+            ["Gateway:IdentitySecret"] = IdentitySecret,
             ["RateLimiting:PermitsPerMinute"] = "10000",
             ["Gateway:MaxRequestBodyBytes"] = "4096",
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
     }
+
+    public const string IdentitySecret = "gateway-tests-identity-secret-0123456789abcdef";
 
     /// <summary>A client with a staff token.</summary>
     public HttpClient CreateStaffClient(string subject, IEnumerable<string> roles, string? tenant = null)

@@ -29,6 +29,21 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
     }
 
     [Fact]
+    public async Task The_stamped_identity_is_signed_for_the_request_the_service_receives()
+    {
+        var tenant = Tenants.New("alpha");
+        using var staff = gateway.CreateStaffClient("carol", [Roles.Coordinator, Roles.Doctor], tenant);
+
+        var echoed = await EchoedRequest.ReadAsync(await staff.GetAsync("/api/cases/cases?status=open"));
+
+        var identity = new RequestIdentity(tenant, "carol", "staff", [Roles.Coordinator, Roles.Doctor]);
+        var stamp = echoed.Header(GatewayStamp.Header);
+        Assert.Null(GatewayStamp.Verify(GatewayFactory.IdentitySecret, stamp, DateTimeOffset.UtcNow, "GET", echoed.Path + echoed.Query, identity));
+        // Signed for this request line only.
+        Assert.NotNull(GatewayStamp.Verify(GatewayFactory.IdentitySecret, stamp, DateTimeOffset.UtcNow, "GET", "/cases", identity));
+    }
+
+    [Fact]
     public async Task Credentials_are_not_forwarded_to_the_services()
     {
         var key = await gateway.IssueKeyAsync(Tenants.New("alpha"));

@@ -34,6 +34,7 @@ public class ServiceFactory<TProgram>(string databaseName) : WebApplicationFacto
         builder.UseSetting("Messaging:EndpointPrefix", $"{databaseName}-{Guid.NewGuid():N}"[..24]);
         builder.UseSetting("Messaging:QueueExpiration", "00:02:00");
         builder.UseSetting("Outbox:PollInterval", "00:00:00.500");
+        builder.UseSetting("Gateway:IdentitySecret", GatewaySecret);
     }
 
     /// <summary>
@@ -42,13 +43,32 @@ public class ServiceFactory<TProgram>(string databaseName) : WebApplicationFacto
     /// </summary>
     public HttpClient ClientFor(string tenant, string actor = "test-key", string kind = "staff", string? roles = null)
     {
-        var client = CreateClient();
+        var client = CreateDefaultClient(new StampingHandler(GatewaySecret));
         client.DefaultRequestHeaders.Add("X-Tenant-Id", tenant);
         client.DefaultRequestHeaders.Add("X-Actor-Id", actor);
         client.DefaultRequestHeaders.Add("X-Actor-Kind", kind);
         client.DefaultRequestHeaders.Add("X-Actor-Roles", roles ?? string.Join(',', Roles.All));
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return client;
+    }
+
+    /// <summary>The secret this test's gateway would sign identities with (the service is configured with it).</summary>
+    public const string GatewaySecret = "test-gateway-identity-secret-0123456789abcdef";
+
+    /// <summary>Signs the identity headers of each request as the gateway does.</summary>
+    public sealed class StampingHandler(string secret) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            string Header(string name) => request.Headers.TryGetValues(name, out var values) ? string.Join(',', values) : "";
+            var identity = new RequestIdentity(Header(RequestIdentity.TenantHeader), Header(RequestIdentity.ActorHeader),
+                Header(RequestIdentity.ActorKindHeader), Header(RequestIdentity.RolesHeader).Split(',', StringSplitOptions.RemoveEmptyEntries));
+            var uri = request.RequestUri!;
+            request.Headers.Remove(GatewayStamp.Header);
+            request.Headers.Add(GatewayStamp.Header, GatewayStamp.Sign(secret, DateTimeOffset.UtcNow, request.Method.Method,
+                Uri.UnescapeDataString(uri.AbsolutePath) + uri.Query, identity));
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     public async Task<long> CountAsync(string sql, params (string Name, object Value)[] args)

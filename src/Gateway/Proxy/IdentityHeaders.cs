@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Platform.Gateway.ApiKeys;
 using Platform.Gateway.Auth;
@@ -21,12 +22,18 @@ internal static class IdentityHeaders
         // Custom headers are always copied into the request's own header collection, never into the content's.
         foreach (var header in StrippedHeaders) request.Headers.Remove(header);
 
-        if (Caller.From(context.HttpContext.User) is { } caller)
+        if (Caller.From(context.HttpContext.User) is { TenantId: { } tenant } caller)
         {
-            if (caller.TenantId is not null) request.Headers.TryAddWithoutValidation(RequestIdentity.TenantHeader, caller.TenantId);
+            request.Headers.TryAddWithoutValidation(RequestIdentity.TenantHeader, tenant);
             request.Headers.TryAddWithoutValidation(RequestIdentity.ActorHeader, caller.ActorId);
             request.Headers.TryAddWithoutValidation(RequestIdentity.ActorKindHeader, caller.ActorKind);
             request.Headers.TryAddWithoutValidation(RequestIdentity.RolesHeader, string.Join(',', caller.Roles));
+            // Signed, so that a service believes these headers only from the gateway. This transform runs after the
+            // route's own (PathRemovePrefix): the path is the one the service receives.
+            var secret = context.HttpContext.RequestServices.GetRequiredService<IOptions<GatewayStampOptions>>().Value.IdentitySecret!;
+            request.Headers.TryAddWithoutValidation(GatewayStamp.Header, GatewayStamp.Sign(secret, DateTimeOffset.UtcNow,
+                context.HttpContext.Request.Method, context.Path.Value + context.Query.QueryString.Value,
+                new RequestIdentity(tenant, caller.ActorId, caller.ActorKind, caller.Roles)));
         }
         return ValueTask.CompletedTask;
     }
