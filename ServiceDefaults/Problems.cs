@@ -74,6 +74,7 @@ public static class Problems
             ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? ctx.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddPlainTextRule();
         // Minimal APIs turn unreadable bodies into BadHttpRequestException only when asked to; the handler below
         // then answers with a problem that names the JSON path instead of an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -94,7 +95,8 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         {
             // Name the field as the client wrote it (insured.dateOfBirth), never our type names.
             var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
-            errors[field] = [json.Path is null or "$"
+            errors[field] = [IsTextRule(bad) ? PlainText.Rule
+                : json.Path is null or "$"
                 ? "The body is not valid JSON."
                 : "The value is malformed or of the wrong type (dates are YYYY-MM-DD, numbers are plain JSON numbers)."];
         }
@@ -115,6 +117,13 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             },
             Exception = exception,
         });
+    }
+
+    private static bool IsTextRule(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            if (inner is PlainText.ControlCharacterException) return true;
+        return false;
     }
 
     private static JsonException? FindJsonException(Exception e)

@@ -96,7 +96,9 @@ public static class DocumentsApi
         if (!allowed.Contains(sniffed))
             return Problems.Validation("file", $"{sniffed} files are not accepted; accepted: {string.Join(", ", allowed)}.");
 
-        var fileName = Path.GetFileName(file.FileName.Replace('\\', '/')) is { Length: > 0 } name ? name : $"{type}{Extension(sniffed)}";
+        // A name with control characters is not kept (it is only a label): the document gets one of ours.
+        var fileName = Path.GetFileName(file.FileName.Replace('\\', '/')) is { Length: > 0 } name && !PlainText.HasControlCharacters(name)
+            ? name : $"{type}{Extension(sniffed)}";
         if (fileName.Length > 255) fileName = fileName[^255..];
         var sha256 = SHA256.HashData(content);
         var now = clock.GetUtcNow();

@@ -94,6 +94,9 @@ internal static class PolicyCsvReader
                     "The quotes are malformed: enclose the whole field in double quotes and double any quote inside it (\"\").");
             else if (record.Length != width)
                 errors.Add(at, $"The row has {record.Length} fields; the header has {width}.");
+            for (var i = 0; i < record.Length && errors.IsValid; i++)
+                if (PlainText.HasControlCharacters(record[i]))
+                    errors.Add(Array.IndexOf(columns, i) is >= 0 and var field ? $"{at}.{Columns[field]}" : at, PlainText.Rule);
             if (!errors.IsValid)
             {
                 batch.Reject(errors);
