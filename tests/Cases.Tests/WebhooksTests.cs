@@ -162,17 +162,23 @@ public sealed class Insurer_webhooks(WebhooksFactory cases) : IClassFixture<Webh
     }
 
     [Fact]
-    public async Task Stop_once_the_subscription_is_deleted()
+    public async Task Stop_once_the_subscription_is_deleted_and_cancel_what_was_still_to_retry()
     {
         const string tenant = "hooks-deleted";
-        var (subscription, _) = await cases.SubscribeAsync(tenant, "/deleted", "*");
+        Receiver.FailAlways("/deleted", 503);
+        var (subscription, _) = await cases.SubscribeAsync(tenant, "/deleted", "case-opened");
+        await CaseOpening.OpenAsync(cases, CasesFactory.Appeal(tenant, "Deleted Person"));
+        // The first attempt failed: the delivery waits for its retry (about a second later).
+        await Eventually.True(() => Task.FromResult(Receiver.At("/deleted").Length >= 1), TimeSpan.FromSeconds(15), "the first attempt arrives");
 
         var deleted = await cases.ClientFor(tenant).DeleteAsync($"/webhooks/{subscription}");
-        await CaseOpening.OpenAsync(cases, CasesFactory.Appeal(tenant, "Deleted Person"));
-        await Task.Delay(1000);
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        Assert.Empty(Receiver.At("/deleted"));
+        Assert.Equal(1, await cases.CountAsync(
+            "SELECT count(*) FROM webhook_deliveries WHERE subscription_id = @id AND status = 'cancelled'", ("id", subscription)));
+        // The retries would have come after 1 s and 2 s more.
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        Assert.Single(Receiver.At("/deleted"));
         Assert.Empty((await cases.ClientFor(tenant).GetFromJsonAsync<JsonElement>("/webhooks")).EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor(tenant).DeleteAsync($"/webhooks/{subscription}")).StatusCode);
     }
