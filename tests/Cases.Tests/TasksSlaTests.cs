@@ -138,3 +138,29 @@ public sealed class Manual_tasks(TasksFactory cases) : IClassFixture<TasksFactor
         Assert.Equal(HttpStatusCode.Unauthorized, (await cases.CreateClient().GetAsync("/tasks/overdue")).StatusCode);
     }
 }
+
+public sealed class A_case_closed_with_a_callback_still_promised(TasksFactory cases) : IClassFixture<TasksFactory>
+{
+    [Fact]
+    public async Task Cancels_its_open_tasks_and_never_escalates_them()
+    {
+        var tenant = TasksFactory.Tenant("sla-closed");
+        var (caseId, number, _) = await cases.OpenCaseAsync(tenant, "Closed Person");
+        var coordinator = cases.ClientFor(tenant, "coordinator-anna", "staff", "coordinator");
+        Assert.Single(await cases.TasksAsync(coordinator, number, "callback"));
+
+        var closed = await coordinator.PutAsJsonAsync($"/cases/{number}/status", new { status = "closed", reason = "Duplicate of another case" });
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+
+        // The promise would have been overdue an hour later.
+        cases.Clock.Advance(TimeSpan.FromHours(2));
+        await cases.SlaClock.RunOnceAsync();
+
+        Assert.Equal(0, await cases.CountAsync("SELECT count(*) FROM case_tasks WHERE case_id = @id AND status = 'open'", ("id", caseId)));
+        Assert.Equal(1, await cases.CountAsync(
+            "SELECT count(*) FROM case_tasks WHERE case_id = @id AND kind = 'callback' AND status = 'cancelled' AND escalated_at IS NULL", ("id", caseId)));
+        Assert.Equal(0, await cases.CountAsync(
+            "SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.TaskOverdue,%' AND body->>'tenantId' = @t", ("t", tenant)));
+        Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM timeline_entries WHERE case_id = @id AND kind = 'task-cancelled'", ("id", caseId)));
+    }
+}

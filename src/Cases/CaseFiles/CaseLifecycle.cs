@@ -67,6 +67,25 @@ public static class CaseLifecycle
             update.Parameters.AddWithValue("tenant", identity.TenantId);
             await update.ExecuteNonQueryAsync(ct);
         }
+        if (request.Status == CaseStatuses.Closed)
+        {
+            // Nothing is left to do on a closed case: its promises, control calls and chases end with it, so the SLA
+            // clock has nothing of it to escalate.
+            await using var cancel = new NpgsqlCommand("""
+                UPDATE case_tasks
+                SET status = 'cancelled', completed_at = @now, completed_by = @actor, outcome = 'Case closed: ' || @reason,
+                    dedup_key = dedup_key || ':cancelled:' || id::text
+                WHERE tenant_id = @tenant AND case_id = @id AND status = 'open'
+                """, connection, transaction);
+            cancel.Parameters.AddWithValue("now", now);
+            cancel.Parameters.AddWithValue("actor", identity.ActorId);
+            cancel.Parameters.AddWithValue("reason", request.Reason!);
+            cancel.Parameters.AddWithValue("tenant", identity.TenantId);
+            cancel.Parameters.AddWithValue("id", caseId);
+            if (await cancel.ExecuteNonQueryAsync(ct) is > 0 and var cancelled)
+                await CaseTimeline.AppendAsync(transaction, identity.TenantId, caseId, now, "task-cancelled",
+                    $"{cancelled} open task(s) cancelled: the case is closed", identity.ActorId, new { cancelled }, ct);
+        }
         await CaseTimeline.AppendAsync(transaction, identity.TenantId, caseId, now, "status-changed",
             $"Status {from} → {request.Status}{(request.Reason is null ? "" : ": " + request.Reason)}", identity.ActorId,
             new { from, to = request.Status, reason = request.Reason }, ct);

@@ -127,7 +127,7 @@ public sealed partial class SlaClock(
     private static readonly ClaimQuery<OverdueTask> Overdue = new("""
         SELECT t.id, t.tenant_id, t.case_id, c.number, t.kind, t.title, t.due_at, t.owner
         FROM case_tasks t JOIN cases c ON c.id = t.case_id AND c.tenant_id = t.tenant_id
-        WHERE t.status = 'open' AND t.escalated_at IS NULL AND t.due_at < @now
+        WHERE t.status = 'open' AND t.escalated_at IS NULL AND t.due_at < @now AND c.status <> 'closed'
           AND NOT (t.id = ANY(@skip))
         ORDER BY t.due_at
         LIMIT 1
