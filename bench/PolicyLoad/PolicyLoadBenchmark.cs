@@ -17,7 +17,7 @@ namespace Platform.Bench.PolicyLoad;
 /// Loads a generated register of N policies (default 100,000) into a fresh database with the loader the API uses
 /// (binary COPY into staging, set-based upsert), and measures a naive row-by-row INSERT on a sample for comparison.
 /// Usage: dotnet run -c Release --project bench/PolicyLoad [N] [--baseline 5000] [--no-http] [--keep]
-/// PostgreSQL: TEST_POSTGRES, else the local test server; the HTTP run also needs the local RabbitMQ and Redis.
+/// PostgreSQL, RabbitMQ and Redis: throw-away servers started through Aspire for this process (TestEnvironment, fsync off).
 /// </summary>
 public static class PolicyLoadBenchmark
 {

@@ -37,8 +37,8 @@ public class TasksFactory() : ServiceFactory<Program>("casesdb")
     }
 
     /// <summary>
-    /// A tenant of this test run only: every Cases host of every test process on the machine consumes every appeal
-    /// published to the tests vhost, and a scan counts across tenants, so fixed names would meet another run's cases.
+    /// A tenant of this test only: every Cases host of the test process consumes every appeal published to its broker,
+    /// and a scan counts across tenants, so fixed names would meet another test's cases.
     /// </summary>
     public static string Tenant(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)];
 

@@ -35,7 +35,7 @@ public sealed class DeliveryLog(ConcurrentBag<Guid> deliveries) : IConsumer<Prob
     }
 }
 
-/// <summary>A real host (PostgreSQL database of its own, RabbitMQ in the tests vhost) with the platform's messaging.</summary>
+/// <summary>A real host (PostgreSQL database of its own, the test process's own RabbitMQ) with the platform's messaging.</summary>
 public sealed class MessagingHost : IAsyncLifetime
 {
     private IHost? _host;

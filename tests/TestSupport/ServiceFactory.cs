@@ -8,7 +8,7 @@ using Xunit;
 namespace Platform.Tests;
 
 /// <summary>
-/// One service in process, on a database of its own and queues of its own (in the tests vhost), against the real
+/// One service in process, on a database of its own and queues of its own (on the test process's own broker), against the real
 /// local PostgreSQL, RabbitMQ and Redis. Clients it creates carry the identity headers the gateway would stamp.
 /// </summary>
 public class ServiceFactory<TProgram>(string databaseName) : WebApplicationFactory<TProgram>, IAsyncLifetime
