@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -70,6 +71,22 @@ public static class GatewayExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(GatewayAuth.TenantPolicy, p => p.RequireAuthenticatedUser().AddRequirements(new TenantRequirement()))
             .AddPolicy(GatewayAuth.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+
+        // Clients arrive here: X-Forwarded-* is believed only from the proxies in front of the gateway
+        // (Gateway:TrustedProxies, comma-separated networks such as the ingress controller's), from nobody when none
+        // is configured; otherwise a client's X-Forwarded-Host would become the server of the API documents.
+        var trustedProxies = (builder.Configuration["Gateway:TrustedProxies"] ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(cidr => System.Net.IPNetwork.TryParse(cidr, out var network) ? network
+                : throw new InvalidOperationException($"Gateway:TrustedProxies: '{cidr}' is not a network (10.0.0.0/8, fd00::/8)."))
+            .ToList();
+        services.PostConfigure<ForwardedHeadersOptions>(o =>
+        {
+            o.KnownIPNetworks.Clear();
+            o.KnownProxies.Clear();
+            if (trustedProxies.Count == 0) o.ForwardedHeaders = ForwardedHeaders.None;
+            foreach (var network in trustedProxies) o.KnownIPNetworks.Add(network);
+        });
 
         services.AddRateLimiter(o => o.AddPolicy<string, TenantRateLimiterPolicy>(TenantRateLimiterPolicy.Name));
 

@@ -29,6 +29,20 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
     }
 
     [Fact]
+    public async Task A_clients_forwarded_host_and_scheme_are_not_believed()
+    {
+        using var staff = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("alpha"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/cases/cases");
+        request.Headers.Add("X-Forwarded-Host", "evil.example");
+        request.Headers.Add("X-Forwarded-Proto", "gopher");
+
+        var echoed = await EchoedRequest.ReadAsync(await staff.SendAsync(request));
+
+        Assert.Equal("localhost", echoed.Header("X-Forwarded-Host"));
+        Assert.Equal("http", echoed.Header("X-Forwarded-Proto"));
+    }
+
+    [Fact]
     public async Task The_stamped_identity_is_signed_for_the_request_the_service_receives()
     {
         var tenant = Tenants.New("alpha");
