@@ -15,6 +15,7 @@ public static class IntakeExtensions
         {
             bus.AddPlatformConsumer<CaseOpenedConsumer>();
             bus.AddPlatformConsumer<AppealAttachedToCaseConsumer>();
+            bus.AddPlatformConsumer<CaseClosedConsumer>();
         });
         builder.Services.AddSingleton<AppealStore>();
         builder.Services.AddSingleton<IntakeSettingsStore>();

@@ -192,6 +192,28 @@ public sealed class An_appeal_about_an_insured_with_an_open_case(IntakeFactory i
         Assert.Equal("2026-000042", (await client.GetFromJsonAsync<JsonElement>($"/appeals/{first.GetProperty("id").GetGuid()}")).GetProperty("caseNumber").GetString());
         Assert.False(otherTenant.GetProperty("attachedToOpenCase").GetBoolean());
     }
+
+    [Fact]
+    public async Task Is_not_attached_to_it_once_the_case_is_closed()
+    {
+        var client = intake.ClientFor("closed-case");
+        var first = await (await client.PostAsJsonAsync("/appeals", Appeals.Valid("TRV-CLOSED"))).BodyAsync();
+        var bus = intake.Services.GetRequiredService<IBus>();
+        var caseId = Guid.NewGuid();
+        await bus.Publish(new CaseOpened(caseId, "closed-case", "2026-000077", first.GetProperty("id").GetGuid(),
+            new InsuredIdentity("TRV-CLOSED", "Pyotr Ivanov", new DateOnly(1956, 4, 12)), DateTimeOffset.UtcNow));
+        await Eventually.True(async () => await intake.CountAsync("SELECT count(*) FROM open_cases WHERE case_id = @id", ("id", caseId)) == 1,
+            TimeSpan.FromSeconds(15), "Intake learns of the open case");
+
+        // Cases closes it (as it would over RabbitMQ).
+        await bus.Publish(new CaseStatusChanged(caseId, "closed-case", "2026-000077", "open", "closed", "Recovered", DateTimeOffset.UtcNow));
+        await Eventually.True(async () => await intake.CountAsync("SELECT count(*) FROM open_cases WHERE case_id = @id", ("id", caseId)) == 0,
+            TimeSpan.FromSeconds(15), "Intake forgets the closed case");
+
+        var later = await (await client.PostAsJsonAsync("/appeals", Appeals.Valid("TRV-CLOSED"))).BodyAsync();
+        Assert.False(later.GetProperty("attachedToOpenCase").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, later.GetProperty("caseNumber").ValueKind);
+    }
 }
 
 public sealed class The_work_queue(IntakeFactory intake) : IClassFixture<IntakeFactory>
