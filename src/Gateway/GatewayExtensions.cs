@@ -128,8 +128,7 @@ public static class GatewayExtensions
 
     public static WebApplication MapGatewayApi(this WebApplication app)
     {
-        app.UseAuthentication();
-        app.UseAuthorization();
+        // Authentication and authorization are in the pipeline already (MapDefaultEndpoints, once); limits come after them.
         app.UseRateLimiter();
 
         app.MapApiKeysApi();
