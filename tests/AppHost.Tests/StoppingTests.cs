@@ -16,7 +16,7 @@ public sealed class Stopping_the_platform
         if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
         try
         {
-            var port = Random.Shared.Next(20000, 32000);
+            var port = TestEnvironment.FreePorts(1)[0];
             await using (var app = Build(state, port))
             {
                 await app.StartAsync();
@@ -38,12 +38,7 @@ public sealed class Stopping_the_platform
 
     private static DistributedApplication Build(string state, int port)
     {
-        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
-        {
-            AssemblyName = typeof(PostgresBuilderExtensions).Assembly.GetName().Name,
-            DisableDashboard = true,
-            Args = ["--DcpPublisher:WaitForResourceCleanup=true", "--Logging:LogLevel:Default=Warning"],
-        });
+        var builder = TestEnvironment.ServersBuilder();
         builder.AddPostgresServer("postgres", state, port);
         return builder.Build();
     }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Xunit;
 
 namespace Platform.Tests;
@@ -13,7 +12,7 @@ namespace Platform.Tests;
 /// broken JSON; for each GET, its query parameters with a NUL, the largest integer and the smallest date. None may get
 /// a 5xx: bad input is a problem document (4xx) naming the field, whatever the operation.
 /// </summary>
-public static partial class InputFuzz
+public static class InputFuzz
 {
     public static async Task VerifyAsync<TProgram>(ServiceFactory<TProgram> service) where TProgram : class
     {
@@ -26,7 +25,7 @@ public static partial class InputFuzz
         foreach (var (route, item) in document["paths"]!.AsObject())
         foreach (var (method, operation) in item!.AsObject())
         {
-            var path = Concrete(route);
+            var path = RouteTemplates.Fill(route);
             var verb = method.ToUpperInvariant();
             var bodies = new List<(string What, string Json)>();
             if (operation?["requestBody"]?["content"]?["application/json"]?["schema"] is { } schema)
@@ -109,11 +108,4 @@ public static partial class InputFuzz
             JsonValue value => value.ToJsonString(),
             _ => "x\u0000y",
         };
-
-    private static string Concrete(string route) =>
-        RouteParameter().Replace(route, m => m.Groups["name"].Value.EndsWith("Id", StringComparison.Ordinal) || m.Groups["name"].Value == "id"
-            ? Guid.NewGuid().ToString() : "2026-999999");
-
-    [GeneratedRegex(@"\{(?<name>\w+)\}")]
-    private static partial Regex RouteParameter();
 }

@@ -72,13 +72,7 @@ public static class TestEnvironment
             }
             var ports = FreePorts(5);
 
-            var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
-            {
-                // The AppHost assembly tells Aspire where its orchestrator (DCP) is.
-                AssemblyName = typeof(PostgresBuilderExtensions).Assembly.GetName().Name,
-                DisableDashboard = true,
-                Args = ["--DcpPublisher:WaitForResourceCleanup=true", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Platform=Warning"],
-            });
+            var builder = ServersBuilder();
             var pg = builder.AddPostgresServer("postgres", state, ports[0]);
             var rabbit = builder.AddRabbitMQServer("rabbitmq", state, ports[1], ports[2], ports[3]);
             var cache = builder.AddRedisServer("redis", state, ports[4]);
@@ -125,8 +119,20 @@ public static class TestEnvironment
         }
     }
 
+    /// <summary>
+    /// An Aspire application for the AppHost's server resources alone (no dashboard, no services): stopping it waits
+    /// until every server has exited.
+    /// </summary>
+    public static IDistributedApplicationBuilder ServersBuilder() => DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+    {
+        // The AppHost assembly tells Aspire where its orchestrator (DCP) is.
+        AssemblyName = typeof(PostgresBuilderExtensions).Assembly.GetName().Name,
+        DisableDashboard = true,
+        Args = ["--DcpPublisher:WaitForResourceCleanup=true", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Platform=Warning"],
+    });
+
     /// <summary>Free ports below the ephemeral range, so that no outgoing connection takes one before its server binds it.</summary>
-    private static int[] FreePorts(int count)
+    public static int[] FreePorts(int count)
     {
         var ports = new List<int>();
         while (ports.Count < count)
