@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -54,8 +55,6 @@ public static class GatewayStamp
     {
         var message = string.Join('\n', time.ToString(CultureInfo.InvariantCulture), method.ToUpperInvariant(), pathAndQuery,
             identity.TenantId, identity.ActorId, identity.ActorKind, string.Join(',', identity.Roles));
-        return Base64UrlEncode(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(message)));
+        return Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(message)));
     }
-
-    private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
