@@ -1,4 +1,5 @@
 using Platform.Cases;
+using Platform.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,9 +8,14 @@ builder.AddCasesServices();
 
 var app = builder.Build();
 
+// `dotnet Cases.dll messaging status|replay-parked|replay-errors`: parked outbox rows and error queues (MessagingCommand).
+if (args is [MessagingCommand.Name, .. var command])
+    return await MessagingCommand.RunAsync(app.Services, command, Console.Out, Console.Error);
+
 app.MapDefaultEndpoints();
 app.MapCasesApi();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 public partial class Program;

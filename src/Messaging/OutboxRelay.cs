@@ -15,18 +15,30 @@ public sealed class OutboxOptions
     /// <summary>How often to look for rows when no notification arrives (a notification can be missed while reconnecting).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>The longest wait between two passes while the database or broker is down, so a backlog drains within about this long of its return.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Failed attempts at one row before it is parked for an operator. Attempts that failed because the broker was
+    /// unreachable do not count: an outage delays rows, it does not park them.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 20;
+    /// <summary>How long a relay owns the rows it claimed; another replica takes them over after this if it died.</summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>How long sent outbox rows and inbox rows are kept (the inbox must outlive any redelivery of a message).</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 }
 
 /// <summary>
-/// Publishes committed outbox rows to RabbitMQ in order. Rows are claimed with FOR UPDATE SKIP LOCKED so several
-/// replicas share the work without publishing a row twice; a row is marked sent only after the broker confirmed it.
-/// Woken by LISTEN/NOTIFY, with polling as the fallback.
+/// Publishes committed outbox rows to RabbitMQ. A pass claims a batch (a short transaction sets a lease on rows taken
+/// with FOR UPDATE SKIP LOCKED, so replicas share the work), publishes them with no database connection or lock held,
+/// awaiting the broker's confirms together, then marks what was confirmed as sent. A row that fails waits for its next
+/// attempt without holding back the others, and is parked after <see cref="OutboxOptions.MaxAttempts"/>; a row whose
+/// type no longer exists is parked at once. Woken by LISTEN/NOTIFY, with polling as the fallback.
 /// </summary>
 public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
     IBus bus,
+    BrokerTopology topology,
     IOptions<OutboxOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -34,35 +46,31 @@ public sealed partial class OutboxRelay(
     private static readonly Meter Meter = new("Platform.Messaging.Outbox");
     private static readonly Counter<long> Published = Meter.CreateCounter<long>("outbox.messages.published");
     private static readonly Counter<long> Failures = Meter.CreateCounter<long>("outbox.publish.failures");
+    private static readonly Counter<long> Parked = Meter.CreateCounter<long>("outbox.messages.parked");
 
     private readonly SemaphoreSlim _wake = new(0);
     private readonly OutboxOptions _options = options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Every queue that consumes what this service publishes exists before the first publish (see BrokerTopology).
+        await topology.DeclaredAsync(stoppingToken);
         _ = ListenAsync(stoppingToken);
-        var backoff = TimeSpan.Zero;
         var lastCleanup = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var (published, failed) = await RelayBatchAsync(stoppingToken);
-                if (failed)
-                {
-                    backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(250) : Min(backoff * 2, _options.MaxBackoff);
-                    await Task.Delay(backoff, stoppingToken);
-                    continue;
-                }
-                backoff = TimeSpan.Zero;
-                if (published == _options.BatchSize) continue; // more may be waiting
+                var pass = await RelayBatchAsync(stoppingToken);
+                if (pass.Claimed == _options.BatchSize && pass.Failed == 0) continue; // more may be waiting
 
                 if (DateTimeOffset.UtcNow - lastCleanup > TimeSpan.FromHours(1))
                 {
                     await DeleteOldAsync(stoppingToken);
                     lastCleanup = DateTimeOffset.UtcNow;
                 }
-                await _wake.WaitAsync(_options.PollInterval, stoppingToken);
+                // A failed row is due again within MaxBackoff: look again by then even if nothing is notified.
+                await _wake.WaitAsync(pass.Failed > 0 ? _options.MaxBackoff : _options.PollInterval, stoppingToken);
                 while (_wake.CurrentCount > 0) await _wake.WaitAsync(stoppingToken); // coalesce notifications
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -71,85 +79,164 @@ public sealed partial class OutboxRelay(
             }
             catch (Exception e)
             {
-                LogRelayFailed(e);
+                // The database is unreachable: try again soon, so the backlog drains within seconds of its return.
+                LogRelayFailed(e.Message);
                 await Task.Delay(_options.MaxBackoff, stoppingToken);
             }
         }
     }
 
-    /// <summary>Publishes one batch; returns how many were sent and whether a publish failed (the rest wait, keeping order).</summary>
-    internal async Task<(int Published, bool Failed)> RelayBatchAsync(CancellationToken ct)
+    internal readonly record struct Pass(int Claimed, int Sent, int Failed);
+
+    private sealed record Row(long Id, Guid MessageId, string Type, string Body, string? Trace, int Attempts);
+
+    /// <summary>One pass: claim due rows, publish them all, record the outcome of each.</summary>
+    internal async Task<Pass> RelayBatchAsync(CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var rows = await ClaimAsync(ct);
+        if (rows.Count == 0) return new Pass(0, 0, 0);
 
-        var rows = new List<(long Id, Guid MessageId, string Type, string Body, string? Trace)>();
-        await using (var select = new NpgsqlCommand("""
-            SELECT id, message_id, message_type, body::text, trace_parent
-            FROM outbox_messages
-            WHERE sent_at IS NULL
-            ORDER BY id
-            LIMIT @batch
-            FOR UPDATE SKIP LOCKED
-            """, connection, transaction))
+        // Published in id order on one bus; the confirms are awaited together rather than one round trip per row.
+        var outcomes = await Task.WhenAll(rows.Select(row => TryPublishAsync(row, ct)));
+
+        var sent = rows.Where((_, i) => outcomes[i] is null).Select(r => r.Id).ToArray();
+        var failed = rows.Select((row, i) => (row, error: outcomes[i])).Where(x => x.error is not null).ToList();
+        await using (var batch = dataSource.CreateBatch())
         {
-            select.Parameters.AddWithValue("batch", _options.BatchSize);
-            await using var reader = await select.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                rows.Add((reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4)));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1, locked_until = NULL WHERE id = ANY($1)")
+            { Parameters = { new() { Value = sent } } });
+            foreach (var (row, error) in failed)
+            {
+                var attempts = error!.Outage ? row.Attempts : row.Attempts + 1;
+                var park = error.Permanent || attempts >= _options.MaxAttempts;
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                    UPDATE outbox_messages
+                    SET attempts = $2, last_error = $3, locked_until = NULL,
+                        next_attempt_at = now() + $4, parked_at = CASE WHEN $5 THEN now() END
+                    WHERE id = $1
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = row.Id }, new() { Value = attempts }, new() { Value = error.Message },
+                        new() { Value = error.Outage ? _options.MaxBackoff : Backoff(attempts) }, new() { Value = park },
+                    },
+                });
+                if (park)
+                {
+                    Parked.Add(1);
+                    LogParked(row.MessageId, row.Type, attempts, error.Message);
+                }
+            }
+            await RecordAsync(batch);
         }
-        if (rows.Count == 0) return (0, false);
+        Published.Add(sent.Length);
+        return new Pass(rows.Count, sent.Length, failed.Count);
+    }
 
-        var sent = new List<long>();
-        string? error = null;
-        long? failedId = null;
-        foreach (var row in rows)
+    /// <summary>
+    /// Writes the outcome of a pass. The messages are out, so this is retried (without the stopping token) until the
+    /// claim's lease runs out; a row whose outcome is lost is published again after the lease, and consumers' inbox
+    /// drops the copy.
+    /// </summary>
+    private async Task RecordAsync(NpgsqlBatch batch)
+    {
+        var deadline = DateTimeOffset.UtcNow + _options.ClaimLease;
+        while (true)
         {
             try
             {
-                await PublishAsync(row.MessageId, row.Type, row.Body, row.Trace, ct);
-                sent.Add(row.Id);
+                await batch.ExecuteNonQueryAsync(CancellationToken.None);
+                return;
             }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            catch (NpgsqlException e) when (e.IsTransient && DateTimeOffset.UtcNow + _options.MaxBackoff < deadline)
             {
-                Failures.Add(1);
-                LogPublishFailed(row.MessageId, row.Type, e.Message);
-                error = e.Message;
-                failedId = row.Id;
-                break;
+                LogRelayFailed(e.Message);
+                await Task.Delay(_options.MaxBackoff);
             }
         }
-
-        await using (var update = new NpgsqlCommand("""
-            UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY(@sent);
-            UPDATE outbox_messages SET attempts = attempts + 1, last_error = @error WHERE id = @failed;
-            """, connection, transaction))
-        {
-            update.Parameters.AddWithValue("sent", sent.ToArray());
-            update.Parameters.AddWithValue("error", (object?)error ?? DBNull.Value);
-            update.Parameters.AddWithValue("failed", (object?)failedId ?? DBNull.Value);
-            await update.ExecuteNonQueryAsync(ct);
-        }
-        await transaction.CommitAsync(ct);
-        Published.Add(sent.Count);
-        return (sent.Count, failedId is not null);
     }
 
-    private async Task PublishAsync(Guid messageId, string typeName, string body, string? traceParent, CancellationToken ct)
+    private async Task<List<Row>> ClaimAsync(CancellationToken ct)
     {
-        var type = Type.GetType(typeName, throwOnError: true)!;
-        var message = JsonSerializer.Deserialize(body, type, Outbox.Json)!;
+        await using var claim = dataSource.CreateCommand("""
+            UPDATE outbox_messages o SET locked_until = now() + $2
+            FROM (SELECT id FROM outbox_messages
+                  WHERE sent_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
+                    AND (locked_until IS NULL OR locked_until < now())
+                  ORDER BY id LIMIT $1
+                  FOR UPDATE SKIP LOCKED) due
+            WHERE o.id = due.id
+            RETURNING o.id, o.message_id, o.message_type, o.body::text, o.trace_parent, o.attempts
+            """);
+        claim.Parameters.Add(new() { Value = _options.BatchSize });
+        claim.Parameters.Add(new() { Value = _options.ClaimLease });
+        var rows = new List<Row>();
+        await using var reader = await claim.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rows.Add(new Row(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt32(5)));
+        rows.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return rows;
+    }
+
+    /// <param name="Permanent">No later attempt can succeed: park now.</param>
+    /// <param name="Outage">The broker was unreachable or did not answer: not the row's fault, so not counted towards parking.</param>
+    private sealed record Failure(string Message, bool Permanent, bool Outage = false);
+
+    private async Task<Failure?> TryPublishAsync(Row row, CancellationToken ct)
+    {
+        Type type;
+        object message;
+        try
+        {
+            type = Type.GetType(row.Type, throwOnError: true)!;
+            message = JsonSerializer.Deserialize(row.Body, type, Outbox.Json)
+                ?? throw new JsonException("The body is null.");
+        }
+        catch (Exception e) when (e is TypeLoadException or FileNotFoundException or JsonException or NotSupportedException)
+        {
+            // No later attempt can succeed: park it for an operator (a deployment removed or changed the type).
+            Failures.Add(1);
+            return new Failure($"Cannot read {row.Type}: {e.Message}", Permanent: true);
+        }
 
         // Continue the trace of the request that wrote the row, so one trace spans HTTP -> outbox -> RabbitMQ -> consumer.
-        ActivityContext.TryParse(traceParent, null, out var parent);
+        ActivityContext.TryParse(row.Trace, null, out var parent);
         using var activity = Source.StartActivity($"outbox publish {type.Name}", ActivityKind.Internal, parent);
-        activity?.SetTag("messaging.message.id", messageId);
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.PublishTimeout);
-        await bus.Publish(message, type, context => context.MessageId = messageId, timeout.Token);
+        activity?.SetTag("messaging.message.id", row.MessageId);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_options.PublishTimeout);
+            await bus.Publish(message, type, context => context.MessageId = row.MessageId, timeout.Token);
+            return null;
+        }
+        catch (Exception e)
+        {
+            Failures.Add(1);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            LogPublishFailed(row.MessageId, row.Type, e.Message);
+            return new Failure(e is OperationCanceledException ? "The broker did not confirm the publish in time." : e.Message,
+                Permanent: false, Outage: IsOutage(e));
+        }
     }
+
+    private static bool IsOutage(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException) return true;
+            if (inner.GetType().Name is "RabbitMqConnectionException" or "BrokerUnreachableException" or "AlreadyClosedException"
+                or "ConnectFailureException") return true;
+        }
+        return false;
+    }
+
+    /// <summary>Before a failed row's next attempt: 250 ms, 500 ms, 1 s... up to a minute (20 attempts take about 12 minutes).</summary>
+    private static TimeSpan Backoff(int attempts) =>
+        TimeSpan.FromMilliseconds(Math.Min(60_000, 125 * Math.Pow(2, Math.Min(attempts, 20))));
 
     private async Task ListenAsync(CancellationToken ct)
     {
@@ -176,22 +263,24 @@ public sealed partial class OutboxRelay(
         }
     }
 
-    private async Task DeleteOldAsync(CancellationToken ct)
+    /// <summary>Sent outbox rows and inbox rows older than the retention period.</summary>
+    internal async Task DeleteOldAsync(CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(
-            "DELETE FROM outbox_messages WHERE sent_at < now() - @retention");
-        cmd.Parameters.AddWithValue("retention", _options.Retention);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM outbox_messages WHERE sent_at < now() - $1") { Parameters = { new() { Value = _options.Retention } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM inbox_messages WHERE processed_at < now() - $1") { Parameters = { new() { Value = _options.Retention } } });
+        await batch.ExecuteNonQueryAsync(ct);
     }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     [LoggerMessage(LogLevel.Warning, "Outbox publish of {MessageId} ({MessageType}) failed, will retry: {Error}")]
     private partial void LogPublishFailed(Guid messageId, string messageType, string error);
 
+    [LoggerMessage(LogLevel.Error, "Outbox message {MessageId} ({MessageType}) parked after {Attempts} attempts: {Error}. Replay it with the service's 'messaging replay-parked' command")]
+    private partial void LogParked(Guid messageId, string messageType, int attempts, string error);
+
     [LoggerMessage(LogLevel.Warning, "Outbox listener lost its connection ({Error}); polling until it is back")]
     private partial void LogListenFailed(string error);
 
-    [LoggerMessage(LogLevel.Error, "Outbox relay failed; retrying")]
-    private partial void LogRelayFailed(Exception e);
+    [LoggerMessage(LogLevel.Warning, "Outbox relay pass failed ({Error}); retrying")]
+    private partial void LogRelayFailed(string error);
 }

@@ -45,18 +45,19 @@ public sealed class MessagingHost : IAsyncLifetime
     public IServiceProvider Services => _host!.Services;
     public NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();
     public ConcurrentBag<Guid> Deliveries { get; } = [];
+    public FlakyPlan Flaky { get; } = new();
 
     public async Task InitializeAsync()
     {
         ConnectionString = await TestEnvironment.CreateDatabaseAsync("messaging");
-        _host = Build(ConnectionString, Name, Deliveries);
+        _host = Build(ConnectionString, Name, Deliveries, Flaky);
         await _host.StartAsync();
     }
 
     /// <summary>A second host on the same database and queues: a replica.</summary>
     public IHost BuildReplica() => Build(ConnectionString, Name, Deliveries);
 
-    internal static IHost Build(string connectionString, string name, ConcurrentBag<Guid> deliveries)
+    internal static IHost Build(string connectionString, string name, ConcurrentBag<Guid> deliveries, FlakyPlan? flaky = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = name });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -66,6 +67,10 @@ public sealed class MessagingHost : IAsyncLifetime
             // Durable queues (a temporary one would vanish with its messages when the broker stops) that RabbitMQ
             // deletes once the test host is gone, so finished classes leave nothing bound to the probe exchange.
             ["Messaging:QueueExpiration"] = "00:02:00",
+            // A host of its own: its queues are named after it, not after the platform's services.
+            ["Messaging:EndpointPrefix"] = name,
+            ["Messaging:Redelivery:0"] = "00:00:01",
+            ["Messaging:Redelivery:1"] = "00:00:01",
             ["Outbox:PollInterval"] = "00:00:00.500",
             ["Outbox:PublishTimeout"] = "00:00:03",
         });
@@ -75,8 +80,10 @@ public sealed class MessagingHost : IAsyncLifetime
         {
             bus.AddConsumer<ProbeConsumer>().Endpoint(e => e.ConcurrentMessageLimit = 1);
             bus.AddConsumer<DeliveryLog>();
+            bus.AddPlatformConsumer<FlakyConsumer>();
         });
         builder.Services.AddSingleton(deliveries);
+        builder.Services.AddSingleton(flaky ?? new FlakyPlan());
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         return builder.Build();
     }
@@ -86,6 +93,12 @@ public sealed class MessagingHost : IAsyncLifetime
         await using var cmd = DataSource.CreateCommand("SELECT applied FROM probe_effects WHERE probe_id = @id");
         cmd.Parameters.AddWithValue("id", probeId);
         return await cmd.ExecuteScalarAsync() is int n ? n : 0;
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var cmd = DataSource.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     public async Task<long> CountAsync(string sql)

@@ -9,7 +9,7 @@ namespace Platform.Cases.Tasks;
 /// A coordinator handled an appeal from Intake's queue: the callback promised for it is kept, so its task is completed
 /// (on time or late, by the handling time) and stops counting towards escalation.
 /// </summary>
-public sealed class AppealHandledConsumer(NpgsqlDataSource dataSource, SlaMetrics metrics, ILogger<AppealHandledConsumer> logger)
+public sealed class AppealHandledConsumer(NpgsqlDataSource dataSource, SlaMetrics metrics)
     : InboxConsumer<AppealHandled>(dataSource)
 {
     protected override async Task HandleAsync(ConsumeContext<AppealHandled> context, NpgsqlTransaction transaction)
@@ -24,11 +24,10 @@ public sealed class AppealHandledConsumer(NpgsqlDataSource dataSource, SlaMetric
             find.Parameters.AddWithValue("key", $"callback:{m.AppealId}");
             taskId = await find.ExecuteScalarAsync(context.CancellationToken) as Guid?;
         }
+        // Every registered appeal has a callback task, so none means AppealRegistered has not been applied yet (events
+        // can overtake each other): wait for it rather than drop the completion and let the callback escalate.
         if (taskId is null)
-        {
-            logger.LogWarning("Appeal {AppealId} of tenant {TenantId} was handled but has no callback task", m.AppealId, m.TenantId);
-            return;
-        }
+            throw new PredecessorMissingException($"Appeal {m.AppealId} was handled before Cases applied its AppealRegistered.");
         var completion = await TaskStore.CompleteAsync(transaction, m.TenantId, taskId.Value, "Called back from the intake queue", null,
             m.HandledBy, m.HandledAt, context.CancellationToken);
         // Recorded before the inbox commits (InboxConsumer has no after-commit hook): if the commit fails, the retried

@@ -1,0 +1,24 @@
+namespace Platform.Contracts;
+
+/// <summary>
+/// Which queues consume each event: the platform's broker topology in one place. Every service declares these queues
+/// and their bindings before it publishes anything, so an event published before its consumer's first start waits in
+/// the consumer's queue instead of being dropped by an exchange with nothing bound. A service refuses to start when a
+/// consumer it registers is missing here (or listed here but not registered), so the list cannot drift from the code.
+/// Queue names are the services' endpoint names: "{service}-{consumer name without 'Consumer', kebab case}".
+/// </summary>
+public static class Subscribers
+{
+    public static readonly IReadOnlyDictionary<Type, string[]> Queues = new Dictionary<Type, string[]>
+    {
+        [typeof(AppealRegistered)] = ["cases-appeal-registered"],
+        [typeof(AppealHandled)] = ["cases-appeal-handled"],
+        [typeof(CaseOpened)] = ["intake-case-opened"],
+        [typeof(AppealAttachedToCase)] = ["intake-appeal-attached-to-case"],
+        [typeof(CaseStatusChanged)] = ["intake-case-closed"],
+        [typeof(GuaranteeLetterIssued)] = ["cases-guarantee-letter-issued"],
+        [typeof(GuaranteeLetterAmended)] = ["cases-guarantee-letter-amended"],
+        [typeof(GuaranteeLetterRevoked)] = ["cases-guarantee-letter-revoked"],
+        [typeof(InvoiceAdjudicated)] = ["cases-invoice-adjudicated"],
+    };
+}

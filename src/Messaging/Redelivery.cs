@@ -1,0 +1,89 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using MassTransit;
+using MassTransit.RabbitMqTransport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.Messaging;
+
+/// <summary>
+/// Thrown by a consumer when the message depends on one that has not arrived yet (events of one case can overtake each
+/// other): the message is retried, then redelivered later, instead of being applied out of order or dropped.
+/// </summary>
+public sealed class PredecessorMissingException(string message) : Exception(message);
+
+/// <summary>
+/// The platform's retry policy for every consumer, in three layers:
+/// <list type="number">
+/// <item>A dependency that is down (a database restart or failover, a refused connection): the message stays with the
+/// consumer and is retried every second for <see cref="MessagingOptions.OutageRetryWindow"/>, so it is applied within
+/// about a second of the dependency's return.</item>
+/// <item>Any other failure, a missing predecessor included: a few quick retries.</item>
+/// <item>Then delayed redelivery through the broker (<see cref="MessagingOptions.Redelivery"/>, minutes to an hour),
+/// which survives a restart of this service; after the last delay the message goes to the queue's <c>_error</c> queue,
+/// from where the service's <c>messaging replay-errors</c> command moves it back.</item>
+/// </list>
+/// </summary>
+public sealed class PlatformConsumerDefinition<T>(MessagingOptions options) : ConsumerDefinition<T> where T : class, IConsumer
+{
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<T> consumer, IRegistrationContext context)
+    {
+        // Retries around the consumer, inside the redelivery filter of the message's pipe.
+        consumer.UseMessageRetry(r =>
+        {
+            r.Handle<Exception>(IsOutage);
+            r.Interval((int)Math.Max(1, options.OutageRetryWindow.TotalSeconds), TimeSpan.FromSeconds(1));
+        });
+        consumer.UseMessageRetry(r =>
+        {
+            r.Ignore<Exception>(IsOutage);
+            r.Exponential(4, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300));
+        });
+        endpoint.UseConsumeFilter(typeof(DelayedRedeliveryFilter<>), context);
+    }
+
+    /// <summary>The failure is a dependency being unreachable rather than anything about the message.</summary>
+    internal static bool IsOutage(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DbException { IsTransient: true } or SocketException or TimeoutException) return true;
+            if (inner.GetType().Name is "RedisConnectionException" or "RedisTimeoutException") return true;
+        }
+        return false;
+    }
+}
+
+/// <summary>The outermost consume filter: a message that failed all in-process retries is put aside in a delay queue.</summary>
+public sealed partial class DelayedRedeliveryFilter<T>(Broker broker, MessagingOptions options, ILogger<DelayedRedeliveryFilter<T>> logger)
+    : IFilter<ConsumeContext<T>> where T : class
+{
+    public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
+    {
+        var delays = options.RedeliveryDelays;
+        try
+        {
+            await next.Send(context);
+        }
+        catch (Exception e) when (!context.CancellationToken.IsCancellationRequested
+            && context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit))
+        {
+            var redelivery = context.ReceiveContext.TransportHeaders.Get<int>(Broker.RedeliveryHeader) ?? 0;
+            if (redelivery >= delays.Count) throw; // the last delay is over: to the error queue
+            var queue = QueueOf(context);
+            await broker.DelayAsync(queue, delays[redelivery], context.ReceiveContext.Body.GetBytes(), rabbit.Properties,
+                redelivery + 1, context.CancellationToken);
+            // The message is taken care of: acknowledged here, back from the delay queue later.
+            await context.NotifyConsumed(context, TimeSpan.Zero, "delayed-redelivery");
+            LogDelayed(context.MessageId, queue, delays[redelivery], redelivery + 1, e.Message);
+        }
+    }
+
+    private static string QueueOf(ConsumeContext context) => context.ReceiveContext.InputAddress!.AbsolutePath.Split('/')[^1];
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("platform-delayed-redelivery");
+
+    [LoggerMessage(LogLevel.Warning, "Message {MessageId} on {Queue} failed; redelivering in {Delay} (redelivery {Redelivery}): {Error}")]
+    private partial void LogDelayed(Guid? messageId, string queue, TimeSpan delay, int redelivery, string error);
+}

@@ -1,0 +1,105 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.Contracts;
+using Platform.Tests;
+
+namespace Platform.Messaging.Tests;
+
+public sealed class An_outbox_row_that_cannot_be_published(MessagingHost host) : IClassFixture<MessagingHost>
+{
+    [Fact]
+    public async Task Is_parked_without_holding_back_the_rows_after_it_and_is_published_when_replayed()
+    {
+        var poison = Guid.NewGuid();
+        await host.ExecuteAsync($$"""
+            INSERT INTO outbox_messages (message_id, message_type, body)
+            VALUES ('{{poison}}', 'Platform.Gone.ProbeHappened, Platform.Gone', '{"probeId":"{{Guid.NewGuid()}}","text":"poison"}');
+            NOTIFY outbox_messages;
+            """);
+        var after = await host.ChangeAsync(commit: true);
+
+        await Eventually.True(async () => await host.AppliedAsync(after) == 1, TimeSpan.FromSeconds(15), "the row after the poison one is delivered");
+        await Eventually.True(async () => await host.CountAsync($"SELECT count(*) FROM outbox_messages WHERE message_id = '{poison}' AND parked_at IS NOT NULL") == 1,
+            TimeSpan.FromSeconds(10), "the poison row is parked");
+
+        var operations = host.Services.GetRequiredService<MessagingOperations>();
+        var parked = Assert.Single(await operations.ParkedAsync(CancellationToken.None));
+        Assert.Equal(poison, parked.MessageId);
+        Assert.Contains("Platform.Gone", parked.LastError);
+
+        // The operator fixes the row (here: the type it should have named) and replays it.
+        var probe = Guid.NewGuid();
+        await host.ExecuteAsync($$"""
+            UPDATE outbox_messages SET message_type = '{{typeof(ProbeHappened).FullName}}, {{typeof(ProbeHappened).Assembly.GetName().Name}}',
+                body = '{"probeId":"{{probe}}","text":"replayed"}' WHERE message_id = '{{poison}}'
+            """);
+        Assert.Equal(1, await operations.ReplayParkedAsync(null, CancellationToken.None));
+        await Eventually.True(async () => await host.AppliedAsync(probe) == 1, TimeSpan.FromSeconds(15), "the replayed row is delivered");
+        Assert.Empty(await operations.ParkedAsync(CancellationToken.None));
+    }
+}
+
+public sealed class A_message_its_consumer_keeps_failing(MessagingHost host) : IClassFixture<MessagingHost>
+{
+    private IBus Bus => host.Services.GetRequiredService<IBus>();
+
+    [Fact]
+    public async Task Is_redelivered_through_the_broker_after_the_quick_retries()
+    {
+        var id = Guid.NewGuid();
+        host.Flaky.Failures[id] = 7; // five attempts per delivery (one and four quick retries): the second delivery succeeds
+        await Bus.Publish(new FlakyHappened(id));
+
+        await Eventually.True(async () => await host.AppliedAsync(id) == 1, TimeSpan.FromSeconds(30), "the message is applied on redelivery");
+        Assert.Equal(8, host.Flaky.Attempts[id]);
+        Assert.Equal(1, host.Flaky.LastRedelivery[id]);
+        // Redelivered, not copied: nothing of it is left in the error queue.
+        var operations = host.Services.GetRequiredService<MessagingOperations>();
+        Assert.Equal(0u, (await operations.ErrorQueuesAsync(CancellationToken.None))[$"{host.Name}-flaky"]);
+    }
+
+    [Fact]
+    public async Task Ends_in_the_error_queue_after_the_last_redelivery_and_is_consumed_when_moved_back()
+    {
+        var id = Guid.NewGuid();
+        host.Flaky.Failures[id] = 15; // the first delivery and both redeliveries fail
+        await Bus.Publish(new FlakyHappened(id));
+
+        var operations = host.Services.GetRequiredService<MessagingOperations>();
+        var queue = $"{host.Name}-flaky";
+        await Eventually.True(() => Task.FromResult(host.Flaky.Attempts.GetValueOrDefault(id) == 15), TimeSpan.FromSeconds(40),
+            "the first delivery and both redeliveries are tried five times each");
+        await Eventually.True(async () => (await operations.ErrorQueuesAsync(CancellationToken.None))[queue] == 1,
+            TimeSpan.FromSeconds(10), "the message is in the error queue");
+        Assert.Equal(0, await host.AppliedAsync(id));
+
+        // Fixed: the next attempt succeeds.
+        var moved = await operations.ReplayErrorsAsync(queue, 100, CancellationToken.None);
+        Assert.Equal(1, moved[queue]);
+        await Eventually.True(async () => await host.AppliedAsync(id) == 1, TimeSpan.FromSeconds(15), "the moved message is applied");
+        Assert.Equal(0u, (await operations.ErrorQueuesAsync(CancellationToken.None))[queue]);
+        Assert.Equal(0, host.Flaky.LastRedelivery[id]); // it starts over
+    }
+}
+
+public sealed class Old_inbox_and_outbox_rows(MessagingHost host) : IClassFixture<MessagingHost>
+{
+    [Fact]
+    public async Task Are_pruned_after_the_retention_period_and_recent_ones_kept()
+    {
+        var old = Guid.NewGuid();
+        var recent = Guid.NewGuid();
+        await host.ExecuteAsync($$"""
+            INSERT INTO inbox_messages (consumer, message_id, processed_at) VALUES ('probe', '{{old}}', now() - interval '8 days'), ('probe', '{{recent}}', now() - interval '6 days');
+            INSERT INTO outbox_messages (message_id, message_type, body, sent_at) VALUES ('{{old}}', 't', '{}', now() - interval '8 days'), ('{{recent}}', 't', '{}', now() - interval '6 days');
+            """);
+
+        await host.Services.GetServices<IHostedService>().OfType<OutboxRelay>().Single().DeleteOldAsync(CancellationToken.None);
+
+        Assert.Equal(0, await host.CountAsync($"SELECT count(*) FROM inbox_messages WHERE message_id = '{old}'"));
+        Assert.Equal(1, await host.CountAsync($"SELECT count(*) FROM inbox_messages WHERE message_id = '{recent}'"));
+        Assert.Equal(0, await host.CountAsync($"SELECT count(*) FROM outbox_messages WHERE message_id = '{old}'"));
+        Assert.Equal(1, await host.CountAsync($"SELECT count(*) FROM outbox_messages WHERE message_id = '{recent}'"));
+    }
+}
