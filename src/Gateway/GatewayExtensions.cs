@@ -26,6 +26,7 @@ public static class GatewayExtensions
         builder.AddRedis("redis");
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<UnauthenticatedRateLimit>();
 
         services.AddOptions<StaffTokenOptions>().BindConfiguration(StaffTokenOptions.Section)
             .Validate(o => o.HasValidKey, StaffTokenOptions.InvalidKeyMessage)
@@ -35,8 +36,8 @@ public static class GatewayExtensions
             .Validate(o => o.MaxRequestBodyBytes > 0, "Gateway:MaxRequestBodyBytes must be positive.")
             .ValidateOnStart();
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section)
-            .Validate(o => o.PermitsPerMinute > 0 && o.Tenants.Values.All(p => p > 0),
-                "RateLimiting:PermitsPerMinute and every RateLimiting:Tenants:{tenantId} must be positive.")
+            .Validate(o => o.PermitsPerMinute > 0 && o.Tenants.Values.All(p => p > 0) && o.UnauthenticatedPermitsPerMinute > 0,
+                "RateLimiting:PermitsPerMinute, every RateLimiting:Tenants:{tenantId} and RateLimiting:UnauthenticatedPermitsPerMinute must be positive.")
             .ValidateOnStart();
 
         // Insurers call with API keys, staff with bearer tokens; the policy scheme picks by what the request carries.
