@@ -28,8 +28,14 @@ public static class GatewayExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<UnauthenticatedRateLimit>();
 
+        services.AddOptions<OidcStaffTokenOptions>().BindConfiguration(OidcStaffTokenOptions.Section)
+            .Validate<IHostEnvironment>((o, environment) => !o.Enabled || environment.IsDevelopment() ||
+                    new[] { o.Authority, o.MetadataAddress }.All(a => string.IsNullOrWhiteSpace(a) || a.StartsWith("https://", StringComparison.OrdinalIgnoreCase)),
+                "Auth:Oidc:Authority and Auth:Oidc:MetadataAddress must be https:// outside Development: the signing keys are fetched from there.")
+            .ValidateOnStart();
         services.AddOptions<StaffTokenOptions>().BindConfiguration(StaffTokenOptions.Section)
-            .Validate(o => o.HasValidKey, StaffTokenOptions.InvalidKeyMessage)
+            .Validate(o => !o.HasKey || o.HasValidKey, StaffTokenOptions.InvalidKeyMessage)
+            .Validate<IOptions<OidcStaffTokenOptions>>((o, oidc) => o.HasKey || oidc.Value.Enabled, StaffTokenOptions.NoStaffTokensMessage)
             .ValidateOnStart();
         services.AddOptions<GatewayStampOptions>().BindConfiguration(GatewayStampOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
@@ -40,31 +46,21 @@ public static class GatewayExtensions
                 "RateLimiting:PermitsPerMinute, every RateLimiting:Tenants:{tenantId} and RateLimiting:UnauthenticatedPermitsPerMinute must be positive.")
             .ValidateOnStart();
 
-        // Insurers call with API keys, staff with bearer tokens; the policy scheme picks by what the request carries.
+        // Insurers call with API keys, staff with bearer tokens (the development key's or the identity provider's); the
+        // policy scheme picks by what the request carries.
         services.AddAuthentication(GatewayAuth.DefaultScheme)
             .AddPolicyScheme(GatewayAuth.DefaultScheme, "Insurer API key or staff token", o =>
                 o.ForwardDefaultSelector = context => ApiKeyAuthenticationHandler.IsPresentedIn(context.Request)
                     ? GatewayAuth.ApiKeyScheme
-                    : GatewayAuth.StaffScheme)
+                    : StaffTokens.SchemeFor(context))
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(GatewayAuth.ApiKeyScheme, null)
-            .AddJwtBearer(GatewayAuth.StaffScheme, _ => { });
+            .AddJwtBearer(GatewayAuth.StaffScheme, _ => { })
+            .AddJwtBearer(GatewayAuth.OidcScheme, _ => { });
         services.AddOptions<JwtBearerOptions>(GatewayAuth.StaffScheme)
-            .Configure<IOptions<StaffTokenOptions>>((jwt, staff) =>
-            {
-                var options = staff.Value;
-                jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = options.Issuer,
-                    ValidAudience = options.Audience,
-                    IssuerSigningKey = options.HasValidKey ? DevTokens.SigningKey(options.SigningKey) : null,
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                    NameClaimType = GatewayAuth.SubjectClaim,
-                    RoleClaimType = GatewayAuth.RoleClaim,
-                    AuthenticationType = GatewayAuth.StaffIdentity,
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                };
-            });
+            .Configure<IOptions<StaffTokenOptions>>((jwt, staff) => StaffTokens.ConfigureDevelopmentKey(jwt, staff.Value));
+        services.AddOptions<JwtBearerOptions>(GatewayAuth.OidcScheme)
+            .Configure<IOptions<OidcStaffTokenOptions>, IHostEnvironment>((jwt, oidc, environment) =>
+                StaffTokens.ConfigureProvider(jwt, oidc.Value, environment.IsDevelopment()));
 
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()

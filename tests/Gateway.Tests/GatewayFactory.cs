@@ -29,7 +29,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Settings a test class needs on top of the defaults below.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Intake = await EchoBackend.StartAsync("intake");
         Cases = await EchoBackend.StartAsync("cases");
