@@ -11,6 +11,7 @@ using Platform.Gateway.ApiKeys;
 using Platform.Gateway.Auth;
 using Platform.Gateway.DevClock;
 using Platform.Gateway.Docs;
+using Platform.Gateway.Idempotency;
 using Platform.Gateway.Proxy;
 using Platform.Gateway.RateLimiting;
 using Yarp.ReverseProxy.Transforms;
@@ -40,6 +41,11 @@ public static class GatewayExtensions
         services.AddOptions<GatewayStampOptions>().BindConfiguration(GatewayStampOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
             .Validate(o => o.MaxRequestBodyBytes > 0, "Gateway:MaxRequestBodyBytes must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section)
+            .Validate(o => o.Retention > TimeSpan.Zero && o.InFlightLock > TimeSpan.Zero && o.MaxStoredResponseBytes > 0,
+                "Gateway:Idempotency:Retention, InFlightLock and MaxStoredResponseBytes must be positive.")
             .ValidateOnStart();
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section)
             .Validate(o => o.PermitsPerMinute > 0 && o.Tenants.Values.All(p => p > 0) && o.UnauthenticatedPermitsPerMinute > 0,
@@ -102,6 +108,9 @@ public static class GatewayExtensions
                     route.AddXForwardedFor().AddXForwardedProto().AddXForwardedHost();
                 }
                 route.AddRequestTransform(IdentityHeaders.StampAsync);
+                // The services' API documents, as served through the gateway, name the Idempotency-Key it handles for them.
+                if (route.Route.Metadata?.ContainsKey(ApiDocs.DocumentMetadata) == true)
+                    route.AddResponseTransform(IdempotencyApiDocument.AddHeaderAsync);
             });
 
         services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer((document, _, _) =>
@@ -134,6 +143,7 @@ public static class GatewayExtensions
         app.MapReverseProxy(proxy =>
         {
             proxy.UseRequestBodyCap();
+            proxy.UseIdempotencyKeys();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
