@@ -162,6 +162,20 @@ public sealed class IdempotencyTests(GatewayFactory gateway) : IClassFixture<Gat
     }
 
     [Fact]
+    public async Task A_body_over_the_cap_gets_413_and_reserves_nothing()
+    {
+        var tenant = Tenants.New("acme");
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], tenant);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/intake/appeals") { Content = new UnsizedContent(5000) };
+        request.Headers.Add("Idempotency-Key", "too-big");
+
+        var response = await client.SendAsync(request);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, ProblemTypes.PayloadTooLarge);
+        Assert.Empty(await StoredKeysAsync(gateway.Services.GetRequiredService<IConnectionMultiplexer>(), tenant));
+    }
+
+    [Fact]
     public async Task Reads_ignore_the_header()
     {
         using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("acme"));
