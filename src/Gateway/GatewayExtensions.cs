@@ -11,6 +11,7 @@ using Platform.Gateway.ApiKeys;
 using Platform.Gateway.Auth;
 using Platform.Gateway.DevClock;
 using Platform.Gateway.Docs;
+using Platform.Gateway.Idempotency;
 using Platform.Gateway.Proxy;
 using Platform.Gateway.RateLimiting;
 using Yarp.ReverseProxy.Transforms;
@@ -26,44 +27,46 @@ public static class GatewayExtensions
         builder.AddRedis("redis");
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<UnauthenticatedRateLimit>();
 
+        services.AddOptions<OidcStaffTokenOptions>().BindConfiguration(OidcStaffTokenOptions.Section)
+            .Validate<IHostEnvironment>((o, environment) => !o.Enabled || environment.IsDevelopment() ||
+                    new[] { o.Authority, o.MetadataAddress }.All(a => string.IsNullOrWhiteSpace(a) || a.StartsWith("https://", StringComparison.OrdinalIgnoreCase)),
+                "Auth:Oidc:Authority and Auth:Oidc:MetadataAddress must be https:// outside Development: the signing keys are fetched from there.")
+            .ValidateOnStart();
         services.AddOptions<StaffTokenOptions>().BindConfiguration(StaffTokenOptions.Section)
-            .Validate(o => o.HasValidKey, StaffTokenOptions.InvalidKeyMessage)
+            .Validate(o => !o.HasKey || o.HasValidKey, StaffTokenOptions.InvalidKeyMessage)
+            .Validate<IOptions<OidcStaffTokenOptions>>((o, oidc) => o.HasKey || oidc.Value.Enabled, StaffTokenOptions.NoStaffTokensMessage)
             .ValidateOnStart();
         services.AddOptions<GatewayStampOptions>().BindConfiguration(GatewayStampOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
             .Validate(o => o.MaxRequestBodyBytes > 0, "Gateway:MaxRequestBodyBytes must be positive.")
             .ValidateOnStart();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section)
+            .Validate(o => o.Retention > TimeSpan.Zero && o.InFlightLock > TimeSpan.Zero && o.MaxStoredResponseBytes > 0,
+                "Gateway:Idempotency:Retention, InFlightLock and MaxStoredResponseBytes must be positive.")
+            .ValidateOnStart();
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section)
-            .Validate(o => o.PermitsPerMinute > 0 && o.Tenants.Values.All(p => p > 0),
-                "RateLimiting:PermitsPerMinute and every RateLimiting:Tenants:{tenantId} must be positive.")
+            .Validate(o => o.PermitsPerMinute > 0 && o.Tenants.Values.All(p => p > 0) && o.UnauthenticatedPermitsPerMinute > 0,
+                "RateLimiting:PermitsPerMinute, every RateLimiting:Tenants:{tenantId} and RateLimiting:UnauthenticatedPermitsPerMinute must be positive.")
             .ValidateOnStart();
 
-        // Insurers call with API keys, staff with bearer tokens; the policy scheme picks by what the request carries.
+        // Insurers call with API keys, staff with bearer tokens (the development key's or the identity provider's); the
+        // policy scheme picks by what the request carries.
         services.AddAuthentication(GatewayAuth.DefaultScheme)
             .AddPolicyScheme(GatewayAuth.DefaultScheme, "Insurer API key or staff token", o =>
                 o.ForwardDefaultSelector = context => ApiKeyAuthenticationHandler.IsPresentedIn(context.Request)
                     ? GatewayAuth.ApiKeyScheme
-                    : GatewayAuth.StaffScheme)
+                    : StaffTokens.SchemeFor(context))
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(GatewayAuth.ApiKeyScheme, null)
-            .AddJwtBearer(GatewayAuth.StaffScheme, _ => { });
+            .AddJwtBearer(GatewayAuth.StaffScheme, _ => { })
+            .AddJwtBearer(GatewayAuth.OidcScheme, _ => { });
         services.AddOptions<JwtBearerOptions>(GatewayAuth.StaffScheme)
-            .Configure<IOptions<StaffTokenOptions>>((jwt, staff) =>
-            {
-                var options = staff.Value;
-                jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = options.Issuer,
-                    ValidAudience = options.Audience,
-                    IssuerSigningKey = options.HasValidKey ? DevTokens.SigningKey(options.SigningKey) : null,
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                    NameClaimType = GatewayAuth.SubjectClaim,
-                    RoleClaimType = GatewayAuth.RoleClaim,
-                    AuthenticationType = GatewayAuth.StaffIdentity,
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                };
-            });
+            .Configure<IOptions<StaffTokenOptions>>((jwt, staff) => StaffTokens.ConfigureDevelopmentKey(jwt, staff.Value));
+        services.AddOptions<JwtBearerOptions>(GatewayAuth.OidcScheme)
+            .Configure<IOptions<OidcStaffTokenOptions>, IHostEnvironment>((jwt, oidc, environment) =>
+                StaffTokens.ConfigureProvider(jwt, oidc.Value, environment.IsDevelopment()));
 
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
@@ -105,6 +108,9 @@ public static class GatewayExtensions
                     route.AddXForwardedFor().AddXForwardedProto().AddXForwardedHost();
                 }
                 route.AddRequestTransform(IdentityHeaders.StampAsync);
+                // The services' API documents, as served through the gateway, name the Idempotency-Key it handles for them.
+                if (route.Route.Metadata?.ContainsKey(ApiDocs.DocumentMetadata) == true)
+                    route.AddResponseTransform(IdempotencyApiDocument.AddHeaderAsync);
             });
 
         services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer((document, _, _) =>
@@ -137,6 +143,7 @@ public static class GatewayExtensions
         app.MapReverseProxy(proxy =>
         {
             proxy.UseRequestBodyCap();
+            proxy.UseIdempotencyKeys();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

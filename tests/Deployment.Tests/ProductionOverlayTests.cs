@@ -9,7 +9,6 @@ public sealed class Production_overlay() : OverlayContract("production")
     public static readonly IReadOnlyDictionary<string, string[]> OperatorSecrets = new Dictionary<string, string[]>
     {
         ["platform-connections"] = ["gatewaydb", "intakedb", "casesdb", "rabbitmq", "redis"],
-        ["gateway-jwt"] = ["signing-key"],
         ["gateway-identity"] = ["identity-secret"],
         ["gateway-tls"] = ["tls.crt", "tls.key"],
     };
@@ -19,6 +18,16 @@ public sealed class Production_overlay() : OverlayContract("production")
 
     protected override IEnumerable<string> SecretKeys(string name) =>
         OperatorSecrets.TryGetValue(name, out var keys) ? keys : [];
+
+    [Fact]
+    public void Staff_tokens_come_from_an_identity_provider_over_https_and_no_signing_key_is_given()
+    {
+        var gateway = Rendered.Gateway.Pod.MainContainers.Single();
+        Assert.DoesNotContain(gateway["env"].Objects(), e => e["name"].Str() == "Auth__Jwt__SigningKey");
+        var authority = gateway["env"].Objects().Single(e => e["name"].Str() == "Auth__Oidc__Authority")["valueFrom"]?["configMapKeyRef"];
+        var config = Rendered.Find("ConfigMap", authority?["name"].Str()!)?["data"].StringMap() ?? [];
+        Assert.StartsWith("https://", config.GetValueOrDefault("Auth__Oidc__Authority"));
+    }
 
     [Fact]
     public void Runs_no_database_broker_or_cache_in_the_cluster()

@@ -64,9 +64,14 @@ public sealed class The_daughters_calls_from_the_case_study(PlatformFixture plat
                 .Select(s => s.GetProperty("code").GetString()).First(c => c!.StartsWith("callback")));
         }
 
-        // A retried request (same Idempotency-Key) is the same call, not a ninth.
+        // A retried request (same Idempotency-Key) is the same call, not a ninth: the gateway replays the first answer.
         var retried = await insurer.SendAsync(Post(Call(8, "TRV-2026-000117"), "seed-call-8"));
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
         Assert.Equal("true", retried.Headers.GetValues("Idempotent-Replayed").Single());
+        // The same key for another call is refused, naming the header.
+        var reused = await insurer.SendAsync(Post(Call(7, "TRV-2026-000117"), "seed-call-8"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.True((await reused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
 
         JsonElement file = default;
         await Eventually.True(async () =>

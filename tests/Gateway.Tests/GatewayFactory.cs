@@ -3,7 +3,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using Platform.Gateway.Auth;
@@ -26,7 +29,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Settings a test class needs on top of the defaults below.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Intake = await EchoBackend.StartAsync("intake");
         Cases = await EchoBackend.StartAsync("cases");
@@ -45,10 +48,12 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Auth:Jwt:SigningKey"] = TestEnvironment.JwtSigningKey,
             ["Gateway:IdentitySecret"] = IdentitySecret,
             ["RateLimiting:PermitsPerMinute"] = "10000",
+            ["RateLimiting:UnauthenticatedPermitsPerMinute"] = "10000",
             ["Gateway:MaxRequestBodyBytes"] = "4096",
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, PeerAddress>());
     }
 
     public const string IdentitySecret = "gateway-tests-identity-secret-0123456789abcdef";
@@ -92,6 +97,26 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", conn);
         await drop.ExecuteNonQueryAsync();
     }
+}
+
+/// <summary>
+/// The test server has no network connection: a request says which address it comes from with <see cref="Header"/>
+/// (the peer the gateway sees, before X-Forwarded-For is considered); without it, from 127.0.0.1.
+/// </summary>
+public sealed class PeerAddress : IStartupFilter
+{
+    public const string Header = "X-Test-Peer";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress = IPAddress.Parse(context.Request.Headers[Header].FirstOrDefault() ?? "127.0.0.1");
+            context.Request.Headers.Remove(Header);
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 public sealed record IssuedKey(Guid KeyId, string TenantId, string Name, string ApiKey, DateTime CreatedAt);

@@ -27,4 +27,20 @@ public sealed class RedisOutageTests(UnreachableRedisGatewayFactory gateway) : I
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
     }
+
+    [Fact]
+    public async Task A_request_with_an_Idempotency_Key_gets_503_problem_with_Retry_After_and_one_without_goes_through()
+    {
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("acme"));
+        var path = $"/appeals/{Guid.NewGuid():N}";
+
+        var withKey = await client.SendAsync(IdempotencyTests.Post($"/api/intake{path}", "during-outage", "{}"));
+        var withoutKey = await client.PostAsync($"/api/intake{path}", new StringContent("{}"));
+
+        var problem = await ProblemAssert.IsProblemAsync(withKey, HttpStatusCode.ServiceUnavailable, ProblemTypes.Unavailable);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
+        Assert.NotNull(withKey.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.OK, withoutKey.StatusCode);
+        Assert.Equal(1, gateway.Intake.Received("POST", path));
+    }
 }

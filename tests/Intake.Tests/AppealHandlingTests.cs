@@ -116,55 +116,17 @@ public sealed class Next_steps_for_the_caller(IntakeFactory intake) : IClassFixt
     }
 }
 
-public sealed class A_retried_request(IntakeFactory intake) : IClassFixture<IntakeFactory>
+public sealed class Idempotency_keys(IntakeFactory intake) : IClassFixture<IntakeFactory>
 {
     [Fact]
-    public async Task With_the_same_idempotency_key_creates_nothing_new_and_gets_the_first_answer()
+    public async Task Are_kept_by_the_gateway_and_Intake_has_no_table_for_them()
     {
+        // The gateway answers a retry with the same Idempotency-Key for every service (tests/Gateway.Tests/IdempotencyTests.cs);
+        // migration 0004 dropped the table Intake used to keep them in.
         var client = intake.ClientFor("idem");
-        client.DefaultRequestHeaders.Add("Idempotency-Key", "call-2026-11-20-0001");
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/appeals", Appeals.Valid())).StatusCode);
 
-        var first = await client.PostAsJsonAsync("/appeals", Appeals.Valid());
-        var second = await client.PostAsJsonAsync("/appeals", Appeals.Valid());
-
-        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
-        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
-        Assert.Equal((await first.BodyAsync()).GetProperty("id").GetGuid(), (await second.BodyAsync()).GetProperty("id").GetGuid());
-        Assert.Equal(1, await intake.CountAsync("SELECT count(*) FROM appeals WHERE tenant_id = 'idem'"));
-        Assert.Equal(1, await intake.CountAsync("SELECT count(*) FROM outbox_messages WHERE body->>'tenantId' = 'idem'"));
-    }
-
-    [Fact]
-    public async Task With_the_same_key_and_another_body_is_refused()
-    {
-        var client = intake.ClientFor("idem-conflict");
-        client.DefaultRequestHeaders.Add("Idempotency-Key", "reused-key");
-        await client.PostAsJsonAsync("/appeals", Appeals.Valid("TRV-A"));
-
-        var response = await client.PostAsJsonAsync("/appeals", Appeals.Valid("TRV-B"));
-
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.True((await response.BodyAsync()).GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
-        Assert.Equal(1, await intake.CountAsync("SELECT count(*) FROM appeals WHERE tenant_id = 'idem-conflict'"));
-    }
-
-    [Fact]
-    public async Task Sent_concurrently_with_one_key_registers_one_appeal()
-    {
-        var requests = Enumerable.Range(0, 8).Select(_ =>
-        {
-            var client = intake.ClientFor("idem-race");
-            client.DefaultRequestHeaders.Add("Idempotency-Key", "same-key");
-            return client.PostAsJsonAsync("/appeals", Appeals.Valid());
-        });
-
-        var responses = await Task.WhenAll(requests);
-
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
-        var ids = await Task.WhenAll(responses.Select(async r => (await r.BodyAsync()).GetProperty("id").GetGuid()));
-        Assert.Single(ids.Distinct());
-        Assert.Equal(1, await intake.CountAsync("SELECT count(*) FROM appeals WHERE tenant_id = 'idem-race'"));
+        Assert.Equal(0, await intake.CountAsync("SELECT count(*) FROM pg_tables WHERE tablename = 'idempotency_keys'"));
     }
 }
 

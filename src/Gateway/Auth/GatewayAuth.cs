@@ -10,7 +10,10 @@ public static class GatewayAuth
     /// <summary>Picks <see cref="ApiKeyScheme"/> or <see cref="StaffScheme"/> from what the request carries.</summary>
     public const string DefaultScheme = "ApiKeyOrBearer";
     public const string ApiKeyScheme = "ApiKey";
+    /// <summary>Staff tokens signed with the development key (HMAC).</summary>
     public const string StaffScheme = JwtBearerDefaults.AuthenticationScheme;
+    /// <summary>Staff tokens issued by an OpenID Connect provider.</summary>
+    public const string OidcScheme = "StaffOidc";
 
     /// <summary>Authentication types of the identities the two schemes build; they tell an insurer from staff.</summary>
     public const string InsurerIdentity = "InsurerApiKey";

@@ -5,14 +5,16 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.IdentityModel.Tokens;
 using Platform.Gateway.ApiKeys;
+using Platform.Gateway.RateLimiting;
 
 namespace Platform.Gateway.Auth;
 
 /// <summary>
 /// Answers 401 and 403 with problem documents (the schemes only set the status and WWW-Authenticate), for the admin
-/// API and the proxied routes alike: YARP routes go through the same authorization middleware.
+/// API and the proxied routes alike: YARP routes go through the same authorization middleware. Every 401 is counted
+/// against the client address (<see cref="UnauthenticatedRateLimit"/>); an address over its budget gets 429 instead.
 /// </summary>
-internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+internal sealed class ProblemAuthorizationResultHandler(UnauthenticatedRateLimit unauthenticated) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -20,9 +22,18 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
     {
         if (result.Challenged)
         {
+            if (await unauthenticated.CountAsync(context) is { } wait)
+            {
+                await FixedWindow.RejectAsync(context, wait, UnauthenticatedRateLimit.Reason);
+                return;
+            }
             // Lets the scheme chosen for this request add its WWW-Authenticate header.
             await context.ChallengeAsync();
             await context.WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthenticated.", await ChallengeDetailAsync(context), ProblemTypes.Unauthenticated);
+        }
+        else if (unauthenticated.OverBudgetFor(context) is { } wait)
+        {
+            await FixedWindow.RejectAsync(context, wait, UnauthenticatedRateLimit.Reason);
         }
         else if (result.Forbidden)
         {

@@ -18,6 +18,12 @@ public sealed class RateLimitingOptions
     public Dictionary<string, int> Tenants { get; set; } = new(StringComparer.Ordinal);
 
     public int PermitsFor(string tenantId) => Tenants.TryGetValue(tenantId, out var permits) ? permits : PermitsPerMinute;
+
+    /// <summary>
+    /// Requests per minute and client address that end without a verified caller (no credentials, an unknown or
+    /// revoked API key, a bad token) before the address is refused with 429 for the rest of the minute.
+    /// </summary>
+    public int UnauthenticatedPermitsPerMinute { get; set; } = 60;
 }
 
 /// <summary>
@@ -43,14 +49,43 @@ internal sealed class TenantRateLimiterPolicy(
         return RateLimitPartition.Get($"{tenant}/{permits}", _ => new RedisFixedWindowLimiter(redis, tenant, permits, Window, time, logger));
     }
 
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken ct)
+    private static ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken ct) =>
+        new(FixedWindow.RejectAsync(rejected.HttpContext,
+            rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window,
+            "The tenant's request limit for this minute is used up"));
+}
+
+/// <summary>Fixed windows counted in Redis, shared by every gateway replica.</summary>
+internal static class FixedWindow
+{
+    private const string Script = """
+        local count = redis.call('INCR', KEYS[1])
+        if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+        return { count, redis.call('PTTL', KEYS[1]) }
+        """;
+
+    /// <summary>
+    /// Counts one request in the current window of <paramref name="name"/>; returns the count so far and the time left in
+    /// the window. Throws what StackExchange.Redis throws when Redis is unreachable.
+    /// </summary>
+    public static async Task<(long Count, TimeSpan Left)> CountAsync(IDatabase redis, string name, TimeSpan window, TimeProvider time)
     {
-        var context = rejected.HttpContext;
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window;
+        var windowMs = (long)window.TotalMilliseconds;
+        var windowIndex = time.GetUtcNow().ToUnixTimeMilliseconds() / windowMs;
+        var result = (RedisResult[])(await redis.ScriptEvaluateAsync(Script, [$"{name}:{windowIndex}"], [windowMs]))!;
+        var ttl = (long)result[1];
+        return ((long)result[0], TimeSpan.FromMilliseconds(ttl > 0 ? ttl : windowMs));
+    }
+
+    public static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException or TimeoutException;
+
+    /// <summary>The 429 problem document with Retry-After (whole seconds, at least 1).</summary>
+    public static Task RejectAsync(HttpContext context, TimeSpan retryAfter, string reason)
+    {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await context.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many requests.",
-            $"The tenant's request limit for this minute is used up; retry in {seconds} s.", ProblemTypes.RateLimited,
+        return context.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many requests.",
+            $"{reason}; retry in {seconds} s.", ProblemTypes.RateLimited,
             new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
     }
 }
@@ -62,12 +97,6 @@ internal sealed class TenantRateLimiterPolicy(
 internal sealed class RedisFixedWindowLimiter(
     IConnectionMultiplexer redis, string tenant, int permits, TimeSpan window, TimeProvider time, ILogger logger) : RateLimiter
 {
-    private const string Script = """
-        local count = redis.call('INCR', KEYS[1])
-        if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-        return { count, redis.call('PTTL', KEYS[1]) }
-        """;
-
     private long _lastUsed = Stopwatch.GetTimestamp();
 
     public override TimeSpan? IdleDuration => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastUsed));
@@ -81,19 +110,12 @@ internal sealed class RedisFixedWindowLimiter(
         Interlocked.Exchange(ref _lastUsed, Stopwatch.GetTimestamp());
         if (permitCount == 0) return Lease.Granted;
 
-        var windowMs = (long)window.TotalMilliseconds;
-        var windowIndex = time.GetUtcNow().ToUnixTimeMilliseconds() / windowMs;
-        var key = $"gateway:rate:{tenant}:{windowIndex}";
         try
         {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, [key], [windowMs]))!;
-            var count = (long)result[0];
-            if (count <= permits) return Lease.Granted;
-
-            var ttl = (long)result[1];
-            return Lease.Declined(TimeSpan.FromMilliseconds(ttl > 0 ? ttl : windowMs));
+            var (count, left) = await FixedWindow.CountAsync(redis.GetDatabase(), $"gateway:rate:{tenant}", window, time);
+            return count <= permits ? Lease.Granted : Lease.Declined(left);
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException or TimeoutException)
+        catch (Exception e) when (FixedWindow.IsRedisFailure(e))
         {
             // Fail open: the limit protects the services from one tenant's excess, it is not a security boundary, and
             // refusing every insurer's traffic because Redis is down would turn a degraded cache into an outage.

@@ -7,7 +7,7 @@ using Platform.Messaging;
 
 namespace Platform.Intake.Appeals;
 
-/// <summary>The appeals table, the open-case projection and idempotency keys. Every query carries the tenant in its WHERE clause.</summary>
+/// <summary>The appeals table and the open-case projection. Every query carries the tenant in its WHERE clause.</summary>
 public sealed class AppealStore(NpgsqlDataSource dataSource)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -18,20 +18,6 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         description, event_date, coverage_status, coverage::text, callback_due_at, next_steps::text, case_number,
         attached_to_open_case, registered_at, queue_status, taken_by, taken_at
         """;
-
-    public sealed record Replay(int StatusCode, string Body, bool SameRequest);
-
-    /// <summary>The first answer given to this idempotency key, if any.</summary>
-    public async Task<Replay?> FindReplayAsync(string tenantId, string key, byte[] requestHash, CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand(
-            "SELECT status_code, response::text, request_hash FROM idempotency_keys WHERE tenant_id = @tenant AND key = @key");
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("key", key);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return null;
-        return new Replay(r.GetInt32(0), r.GetString(1), r.GetFieldValue<byte[]>(2).AsSpan().SequenceEqual(requestHash));
-    }
 
     /// <summary>The open case of this insured, by policy number or else by name and date of birth.</summary>
     public async Task<(Guid Id, string Number)?> FindOpenCaseAsync(string tenantId, InsuredIdentity insured, CancellationToken ct)
@@ -52,28 +38,12 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         return await r.ReadAsync(ct) ? (r.GetGuid(0), r.GetString(1)) : null;
     }
 
-    /// <summary>
-    /// Stores the appeal, its <see cref="AppealRegistered"/> event and (when given) the idempotency key with the answer,
-    /// in one transaction. Returns false when a concurrent request with the same key won the race.
-    /// </summary>
-    public async Task<bool> RegisterAsync(AppealRegistered appeal, AppealResponse response, string registeredBy, string? requestedUrgency,
-        (string Key, byte[] Hash)? idempotency, CancellationToken ct)
+    /// <summary>Stores the appeal and its <see cref="AppealRegistered"/> event in one transaction.</summary>
+    public async Task RegisterAsync(AppealRegistered appeal, AppealResponse response, string registeredBy, string? requestedUrgency,
+        CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (idempotency is { } idem)
-        {
-            await using var claim = new NpgsqlCommand("""
-                INSERT INTO idempotency_keys (tenant_id, key, request_hash, status_code, response)
-                VALUES (@tenant, @key, @hash, 201, @response)
-                ON CONFLICT DO NOTHING
-                """, connection, transaction);
-            claim.Parameters.AddWithValue("tenant", appeal.TenantId);
-            claim.Parameters.AddWithValue("key", idem.Key);
-            claim.Parameters.AddWithValue("hash", idem.Hash);
-            claim.Parameters.AddWithValue("response", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(response, Json));
-            if (await claim.ExecuteNonQueryAsync(ct) == 0) return false;
-        }
 
         await using (var cmd = new NpgsqlCommand("""
             INSERT INTO appeals (id, tenant_id, channel, urgency, requested_urgency, triage_reasons, triage_rank,
@@ -123,7 +93,6 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         }
         await transaction.EnqueueAsync(appeal, ct);
         await transaction.CommitAsync(ct);
-        return true;
     }
 
     public async Task<AppealResponse?> FindAsync(string tenantId, Guid id, CancellationToken ct)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts;
 using Platform.Intake.Policies;
@@ -8,8 +6,6 @@ namespace Platform.Intake.Appeals;
 
 public static class AppealsApi
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
-
     public static RouteGroupBuilder MapAppealsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/appeals").WithTags("Appeals");
@@ -21,8 +17,7 @@ public static class AppealsApi
                 Checks the policy, triages, promises a callback by the insurer's SLA and answers with the next steps for
                 the caller in their language. An appeal about an insured with an open case joins that case (caseNumber
                 set at once); otherwise Cases opens one within moments (read the appeal back for its number).
-                Send an Idempotency-Key header to make retries safe: the same key and body return the first answer,
-                the same key with another body is refused with 422.
+                Retries are made safe by the gateway's Idempotency-Key.
                 """);
         group.MapGet("/{id:guid}", GetAsync).RequireAccess(Access.ReadCases).WithName("GetAppeal").WithSummary("Reads one appeal of the caller's tenant");
         group.MapGet("/queue", QueueAsync).RequireAccess(Access.WorkCases).WithSummary("The coordinators' work queue: open appeals, most urgent and earliest promised first");
@@ -31,22 +26,12 @@ public static class AppealsApi
         return group;
     }
 
-    private static async Task<Results<Created<AppealResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegisterAppealRequest request, RequestIdentity identity, HttpContext http, AppealStore store, IntakeSettingsStore settingsStore,
+    private static async Task<Results<Created<AppealResponse>, ValidationProblem>> RegisterAsync(
+        RegisterAppealRequest request, RequestIdentity identity, AppealStore store, IntakeSettingsStore settingsStore,
         CoverageCheck coverageCheck, TimeProvider clock, CancellationToken ct)
     {
         var errors = request.Validate();
-        var key = http.Request.Headers[IdempotencyHeader].ToString();
-        if (key.Length > 200) errors.Add(IdempotencyHeader, "The key must be at most 200 characters long.");
         if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
-
-        (string, byte[])? idempotency = null;
-        if (key.Length > 0)
-        {
-            var hash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web));
-            if (await ReplayAsync(store, identity.TenantId, key, hash, http, ct) is { } replay) return replay;
-            idempotency = (key, hash);
-        }
 
         var now = clock.GetUtcNow();
         var settings = await settingsStore.GetAsync(identity.TenantId, ct);
@@ -78,29 +63,8 @@ public static class AppealsApi
             new AppealCoverage(coverage.Status, coverage.Reasons, coverage.Policy), new CallbackPromise(callbackDue, phone), nextSteps,
             openCase?.Number, AttachedToOpenCase: openCase is not null, now, new QueueState("waiting", null, null));
 
-        if (!await store.RegisterAsync(appeal, response, identity.ActorId, request.Urgency, idempotency, ct))
-        {
-            // A concurrent request with the same key committed first: answer as it did.
-            return await ReplayAsync(store, identity.TenantId, key, idempotency!.Value.Item2, http, ct)
-                ?? throw new InvalidOperationException("The idempotency key vanished after a conflict.");
-        }
+        await store.RegisterAsync(appeal, response, identity.ActorId, request.Urgency, ct);
         return TypedResults.Created($"appeals/{appeal.AppealId}", response);
-    }
-
-    private static async Task<Results<Created<AppealResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
-        AppealStore store, string tenantId, string key, byte[] hash, HttpContext http, CancellationToken ct)
-    {
-        var replay = await store.FindReplayAsync(tenantId, key, hash, ct);
-        if (replay is null) return null;
-        if (!replay.SameRequest)
-        {
-            return TypedResults.Problem(
-                "This Idempotency-Key was already used with a different request body; use a new key for a new appeal.",
-                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused.", type: ProblemTypes.Validation,
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [IdempotencyHeader] = ["Reused with a different body."] } });
-        }
-        http.Response.Headers["Idempotent-Replayed"] = "true";
-        return TypedResults.Text(replay.Body, "application/json", statusCode: replay.StatusCode);
     }
 
     private static async Task<Results<Ok<AppealResponse>, ProblemHttpResult>> GetAsync(
