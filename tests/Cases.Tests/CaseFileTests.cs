@@ -205,3 +205,38 @@ public sealed class The_briefing(CasesFactory cases) : IClassFixture<CasesFactor
         Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor("briefing-other").GetAsync($"/cases/{number}/briefing")).StatusCode);
     }
 }
+
+public sealed class Numbers_within_a_case(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public async Task Count_each_case_from_one_without_the_gaps_of_other_tenants_activity()
+    {
+        var mine = await Opened.CaseAsync(cases, CasesFactory.Appeal("numbering-a", "Numbering Alpha"));
+        var theirs = await Opened.CaseAsync(cases, CasesFactory.Appeal("numbering-b", "Numbering Beta"));
+        var a = cases.ClientFor("numbering-a");
+        var b = cases.ClientFor("numbering-b");
+
+        // Interleaved: every change to one tenant's case is followed by one to the other's.
+        for (var i = 0; i < 3; i++)
+            foreach (var (client, number) in new[] { (a, mine), (b, theirs) })
+                Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/cases/{number}/medical-details",
+                    new { diagnosis = new { code = "J18.9", text = $"Pneumonia, note {i}" }, fitToFly = "unknown" })).StatusCode);
+        // And concurrently on one case: the numbers are still 1, 2, 3 ... with none taken twice.
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(async i => Assert.Equal(HttpStatusCode.OK, (await a.PostAsJsonAsync(
+            $"/cases/{mine}/medical-details", new { diagnosis = new { code = "J18.9", text = $"Concurrent note {i}" } })).StatusCode)));
+
+        foreach (var (client, number, versions) in new[] { (a, mine, 9), (b, theirs, 3) })
+        {
+            var medical = await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/medical-details");
+            Assert.Equal(Enumerable.Range(1, versions).Reverse(),
+                medical.GetProperty("history").EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+            Assert.Equal(versions, medical.GetProperty("current").GetProperty("version").GetInt32());
+
+            var timeline = (await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/timeline")).EnumerateArray().ToArray();
+            Assert.Equal(Enumerable.Range(1, timeline.Length), timeline.Select(e => e.GetProperty("id").GetInt32()));
+            // The entry of each version carries that version's number too.
+            Assert.Equal(Enumerable.Range(1, versions), timeline.Where(e => e.GetProperty("kind").GetString() == "medical-details")
+                .Select(e => e.GetProperty("data").GetProperty("version").GetInt32()).Order());
+        }
+    }
+}
