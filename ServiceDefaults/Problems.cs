@@ -75,6 +75,7 @@ public static class Problems
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddPlainTextRule();
+        services.AddNoNullElementsRule();
         // Minimal APIs turn unreadable bodies into BadHttpRequestException only when asked to; the handler below
         // then answers with a problem that names the JSON path instead of an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -95,7 +96,11 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         {
             // Name the field as the client wrote it (insured.dateOfBirth), never our type names.
             var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
+            if (json is NoNullElements.NullElementException nullElement)
+                // The path is the object holding the list; the element is named below it.
+                field = field == "body" ? nullElement.Element : $"{field}.{nullElement.Element}";
             errors[field] = [IsTextRule(bad) ? PlainText.Rule
+                : json is NoNullElements.NullElementException ? NoNullElements.Rule
                 : json.Path is null or "$"
                 ? "The body is not valid JSON."
                 : "The value is malformed or of the wrong type (dates are YYYY-MM-DD, numbers are plain JSON numbers)."];

@@ -130,6 +130,53 @@ public sealed class The_case_file(CasesFactory cases) : IClassFixture<CasesFacto
     }
 }
 
+public sealed class A_handover(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public async Task Gives_the_open_callbacks_and_control_calls_to_the_new_coordinator()
+    {
+        var number = await Opened.CaseAsync(cases, CasesFactory.Appeal("handover-tasks", "Handover Person"));
+        var supervisor = cases.ClientFor("handover-tasks", "supervisor-olga", "staff", "supervisor");
+        async Task<JsonElement[]> Tasks() => (await supervisor.GetFromJsonAsync<JsonElement>($"/cases/{number}/tasks")).EnumerateArray().ToArray();
+        async Task<Guid> Create(string kind, string? owner)
+        {
+            var created = await supervisor.PostAsJsonAsync($"/cases/{number}/tasks",
+                new { kind, title = $"{kind} by hand", dueAt = DateTimeOffset.UtcNow.AddHours(2), owner });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        }
+        string? OwnerOf(JsonElement[] tasks, Guid id) => tasks.Single(t => t.GetProperty("id").GetGuid() == id).GetProperty("owner").GetString();
+
+        // The callback promised at intake has nobody yet; the first coordinator gets it.
+        var promised = (await Tasks()).Single(t => t.GetProperty("kind").GetString() == "callback").GetProperty("id").GetGuid();
+        Assert.Null(OwnerOf(await Tasks(), promised));
+        await supervisor.PutAsJsonAsync($"/cases/{number}/coordinator", new { coordinator = "anna" });
+        Assert.Equal("anna", OwnerOf(await Tasks(), promised));
+
+        var controlCall = await Create("control-call", owner: null);   // the case's coordinator's
+        var chase = await Create("document-chase", owner: "carol");    // given to someone on purpose
+        var kept = await Create("callback", owner: null);
+        Assert.Equal("anna", OwnerOf(await Tasks(), controlCall));
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync($"/tasks/{kept}/complete", new { outcome = "Called", result = "reached" })).StatusCode);
+
+        var handover = await supervisor.PutAsJsonAsync($"/cases/{number}/coordinator", new { coordinator = "boris", note = "Anna's shift ends" });
+        Assert.Equal(HttpStatusCode.OK, handover.StatusCode);
+
+        var tasks = await Tasks();
+        Assert.Equal("boris", OwnerOf(tasks, promised));
+        Assert.Equal("boris", OwnerOf(tasks, controlCall));
+        Assert.Equal("carol", OwnerOf(tasks, chase));
+        Assert.Equal("anna", OwnerOf(tasks, kept)); // done: it stays with who did it
+        var timeline = (await supervisor.GetFromJsonAsync<JsonElement>($"/cases/{number}/timeline")).EnumerateArray().ToArray();
+        Assert.Equal("handover", timeline[^2].GetProperty("kind").GetString());
+        var reassigned = timeline[^1];
+        Assert.Equal("tasks-reassigned", reassigned.GetProperty("kind").GetString());
+        Assert.Equal(new[] { promised, controlCall }.Order(),
+            reassigned.GetProperty("data").GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("taskId").GetGuid()).Order());
+        Assert.All(reassigned.GetProperty("data").GetProperty("tasks").EnumerateArray(), t => Assert.Equal("anna", t.GetProperty("from").GetString()));
+    }
+}
+
 public sealed class The_briefing(CasesFactory cases) : IClassFixture<CasesFactory>
 {
     [Fact]
@@ -156,5 +203,40 @@ public sealed class The_briefing(CasesFactory cases) : IClassFixture<CasesFactor
         Assert.Contains("rehabilitation", codes);
         Assert.Contains(after.GetProperty("lastContacts").EnumerateArray(), c => c.GetProperty("kind").GetString() == "appeal");
         Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor("briefing-other").GetAsync($"/cases/{number}/briefing")).StatusCode);
+    }
+}
+
+public sealed class Numbers_within_a_case(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public async Task Count_each_case_from_one_without_the_gaps_of_other_tenants_activity()
+    {
+        var mine = await Opened.CaseAsync(cases, CasesFactory.Appeal("numbering-a", "Numbering Alpha"));
+        var theirs = await Opened.CaseAsync(cases, CasesFactory.Appeal("numbering-b", "Numbering Beta"));
+        var a = cases.ClientFor("numbering-a");
+        var b = cases.ClientFor("numbering-b");
+
+        // Interleaved: every change to one tenant's case is followed by one to the other's.
+        for (var i = 0; i < 3; i++)
+            foreach (var (client, number) in new[] { (a, mine), (b, theirs) })
+                Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/cases/{number}/medical-details",
+                    new { diagnosis = new { code = "J18.9", text = $"Pneumonia, note {i}" }, fitToFly = "unknown" })).StatusCode);
+        // And concurrently on one case: the numbers are still 1, 2, 3 ... with none taken twice.
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(async i => Assert.Equal(HttpStatusCode.OK, (await a.PostAsJsonAsync(
+            $"/cases/{mine}/medical-details", new { diagnosis = new { code = "J18.9", text = $"Concurrent note {i}" } })).StatusCode)));
+
+        foreach (var (client, number, versions) in new[] { (a, mine, 9), (b, theirs, 3) })
+        {
+            var medical = await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/medical-details");
+            Assert.Equal(Enumerable.Range(1, versions).Reverse(),
+                medical.GetProperty("history").EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+            Assert.Equal(versions, medical.GetProperty("current").GetProperty("version").GetInt32());
+
+            var timeline = (await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/timeline")).EnumerateArray().ToArray();
+            Assert.Equal(Enumerable.Range(1, timeline.Length), timeline.Select(e => e.GetProperty("id").GetInt32()));
+            // The entry of each version carries that version's number too.
+            Assert.Equal(Enumerable.Range(1, versions), timeline.Where(e => e.GetProperty("kind").GetString() == "medical-details")
+                .Select(e => e.GetProperty("data").GetProperty("version").GetInt32()).Order());
+        }
     }
 }

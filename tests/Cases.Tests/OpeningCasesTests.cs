@@ -212,3 +212,37 @@ public sealed class An_appeal_handled_from_the_intake_queue(CasesFactory cases) 
         Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM case_tasks WHERE dedup_key = @key AND status = 'open'", ("key", $"callback:{other.AppealId}")));
     }
 }
+
+public sealed class Two_concurrent_appeals_about_one_insured(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public async Task Open_one_case_even_when_the_names_are_written_differently()
+    {
+        // The same policy, the name as each caller gave it: the match joins them by the policy, so the lock must too.
+        (string, string)[] spellings = [("Ivanov Ivan", "Иванов Иван"), ("Ivanov Ivan", "IVANOV IVAN"), ("Ivanov Ivan", "Ivanov Ivan Petrovich")];
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(cases.ConnectionString);
+        const int pairs = 20;
+        for (var i = 0; i < pairs; i++)
+        {
+            var (first, second) = spellings[i % spellings.Length];
+            var bornOn = new DateOnly(1970, 1, 1).AddDays(i); // each pair a person of its own
+            var one = CasesFactory.Appeal("race-tenant", first) with { Insured = new InsuredIdentity($"RACE-{i:D3}", first, bornOn) };
+            var other = CasesFactory.Appeal("race-tenant", second) with { Insured = new InsuredIdentity($"RACE-{i:D3}", second, bornOn) };
+            // Both transactions are open before either files its appeal, so neither can finish before the other starts.
+            using var bothOpen = new Barrier(2);
+            await Task.WhenAll(new[] { one, other }.Select(appeal => Task.Run(async () =>
+            {
+                await using var connection = await dataSource.OpenConnectionAsync();
+                await using var transaction = await connection.BeginTransactionAsync();
+                bothOpen.SignalAndWait(TimeSpan.FromSeconds(10));
+                await CaseFiles.CaseStore.FileAppealAsync(transaction, appeal, DateTimeOffset.UtcNow, CancellationToken.None);
+                await transaction.CommitAsync();
+            })));
+        }
+
+        for (var i = 0; i < pairs; i++)
+            Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM cases WHERE tenant_id = 'race-tenant' AND insured_policy_number = @p",
+                ("p", $"RACE-{i:D3}")));
+        Assert.Equal(2 * pairs, await cases.CountAsync("SELECT count(*) FROM case_appeals WHERE tenant_id = 'race-tenant'"));
+    }
+}

@@ -9,7 +9,7 @@ namespace Platform.Cases.Tests;
 
 /// <summary>
 /// Cases with a receiver on loopback: private addresses allowed (production refuses them), the dispatcher polling
-/// often, and three attempts per delivery so that giving up takes 1 s + 2 s.
+/// often, and three attempts per delivery (a cap on top of the retry window) so that giving up takes 1 s + 2 s.
 /// </summary>
 public sealed class WebhooksFactory() : ServiceFactory<Program>("casesdb"), IAsyncLifetime
 {
@@ -138,7 +138,39 @@ public sealed class Insurer_webhooks(WebhooksFactory cases) : IClassFixture<Webh
         var delivery = (await cases.DeliveriesAsync(tenant, subscription)).Single();
         Assert.Equal(3, delivery.GetProperty("attempts").GetInt32());
         Assert.Equal(502, delivery.GetProperty("lastStatusCode").GetInt32());
+        Assert.StartsWith("Gave up after 3 attempt(s)", delivery.GetProperty("lastError").GetString());
         Assert.Equal(3, Receiver.At("/down").Length);
+    }
+
+    [Fact]
+    public async Task Redeliver_a_failed_delivery_on_request_under_the_same_id()
+    {
+        const string tenant = "hooks-redeliver";
+        Receiver.FailNext("/redeliver", 502, 502, 502);
+        var (subscription, secret) = await cases.SubscribeAsync(tenant, "/redeliver", "case-opened");
+        await CaseOpening.OpenAsync(cases, CasesFactory.Appeal(tenant, "Redeliver Person"));
+        await Eventually.True(async () => (await cases.DeliveriesAsync(tenant, subscription)).SingleOrDefault() is { } d &&
+            d.GetProperty("status").GetString() == "failed", TimeSpan.FromSeconds(20), "the delivery fails for good");
+        var id = (await cases.DeliveriesAsync(tenant, subscription)).Single().GetProperty("id").GetGuid();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor("hooks-redeliver-other").PostAsync($"/webhooks/deliveries/{id}/redeliver", null)).StatusCode);
+        var redeliver = await cases.ClientFor(tenant).PostAsync($"/webhooks/deliveries/{id}/redeliver", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, redeliver.StatusCode);
+        Assert.Equal("pending", (await redeliver.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        await Eventually.True(async () => (await cases.ClientFor(tenant).GetFromJsonAsync<JsonElement>($"/webhooks/deliveries/{id}"))
+            .GetProperty("status").GetString() == "delivered", TimeSpan.FromSeconds(15), "the redelivery arrives");
+        var received = Receiver.At("/redeliver");
+        Assert.Equal([502, 502, 502, 204], received.Select(r => r.AnsweredWith));
+        Assert.All(received, r => Assert.Equal(id.ToString(), r.Id));
+        Assert.True(received[^1].IsSignedWith(secret));
+        var delivery = await cases.ClientFor(tenant).GetFromJsonAsync<JsonElement>($"/webhooks/deliveries/{id}");
+        Assert.Equal(4, delivery.GetProperty("attemptLog").GetArrayLength());
+        Assert.Equal(subscription, delivery.GetProperty("subscriptionId").GetGuid());
+
+        // Once unsubscribed there is nowhere to send it.
+        await cases.ClientFor(tenant).DeleteAsync($"/webhooks/{subscription}");
+        Assert.Equal(HttpStatusCode.Conflict, (await cases.ClientFor(tenant).PostAsync($"/webhooks/deliveries/{id}/redeliver", null)).StatusCode);
     }
 
     [Fact]
@@ -209,6 +241,10 @@ public sealed class Subscribing_to_webhooks(CasesFactory cases) : IClassFixture<
     [InlineData("http://localhost/hooks")]
     [InlineData("http://169.254.169.254/latest/meta-data")]
     [InlineData("http://10.0.0.5/hooks")]
+    [InlineData("https://[::ffff:10.0.0.5]/hooks")]
+    [InlineData("https://[64:ff9b::a9fe:a9fe]/latest/meta-data")]
+    [InlineData("https://[2002:c0a8:0101::1]/hooks")]
+    [InlineData("https://[::127.0.0.1]/hooks")]
     public async Task With_a_url_that_is_not_an_absolute_public_http_url_gets_a_problem_naming_url(string url)
     {
         var response = await cases.ClientFor("hooks-validation").PostAsJsonAsync("/webhooks", new { url, events = new[] { "*" } });
@@ -244,5 +280,113 @@ public sealed class Subscribing_to_webhooks(CasesFactory cases) : IClassFixture<
         var read = await client.GetStringAsync($"/webhooks/{created.GetProperty("id").GetGuid()}");
         Assert.Contains("https://insurer.example/hooks/cases", read);
         Assert.DoesNotContain("whsec_", read);
+    }
+}
+
+/// <summary>Cases outside Development, as far as webhooks go: http is refused.</summary>
+public sealed class HttpsOnlyCasesFactory() : ServiceFactory<Program>("casesdb")
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Webhooks:AllowHttp", "false");
+    }
+}
+
+public sealed class Subscribing_where_deliveries_must_be_encrypted(HttpsOnlyCasesFactory cases) : IClassFixture<HttpsOnlyCasesFactory>
+{
+    [Fact]
+    public async Task With_an_http_url_gets_a_problem_naming_url_and_with_https_is_created()
+    {
+        var client = cases.ClientFor("hooks-https");
+
+        var http = await client.PostAsJsonAsync("/webhooks", new { url = "http://insurer.example/hooks", events = new[] { "*" } });
+        var https = await client.PostAsJsonAsync("/webhooks", new { url = "https://insurer.example/hooks", events = new[] { "*" } });
+
+        var problem = await Uploading_a_document.AssertProblemNaming(http, HttpStatusCode.BadRequest, "url");
+        Assert.Contains("https", problem.GetProperty("errors").GetProperty("url")[0].GetString());
+        Assert.Equal(HttpStatusCode.Created, https.StatusCode);
+    }
+}
+
+public sealed class Webhook_addresses
+{
+    [Theory]
+    [InlineData("93.184.216.34", true)]
+    [InlineData("2606:2800:220:1:248:1893:25c8:1946", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("10.1.2.3", false)]
+    [InlineData("172.16.0.1", false)]
+    [InlineData("192.168.1.1", false)]
+    [InlineData("169.254.169.254", false)]
+    [InlineData("100.64.0.1", false)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("::", false)]
+    [InlineData("::1", false)]
+    [InlineData("fe80::1", false)]
+    [InlineData("fd00::1", false)]
+    [InlineData("ff02::1", false)]
+    [InlineData("::ffff:127.0.0.1", false)]                 // IPv4-mapped
+    [InlineData("::ffff:169.254.169.254", false)]
+    [InlineData("::ffff:93.184.216.34", true)]
+    [InlineData("::127.0.0.1", false)]                      // IPv4-compatible (deprecated): refused whatever it wraps
+    [InlineData("::10.0.0.1", false)]
+    [InlineData("::93.184.216.34", false)]
+    [InlineData("64:ff9b::127.0.0.1", false)]               // NAT64, well-known prefix
+    [InlineData("64:ff9b::a9fe:a9fe", false)]               // ... to 169.254.169.254
+    [InlineData("64:ff9b::c0a8:0101", false)]               // ... to 192.168.1.1
+    [InlineData("64:ff9b::5db8:d822", true)]                // ... to 93.184.216.34
+    [InlineData("64:ff9b:1::5db8:d822", false)]             // NAT64 for local use
+    [InlineData("2002:7f00:0001::1", false)]                // 6to4 of 127.0.0.1
+    [InlineData("2002:0a00:0001::1", false)]                // 6to4 of 10.0.0.1
+    [InlineData("2002:a9fe:a9fe::1", false)]                // 6to4 of 169.254.169.254
+    [InlineData("2002:5db8:d822::1", true)]                 // 6to4 of 93.184.216.34
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", false)] // Teredo
+    [InlineData("2001:db8::1", false)]                      // documentation
+    [InlineData("2001:4860:4860::8888", true)]              // 2001:: outside Teredo's /32
+    public void Are_public_only_when_nothing_on_the_way_leads_to_a_private_one(string address, bool allowed) =>
+        Assert.Equal(allowed, Webhooks.WebhookEgress.IsPublic(IPAddress.Parse(address)));
+}
+
+public sealed class Webhook_retries
+{
+    [Fact]
+    public void Go_on_for_a_day_by_default_with_doubling_waits_capped_at_an_hour()
+    {
+        var options = new Webhooks.WebhookOptions();
+        var start = DateTimeOffset.UnixEpoch;
+        var now = start;
+        var waits = new List<TimeSpan>();
+        for (var attempt = 1; ; attempt++)
+        {
+            if (Webhooks.WebhookDispatcher.NextAttempt(attempt, now, start, options, random: 0.5) is not { } next) break;
+            waits.Add(next - now);
+            now = next;
+        }
+
+        Assert.InRange(now - start, TimeSpan.FromHours(23), TimeSpan.FromHours(24));
+        Assert.All(waits, w => Assert.True(w <= TimeSpan.FromHours(1), $"{w} is over the cap"));
+        Assert.Equal(TimeSpan.FromSeconds(1.1), waits[0]); // 1 s, spread by half the 20 % jitter
+        Assert.Equal(TimeSpan.FromSeconds(2.2), waits[1]);
+        Assert.Equal(TimeSpan.FromMinutes(54), waits[^1]); // at the cap the spread shortens the wait
+    }
+
+    [Theory]
+    [InlineData(1, 0.0, 1.0)]
+    [InlineData(1, 0.999, 1.1998)]
+    [InlineData(3, 0.0, 4.0)]
+    [InlineData(20, 0.0, 3600.0)]
+    [InlineData(20, 0.999, 2880.72)]
+    public void Wait_between_the_doubling_and_the_cap(int attempt, double random, double seconds) =>
+        Assert.Equal(seconds, Webhooks.WebhookDispatcher.Backoff(attempt, new Webhooks.WebhookOptions(), random).TotalSeconds, 3);
+
+    [Fact]
+    public void Stop_at_the_end_of_a_configured_window()
+    {
+        var options = new Webhooks.WebhookOptions { RetryFor = TimeSpan.FromMinutes(10), Jitter = 0 };
+        var start = DateTimeOffset.UnixEpoch;
+        // Attempts at 0, 1, 3, 7, ... 255 s; the ninth's retry at 511 s is inside the window, the tenth's (1023 s) is not.
+        Assert.Equal(start.AddSeconds(511), Webhooks.WebhookDispatcher.NextAttempt(9, start.AddSeconds(255), start, options, 0));
+        Assert.Null(Webhooks.WebhookDispatcher.NextAttempt(10, start.AddSeconds(511), start, options, 0));
     }
 }

@@ -125,11 +125,12 @@ public sealed class PlatformFixture : IAsyncLifetime
                 });
 
             // What only tests need, added to the AppHost's model: the clock the replay moves forward through the
-            // gateway, and insurer webhooks received on 127.0.0.1 (refused in production).
+            // gateway, and insurer webhooks received over http on 127.0.0.1 (both refused in production).
             foreach (var service in builder.Resources.OfType<ProjectResource>())
             {
                 var resource = builder.CreateResourceBuilder(service).WithEnvironment("DevClock__Enabled", "true");
-                if (service.Name == "cases") resource.WithEnvironment("Webhooks__AllowPrivateNetworks", "true");
+                if (service.Name == "cases")
+                    resource.WithEnvironment("Webhooks__AllowPrivateNetworks", "true").WithEnvironment("Webhooks__AllowHttp", "true");
             }
 
             var app = await builder.BuildAsync();

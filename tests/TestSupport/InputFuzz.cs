@@ -8,7 +8,7 @@ namespace Platform.Tests;
 
 /// <summary>
 /// Bad input against every operation of a service's own OpenAPI document: for each POST/PUT with a JSON body, bodies
-/// shaped by its schema with a NUL in every string, nulls in every list, extreme numbers and dates, an empty object and
+/// shaped by its schema with a NUL in every string, nulls in every list (which must be a 400 naming an element), extreme numbers and dates, an empty object and
 /// broken JSON; for each GET, its query parameters with a NUL, the largest integer and the smallest date. None may get
 /// a 5xx: bad input is a problem document (4xx) naming the field, whatever the operation.
 /// </summary>
@@ -31,7 +31,7 @@ public static class InputFuzz
             if (operation?["requestBody"]?["content"]?["application/json"]?["schema"] is { } schema)
             {
                 bodies.Add(("NUL in every string", Example(schema, schemas, Variant.Nul, 0)?.ToJsonString() ?? "null"));
-                bodies.Add(("null in every list", Example(schema, schemas, Variant.NullElements, 0)?.ToJsonString() ?? "null"));
+                bodies.Add((NullElements, Example(schema, schemas, Variant.NullElements, 0)?.ToJsonString() ?? "null"));
                 bodies.Add(("extreme numbers and dates", Example(schema, schemas, Variant.Extremes, 0)?.ToJsonString() ?? "null"));
                 bodies.Add(("an empty object", "{}"));
                 bodies.Add(("broken JSON", "{\"a\":"));
@@ -43,8 +43,11 @@ public static class InputFuzz
                 {
                     using var request = new HttpRequestMessage(new HttpMethod(verb), path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
                     requests++;
-                    var status = (await client.SendAsync(request)).StatusCode;
+                    using var response = await client.SendAsync(request);
+                    var status = response.StatusCode;
                     if ((int)status >= 500) failures.Add($"{verb} {route} with {what}: {(int)status}");
+                    else if (what == NullElements && json.Contains("[null]") && await NamesANullElementAsync(response) is { } wrong)
+                        failures.Add($"{verb} {route} with {what}: {wrong}");
                 }
             }
             else if (verb == "GET" && operation?["parameters"] is JsonArray parameters)
@@ -63,6 +66,22 @@ public static class InputFuzz
 
         Assert.True(requests > 0, "the OpenAPI document lists no operation to try");
         Assert.True(failures.Count == 0, $"{failures.Count} of {requests} bad requests got a 5xx:\n" + string.Join('\n', failures));
+    }
+
+    private const string NullElements = "null in every list";
+
+    /// <summary>
+    /// A body whose only fault is a null list element must get a 400 whose <c>errors</c> name an element
+    /// (<c>steps[0]</c>), not the list or the body; returns what was wrong, or null.
+    /// </summary>
+    private static async Task<string?> NamesANullElementAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.BadRequest) return $"{(int)response.StatusCode} instead of 400: {body}";
+        var errors = JsonNode.Parse(body)?["errors"]?.AsObject();
+        return errors is not null && errors.Any(e => e.Key.EndsWith("[0]", StringComparison.Ordinal))
+            ? null
+            : $"the problem names no list element: {body}";
     }
 
     private enum Variant { Nul, NullElements, Extremes }
@@ -96,7 +115,7 @@ public static class InputFuzz
             "string" when format is "date" => JsonValue.Create(variant == Variant.Extremes ? "0001-01-01" : "2026-11-02"),
             "string" when format is "date-time" => JsonValue.Create(variant == Variant.Extremes ? "0001-01-01T00:00:00Z" : "2026-11-02T10:00:00Z"),
             "string" when format is "uuid" => JsonValue.Create(Guid.NewGuid().ToString()),
-            "string" => JsonValue.Create(variant == Variant.Extremes ? new string('x', 100_000) : "x\u0000y"),
+            "string" => JsonValue.Create(variant switch { Variant.Extremes => new string('x', 100_000), Variant.NullElements => "x", _ => "x\u0000y" }),
             _ => null,
         };
     }

@@ -35,15 +35,21 @@ public static class CaseLifecycle
         errors.MaxLength("reason", request.Reason, 500);
         if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
 
+        if (await store.ResolveAsync(identity.TenantId, numberOrId, ct) is not { } resolved)
+            return Problems.NotFound($"Case {numberOrId} was not found.");
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var read = new NpgsqlCommand($"""
+        // Closing cancels the open tasks: they are locked before the case row, as everywhere else (see LockOpenAsync).
+        if (request.Status == CaseStatuses.Closed)
+            await Tasks.CaseTasks.LockOpenAsync(transaction, identity.TenantId, resolved, kinds: null, ct);
+        await using var read = new NpgsqlCommand("""
             SELECT id, number, status FROM cases
-            WHERE {CaseKey.Filter}
+            WHERE tenant_id = @tenant AND id = @id
             FOR UPDATE
             """, connection, transaction);
-        CaseKey.Bind(read, identity.TenantId, numberOrId);
+        read.Parameters.AddWithValue("tenant", identity.TenantId);
+        read.Parameters.AddWithValue("id", resolved);
         Guid caseId; string number, from;
         await using (var r = await read.ExecuteReaderAsync(ct))
         {
@@ -103,31 +109,71 @@ public static class CaseLifecycle
         errors.MaxLength("note", request.Note, 1000);
         if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
 
+        if (await store.ResolveAsync(identity.TenantId, numberOrId, ct) is not { } resolved)
+            return Problems.NotFound($"Case {numberOrId} was not found.");
+        var coordinator = request.Coordinator!.Trim();
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var update = new NpgsqlCommand($"""
+        // The case's promises go with it. Its open tasks are locked before the case row, in the order the SLA clock
+        // and task completion take them (task, then case), so a handover and an escalation cannot deadlock.
+        await Tasks.CaseTasks.LockOpenAsync(transaction, identity.TenantId, resolved, Tasks.TaskKinds.OfTheCoordinator, ct);
+        await using var update = new NpgsqlCommand("""
             UPDATE cases c SET coordinator = @coordinator, coordinator_since = @now
-            FROM (SELECT id, coordinator FROM cases WHERE {CaseKey.Filter} FOR UPDATE) previous
+            FROM (SELECT id, coordinator FROM cases WHERE tenant_id = @tenant AND id = @id FOR UPDATE) previous
             WHERE c.id = previous.id
             RETURNING c.id, c.number, previous.coordinator
             """, connection, transaction);
-        update.Parameters.AddWithValue("coordinator", request.Coordinator!.Trim());
+        update.Parameters.AddWithValue("coordinator", coordinator);
         update.Parameters.AddWithValue("now", now);
-        CaseKey.Bind(update, identity.TenantId, numberOrId);
+        update.Parameters.AddWithValue("tenant", identity.TenantId);
+        update.Parameters.AddWithValue("id", resolved);
         Guid caseId; string number; string? previous;
         await using (var r = await update.ExecuteReaderAsync(ct))
         {
             if (!await r.ReadAsync(ct)) return Problems.NotFound($"Case {numberOrId} was not found.");
             (caseId, number, previous) = (r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2));
         }
-        var coordinator = request.Coordinator.Trim();
         await CaseTimeline.AppendAsync(transaction, identity.TenantId, caseId, now, previous is null ? "coordinator-assigned" : "handover",
             previous is null ? $"{coordinator} is responsible for the case" : $"Handed over from {previous} to {coordinator}{(request.Note is null ? "" : ": " + request.Note)}",
             identity.ActorId, new { previous, coordinator, request.Note }, ct);
+        // Again now that the case row is held: a task created while this waited for it (with the old owner) moves too.
+        var moved = await ReassignTasksAsync(transaction, identity.TenantId, caseId, coordinator, ct);
+        if (moved.Count > 0)
+            await CaseTimeline.AppendAsync(transaction, identity.TenantId, caseId, now, "tasks-reassigned",
+                $"{moved.Count} open callback(s) and control call(s) now with {coordinator}", identity.ActorId,
+                new { coordinator, tasks = moved }, ct);
         await transaction.EnqueueAsync(new CaseCoordinatorAssigned(caseId, identity.TenantId, number, previous, coordinator, now), ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok((await store.FindAsync(identity.TenantId, number, ct))!);
+    }
+
+    public sealed record ReassignedTask(Guid TaskId, string Kind, string? From);
+
+    /// <summary>
+    /// Callback promises and control calls belong to the case's responsible coordinator: every open one of the case is
+    /// given to <paramref name="coordinator"/>, whoever had it. Other tasks keep the owner they were given.
+    /// </summary>
+    private static async Task<IReadOnlyList<ReassignedTask>> ReassignTasksAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId,
+        string coordinator, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            UPDATE case_tasks t SET owner = @coordinator
+            FROM (SELECT id, owner FROM case_tasks
+                  WHERE tenant_id = @tenant AND case_id = @case_id AND status = 'open' AND kind = ANY(@kinds)
+                    AND owner IS DISTINCT FROM @coordinator
+                  FOR UPDATE) previous
+            WHERE t.id = previous.id
+            RETURNING t.id, t.kind, previous.owner
+            """, transaction.Connection, transaction);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("case_id", caseId);
+        cmd.Parameters.AddWithValue("kinds", Tasks.TaskKinds.OfTheCoordinator);
+        cmd.Parameters.AddWithValue("coordinator", coordinator);
+        var list = new List<ReassignedTask>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(new ReassignedTask(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)));
+        return list.OrderBy(t => t.TaskId).ToList();
     }
 
     private static async Task<Ok<IReadOnlyList<CoordinatorLoad>>> LoadAsync(

@@ -27,11 +27,14 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         var connection = transaction.Connection!;
         var nameKey = InsuredIdentity.NameKey(appeal.Insured.FullName);
 
-        // Appeals about one person are filed one at a time, so two concurrent calls cannot open two cases.
-        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@tenant || '/' || @name))", connection, transaction))
+        // Appeals about one person are filed one at a time, so two concurrent calls cannot open two cases. The match
+        // below goes by policy number OR by name and date of birth, so one lock per key it can match on: two appeals
+        // with one policy but differently written names (Ivanov / Иванов) meet on the policy's lock. Taken in a fixed
+        // order, so two appeals that share both keys cannot deadlock.
+        foreach (var key in MatchKeys(appeal.TenantId, appeal.Insured))
         {
-            lockCmd.Parameters.AddWithValue("tenant", appeal.TenantId);
-            lockCmd.Parameters.AddWithValue("name", nameKey);
+            await using var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", connection, transaction);
+            lockCmd.Parameters.AddWithValue("key", key);
             await lockCmd.ExecuteNonQueryAsync(ct);
         }
 
@@ -105,6 +108,19 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         await AppendAppealAsync(transaction, opened.CaseId, appeal, now, ct);
         await transaction.EnqueueAsync(opened, ct);
         return (opened.CaseId, opened.CaseNumber, true);
+    }
+
+    /// <summary>
+    /// The advisory-lock keys of every way the open-case match can find this insured, sorted: the policy number (when
+    /// given) and the name key with the date of birth (when given; without it the name alone matches nothing).
+    /// </summary>
+    internal static IReadOnlyList<string> MatchKeys(string tenantId, InsuredIdentity insured)
+    {
+        var keys = new List<string>(2);
+        if (insured.PolicyNumber is { } policy) keys.Add($"case-match/{tenantId}/policy/{policy}");
+        if (insured.DateOfBirth is { } dob) keys.Add($"case-match/{tenantId}/person/{InsuredIdentity.NameKey(insured.FullName)}/{dob:yyyy-MM-dd}");
+        keys.Sort(StringComparer.Ordinal);
+        return keys;
     }
 
     private static Task AppendAppealAsync(NpgsqlTransaction transaction, Guid caseId, AppealRegistered appeal, DateTimeOffset now, CancellationToken ct) =>

@@ -23,6 +23,7 @@ public sealed record MedicalDetailsRequest(
     string? FitToFly,
     bool? RehabilitationNeeded);
 
+/// <summary>One version of a case's medical details; <c>Version</c> numbers the case's versions 1, 2, 3 ...</summary>
 public sealed record MedicalRecord(
     long Version, DateTimeOffset RecordedAt, string RecordedBy, Diagnosis? Diagnosis, IReadOnlyList<string> Procedures,
     DateOnly? AdmissionOn, DateOnly? ExpectedDischargeOn, DateOnly? ReturnFlightOn, string? Recommendations, string FitToFly,
@@ -63,9 +64,9 @@ public static partial class MedicalDetails
     public static async Task<IReadOnlyList<MedicalRecord>> HistoryAsync(NpgsqlConnection connection, string tenantId, Guid caseId, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            SELECT id, recorded_at, recorded_by, diagnosis_code, diagnosis_text, procedures, admission_on, expected_discharge_on,
+            SELECT version, recorded_at, recorded_by, diagnosis_code, diagnosis_text, procedures, admission_on, expected_discharge_on,
                    return_flight_on, recommendations, fit_to_fly, rehabilitation_needed
-            FROM medical_details WHERE tenant_id = @tenant AND case_id = @case_id ORDER BY id DESC
+            FROM medical_details WHERE tenant_id = @tenant AND case_id = @case_id ORDER BY version DESC
             """, connection);
         cmd.Parameters.AddWithValue("tenant", tenantId);
         cmd.Parameters.AddWithValue("case_id", caseId);
@@ -109,12 +110,18 @@ public static partial class MedicalDetails
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Versions are numbered per case, under the case row's lock (the UPDATE), so two doctors recording at once get
+        // consecutive versions.
         await using (var cmd = new NpgsqlCommand("""
-            INSERT INTO medical_details (tenant_id, case_id, recorded_at, recorded_by, diagnosis_code, diagnosis_text, procedures,
+            WITH c AS (
+                UPDATE cases SET expected_discharge_on = @discharge, medical_versions = medical_versions + 1
+                WHERE id = @case_id AND tenant_id = @tenant
+                RETURNING medical_versions)
+            INSERT INTO medical_details (tenant_id, case_id, version, recorded_at, recorded_by, diagnosis_code, diagnosis_text, procedures,
                 admission_on, expected_discharge_on, return_flight_on, recommendations, fit_to_fly, rehabilitation_needed)
-            VALUES (@tenant, @case_id, @now, @actor, @code, @text, @procedures, @admission, @discharge, @flight, @recommendations,
-                @fit, @rehab);
-            UPDATE cases SET expected_discharge_on = @discharge WHERE id = @case_id AND tenant_id = @tenant;
+            SELECT @tenant, @case_id, c.medical_versions, @now, @actor, @code, @text, @procedures, @admission, @discharge, @flight,
+                @recommendations, @fit, @rehab
+            FROM c
             """, connection, transaction))
         {
             var p = cmd.Parameters;

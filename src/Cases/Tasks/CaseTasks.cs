@@ -14,6 +14,9 @@ public static class TaskKinds
     public const string ExtensionWarning = "extension-warning";
     public const string Other = "other";
 
+    /// <summary>Promises to call: they belong to the case's responsible coordinator and move with a handover.</summary>
+    public static readonly string[] OfTheCoordinator = [Callback, ControlCall];
+
     /// <summary>What a coordinator may create by hand; warnings are raised by their rules.</summary>
     public static readonly string[] Manual = [Callback, ControlCall, DocumentChase, Other];
 }
@@ -38,6 +41,16 @@ public static class CaseTasks
         DateTimeOffset dueAt, DateTimeOffset now, string actor, string? owner = null, string? dedupKey = null, object? data = null,
         CancellationToken ct = default)
     {
+        if (owner is null && TaskKinds.OfTheCoordinator.Contains(kind))
+        {
+            // The case's coordinator makes the call. The row lock (the timeline append below takes it anyway) orders
+            // this with a handover: either the handover sees this task, or this sees the new coordinator.
+            await using var read = new NpgsqlCommand(
+                "SELECT coordinator FROM cases WHERE tenant_id = @tenant AND id = @case_id FOR NO KEY UPDATE", transaction.Connection, transaction);
+            read.Parameters.AddWithValue("tenant", tenantId);
+            read.Parameters.AddWithValue("case_id", caseId);
+            owner = await read.ExecuteScalarAsync(ct) as string;
+        }
         var id = Guid.CreateVersion7();
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO case_tasks (id, tenant_id, case_id, kind, title, due_at, owner, created_at, dedup_key, data)
@@ -59,5 +72,26 @@ public static class CaseTasks
         await CaseTimeline.AppendAsync(transaction, tenantId, caseId, now, "task-created", $"{title} (due {dueAt:u})", actor,
             new { taskId = id, kind, dueAt, owner }, ct);
         return id;
+    }
+
+    /// <summary>
+    /// Locks the case's open tasks (of <paramref name="kinds"/>, or all) ahead of the case row. Whatever changes a task
+    /// and then appends to the case's timeline (completing, escalating, cancelling a control call) locks the task first
+    /// and the case row second; an operation on a case's tasks as a whole takes them in that order too, or the two
+    /// would deadlock.
+    /// </summary>
+    public static async Task LockOpenAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string[]? kinds, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT id FROM case_tasks
+            WHERE tenant_id = @tenant AND case_id = @case_id AND status = 'open' AND (@kinds::text[] IS NULL OR kind = ANY(@kinds))
+            ORDER BY id
+            FOR UPDATE
+            """, transaction.Connection, transaction);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("case_id", caseId);
+        cmd.Parameters.Add(new NpgsqlParameter<string[]?>("kinds", kinds));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) { }
     }
 }

@@ -5,7 +5,10 @@ using NpgsqlTypes;
 
 namespace Platform.Cases.Timeline;
 
-/// <summary>One thing that happened in a case. <c>Kind</c> is a stable code (appeal, case-opened, document-reviewed, ...).</summary>
+/// <summary>
+/// One thing that happened in a case. <c>Id</c> numbers the case's entries 1, 2, 3 ... in order; <c>Kind</c> is a
+/// stable code (appeal, case-opened, document-reviewed, ...).
+/// </summary>
 public sealed record TimelineEntry(long Id, DateTimeOffset At, string Kind, string Summary, string Actor, JsonElement? Data);
 
 /// <summary>
@@ -19,10 +22,15 @@ public static class CaseTimeline
     public static async Task AppendAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, DateTimeOffset at,
         string kind, string summary, string actor, object? data = null, CancellationToken ct = default)
     {
+        // The entry's number is the case's own count, taken under the case row's lock (the UPDATE), so concurrent
+        // appends to one case number 1, 2, 3 ... without gaps, and other tenants' activity shows nowhere.
         await using var cmd = new NpgsqlCommand("""
-            INSERT INTO timeline_entries (case_id, tenant_id, at, kind, summary, actor, data)
-            VALUES (@case_id, @tenant, @at, @kind, @summary, @actor, @data);
-            UPDATE cases SET version = version + 1, updated_at = @at WHERE id = @case_id AND tenant_id = @tenant;
+            WITH c AS (
+                UPDATE cases SET version = version + 1, updated_at = @at, timeline_seq = timeline_seq + 1
+                WHERE id = @case_id AND tenant_id = @tenant
+                RETURNING timeline_seq)
+            INSERT INTO timeline_entries (case_id, tenant_id, seq, at, kind, summary, actor, data)
+            SELECT @case_id, @tenant, c.timeline_seq, @at, @kind, @summary, @actor, @data FROM c
             """, transaction.Connection, transaction);
         cmd.Parameters.AddWithValue("case_id", caseId);
         cmd.Parameters.AddWithValue("tenant", tenantId);
@@ -39,10 +47,10 @@ public static class CaseTimeline
         int? last = null, CancellationToken ct = default)
     {
         await using var cmd = new NpgsqlCommand("""
-            SELECT id, at, kind, summary, actor, data::text FROM (
+            SELECT seq, at, kind, summary, actor, data::text FROM (
                 SELECT * FROM timeline_entries WHERE tenant_id = @tenant AND case_id = @case_id
-                ORDER BY id DESC LIMIT @limit) recent
-            ORDER BY id
+                ORDER BY seq DESC LIMIT @limit) recent
+            ORDER BY seq
             """, connection);
         cmd.Parameters.AddWithValue("tenant", tenantId);
         cmd.Parameters.AddWithValue("case_id", caseId);

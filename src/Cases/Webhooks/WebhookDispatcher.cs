@@ -10,7 +10,8 @@ using Npgsql;
 namespace Platform.Cases.Webhooks;
 
 /// <summary>
-/// Sends due deliveries to the insurers' endpoints, signed, and retries failures with exponential backoff. Rows are
+/// Sends due deliveries to the insurers' endpoints, signed, and retries failures with capped exponential backoff and
+/// jitter for <see cref="WebhookOptions.RetryFor"/> (a day by default) before marking them failed. Rows are
 /// claimed with FOR UPDATE SKIP LOCKED and leased (a claim token and a later due time) and committed before sending,
 /// so several replicas share the work and no transaction stays open while an endpoint is slow; a replica that dies
 /// mid-send leaves the row to be taken again when the lease runs out (receivers de-duplicate by X-Webhook-Id).
@@ -19,6 +20,7 @@ public sealed partial class WebhookDispatcher(
     NpgsqlDataSource dataSource,
     IHttpClientFactory httpClients,
     IOptions<WebhookOptions> options,
+    IHostEnvironment environment,
     TimeProvider clock,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
@@ -31,10 +33,11 @@ public sealed partial class WebhookDispatcher(
     private static readonly Counter<long> Failed = Meter.CreateCounter<long>("webhooks.deliveries.failed");
 
     private readonly WebhookOptions _options = options.Value;
+    private readonly bool _httpAllowed = options.Value.HttpAllowed(environment);
 
     private sealed record Claimed(
         Guid Id, Guid EventId, string TenantId, Guid CaseId, string CaseNumber, string Kind, string Summary, DateTimeOffset At,
-        string? Data, int Attempts, string? Url, string? Secret, bool SubscriptionDeleted);
+        string? Data, int Attempts, string? Url, string? Secret, bool SubscriptionDeleted, DateTimeOffset WindowStartedAt, int WindowAttempts);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -84,7 +87,7 @@ public sealed partial class WebhookDispatcher(
                 WHERE d.id = due.id
                 RETURNING d.*)
             SELECT c.id, c.event_id, c.tenant_id, c.case_id, c.case_number, c.kind, c.summary, c.at, c.data::text, c.attempts,
-                   s.url, s.secret, s.deleted_at IS NOT NULL
+                   s.url, s.secret, s.deleted_at IS NOT NULL, coalesce(c.retry_window_started_at, c.created_at), c.retry_window_attempts
             FROM claimed c
             LEFT JOIN webhook_subscriptions s ON s.id = c.subscription_id AND s.tenant_id = c.tenant_id
             """))
@@ -97,7 +100,8 @@ public sealed partial class WebhookDispatcher(
             while (await r.ReadAsync(ct))
                 claimed.Add(new Claimed(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetGuid(3), r.GetString(4), r.GetString(5),
                     r.GetString(6), r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt32(9),
-                    r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), !r.IsDBNull(12) && r.GetBoolean(12)));
+                    r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), !r.IsDBNull(12) && r.GetBoolean(12),
+                    r.GetFieldValue<DateTimeOffset>(13), r.GetInt32(14)));
         }
 
         await Task.WhenAll(claimed.Select(d => DeliverAsync(d, token, ct)));
@@ -111,6 +115,14 @@ public sealed partial class WebhookDispatcher(
         {
             // Unsubscribed since (or, impossibly, not the tenant's): nothing is sent.
             await CompleteAsync(delivery.Id, token, delivery.Attempts, "cancelled", null, "The subscription was deleted.", null, ct);
+            return;
+        }
+        if (!_httpAllowed && delivery.Url.StartsWith("http:", StringComparison.OrdinalIgnoreCase))
+        {
+            // Subscribed where http was allowed (Development, or Webhooks:AllowHttp): medical details do not go in clear.
+            Failed.Add(1);
+            await CompleteAsync(delivery.Id, token, delivery.Attempts, "failed", null,
+                "Not sent: the subscription's URL is http, and deliveries go only to https URLs here.", null, ct);
             return;
         }
 
@@ -152,24 +164,48 @@ public sealed partial class WebhookDispatcher(
             Delivered.Add(1);
             await CompleteAsync(delivery.Id, token, attempt, "delivered", status, null, (now, duration), ct);
         }
-        else if (attempt >= _options.MaxAttempts)
-        {
-            Failed.Add(1);
-            LogGaveUp(delivery.Id, delivery.TenantId, attempt, error);
-            await CompleteAsync(delivery.Id, token, attempt, "failed", status, error, (now, duration), ct);
-        }
         else
         {
-            await RetryAsync(delivery.Id, token, attempt, status, error, now + Backoff(attempt), (now, duration), ct);
+            var inWindow = attempt - delivery.WindowAttempts;
+            if (NextAttempt(inWindow, now, delivery.WindowStartedAt, _options, Random.Shared.NextDouble()) is { } next)
+            {
+                await RetryAsync(delivery.Id, token, attempt, status, error, next, (now, duration), ct);
+            }
+            else
+            {
+                Failed.Add(1);
+                var gaveUp = $"Gave up after {inWindow} attempt(s) over {FormatSpan(now - delivery.WindowStartedAt)}; the last: {error}";
+                LogGaveUp(delivery.Id, delivery.TenantId, inWindow, error);
+                await RecordAsync(delivery.Id, token, attempt, "failed", status, gaveUp, next: null, (now, duration), ct, attemptError: error);
+            }
         }
     }
 
-    /// <summary>The wait after failed attempt <paramref name="attempt"/>: 1 s, 2 s, 4 s, ... up to MaxBackoff.</summary>
-    internal TimeSpan Backoff(int attempt)
+    /// <summary>
+    /// When to try again after failed attempt <paramref name="attempt"/> of a retry window that started at
+    /// <paramref name="windowStartedAt"/>; null when that would be past the window (or the attempts' cap): give up.
+    /// </summary>
+    public static DateTimeOffset? NextAttempt(int attempt, DateTimeOffset now, DateTimeOffset windowStartedAt, WebhookOptions options, double random)
     {
-        var wait = _options.InitialBackoff * Math.Pow(2, Math.Min(attempt - 1, 30));
-        return wait < _options.MaxBackoff ? wait : _options.MaxBackoff;
+        var next = now + Backoff(attempt, options, random);
+        return next > windowStartedAt + options.RetryFor || attempt >= options.MaxAttempts ? null : next;
     }
+
+    /// <summary>
+    /// The wait after failed attempt <paramref name="attempt"/> of a retry window: 1 s, 2 s, 4 s, ... capped at
+    /// MaxBackoff, spread by up to <see cref="WebhookOptions.Jitter"/> of itself (<paramref name="random"/> in [0, 1)):
+    /// longer below the cap, shorter at it, so it never exceeds the cap nor falls below the doubling.
+    /// </summary>
+    public static TimeSpan Backoff(int attempt, WebhookOptions options, double random)
+    {
+        var doubled = options.InitialBackoff * Math.Pow(2, Math.Clamp(attempt - 1, 0, 40));
+        var wait = doubled < options.MaxBackoff ? doubled : options.MaxBackoff;
+        var spread = wait * (Math.Clamp(options.Jitter, 0, 1) * random);
+        return wait + spread <= options.MaxBackoff ? wait + spread : wait - spread;
+    }
+
+    private static string FormatSpan(TimeSpan span) =>
+        span.TotalHours >= 1 ? $"{span.TotalHours:0.#} h" : span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.#} min" : $"{span.TotalSeconds:0.#} s";
 
     /// <summary>The signature header value: HMAC-SHA256 of "{timestamp}.{body}" under the subscription's secret, in hex.</summary>
     public static string Sign(string secret, string timestamp, string body) =>
@@ -185,7 +221,7 @@ public sealed partial class WebhookDispatcher(
 
     /// <summary>Records the outcome, only while this dispatcher still holds the claim.</summary>
     private async Task RecordAsync(Guid id, Guid token, int attempts, string status, int? statusCode, string? error, DateTimeOffset? next,
-        (DateTimeOffset At, int DurationMs)? attempt, CancellationToken ct)
+        (DateTimeOffset At, int DurationMs)? attempt, CancellationToken ct, string? attemptError = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -219,7 +255,7 @@ public sealed partial class WebhookDispatcher(
             insert.Parameters.AddWithValue("attempt", attempts);
             insert.Parameters.AddWithValue("at", a.At);
             insert.Parameters.Add(new NpgsqlParameter<int?>("status_code", statusCode));
-            insert.Parameters.Add(new NpgsqlParameter<string?>("error", error));
+            insert.Parameters.Add(new NpgsqlParameter<string?>("error", attemptError ?? error));
             insert.Parameters.AddWithValue("duration", a.DurationMs);
             await insert.ExecuteNonQueryAsync(ct);
         }

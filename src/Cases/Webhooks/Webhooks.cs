@@ -5,10 +5,32 @@ namespace Platform.Cases.Webhooks;
 /// <summary>Section <c>Webhooks</c>.</summary>
 public sealed class WebhookOptions
 {
-    /// <summary>Attempts per delivery before it is marked failed; waits double from <see cref="InitialBackoff"/> (1 s, 2 s, 4 s, ...).</summary>
-    public int MaxAttempts { get; set; } = 8;
+    /// <summary>
+    /// How long a delivery is retried before it is marked failed (from its first attempt, or from a redelivery). An
+    /// insurer's endpoint may be down for a maintenance night; an event is not dropped for that.
+    /// </summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Waits double from this after each failed attempt (1 s, 2 s, 4 s, ...) up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Each wait is spread by up to this fraction of itself (longer below the cap, shorter at it), so deliveries that
+    /// failed together, when an endpoint went down, do not all come back at the same moment.
+    /// </summary>
+    public double Jitter { get; set; } = 0.2;
+
+    /// <summary>An optional cap on the attempts of one retry window as well; none by default (<see cref="RetryFor"/> decides).</summary>
+    public int? MaxAttempts { get; set; }
+
+    /// <summary>
+    /// Whether subscriptions may use plain http. Deliveries carry medical details (diagnoses, fitness to fly), so outside
+    /// Development only https is accepted, unless this says otherwise; null: http only in Development.
+    /// </summary>
+    public bool? AllowHttp { get; set; }
+
+    public bool HttpAllowed(IHostEnvironment environment) => AllowHttp ?? environment.IsDevelopment();
 
     /// <summary>How long an insurer's endpoint has to answer one attempt.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -40,9 +62,13 @@ public sealed record WebhookSubscriptionCreated(Guid Id, string Url, IReadOnlyLi
 
 public sealed record WebhookAttempt(int Attempt, DateTimeOffset At, int? StatusCode, string? Error, int DurationMs);
 
-/// <summary>One timeline entry sent to one subscription: <c>Status</c> is pending, delivered, failed or cancelled.</summary>
+/// <summary>
+/// One timeline entry sent to one subscription: <c>Status</c> is pending, delivered, failed (retried until
+/// <c>Webhooks:RetryFor</c> ran out) or cancelled (unsubscribed). A failed or delivered one can be sent again.
+/// </summary>
 public sealed record WebhookDelivery(
     Guid Id,
+    Guid SubscriptionId,
     Guid EventId,
     Guid CaseId,
     string CaseNumber,

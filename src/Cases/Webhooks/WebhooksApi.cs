@@ -37,6 +37,9 @@ public static partial class WebhooksApi
         group.MapGet("/{id:guid}", GetAsync).WithSummary("One subscription (without its secret)");
         group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Unsubscribes; pending deliveries are cancelled");
         group.MapGet("/{id:guid}/deliveries", DeliveriesAsync).WithSummary("The delivery log of a subscription, newest first, with each attempt");
+        group.MapGet("/deliveries/{id:guid}", DeliveryAsync).WithSummary("One delivery, with each attempt");
+        group.MapPost("/deliveries/{id:guid}/redeliver", RedeliverAsync)
+            .WithSummary("Sends a failed or delivered delivery again, now, with a new retry window; same X-Webhook-Id and body");
         return group;
     }
 
@@ -46,10 +49,10 @@ public static partial class WebhooksApi
 
     private static async Task<Results<Created<WebhookSubscriptionCreated>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateWebhookRequest request, RequestIdentity identity, NpgsqlDataSource dataSource, IOptions<WebhookOptions> options,
-        TimeProvider clock, CancellationToken ct)
+        IHostEnvironment environment, TimeProvider clock, CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        var url = ValidateUrl(errors, request.Url, options.Value.AllowPrivateNetworks);
+        var url = ValidateUrl(errors, request.Url, options.Value.AllowPrivateNetworks, options.Value.HttpAllowed(environment));
         if (request.Events is not { Count: > 0 }) errors.Add("events", "List the timeline kinds to receive, or [\"*\"] for all.");
         else if (request.Events.Count > 50) errors.Add("events", "At most 50 kinds; use [\"*\"] for all.");
         else
@@ -98,12 +101,18 @@ public static partial class WebhooksApi
             events, subscription.CreatedAt, request.Secret is null ? secret : null));
     }
 
-    private static Uri? ValidateUrl(ValidationErrors errors, string? value, bool allowPrivateNetworks)
+    private static Uri? ValidateUrl(ValidationErrors errors, string? value, bool allowPrivateNetworks, bool httpAllowed)
     {
         if (!errors.Required("url", value) || !errors.MaxLength("url", value, 2000)) return null;
         if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Host.Length == 0)
         {
             errors.Add("url", "The URL must be absolute, http or https (https://insurer.example/hooks/cases).");
+            return null;
+        }
+        if (url.Scheme == "http" && !httpAllowed)
+        {
+            // Every delivery may carry medical details (a diagnosis, fitness to fly): never in clear over the internet.
+            errors.Add("url", "The URL must be https: deliveries carry medical details.");
             return null;
         }
         if (url.UserInfo.Length > 0)
@@ -189,32 +198,95 @@ public static partial class WebhooksApi
             if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return Problems.NotFound($"Webhook subscription {id} was not found.");
         }
 
+        return TypedResults.Ok(await ReadDeliveriesAsync(connection, identity.TenantId, subscriptionId: id, deliveryId: null, status, limit, ct));
+    }
+
+    private static async Task<Results<Ok<WebhookDelivery>, ProblemHttpResult>> DeliveryAsync(
+        Guid id, RequestIdentity identity, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await ReadDeliveriesAsync(connection, identity.TenantId, subscriptionId: null, deliveryId: id, null, 1, ct) is [var found]
+            ? TypedResults.Ok(found)
+            : Problems.NotFound($"Webhook delivery {id} was not found.");
+    }
+
+    /// <summary>
+    /// Sends a delivery again: one that failed (its endpoint was down longer than the retry window) or one the insurer
+    /// says it lost. It goes out at once, with the same id and body, and is retried as a new one would be. A pending
+    /// delivery is already on its way and a cancelled one's subscription is gone: both are conflicts.
+    /// </summary>
+    private static async Task<Results<Accepted<WebhookDelivery>, ProblemHttpResult>> RedeliverAsync(
+        Guid id, RequestIdentity identity, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using (var cmd = new NpgsqlCommand("""
+            WITH target AS (
+                SELECT d.id, d.status, s.deleted_at IS NOT NULL AS unsubscribed
+                FROM webhook_deliveries d
+                JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.tenant_id = d.tenant_id
+                WHERE d.id = @id AND d.tenant_id = @tenant
+                FOR UPDATE OF d),
+            redelivered AS (
+                UPDATE webhook_deliveries d
+                SET status = 'pending', next_attempt_at = @now, claim_token = NULL, completed_at = NULL,
+                    retry_window_started_at = @now, retry_window_attempts = d.attempts,
+                    redelivered_at = @now, redelivered_by = @actor
+                FROM target
+                WHERE d.id = target.id AND target.status IN ('failed', 'delivered') AND NOT target.unsubscribed
+                RETURNING d.id)
+            SELECT target.status, target.unsubscribed, EXISTS (SELECT 1 FROM redelivered) FROM target
+            """, connection))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("tenant", identity.TenantId);
+            cmd.Parameters.AddWithValue("now", now);
+            cmd.Parameters.AddWithValue("actor", identity.ActorId);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return Problems.NotFound($"Webhook delivery {id} was not found.");
+            var (status, unsubscribed, redelivered) = (r.GetString(0), r.GetBoolean(1), r.GetBoolean(2));
+            if (!redelivered)
+                return Problems.Conflict(unsubscribed || status == "cancelled"
+                    ? $"Webhook delivery {id} belongs to a deleted subscription; there is nowhere to send it."
+                    : $"Webhook delivery {id} is {status}: it is already on its way.");
+        }
+        var delivery = (await ReadDeliveriesAsync(connection, identity.TenantId, null, id, null, 1, ct)).Single();
+        return TypedResults.Accepted($"/webhooks/deliveries/{id}", delivery);
+    }
+
+    private static async Task<IReadOnlyList<WebhookDelivery>> ReadDeliveriesAsync(NpgsqlConnection connection, string tenantId,
+        Guid? subscriptionId, Guid? deliveryId, string? status, int limit, CancellationToken ct)
+    {
         await using var cmd = new NpgsqlCommand("""
-            SELECT d.id, d.event_id, d.case_id, d.case_number, d.kind, d.status, d.attempts, d.last_status_code, d.last_error,
-                   d.next_attempt_at, d.created_at, d.completed_at,
+            SELECT d.id, d.subscription_id, d.event_id, d.case_id, d.case_number, d.kind, d.status, d.attempts, d.last_status_code,
+                   d.last_error, d.next_attempt_at, d.created_at, d.completed_at,
                    coalesce((SELECT json_agg(json_build_object('attempt', a.attempt, 'at', a.attempted_at, 'statusCode', a.status_code,
                                                                'error', a.error, 'durationMs', a.duration_ms) ORDER BY a.attempt)
                              FROM webhook_delivery_attempts a WHERE a.delivery_id = d.id), '[]')::text
             FROM webhook_deliveries d
-            WHERE d.subscription_id = @id AND d.tenant_id = @tenant AND (@status::text IS NULL OR d.status = @status)
+            WHERE d.tenant_id = @tenant
+              AND (@subscription_id::uuid IS NULL OR d.subscription_id = @subscription_id)
+              AND (@delivery_id::uuid IS NULL OR d.id = @delivery_id)
+              AND (@status::text IS NULL OR d.status = @status)
             ORDER BY d.created_at DESC, d.id
             LIMIT @limit
             """, connection);
-        cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("tenant", identity.TenantId);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid?>("subscription_id", subscriptionId));
+        cmd.Parameters.Add(new NpgsqlParameter<Guid?>("delivery_id", deliveryId));
         cmd.Parameters.Add(new NpgsqlParameter<string?>("status", status));
         cmd.Parameters.AddWithValue("limit", limit);
         var list = new List<WebhookDelivery>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            var state = r.GetString(5);
-            list.Add(new WebhookDelivery(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetString(4), state, r.GetInt32(6),
-                r.IsDBNull(7) ? null : r.GetInt32(7), r.IsDBNull(8) ? null : r.GetString(8),
-                state == "pending" ? r.GetFieldValue<DateTimeOffset>(9) : null, r.GetFieldValue<DateTimeOffset>(10),
-                r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
-                System.Text.Json.JsonSerializer.Deserialize<WebhookAttempt[]>(r.GetString(12), System.Text.Json.JsonSerializerOptions.Web)!));
+            var state = r.GetString(6);
+            list.Add(new WebhookDelivery(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetGuid(3), r.GetString(4), r.GetString(5), state,
+                r.GetInt32(7), r.IsDBNull(8) ? null : r.GetInt32(8), r.IsDBNull(9) ? null : r.GetString(9),
+                state == "pending" ? r.GetFieldValue<DateTimeOffset>(10) : null, r.GetFieldValue<DateTimeOffset>(11),
+                r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12),
+                System.Text.Json.JsonSerializer.Deserialize<WebhookAttempt[]>(r.GetString(13), System.Text.Json.JsonSerializerOptions.Web)!));
         }
-        return TypedResults.Ok<IReadOnlyList<WebhookDelivery>>(list);
+        return list;
     }
 }
