@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -74,6 +75,7 @@ public static class Problems
             ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? ctx.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DependencyOutageExceptionHandler>();
         services.AddPlainTextRule();
         services.AddNoNullElementsRule();
         // Minimal APIs turn unreadable bodies into BadHttpRequestException only when asked to; the handler below
@@ -137,4 +139,56 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             if (inner is JsonException json) return json;
         return null;
     }
+}
+
+/// <summary>
+/// A database or Redis that is down, restarting or failing over is the platform's problem of the moment, not a bug:
+/// the client gets a 503 problem with Retry-After and repeats the request (with its Idempotency-Key), never a 500.
+/// Nothing was written: every write commits in one transaction, and a failed transaction leaves no trace.
+/// </summary>
+internal sealed partial class DependencyOutageExceptionHandler(IProblemDetailsService problemDetails, ILogger<DependencyOutageExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (OutageOf(exception) is not { } dependency || httpContext.Response.HasStarted) return false;
+        LogOutage(dependency, httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+        // The database restarted or failed over: drop its dead pooled connections, so the client's retry connects afresh.
+        if (dependency == "database") httpContext.RequestServices.GetService<Npgsql.NpgsqlDataSource>()?.Clear();
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Temporarily unavailable.",
+                Detail = $"The service cannot reach its {dependency} right now; nothing was changed. Repeat the request in a few seconds.",
+                Type = ProblemTypes.Unavailable,
+            },
+        });
+    }
+
+    /// <summary>Which dependency is unreachable, when that is what <paramref name="exception"/> says.</summary>
+    internal static string? OutageOf(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case Npgsql.NpgsqlException { IsTransient: true }:
+                case Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08000" or "08003" or "08006" or "08001" or "08004" }:
+                    return "database";
+                case StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException:
+                    return "cache";
+            }
+        }
+        return null;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Answered 503: the {Dependency} is unreachable ({Method} {Path}): {Error}")]
+    private partial void LogOutage(string dependency, string method, string path, string error);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,21 +104,37 @@ public static class Servers
         builder.WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: "tcp", isProxied: false)
             .WithEndpoint("tcp", e => e.TargetHost = "127.0.0.1");
 
-    /// <summary>Refuses to start a server on a port something else already holds, naming the way out.</summary>
+    /// <summary>
+    /// Refuses to start a server on a port something else already holds, naming the way out. A port that is only being
+    /// let go of (the same server stopped a moment ago, from the dashboard or a test) is waited for, up to 15 s.
+    /// </summary>
     internal static void EnsurePortFree(string resource, int port)
     {
-        using var client = new TcpClient();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!CanBind(port))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new DistributedApplicationException(
+                    $"{resource}: port 127.0.0.1:{port} is already in use (another `./platform up`, or a server of your own). " +
+                    $"Stop it, or use that server by setting ConnectionStrings__{resource}.");
+            Thread.Sleep(250);
+        }
+    }
+
+    private static bool CanBind(int port)
+    {
         try
         {
-            if (!client.ConnectAsync("127.0.0.1", port).Wait(TimeSpan.FromMilliseconds(500)) || !client.Connected) return;
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true); // as servers do: TIME_WAIT is no obstacle
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            socket.Listen(1);
+            return true;
         }
-        catch (AggregateException)
+        catch (SocketException)
         {
-            return;
+            return false;
         }
-        throw new DistributedApplicationException(
-            $"{resource}: port 127.0.0.1:{port} is already in use (another `./platform up`, or a server of your own). " +
-            $"Stop it, or use that server by setting ConnectionStrings__{resource}.");
     }
 
     /// <summary>Runs a set-up tool (initdb, chown) to completion, writing its output to the resource's log.</summary>

@@ -15,6 +15,21 @@ public abstract class InboxConsumer<T>(NpgsqlDataSource dataSource) : IConsumer<
             ?? throw new InvalidOperationException($"{typeof(T).Name} arrived without a message id; it cannot be de-duplicated.");
         var ct = context.CancellationToken;
 
+        try
+        {
+            await ApplyOnceAsync(context, messageId, ct);
+        }
+        catch (NpgsqlException e) when (e.IsTransient)
+        {
+            // The database restarted or failed over: its pooled connections are dead, and each retry would otherwise
+            // find another one. Dropping them lets the next retry, a second later, connect afresh.
+            dataSource.Clear();
+            throw;
+        }
+    }
+
+    private async Task ApplyOnceAsync(ConsumeContext<T> context, Guid messageId, CancellationToken ct)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var cmd = new NpgsqlCommand("""

@@ -81,7 +81,7 @@ public sealed class MessagingOptions
     /// </summary>
     public bool QuorumQueues { get; set; }
 
-    /// <summary>How long a consumer keeps retrying, once a second, while a dependency (its database) is unreachable.</summary>
+    /// <summary>How long a consumer keeps retrying, twice a second, while a dependency (its database) is unreachable.</summary>
     public TimeSpan OutageRetryWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>

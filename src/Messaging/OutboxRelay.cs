@@ -16,7 +16,7 @@ public sealed class OutboxOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>The longest wait between two passes while the database or broker is down, so a backlog drains within about this long of its return.</summary>
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
     /// <summary>
     /// Failed attempts at one row before it is parked for an operator. Attempts that failed because the broker was
     /// unreachable do not count: an outage delays rows, it does not park them.
@@ -81,6 +81,7 @@ public sealed partial class OutboxRelay(
             {
                 // The database is unreachable: try again soon, so the backlog drains within seconds of its return.
                 LogRelayFailed(e.Message);
+                if (e is NpgsqlException { IsTransient: true }) dataSource.Clear(); // its pooled connections died with it
                 await Task.Delay(_options.MaxBackoff, stoppingToken);
             }
         }

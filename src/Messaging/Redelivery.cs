@@ -17,8 +17,8 @@ public sealed class PredecessorMissingException(string message) : Exception(mess
 /// The platform's retry policy for every consumer, in three layers:
 /// <list type="number">
 /// <item>A dependency that is down (a database restart or failover, a refused connection): the message stays with the
-/// consumer and is retried every second for <see cref="MessagingOptions.OutageRetryWindow"/>, so it is applied within
-/// about a second of the dependency's return.</item>
+/// consumer and is retried twice a second for <see cref="MessagingOptions.OutageRetryWindow"/>, so it is applied within
+/// about half a second of the dependency's return.</item>
 /// <item>Any other failure, a missing predecessor included: a few quick retries.</item>
 /// <item>Then delayed redelivery through the broker (<see cref="MessagingOptions.Redelivery"/>, minutes to an hour),
 /// which survives a restart of this service; after the last delay the message goes to the queue's <c>_error</c> queue,
@@ -33,7 +33,7 @@ public sealed class PlatformConsumerDefinition<T>(MessagingOptions options) : Co
         consumer.UseMessageRetry(r =>
         {
             r.Handle<Exception>(IsOutage);
-            r.Interval((int)Math.Max(1, options.OutageRetryWindow.TotalSeconds), TimeSpan.FromSeconds(1));
+            r.Interval((int)Math.Max(1, options.OutageRetryWindow.TotalMilliseconds / 500), TimeSpan.FromMilliseconds(500));
         });
         consumer.UseMessageRetry(r =>
         {

@@ -36,6 +36,13 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     private RunningPlatform Platform { get; set; } = null!;
 
+    /// <summary>Stops a server of the platform (postgres, rabbitmq) as its dashboard's Stop button does, and waits until it has exited.</summary>
+    public Task StopAsync(string resource) =>
+        Platform.ExecuteAsync(resource, KnownResourceCommands.StopCommand, KnownResourceStates.Exited, KnownResourceStates.Finished);
+
+    /// <summary>Starts it again and waits until it is healthy.</summary>
+    public Task StartAsync(string resource) => Platform.ExecuteAsync(resource, KnownResourceCommands.StartCommand, KnownResourceStates.Running);
+
     public async Task InitializeAsync()
     {
         Platform = await running.Value;
@@ -153,6 +160,15 @@ public sealed class PlatformFixture : IAsyncLifetime
                 app.Services.GetRequiredService<IConfiguration>()["AppHost:DashboardApiKey"] ?? "");
             AppDomain.CurrentDomain.ProcessExit += (_, _) => app.StopAsync().Wait(TimeSpan.FromSeconds(20));
             return platform;
+        }
+
+        public async Task ExecuteAsync(string resource, string command, params string[] until)
+        {
+            var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command);
+            if (!result.Success) throw new InvalidOperationException($"{command} {resource}: {result.Message}");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await App.ResourceNotifications.WaitForResourceAsync(resource, e => until.Contains(e.Snapshot.State?.Text), timeout.Token);
+            if (command == KnownResourceCommands.StartCommand) await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }
 
         private static string States(DistributedApplication app, IDistributedApplicationTestingBuilder builder) =>
