@@ -48,12 +48,15 @@ public class TasksFactory() : ServiceFactory<Program>("casesdb")
     public SlaClock AnotherSlaClock() => ActivatorUtilities.CreateInstance<SlaClock>(Services);
 
     /// <summary>Publishes an appeal as Intake would and waits until its case is filed; returns the case.</summary>
-    public async Task<(Guid Id, string Number, AppealRegistered Appeal)> OpenCaseAsync(string tenant, string fullName = "Pyotr Ivanov")
+    public Task<(Guid Id, string Number, AppealRegistered Appeal)> OpenCaseAsync(string tenant, string fullName = "Pyotr Ivanov") =>
+        OpenCaseAsync(CasesFactory.Appeal(tenant, fullName));
+
+    /// <summary>Publishes <paramref name="appeal"/> as Intake would and waits until its case is filed; returns the case.</summary>
+    public async Task<(Guid Id, string Number, AppealRegistered Appeal)> OpenCaseAsync(AppealRegistered appeal)
     {
-        var appeal = CasesFactory.Appeal(tenant, fullName);
         await Services.GetRequiredService<IBus>().Publish(appeal, ctx => ctx.MessageId = Guid.NewGuid());
         await Eventually.True(async () => await CountAsync("SELECT count(*) FROM case_appeals WHERE appeal_id = @id", ("id", appeal.AppealId)) == 1,
-            TimeSpan.FromSeconds(15), $"the appeal about {fullName} is filed");
+            TimeSpan.FromSeconds(15), $"the appeal about {appeal.Insured.FullName} is filed");
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT c.id, c.number FROM cases c JOIN case_appeals a ON a.case_id = c.id WHERE a.appeal_id = @id", connection);

@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts;
+using Platform.Messaging;
 using Platform.Tests;
+using RabbitMQ.Client;
 
 namespace Platform.Cases.Tests;
 
@@ -80,6 +85,70 @@ public sealed class A_callback_completed_on_time(TasksFactory cases) : IClassFix
             new { outcome = "again" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor(TasksFactory.Tenant("sla-on-time-other")).PostAsJsonAsync(
             $"/tasks/{callback.GetProperty("id").GetGuid()}/complete", new { outcome = "not mine" })).StatusCode);
+    }
+}
+
+public sealed class An_appeal_handled_before_cases_heard_of_it(TasksFactory cases) : IClassFixture<TasksFactory>
+{
+    [Fact]
+    public async Task Completes_its_callback_on_time_once_the_appeal_arrives_and_never_escalates_it()
+    {
+        var tenant = TasksFactory.Tenant("sla-overtaken");
+        var appeal = CasesFactory.Appeal(tenant, "Overtaken Person");
+        // Handled 20 minutes into the hour promised (whole seconds, so PostgreSQL gives back exactly this).
+        var handledAt = DateTimeOffset.FromUnixTimeSeconds(appeal.RegisteredAt.AddMinutes(20).ToUnixTimeSeconds());
+        var handledId = Guid.NewGuid();
+
+        // Intake's two events travel through different queues, so AppealHandled can arrive first.
+        await cases.Services.GetRequiredService<IBus>().Publish(
+            new AppealHandled(appeal.AppealId, tenant, "coordinator-anna", handledAt), ctx => ctx.MessageId = handledId);
+        await Eventually.True(() => HandledOrPutAsideAsync(handledId), TimeSpan.FromSeconds(30),
+            "Cases has tried the AppealHandled (applied it, or put it aside for redelivery)");
+
+        var (_, number, _) = await cases.OpenCaseAsync(appeal);
+        var coordinator = cases.ClientFor(tenant, "coordinator-anna", "staff", "coordinator");
+        JsonElement callback = default;
+        await Eventually.True(async () =>
+                (callback = (await cases.TasksAsync(coordinator, number, "callback")).Single()).GetProperty("status").GetString() == "done",
+            TimeSpan.FromSeconds(45), () => $"the redelivered AppealHandled completes the callback (last seen: {callback})");
+        Assert.True(callback.GetProperty("onTime").GetBoolean());
+        Assert.Equal("coordinator-anna", callback.GetProperty("completedBy").GetString());
+        Assert.Equal(handledAt, callback.GetProperty("completedAt").GetDateTimeOffset());
+        Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM inbox_messages WHERE message_id = @id", ("id", handledId)));
+
+        // Long past the promise, the clock finds nothing to escalate.
+        cases.Clock.Advance(TimeSpan.FromHours(3));
+        await cases.SlaClock.RunOnceAsync();
+        Assert.Equal(0, await cases.CountAsync("SELECT count(*) FROM case_tasks WHERE tenant_id = @t AND escalated_at IS NOT NULL", ("t", tenant)));
+        Assert.Equal(0, await cases.CountAsync(
+            "SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.TaskOverdue,%' AND body->>'tenantId' = @t", ("t", tenant)));
+        var overdue = await cases.ClientFor(tenant, "supervisor-olga", "staff", "supervisor").GetFromJsonAsync<JsonElement>("/tasks/overdue");
+        Assert.Equal(0, overdue.GetArrayLength());
+        var timeline = await coordinator.GetFromJsonAsync<JsonElement>($"/cases/{number}/timeline");
+        var entry = timeline.EnumerateArray().Single(e => e.GetProperty("kind").GetString() == "task-completed");
+        Assert.Contains("on time", entry.GetProperty("summary").GetString());
+        Assert.Equal("coordinator-anna", entry.GetProperty("actor").GetString());
+    }
+
+    /// <summary>
+    /// Cases is done with the message for now: it applied it (its inbox row), or it failed the quick retries and put it
+    /// in the first delay queue (named by Broker.DelayAsync, 5 s by default) to come back later.
+    /// </summary>
+    private async Task<bool> HandledOrPutAsideAsync(Guid messageId)
+    {
+        if (await cases.CountAsync("SELECT count(*) FROM inbox_messages WHERE message_id = @id", ("id", messageId)) > 0) return true;
+        var queue = cases.Services.GetRequiredService<ConsumerEndpoints>().All.Single(c => c.Message == typeof(AppealHandled)).Queue;
+        // A connection of the test's own: a passive declare of a queue that does not exist yet closes its channel.
+        await using var connection = await new ConnectionFactory { Uri = new Uri(TestEnvironment.RabbitMq) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync($"{queue}_delay_5s")).MessageCount > 0;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return false;
+        }
     }
 }
 

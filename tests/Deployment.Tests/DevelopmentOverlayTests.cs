@@ -59,6 +59,13 @@ public sealed partial class Development_overlay() : OverlayContract("development
             Assert.EndsWith(":dev", deployable.Pod.MainContainers.Single()["image"].Str());
     }
 
+    [Fact]
+    public void Uses_classic_queues_on_its_single_node_broker()
+    {
+        foreach (var (deployable, quorumQueues) in MessagingDeployables())
+            Assert.True(quorumQueues is null or "false", $"{deployable} gets Messaging__QuorumQueues={quorumQueues}; the development broker is one node.");
+    }
+
     private void AssertWorkload(string kind, string image, bool persistent)
     {
         var workload = Assert.Single(Rendered.PodTemplates, p => p.Kind == kind && p.MainContainers.Any(c => c["image"].Str() == image));

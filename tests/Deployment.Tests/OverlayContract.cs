@@ -324,6 +324,26 @@ public abstract class OverlayContract(string overlay)
     protected static string? Env(JsonObject container, string name) =>
         container["env"].Objects().FirstOrDefault(e => e["name"].Str() == name)?["value"].Str();
 
+    /// <summary>The value a container gets for <paramref name="name"/>: given inline or taken from a rendered config map.</summary>
+    protected string? EnvValue(JsonObject container, string name)
+    {
+        var env = container["env"].Objects().FirstOrDefault(e => e["name"].Str() == name);
+        if (env?["valueFrom"]?["configMapKeyRef"] is JsonObject reference)
+            return Rendered.Find("ConfigMap", reference["name"].Str()!)?["data"].StringMap().GetValueOrDefault(reference["key"].Str()!);
+        return env?["value"].Str();
+    }
+
+    /// <summary>The deployables whose code connects to the broker, with the Messaging__QuorumQueues each gets (null: unset).</summary>
+    protected IReadOnlyList<(Deployable Deployable, string? QuorumQueues)> MessagingDeployables()
+    {
+        var messaging = Rendered.Deployables.Where(d => SourceReads.UsesMessaging(d.ProjectDirectory))
+            .Select(d => (d, EnvValue(d.Pod.MainContainers.Single(), "Messaging__QuorumQueues")))
+            .ToList();
+        // Guard against a scan that silently finds nothing.
+        Assert.Superset(new HashSet<string> { "intake", "cases" }, messaging.Select(m => m.d.Name).ToHashSet());
+        return messaging;
+    }
+
     /// <summary>The container port a named or numbered port refers to, if the container declares it.</summary>
     protected static string? ResolvePort(JsonObject container, string? port) =>
         container["ports"].Objects()

@@ -105,6 +105,15 @@ public sealed class Production_overlay() : OverlayContract("production")
     }
 
     [Fact]
+    public void Every_service_on_the_broker_uses_quorum_queues()
+    {
+        // The production broker is a cluster: a queue must survive the loss of a node. All services must agree, since
+        // RabbitMQ refuses to redeclare a queue with another type.
+        foreach (var (deployable, quorumQueues) in MessagingDeployables())
+            Assert.True(quorumQueues == "true", $"{deployable} gets Messaging__QuorumQueues={quorumQueues ?? "(unset)"}, not true.");
+    }
+
+    [Fact]
     public void Enforces_the_restricted_pod_security_standard()
     {
         var ns = Rendered.Find("Namespace", Namespace);

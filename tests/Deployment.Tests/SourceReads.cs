@@ -45,6 +45,9 @@ public static partial class SourceReads
 
     private static string ToEnvironmentName(string key) => key.Replace(":", "__");
 
+    /// <summary>Whether a project's code connects to the broker (calls the messaging library's <c>AddMessaging</c>).</summary>
+    public static bool UsesMessaging(string projectDir) => Call("AddMessaging").IsMatch(Read(projectDir));
+
     /// <summary>The paths ServiceDefaults maps health checks on.</summary>
     public static IReadOnlySet<string> HealthEndpoints() =>
         MapHealthChecks().Matches(Read(ServiceDefaultsDirectory)).Select(m => m.Groups["path"].Value).ToHashSet();
@@ -235,7 +238,8 @@ public static partial class SourceReads
     [GeneratedRegex("""(?:\[[^\]]*\]\s*)*[\w<>\[\]?.]+\s+(?<name>\w+)\s*(?<default>=[^,]*)?(?:,|$)""")]
     private static partial Regex PositionalParameter();
 
-    [GeneratedRegex("""(?:AddOptions<(?<type>\w+)>\(\)\s*\.BindConfiguration\(|Configure<(?<type>\w+)>\([^;]*?GetSection\()\s*(?:"(?<section>[^"]+)"|(?<owner>\w+)\.(?<constant>\w+))""")]
+    // AddOptions<T>().BindConfiguration("S"), Configure<T>(... GetSection("S")), and GetSection("S").Get<T>().
+    [GeneratedRegex("""(?:AddOptions<(?<type>\w+)>\(\)\s*\.BindConfiguration\(|Configure<(?<type>\w+)>\([^;]*?GetSection\()\s*(?:"(?<section>[^"]+)"|(?<owner>\w+)\.(?<constant>\w+))|GetSection\(\s*"(?<section>[^"]+)"\s*\)\s*\.Get<(?<type>\w+)>\(""")]
     private static partial Regex BindSection();
 
     [GeneratedRegex("""(?:Configuration|config|configuration)\s*(?:\[\s*"(?<key>[^"]+)"\s*\]|\.GetValue<[^>]+>\(\s*"(?<key>[^"]+)"|\.GetRequiredValue(?:<[^>]+>)?\(\s*"(?<key>[^"]+)")""")]
