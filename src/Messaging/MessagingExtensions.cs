@@ -51,6 +51,7 @@ public static class MessagingExtensions
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(new Uri(connectionString), h => h.ConnectionName(service));
+                BrokerReconnect.Apply(cfg);
                 cfg.ConfigureEndpoints(context);
             });
         });

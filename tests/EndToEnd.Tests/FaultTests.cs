@@ -38,9 +38,9 @@ internal sealed class FaultRun(PlatformFixture platform, ITestOutputHelper outpu
     private static readonly TimeSpan Spread = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan FaultAt = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FaultFor = TimeSpan.FromSeconds(7);
-    // The goal is 5 s. Measured here: PostgreSQL 4.4 s; RabbitMQ 3.0 s and 11.2 s in two runs, since each MassTransit
-    // receive endpoint reconnects on its own back-off. The bounds leave room for a loaded CI machine.
-    private static TimeSpan DrainBound(string server) => TimeSpan.FromSeconds(server == "rabbitmq" ? 20 : 8);
+    // The goal is 5 s; measured here 3.0 s (RabbitMQ) and 4.3-4.6 s (PostgreSQL, 55 appeals worked off after it is
+    // back). The bound leaves room for a slower CI machine; the figures are printed.
+    private static readonly TimeSpan DrainBound = TimeSpan.FromSeconds(8);
 
     private readonly ConcurrentBag<(HttpStatusCode Status, string? RetryAfter, TimeSpan Took)> _answers = [];
 
@@ -95,7 +95,7 @@ internal sealed class FaultRun(PlatformFixture platform, ITestOutputHelper outpu
         Assert.All(_answers, a => Assert.True((int)a.Status is 201 or 503 or 409, $"unexpected {(int)a.Status}"));
         Assert.Equal(Appeals, appeals.Select(a => a.Id).Distinct().Count()); // no appeal doubled by a retry
         Assert.Equal(Appeals, cases.Values.Distinct().Count());      // one case each, none lost
-        Assert.True(drained <= DrainBound(server), $"the backlog took {drained.Value.TotalSeconds:0.0} s after {server} was back (bound {DrainBound(server).TotalSeconds} s)");
+        Assert.True(drained <= DrainBound, $"the backlog took {drained.Value.TotalSeconds:0.0} s after {server} was back (bound {DrainBound.TotalSeconds} s)");
     }
 
     /// <summary>Registers one appeal, repeating it on 503 (after Retry-After) and on 409 (the first copy still in flight).</summary>
