@@ -1,6 +1,8 @@
 using Platform.Cases;
 using Platform.Messaging;
 
+if (args is [MessagingCommand.Name, .. var verb] && MessagingCommand.TryRejectUsage(verb, Console.Error)) return 2;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

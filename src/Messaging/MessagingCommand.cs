@@ -18,6 +18,17 @@ public static class MessagingCommand
                messaging replay-errors [--queue <queue>] [--limit <n, default 1000>]
         """;
 
+    /// <summary>
+    /// Checks the command line before the service is built (which needs its connection strings): a wrong verb prints
+    /// the usage and gives 2 even where the service's configuration is absent.
+    /// </summary>
+    public static bool TryRejectUsage(string[] args, TextWriter error)
+    {
+        if (args is ["status"] or ["replay-parked", ..] or ["replay-errors", ..]) return false;
+        error.WriteLine(Usage);
+        return true;
+    }
+
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
     {
         var operations = services.GetRequiredService<MessagingOperations>();
