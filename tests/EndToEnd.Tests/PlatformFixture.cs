@@ -162,14 +162,8 @@ public sealed class PlatformFixture : IAsyncLifetime
             return platform;
         }
 
-        public async Task ExecuteAsync(string resource, string command, params string[] until)
-        {
-            var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command);
-            if (!result.Success) throw new InvalidOperationException($"{command} {resource}: {result.Message}");
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await App.ResourceNotifications.WaitForResourceAsync(resource, e => until.Contains(e.Snapshot.State?.Text), timeout.Token);
-            if (command == KnownResourceCommands.StartCommand) await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-        }
+        public Task ExecuteAsync(string resource, string command, params string[] until) =>
+            TestEnvironment.ExecuteCommandAsync(App, resource, command, until);
 
         private static string States(DistributedApplication app, IDistributedApplicationTestingBuilder builder) =>
             string.Join("; ", builder.Resources.Select(r =>

@@ -103,3 +103,23 @@ public sealed class Old_inbox_and_outbox_rows(MessagingHost host) : IClassFixtur
         Assert.Equal(1, await host.CountAsync($"SELECT count(*) FROM outbox_messages WHERE message_id = '{recent}'"));
     }
 }
+
+public sealed class An_event_published_before_its_consumer_ever_started(MessagingHost host) : IClassFixture<MessagingHost>
+{
+    [Fact]
+    public async Task Waits_in_the_consumers_queue_the_publisher_declared()
+    {
+        // The platform's queues as a service declares them at start (the test host itself is an island, so it does not).
+        await using var broker = new Broker(host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(),
+            new MessagingOptions(), host.Services.GetRequiredService<IHostEnvironment>());
+        await broker.DeclareSubscribersAsync(CancellationToken.None);
+        var queue = Assert.Single(Subscribers.Queues[typeof(AppealHandled)]);
+        var before = (await broker.CountAsync([queue], CancellationToken.None))[queue];
+
+        // Cases has never run against this broker: without the declaration the event's exchange would drop it.
+        await host.Services.GetRequiredService<IBus>().Publish(new AppealHandled(Guid.NewGuid(), "tenant", "coordinator", DateTimeOffset.UtcNow));
+
+        await Eventually.True(async () => (await broker.CountAsync([queue], CancellationToken.None))[queue] == before + 1,
+            TimeSpan.FromSeconds(10), $"the event waits in {queue}");
+    }
+}

@@ -49,6 +49,19 @@ public static class TestEnvironment
         return new NpgsqlConnectionStringBuilder(Postgres) { Database = name }.ConnectionString;
     }
 
+    /// <summary>
+    /// Runs a resource command of an Aspire application (the dashboard's Stop or Start) and waits until the resource
+    /// is in one of the <paramref name="until"/> states (and healthy, after a start).
+    /// </summary>
+    public static async Task ExecuteCommandAsync(DistributedApplication app, string resource, string command, params string[] until)
+    {
+        var result = await app.ResourceCommands.ExecuteCommandAsync(resource, command);
+        if (!result.Success) throw new InvalidOperationException($"{command} {resource}: {result.Message}");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await app.ResourceNotifications.WaitForResourceAsync(resource, e => until.Contains(e.Snapshot.State?.Text), timeout.Token);
+        if (command == KnownResourceCommands.StartCommand) await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+    }
+
     private static Servers Started => servers.IsValueCreated && servers.Value.IsCompletedSuccessfully
         ? servers.Value.Result
         : throw new InvalidOperationException("The test servers are not started: await TestEnvironment.StartAsync() (or CreateDatabaseAsync) first.");
@@ -96,14 +109,7 @@ public static class TestEnvironment
             return servers;
         }
 
-        public async Task ExecuteAsync(string resource, string command, params string[] until)
-        {
-            var result = await app.ResourceCommands.ExecuteCommandAsync(resource, command);
-            if (!result.Success) throw new InvalidOperationException($"{command} {resource}: {result.Message}");
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await app.ResourceNotifications.WaitForResourceAsync(resource, e => until.Contains(e.Snapshot.State?.Text), timeout.Token);
-            if (command == KnownResourceCommands.StartCommand) await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-        }
+        public Task ExecuteAsync(string resource, string command, params string[] until) => ExecuteCommandAsync(app, resource, command, until);
 
         private async Task StopAsync()
         {
