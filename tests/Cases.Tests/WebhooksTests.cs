@@ -89,12 +89,14 @@ public sealed class Insurer_webhooks(WebhooksFactory cases) : IClassFixture<Webh
     public async Task Send_only_the_kinds_subscribed_to()
     {
         const string tenant = "hooks-kinds";
-        await cases.SubscribeAsync(tenant, "/kinds", "case-opened", "document-received");
+        var (subscription, _) = await cases.SubscribeAsync(tenant, "/kinds", "case-opened", "document-received");
         var (_, number) = await CaseOpening.OpenAsync(cases, CasesFactory.Appeal(tenant, "Kinds Person"));
         await cases.ClientFor(tenant).PostAsync($"/cases/{number}/documents", SampleFiles.Form(SampleFiles.Pdf(), "application/pdf", "passport"));
 
         await Eventually.True(() => Task.FromResult(Receiver.At("/kinds").Length >= 2), TimeSpan.FromSeconds(15), "two entries arrive");
-        await Task.Delay(500);
+        // Deliveries are written with the entries they carry, in one transaction, and only deliveries are sent: the
+        // subscription's deliveries are the whole of what it can ever receive for what happened so far.
+        Assert.Equal(2, (await cases.DeliveriesAsync(tenant, subscription)).Length);
 
         Assert.Equal(["case-opened", "document-received"], Receiver.At("/kinds")
             .Select(r => JsonSerializer.Deserialize<JsonElement>(r.Body).GetProperty("kind").GetString()).Order());
@@ -133,7 +135,7 @@ public sealed class Insurer_webhooks(WebhooksFactory cases) : IClassFixture<Webh
 
         await Eventually.True(async () => (await cases.DeliveriesAsync(tenant, subscription)).SingleOrDefault() is { } d &&
             d.GetProperty("status").GetString() == "failed", TimeSpan.FromSeconds(20), "the delivery fails for good");
-        await Task.Delay(1500);
+        // "failed" is written once the last attempt has been answered, and a failed delivery is never picked again.
 
         var delivery = (await cases.DeliveriesAsync(tenant, subscription)).Single();
         Assert.Equal(3, delivery.GetProperty("attempts").GetInt32());
@@ -182,7 +184,7 @@ public sealed class Insurer_webhooks(WebhooksFactory cases) : IClassFixture<Webh
         await cases.ClientFor("hooks-mine").PostAsync($"/cases/{number}/documents", SampleFiles.Form(SampleFiles.Pdf(), "application/pdf", "passport"));
 
         await Eventually.True(() => Task.FromResult(Receiver.At("/mine").Length >= 4), TimeSpan.FromSeconds(15), "the owner's entries arrive");
-        await Task.Delay(1000);
+        // Only deliveries are sent, and the other tenant's subscription has none (below): nothing can reach it later.
 
         Assert.Empty(Receiver.At("/theirs"));
         Assert.Empty(await cases.DeliveriesAsync("hooks-theirs", theirs));
