@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Platform.Gateway.Auth;
+
+// What the gateway costs, measured against the platform `./platform up` runs: the same authenticated read of one case
+// sent to Cases directly (stamped as the gateway stamps it) and through the gateway (insurer API key, staff token),
+// and /health/live of Cases and of the gateway itself (no proxying: what the cheapest answer costs either process).
+// First a closed loop (N clients, as fast as they go) for the throughput ratio, then an open loop at 40 % of the
+// gateway's rate for the latency it adds. Baseline and gateway in the same run.
+// Usage: RateLimiting__Tenants__bench=100000000 ./platform up, then, beside it:
+//        dotnet run -c Release --project bench/Gateway [seconds-per-step=10] [clients=8]
+namespace Platform.Bench.Gateway;
+
+public static class GatewayBenchmark
+{
+    private static readonly Uri GatewayUrl = new(Environment.GetEnvironmentVariable("BENCH_GATEWAY") ?? "http://127.0.0.1:8080");
+    private static readonly Uri CasesUrl = new(Environment.GetEnvironmentVariable("BENCH_CASES") ?? "http://127.0.0.1:5102");
+
+    public static async Task<int> Main(string[] args)
+    {
+        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+        var clients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
+        var (signingKey, identitySecret) = Secrets();
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) });
+        // One tenant, so that its rate limit can be raised for the run: RateLimiting__Tenants__bench=100000000 ./platform up
+        const string tenant = "bench";
+        var admin = DevTokens.Mint(signingKey, "bench-admin", [Roles.Admin], null);
+        var staff = DevTokens.Mint(signingKey, "bench-coordinator", [Roles.Coordinator], tenant);
+        var apiKey = await IssueKeyAsync(http, admin, tenant);
+        var number = await OpenCaseAsync(http, apiKey);
+        var path = $"/cases/{number}";
+        Console.WriteLine($"Case {number} of tenant {tenant}; {clients} clients, {seconds} s per step.");
+
+        var scenarios = new (string Name, Func<HttpRequestMessage> Request)[]
+        {
+            ("case, direct (stamped)", () => Direct(path, tenant, identitySecret)),
+            ("case, gateway, API key", () => Via($"/api/cases{path}", new("ApiKey", apiKey))),
+            ("case, gateway, staff token", () => Via($"/api/cases{path}", new("Bearer", staff))),
+            ("/health/live, direct", () => new HttpRequestMessage(HttpMethod.Get, new Uri(CasesUrl, "/health/live"))),
+            ("/health/live of the gateway itself", () => new HttpRequestMessage(HttpMethod.Get, new Uri(GatewayUrl, "/health/live"))),
+        };
+
+        foreach (var (_, request) in scenarios) await ClosedLoopAsync(http, request, 1, TimeSpan.FromSeconds(2)); // warm up
+        var closed = new Dictionary<string, Result>();
+        foreach (var (name, request) in scenarios) closed[name] = await ClosedLoopAsync(http, request, clients, TimeSpan.FromSeconds(seconds));
+
+        Console.WriteLine();
+        Console.WriteLine("| closed loop | req/s | p50 ms | p99 ms | gateway / direct | errors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (name, r) in closed)
+        {
+            var baseline = name.StartsWith("/health", StringComparison.Ordinal) ? closed["/health/live, direct"] : closed["case, direct (stamped)"];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {r.Rate:0} | {r.P50:0.00} | {r.P99:0.00} | {(name.Contains("direct") ? "baseline" : $"{r.Rate / baseline.Rate:0.00}x")} | {r.Errors} |"));
+        }
+
+        var rate = 0.4 * closed["case, gateway, API key"].Rate;
+        var openDirect = await OpenLoopAsync(http, scenarios[0].Request, rate, TimeSpan.FromSeconds(seconds));
+        var openGateway = await OpenLoopAsync(http, scenarios[1].Request, rate, TimeSpan.FromSeconds(seconds));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| open loop at {rate:0} req/s (40 % of the gateway's rate) | p50 ms | p99 ms | errors |"));
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var (name, r) in new[] { ("direct (stamped)", openDirect), ("gateway, API key", openGateway) })
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {r.P50:0.00} | {r.P99:0.00} | {r.Errors} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Gateway adds {openGateway.P99 - openDirect.P99:0.00} ms at p99."));
+        if (closed.Values.Sum(r => r.Errors) + openDirect.Errors + openGateway.Errors == 0) return 0;
+        Console.WriteLine("Some answers were errors, so the figures above do not measure the same work: with 429s, raise the " +
+            "tenant's limit for the run (RateLimiting__Tenants__bench=100000000 ./platform up).");
+        return 1;
+    }
+
+    private sealed record Result(double Rate, double P50, double P99, int Errors);
+
+    private static HttpRequestMessage Via(string path, AuthenticationHeaderValue auth)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(GatewayUrl, path));
+        request.Headers.Authorization = auth;
+        return request;
+    }
+
+    /// <summary>The request as the gateway forwards it: identity headers and their stamp, signed now.</summary>
+    private static HttpRequestMessage Direct(string path, string tenant, string secret)
+    {
+        var identity = new RequestIdentity(tenant, "bench-key", "api-key", [Roles.Insurer]);
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(CasesUrl, path));
+        request.Headers.Add(RequestIdentity.TenantHeader, identity.TenantId);
+        request.Headers.Add(RequestIdentity.ActorHeader, identity.ActorId);
+        request.Headers.Add(RequestIdentity.ActorKindHeader, identity.ActorKind);
+        request.Headers.Add(RequestIdentity.RolesHeader, string.Join(',', identity.Roles));
+        request.Headers.Add(GatewayStamp.Header, GatewayStamp.Sign(secret, DateTimeOffset.UtcNow, "GET", path, identity));
+        return request;
+    }
+
+    private static async Task<Result> ClosedLoopAsync(HttpClient http, Func<HttpRequestMessage> create, int clients, TimeSpan duration)
+    {
+        var latencies = new List<double>[clients];
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            var mine = latencies[c] = [];
+            while (clock.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(create());
+                await response.Content.LoadIntoBufferAsync();
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+            }
+        }));
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new Result(all.Length / clock.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), errors);
+    }
+
+    /// <summary>Requests sent on a schedule, whatever the answers' pace (no coordinated omission).</summary>
+    private static async Task<Result> OpenLoopAsync(HttpClient http, Func<HttpRequestMessage> create, double rate, TimeSpan duration)
+    {
+        var count = (int)(rate * duration.TotalSeconds);
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        var latencies = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            var due = TimeSpan.FromSeconds(i / rate);
+            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+            using var response = await http.SendAsync(create());
+            await response.Content.LoadIntoBufferAsync();
+            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+            return (clock.Elapsed - due).TotalMilliseconds; // from when it was due: waiting to be sent counts
+        }));
+        var sorted = latencies.Order().ToArray();
+        return new Result(count / clock.Elapsed.TotalSeconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), errors);
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Length - 1, p * sorted.Length)];
+
+    private static async Task<string> IssueKeyAsync(HttpClient http, string admin, string tenant)
+    {
+        using var request = Via($"/admin/tenants/{tenant}/api-keys", new("Bearer", admin));
+        request.Method = HttpMethod.Post;
+        request.Content = JsonContent.Create(new { name = "bench" });
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!;
+    }
+
+    private static async Task<string> OpenCaseAsync(HttpClient http, string apiKey)
+    {
+        using var request = Via("/api/intake/appeals", new("ApiKey", apiKey));
+        request.Method = HttpMethod.Post;
+        request.Content = JsonContent.Create(new
+        {
+            channel = "phone",
+            caller = new { name = "Maria Ivanova", relation = "relative", phone = "+7 916 555-01-02", language = "ru" },
+            insured = new { policyNumber = "BENCH-1", fullName = "Pyotr Ivanov", dateOfBirth = "1956-04-12" },
+            location = new { country = "US", city = "Orlando" },
+            description = "Benchmark case.",
+        });
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var appeal = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        for (var i = 0; i < 100; i++)
+        {
+            using var read = Via($"/api/intake/appeals/{appeal}", new("ApiKey", apiKey));
+            using var answer = await http.SendAsync(read);
+            if ((await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("caseNumber").GetString() is { } number) return number;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException("The case did not open within 10 s: is the platform running (./platform up)?");
+    }
+
+    /// <summary>The development signing key and the identity secret the AppHost gave the gateway (its user secrets).</summary>
+    private static (string SigningKey, string IdentitySecret) Secrets()
+    {
+        var secrets = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+            ".microsoft", "usersecrets", "medassist-platform-apphost", "secrets.json");
+        var identity = Environment.GetEnvironmentVariable("BENCH_IDENTITY_SECRET")
+            ?? (File.Exists(secrets) ? JsonDocument.Parse(File.ReadAllText(secrets)).RootElement.GetProperty("Parameters:gateway-identity-secret").GetString() : null)
+            ?? throw new InvalidOperationException("No identity secret: start the platform once (./platform up) or set BENCH_IDENTITY_SECRET.");
+        var signing = Environment.GetEnvironmentVariable("BENCH_SIGNING_KEY") ?? DevelopmentSigningKey();
+        return (signing, identity);
+    }
+
+    /// <summary>The AppHost's development key (AppHost/appsettings.json), found from the working directory upwards.</summary>
+    private static string DevelopmentSigningKey()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var file = Path.Combine(dir.FullName, "AppHost", "appsettings.json");
+            if (!File.Exists(file)) continue;
+            using var json = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return json.RootElement.GetProperty("Parameters").GetProperty("jwt-signing-key").GetString()!;
+        }
+        throw new InvalidOperationException("Run from the repository (AppHost/appsettings.json holds the development key) or set BENCH_SIGNING_KEY.");
+    }
+}
