@@ -26,6 +26,7 @@ public static class GatewayExtensions
         builder.AddPostgres("gatewaydb", typeof(Program).Assembly);
         builder.AddRedis("redis");
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<VerifiedKeyCache>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<UnauthenticatedRateLimit>();
 

@@ -11,7 +11,7 @@ public sealed record IssuedApiKey(Guid KeyId, string TenantId, string Name, stri
 public sealed record VerifiedApiKey(Guid KeyId, string TenantId);
 
 /// <summary>API keys in the gateway's own database. Only hashes are stored; the secret leaves the gateway once.</summary>
-public sealed class ApiKeyStore(NpgsqlDataSource db)
+public sealed class ApiKeyStore(NpgsqlDataSource db, VerifiedKeyCache cache)
 {
     public async Task<IssuedApiKey> IssueAsync(string tenantId, string name, string createdBy, CancellationToken ct)
     {
@@ -44,17 +44,30 @@ public sealed class ApiKeyStore(NpgsqlDataSource db)
     public async Task<bool> RevokeAsync(Guid keyId, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition("""
+        var hash = await conn.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition("""
             UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
             WHERE key_id = @keyId
-            """, new { keyId }, cancellationToken: ct)) > 0;
+            RETURNING key_hash
+            """, new { keyId }, cancellationToken: ct));
+        if (hash is null) return false;
+        await cache.RevokedAsync(hash);
+        return true;
     }
 
     /// <summary>
-    /// Looks the key up on every request (an index probe on the hash), so a revoked key stops working at once on every
-    /// replica with no cache to invalidate. last_used_at is written at most once a minute per key.
+    /// A key verified in the last minute comes from <see cref="VerifiedKeyCache"/> (revocations reach every replica's
+    /// cache at once); otherwise an index probe on the hash, which also writes last_used_at (at most once a minute).
     /// </summary>
     public async Task<VerifiedApiKey?> VerifyAsync(string presentedKey, CancellationToken ct)
+    {
+        var hash = ApiKeySecret.Hash(presentedKey);
+        if (cache.Find(hash) is { } cached) return cached;
+        var verified = await LookUpAsync(hash, ct);
+        if (verified is not null) cache.Add(hash, verified);
+        return verified;
+    }
+
+    private async Task<VerifiedApiKey?> LookUpAsync(byte[] hash, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.QuerySingleOrDefaultAsync<VerifiedApiKey>(new CommandDefinition("""
@@ -67,6 +80,6 @@ public sealed class ApiKeyStore(NpgsqlDataSource db)
                 WHERE api_keys.key_id = key.key_id
                   AND (key.last_used_at IS NULL OR key.last_used_at < now() - interval '1 minute'))
             SELECT key_id AS KeyId, tenant_id AS TenantId FROM key
-            """, new { hash = ApiKeySecret.Hash(presentedKey) }, cancellationToken: ct));
+            """, new { hash }, cancellationToken: ct));
     }
 }

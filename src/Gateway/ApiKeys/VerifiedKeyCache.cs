@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Caching.Memory;
+using StackExchange.Redis;
+
+namespace Platform.Gateway.ApiKeys;
+
+/// <summary>
+/// Keys this replica verified in the last minute, by hash, so a request does not cost a PostgreSQL round trip.
+/// A revocation removes the key here and, through Redis pub/sub, on every other replica at once. While this replica
+/// cannot hear revocations (Redis unreachable) it neither reads nor fills the cache: every request is checked in
+/// PostgreSQL, as before, so a revoked key still stops at once. Only valid keys are cached (a key issued a moment ago
+/// works at once); an entry lives a minute, which is also how often last_used_at is written.
+/// </summary>
+public sealed partial class VerifiedKeyCache
+{
+    public static readonly RedisChannel Channel = RedisChannel.Literal("gateway:api-keys:revoked");
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
+
+    private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly IConnectionMultiplexer _redis;
+    private readonly ILogger<VerifiedKeyCache> _logger;
+    private volatile bool _listening;
+
+    public VerifiedKeyCache(IConnectionMultiplexer redis, ILogger<VerifiedKeyCache> logger)
+    {
+        _redis = redis;
+        _logger = logger;
+        redis.ConnectionFailed += (_, _) => Deafen();
+        redis.ConnectionRestored += (_, _) => _ = ListenAsync();
+        _ = ListenAsync();
+    }
+
+    public VerifiedApiKey? Find(byte[] hash) => _listening && _entries.TryGetValue(Convert.ToBase64String(hash), out VerifiedApiKey? key) ? key : null;
+
+    public void Add(byte[] hash, VerifiedApiKey key)
+    {
+        if (_listening) _entries.Set(Convert.ToBase64String(hash), key, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Lifetime, Size = 1 });
+    }
+
+    /// <summary>Forgets the key here and tells every replica to; false when the others could not be told.</summary>
+    public async Task<bool> RevokedAsync(byte[] hash)
+    {
+        var entry = Convert.ToBase64String(hash);
+        _entries.Remove(entry);
+        try
+        {
+            await _redis.GetSubscriber().PublishAsync(Channel, entry);
+            return true;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Replicas that still hear Redis may serve the key from their cache for up to a minute.
+            LogNotBroadcast(e.Message);
+            return false;
+        }
+    }
+
+    private void Deafen()
+    {
+        _listening = false;
+        _entries.Clear(); // revocations may be missed from now on
+    }
+
+    private async Task ListenAsync()
+    {
+        try
+        {
+            var queue = await _redis.GetSubscriber().SubscribeAsync(Channel);
+            queue.OnMessage(message => _entries.Remove(message.Message.ToString()));
+            _entries.Clear(); // what was cached before we listened may have been revoked meanwhile
+            _listening = _redis.IsConnected;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            Deafen();
+        }
+    }
+
+    [LoggerMessage(LogLevel.Error, "A revocation could not be broadcast through Redis ({Error}): other replicas may accept the key for up to a minute")]
+    private partial void LogNotBroadcast(string error);
+}
