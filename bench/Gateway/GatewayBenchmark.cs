@@ -47,7 +47,15 @@ public static class GatewayBenchmark
 
         foreach (var (_, request) in scenarios) await ClosedLoopAsync(http, request, 1, TimeSpan.FromSeconds(2)); // warm up
         var closed = new Dictionary<string, Result>();
-        foreach (var (name, request) in scenarios) closed[name] = await ClosedLoopAsync(http, request, clients, TimeSpan.FromSeconds(seconds));
+        var cpu = new Dictionary<string, Dictionary<string, double>>();
+        foreach (var (name, request) in scenarios)
+        {
+            var before = ProcessCpu.Snapshot();
+            closed[name] = await ClosedLoopAsync(http, request, clients, TimeSpan.FromSeconds(seconds));
+            var after = ProcessCpu.Snapshot();
+            var requests = closed[name].Rate * seconds;
+            cpu[name] = ProcessCpu.Parts.ToDictionary(p => p, p => (after[p] - before[p]) * 1000 / requests);
+        }
 
         Console.WriteLine();
         Console.WriteLine("| closed loop | req/s | p50 ms | p99 ms | gateway / direct | errors |");
@@ -58,6 +66,13 @@ public static class GatewayBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {name} | {r.Rate:0} | {r.P50:0.00} | {r.P99:0.00} | {(name.Contains("direct") ? "baseline" : $"{r.Rate / baseline.Rate:0.00}x")} | {r.Errors} |"));
         }
+
+        Console.WriteLine();
+        Console.WriteLine($"| CPU ms per request | {string.Join(" | ", ProcessCpu.Parts)} | all |");
+        Console.WriteLine($"|---|{string.Concat(ProcessCpu.Parts.Select(_ => "---:|"))}---:|");
+        foreach (var (name, split) in cpu)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {string.Join(" | ", ProcessCpu.Parts.Select(p => split[p].ToString("0.00", CultureInfo.InvariantCulture)))} | {split.Values.Sum():0.00} |"));
 
         var rate = 0.4 * closed["case, gateway, API key"].Rate;
         var openDirect = await OpenLoopAsync(http, scenarios[0].Request, rate, TimeSpan.FromSeconds(seconds));

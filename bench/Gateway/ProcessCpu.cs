@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace Platform.Bench.Gateway;
+
+/// <summary>
+/// CPU time the platform's processes have used so far, by part (from /proc: user + system time of every process whose
+/// command line names it), so a step's CPU per request can be split between gateway, services and servers.
+/// </summary>
+internal static class ProcessCpu
+{
+    public static readonly string[] Parts = ["gateway", "cases", "intake", "postgres", "redis", "rabbitmq", "bench"];
+
+    private const double TicksPerSecond = 100; // USER_HZ on Linux
+
+    public static Dictionary<string, double> Snapshot()
+    {
+        var seconds = Parts.ToDictionary(p => p, _ => 0.0);
+        var self = Environment.ProcessId;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var part = pid == self ? "bench" : PartOf(File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '));
+                if (part is null) continue;
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                // Fields after the command name (which may hold spaces, inside parentheses): utime is the 12th, stime the 13th.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                seconds[part] += (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+            }
+            catch (IOException)
+            {
+                // The process ended while being read.
+            }
+        }
+        return seconds;
+    }
+
+    private static string? PartOf(string commandLine) => commandLine switch
+    {
+        _ when commandLine.Contains("/Gateway ", StringComparison.Ordinal) || commandLine.Contains("Gateway.dll", StringComparison.Ordinal) => "gateway",
+        _ when commandLine.Contains("/Cases ", StringComparison.Ordinal) || commandLine.Contains("Cases.dll", StringComparison.Ordinal) => "cases",
+        _ when commandLine.Contains("/Intake ", StringComparison.Ordinal) || commandLine.Contains("Intake.dll", StringComparison.Ordinal) => "intake",
+        _ when commandLine.StartsWith("postgres", StringComparison.Ordinal) || commandLine.Contains("/postgres ", StringComparison.Ordinal) => "postgres",
+        _ when commandLine.StartsWith("redis-server", StringComparison.Ordinal) => "redis",
+        _ when commandLine.Contains("beam.smp", StringComparison.Ordinal) => "rabbitmq",
+        _ => null,
+    };
+}
