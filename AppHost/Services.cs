@@ -41,7 +41,7 @@ internal static class Services
                 The platform is ready.
                   Gateway:    {Url}
                   API docs:   {Url}/docs
-                  Staff token (development key): TOKEN=$(./platform token --roles admin --tenant acme)
+                  Staff token (development key): TOKEN=$(./platform token --roles coordinator --tenant acme)
                   Try:        curl -H "Authorization: Bearer $TOKEN" {Url}/api/cases/cases
                 """, url, url, url);
             return Task.CompletedTask;

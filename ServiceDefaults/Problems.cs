@@ -153,7 +153,7 @@ internal sealed partial class DependencyOutageExceptionHandler(IProblemDetailsSe
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (OutageOf(exception) is not { } dependency || httpContext.Response.HasStarted) return false;
+        if (DependencyOutage.Of(exception) is not { } dependency || httpContext.Response.HasStarted) return false;
         LogOutage(dependency, httpContext.Request.Method, httpContext.Request.Path, exception.Message);
         // The database restarted or failed over: drop its dead pooled connections, so the client's retry connects afresh.
         if (dependency == "database") httpContext.RequestServices.GetService<Npgsql.NpgsqlDataSource>()?.Clear();
@@ -172,8 +172,18 @@ internal sealed partial class DependencyOutageExceptionHandler(IProblemDetailsSe
         });
     }
 
-    /// <summary>Which dependency is unreachable, when that is what <paramref name="exception"/> says.</summary>
-    internal static string? OutageOf(Exception exception)
+    [LoggerMessage(LogLevel.Warning, "Answered 503: the {Dependency} is unreachable ({Method} {Path}): {Error}")]
+    private partial void LogOutage(string dependency, string method, string path, string error);
+}
+
+/// <summary>
+/// Whether a failure is a dependency being unreachable (its database restarting or failing over, Redis down) rather
+/// than anything about the request or message: one definition for the 503 answers and the consumers' outage retries.
+/// </summary>
+public static class DependencyOutage
+{
+    /// <summary>Which dependency is unreachable ("database" or "cache"), when that is what <paramref name="exception"/> says.</summary>
+    public static string? Of(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
@@ -188,7 +198,4 @@ internal sealed partial class DependencyOutageExceptionHandler(IProblemDetailsSe
         }
         return null;
     }
-
-    [LoggerMessage(LogLevel.Warning, "Answered 503: the {Dependency} is unreachable ({Method} {Path}): {Error}")]
-    private partial void LogOutage(string dependency, string method, string path, string error);
 }

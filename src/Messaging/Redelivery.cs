@@ -1,8 +1,8 @@
-using System.Data.Common;
 using System.Net.Sockets;
 using MassTransit;
 using MassTransit.RabbitMqTransport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Platform.Messaging;
@@ -47,11 +47,8 @@ public sealed class PlatformConsumerDefinition<T>(MessagingOptions options) : Co
     internal static bool IsOutage(Exception e)
     {
         for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is DbException { IsTransient: true } or SocketException or TimeoutException) return true;
-            if (inner.GetType().Name is "RedisConnectionException" or "RedisTimeoutException") return true;
-        }
-        return false;
+            if (inner is SocketException or TimeoutException) return true;
+        return DependencyOutage.Of(e) is not null;
     }
 }
 

@@ -73,11 +73,11 @@ public sealed class PlatformFixture : IAsyncLifetime
         return (tenant, client);
     }
 
-    public static object Appeal(string fullName = "Pyotr Ivanov") => new
+    public static object Appeal(string fullName = "Pyotr Ivanov", string policyNumber = "TRV-2026-000117") => new
     {
         channel = "phone",
         caller = new { name = "Maria Ivanova", relation = "relative", phone = "+7 916 555-01-02", language = "ru" },
-        insured = new { policyNumber = "TRV-2026-000117", fullName, dateOfBirth = "1956-04-12" },
+        insured = new { policyNumber, fullName, dateOfBirth = "1956-04-12" },
         location = new { country = "US", city = "Orlando" },
         description = "Father admitted with chest pain; the clinic asks who pays.",
     };

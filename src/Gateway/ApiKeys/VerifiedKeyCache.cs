@@ -18,7 +18,9 @@ public sealed partial class VerifiedKeyCache
     private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = 100_000 });
     private readonly IConnectionMultiplexer _redis;
     private readonly ILogger<VerifiedKeyCache> _logger;
+    private readonly SemaphoreSlim _subscribing = new(1, 1);
     private volatile bool _listening;
+    private bool _subscribed;
 
     public VerifiedKeyCache(IConnectionMultiplexer redis, ILogger<VerifiedKeyCache> logger)
     {
@@ -62,16 +64,26 @@ public sealed partial class VerifiedKeyCache
 
     private async Task ListenAsync()
     {
+        await _subscribing.WaitAsync();
         try
         {
-            var queue = await _redis.GetSubscriber().SubscribeAsync(Channel);
-            queue.OnMessage(message => _entries.Remove(message.Message.ToString()));
+            // Once: StackExchange.Redis subscribes again by itself after a reconnect.
+            if (!_subscribed)
+            {
+                var queue = await _redis.GetSubscriber().SubscribeAsync(Channel);
+                queue.OnMessage(message => _entries.Remove(message.Message.ToString()));
+                _subscribed = true;
+            }
             _entries.Clear(); // what was cached before we listened may have been revoked meanwhile
             _listening = _redis.IsConnected;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             Deafen();
+        }
+        finally
+        {
+            _subscribing.Release();
         }
     }
 
