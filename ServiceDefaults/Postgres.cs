@@ -19,6 +19,14 @@ public static class PostgresExtensions
         builder.AddNpgsqlDataSource(name, configureDataSourceBuilder: ds =>
         {
             ds.Name = name;
+            // The statements a service runs again and again are prepared once per physical connection (Npgsql's
+            // automatic preparation: parsed and planned once, not on every call) and kept across pool check-outs. The
+            // services leave no session state on a pooled connection (SET LOCAL only; the migrator unlocks what it
+            // locks; the relay's LISTEN connection goes back only broken), so the reset that would drop them on every
+            // check-out (DISCARD ALL) is left out. A connection string that sets either keeps its own value.
+            var settings = ds.ConnectionStringBuilder;
+            if (!settings.ContainsKey("Max Auto Prepare")) settings.MaxAutoPrepare = 64;
+            if (!settings.ContainsKey("No Reset On Close")) settings.NoResetOnClose = true;
             // A command gets a span only inside a trace (a request, a consumed message): the pollers' statements (outbox
             // relay, SLA clock, webhooks) would otherwise be a root trace each, every half second, burying the real ones.
             ds.ConfigureTracing(t => t

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
-using Platform.Gateway.Auth;
+using Platform.Bench.Kit;
 
 // What the gateway costs, measured against the platform `./platform up` runs: the same authenticated read of one case
 // sent to Cases directly (stamped as the gateway stamps it) and through the gateway (insurer API key, staff token),
@@ -17,32 +17,28 @@ namespace Platform.Bench.Gateway;
 
 public static class GatewayBenchmark
 {
-    private static readonly Uri GatewayUrl = new(Environment.GetEnvironmentVariable("BENCH_GATEWAY") ?? "http://127.0.0.1:8080");
-    private static readonly Uri CasesUrl = new(Environment.GetEnvironmentVariable("BENCH_CASES") ?? "http://127.0.0.1:5102");
+    private static readonly RunningPlatform Platform = new();
 
     public static async Task<int> Main(string[] args)
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         var clients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
-        var (signingKey, identitySecret) = Secrets();
-
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) });
+        var http = Platform.Http;
         // One tenant, so that its rate limit can be raised for the run: RateLimiting__Tenants__bench=100000000 ./platform up
-        const string tenant = "bench";
-        var admin = DevTokens.Mint(signingKey, "bench-admin", [Roles.Admin], null);
-        var staff = DevTokens.Mint(signingKey, "bench-coordinator", [Roles.Coordinator], tenant);
-        var apiKey = await IssueKeyAsync(http, admin, tenant);
+        const string tenant = RunningPlatform.Tenant;
+        var staff = new AuthenticationHeaderValue("Bearer", Platform.StaffToken("bench-coordinator", Roles.Coordinator, tenant));
+        var apiKey = await Platform.IssueApiKeyAsync("bench-gateway");
         var number = await OpenCaseAsync(http, apiKey);
         var path = $"/cases/{number}";
         Console.WriteLine($"Case {number} of tenant {tenant}; {clients} clients, {seconds} s per step.");
 
         var scenarios = new (string Name, Func<HttpRequestMessage> Request)[]
         {
-            ("case, direct (stamped)", () => Direct(path, tenant, identitySecret)),
-            ("case, gateway, API key", () => Via($"/api/cases{path}", new("ApiKey", apiKey))),
-            ("case, gateway, staff token", () => Via($"/api/cases{path}", new("Bearer", staff))),
-            ("/health/live, direct", () => new HttpRequestMessage(HttpMethod.Get, new Uri(CasesUrl, "/health/live"))),
-            ("/health/live of the gateway itself", () => new HttpRequestMessage(HttpMethod.Get, new Uri(GatewayUrl, "/health/live"))),
+            ("case, direct (stamped)", () => Platform.Direct(Platform.Cases, HttpMethod.Get, path, Identity)),
+            ("case, gateway, API key", () => Platform.Via(HttpMethod.Get, $"/api/cases{path}", apiKey)),
+            ("case, gateway, staff token", () => Platform.Via(HttpMethod.Get, $"/api/cases{path}", staff)),
+            ("/health/live, direct", () => new HttpRequestMessage(HttpMethod.Get, new Uri(Platform.Cases, "/health/live"))),
+            ("/health/live of the gateway itself", () => new HttpRequestMessage(HttpMethod.Get, new Uri(Platform.Gateway, "/health/live"))),
         };
 
         foreach (var (_, request) in scenarios) await ClosedLoopAsync(http, request, 1, TimeSpan.FromSeconds(2)); // warm up
@@ -91,25 +87,7 @@ public static class GatewayBenchmark
 
     private sealed record Result(double Rate, double P50, double P99, int Errors);
 
-    private static HttpRequestMessage Via(string path, AuthenticationHeaderValue auth)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(GatewayUrl, path));
-        request.Headers.Authorization = auth;
-        return request;
-    }
-
-    /// <summary>The request as the gateway forwards it: identity headers and their stamp, signed now.</summary>
-    private static HttpRequestMessage Direct(string path, string tenant, string secret)
-    {
-        var identity = new RequestIdentity(tenant, "bench-key", "api-key", [Roles.Insurer]);
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(CasesUrl, path));
-        request.Headers.Add(RequestIdentity.TenantHeader, identity.TenantId);
-        request.Headers.Add(RequestIdentity.ActorHeader, identity.ActorId);
-        request.Headers.Add(RequestIdentity.ActorKindHeader, identity.ActorKind);
-        request.Headers.Add(RequestIdentity.RolesHeader, string.Join(',', identity.Roles));
-        request.Headers.Add(GatewayStamp.Header, GatewayStamp.Sign(secret, DateTimeOffset.UtcNow, "GET", path, identity));
-        return request;
-    }
+    private static readonly RequestIdentity Identity = new(RunningPlatform.Tenant, "bench-key", "api-key", [Roles.Insurer]);
 
     private static async Task<Result> ClosedLoopAsync(HttpClient http, Func<HttpRequestMessage> create, int clients, TimeSpan duration)
     {
@@ -153,34 +131,22 @@ public static class GatewayBenchmark
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Length - 1, p * sorted.Length)];
 
-    private static async Task<string> IssueKeyAsync(HttpClient http, string admin, string tenant)
+    private static async Task<string> OpenCaseAsync(HttpClient http, AuthenticationHeaderValue apiKey)
     {
-        using var request = Via($"/admin/tenants/{tenant}/api-keys", new("Bearer", admin));
-        request.Method = HttpMethod.Post;
-        request.Content = JsonContent.Create(new { name = "bench" });
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!;
-    }
-
-    private static async Task<string> OpenCaseAsync(HttpClient http, string apiKey)
-    {
-        using var request = Via("/api/intake/appeals", new("ApiKey", apiKey));
-        request.Method = HttpMethod.Post;
-        request.Content = JsonContent.Create(new
+        using var request = Platform.Via(HttpMethod.Post, "/api/intake/appeals", apiKey, JsonContent.Create(new
         {
             channel = "phone",
             caller = new { name = "Maria Ivanova", relation = "relative", phone = "+7 916 555-01-02", language = "ru" },
             insured = new { policyNumber = "BENCH-1", fullName = "Pyotr Ivanov", dateOfBirth = "1956-04-12" },
             location = new { country = "US", city = "Orlando" },
             description = "Benchmark case.",
-        });
+        }));
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         var appeal = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         for (var i = 0; i < 100; i++)
         {
-            using var read = Via($"/api/intake/appeals/{appeal}", new("ApiKey", apiKey));
+            using var read = Platform.Via(HttpMethod.Get, $"/api/intake/appeals/{appeal}", apiKey);
             using var answer = await http.SendAsync(read);
             if ((await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("caseNumber").GetString() is { } number) return number;
             await Task.Delay(100);
@@ -188,28 +154,4 @@ public static class GatewayBenchmark
         throw new InvalidOperationException("The case did not open within 10 s: is the platform running (./platform up)?");
     }
 
-    /// <summary>The development signing key and the identity secret the AppHost gave the gateway (its user secrets).</summary>
-    private static (string SigningKey, string IdentitySecret) Secrets()
-    {
-        var secrets = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
-            ".microsoft", "usersecrets", "medassist-platform-apphost", "secrets.json");
-        var identity = Environment.GetEnvironmentVariable("BENCH_IDENTITY_SECRET")
-            ?? (File.Exists(secrets) ? JsonDocument.Parse(File.ReadAllText(secrets)).RootElement.GetProperty("Parameters:gateway-identity-secret").GetString() : null)
-            ?? throw new InvalidOperationException("No identity secret: start the platform once (./platform up) or set BENCH_IDENTITY_SECRET.");
-        var signing = Environment.GetEnvironmentVariable("BENCH_SIGNING_KEY") ?? DevelopmentSigningKey();
-        return (signing, identity);
-    }
-
-    /// <summary>The AppHost's development key (AppHost/appsettings.json), found from the working directory upwards.</summary>
-    private static string DevelopmentSigningKey()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            var file = Path.Combine(dir.FullName, "AppHost", "appsettings.json");
-            if (!File.Exists(file)) continue;
-            using var json = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            return json.RootElement.GetProperty("Parameters").GetProperty("jwt-signing-key").GetString()!;
-        }
-        throw new InvalidOperationException("Run from the repository (AppHost/appsettings.json holds the development key) or set BENCH_SIGNING_KEY.");
-    }
 }

@@ -18,6 +18,7 @@ public static class IntakeExtensions
             bus.AddPlatformConsumer<CaseClosedConsumer>();
         });
         builder.Services.AddSingleton<AppealStore>();
+        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<IntakeSettingsStore>();
         builder.Services.AddPolicies();
         return builder;

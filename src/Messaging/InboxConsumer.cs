@@ -9,6 +9,9 @@ namespace Platform.Messaging;
 /// </summary>
 public abstract class InboxConsumer<T>(NpgsqlDataSource dataSource) : IConsumer<T> where T : class
 {
+    /// <summary>The service's database, for work that must not be part of the message's transaction.</summary>
+    protected NpgsqlDataSource DataSource { get; } = dataSource;
+
     public async Task Consume(ConsumeContext<T> context)
     {
         var messageId = context.MessageId
@@ -23,14 +26,14 @@ public abstract class InboxConsumer<T>(NpgsqlDataSource dataSource) : IConsumer<
         {
             // The database restarted or failed over: its pooled connections are dead, and each retry would otherwise
             // find another one. Dropping them lets the next retry, a second later, connect afresh.
-            dataSource.Clear();
+            DataSource.Clear();
             throw;
         }
     }
 
     private async Task ApplyOnceAsync(ConsumeContext<T> context, Guid messageId, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var connection = await DataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var cmd = new NpgsqlCommand("""
             INSERT INTO inbox_messages (consumer, message_id) VALUES (@consumer, @id)

@@ -140,6 +140,43 @@ public sealed class Case_numbers(CasesFactory cases) : IClassFixture<CasesFactor
             Assert.Equal([$"{year}-000001", $"{year}-000002", $"{year}-000003"], numbers);
         }
     }
+
+    [Fact]
+    public async Task Are_taken_side_by_side_and_a_failed_filing_leaves_its_number_unused()
+    {
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(cases.ConnectionString);
+        var year = DateTime.UtcNow.Year;
+        async Task<string> FileAsync(string name, Func<Task>? beforeCommit = null, bool commit = true)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            var (_, number, opened) = await CaseFiles.CaseStore.FileAppealAsync(dataSource, transaction,
+                CasesFactory.Appeal("numbers-side", name), DateTimeOffset.UtcNow, CancellationToken.None);
+            Assert.True(opened);
+            if (beforeCommit is not null) await beforeCommit();
+            if (commit) await transaction.CommitAsync();
+            else await transaction.RollbackAsync();
+            return number;
+        }
+
+        // Ten filings of one tenant each hold their number in an open transaction until all ten have one: none waits
+        // for another's commit to be numbered.
+        const int filings = 10;
+        var remaining = filings;
+        var allNumbered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var numbers = await Task.WhenAll(Enumerable.Range(0, filings).Select(i => FileAsync($"Side By Side {i}", async () =>
+        {
+            if (Interlocked.Decrement(ref remaining) == 0) allNumbered.SetResult();
+            await allNumbered.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        })));
+        Assert.Equal(Enumerable.Range(1, filings).Select(n => $"{year}-{n:D6}"), numbers.Order());
+
+        // A filing that rolls back after taking its number leaves it unused; the next one does not reuse it.
+        Assert.Equal($"{year}-{filings + 1:D6}", await FileAsync("Rolled Back", commit: false));
+        Assert.Equal($"{year}-{filings + 2:D6}", await FileAsync("After The Rollback"));
+        Assert.Equal(0, await cases.CountAsync("SELECT count(*) FROM cases WHERE tenant_id = 'numbers-side' AND number = @n",
+            ("n", $"{year}-{filings + 1:D6}")));
+    }
 }
 
 public sealed class Another_tenants_case(CasesFactory cases) : IClassFixture<CasesFactory>
@@ -235,7 +272,7 @@ public sealed class Two_concurrent_appeals_about_one_insured(CasesFactory cases)
                 await using var connection = await dataSource.OpenConnectionAsync();
                 await using var transaction = await connection.BeginTransactionAsync();
                 bothOpen.SignalAndWait(TimeSpan.FromSeconds(10));
-                await CaseFiles.CaseStore.FileAppealAsync(transaction, appeal, DateTimeOffset.UtcNow, CancellationToken.None);
+                await CaseFiles.CaseStore.FileAppealAsync(dataSource, transaction, appeal, DateTimeOffset.UtcNow, CancellationToken.None);
                 await transaction.CommitAsync();
             })));
         }

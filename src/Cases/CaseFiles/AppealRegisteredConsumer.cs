@@ -14,7 +14,7 @@ public sealed class AppealRegisteredConsumer(NpgsqlDataSource dataSource, TimePr
     {
         var appeal = context.Message;
         var now = clock.GetUtcNow();
-        var (caseId, number, opened) = await CaseStore.FileAppealAsync(transaction, appeal, now, context.CancellationToken);
+        var (caseId, number, opened) = await CaseStore.FileAppealAsync(DataSource, transaction, appeal, now, context.CancellationToken);
         // Intake promised the caller a callback: from now on the clock, not memory, holds the case to it.
         await CaseTasks.CreateAsync(transaction, appeal.TenantId, caseId, TaskKinds.Callback,
             $"Call back {appeal.Caller.Name} ({appeal.Caller.Relation}){(appeal.Caller.Phone is { } phone ? " at " + phone : "")}",

@@ -20,16 +20,17 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>The open case of this insured, by policy number or else by name and date of birth.</summary>
-    public async Task<(Guid Id, string Number)?> FindOpenCaseAsync(string tenantId, InsuredIdentity insured, CancellationToken ct)
+    public static async Task<(Guid Id, string Number)?> FindOpenCaseAsync(NpgsqlConnection connection, string tenantId, InsuredIdentity insured,
+        CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("""
+        await using var cmd = new NpgsqlCommand("""
             SELECT case_id, case_number FROM open_cases
             WHERE tenant_id = @tenant
               AND ((@policy::text IS NOT NULL AND insured_policy_number = @policy)
                 OR (insured_name_key = @name AND insured_date_of_birth = @dob))
             ORDER BY opened_at DESC
             LIMIT 1
-            """);
+            """, connection);
         cmd.Parameters.AddWithValue("tenant", tenantId);
         cmd.Parameters.Add(new NpgsqlParameter<string?>("policy", insured.PolicyNumber));
         cmd.Parameters.AddWithValue("name", InsuredIdentity.NameKey(insured.FullName));
@@ -38,13 +39,11 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         return await r.ReadAsync(ct) ? (r.GetGuid(0), r.GetString(1)) : null;
     }
 
-    /// <summary>Stores the appeal and its <see cref="AppealRegistered"/> event in one transaction.</summary>
-    public async Task RegisterAsync(AppealRegistered appeal, AppealResponse response, string registeredBy, string? requestedUrgency,
-        CancellationToken ct)
+    /// <summary>Stores the appeal and enqueues its <see cref="AppealRegistered"/> event in the caller's transaction.</summary>
+    public static async Task RegisterAsync(NpgsqlTransaction transaction, AppealRegistered appeal, AppealResponse response, string registeredBy,
+        string? requestedUrgency, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-
+        var connection = transaction.Connection!;
         await using (var cmd = new NpgsqlCommand("""
             INSERT INTO appeals (id, tenant_id, channel, urgency, requested_urgency, triage_reasons, triage_rank,
                 caller_name, caller_relation, caller_phone, caller_email, caller_language, may_share_medical,
@@ -92,7 +91,6 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
             await cmd.ExecuteNonQueryAsync(ct);
         }
         await transaction.EnqueueAsync(appeal, ct);
-        await transaction.CommitAsync(ct);
     }
 
     public async Task<AppealResponse?> FindAsync(string tenantId, Guid id, CancellationToken ct)

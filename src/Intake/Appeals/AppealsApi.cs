@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 using Platform.Contracts;
 using Platform.Intake.Policies;
 
@@ -27,21 +28,24 @@ public static class AppealsApi
     }
 
     private static async Task<Results<Created<AppealResponse>, ValidationProblem>> RegisterAsync(
-        RegisterAppealRequest request, RequestIdentity identity, AppealStore store, IntakeSettingsStore settingsStore,
+        RegisterAppealRequest request, RequestIdentity identity, NpgsqlDataSource dataSource, IntakeSettingsStore settingsStore,
         CoverageCheck coverageCheck, TimeProvider clock, CancellationToken ct)
     {
         var errors = request.Validate();
         if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
 
         var now = clock.GetUtcNow();
-        var settings = await settingsStore.GetAsync(identity.TenantId, ct);
+        var settings = await settingsStore.GetCachedAsync(identity.TenantId, ct);
         var triage = Triage.Assess(request.Channel!, request.Urgency, request.Description!, settings);
         var insured = new InsuredIdentity(Trim(request.Insured!.PolicyNumber), request.Insured.FullName!.Trim(), request.Insured.DateOfBirth);
         var country = request.Location!.Country!;
         var eventDate = request.EventDate ?? DateOnly.FromDateTime(now.UtcDateTime);
+        // One connection and one transaction for the whole registration: the reads it decides on and the writes.
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
         var coverage = await coverageCheck.CheckAsync(identity.TenantId, insured.PolicyNumber, insured.FullName, insured.DateOfBirth,
-            eventDate, country, request.Risk, ct);
-        var openCase = await store.FindOpenCaseAsync(identity.TenantId, insured, ct);
+            eventDate, country, request.Risk, ct, connection);
+        var openCase = await AppealStore.FindOpenCaseAsync(connection, identity.TenantId, insured, ct);
 
         var caller = request.Caller!;
         var phone = Trim(caller.Phone);
@@ -63,7 +67,8 @@ public static class AppealsApi
             new AppealCoverage(coverage.Status, coverage.Reasons, coverage.Policy), new CallbackPromise(callbackDue, phone), nextSteps,
             openCase?.Number, AttachedToOpenCase: openCase is not null, now, new QueueState("waiting", null, null));
 
-        await store.RegisterAsync(appeal, response, identity.ActorId, request.Urgency, ct);
+        await AppealStore.RegisterAsync(transaction, appeal, response, identity.ActorId, request.Urgency, ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Created($"appeals/{appeal.AppealId}", response);
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Memory;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -46,8 +47,22 @@ public sealed record IntakeSettings(IReadOnlyList<string> RedFlags, IReadOnlyDic
     }
 }
 
-public sealed class IntakeSettingsStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// The tenants' intake settings. Every appeal reads them, so each replica keeps a tenant's settings for
+/// <see cref="CacheFor"/>: a change applies at once on the replica that saved it and within that time on the others.
+/// </summary>
+public sealed class IntakeSettingsStore(NpgsqlDataSource dataSource, IMemoryCache cache)
 {
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+
+    /// <summary>The settings appeals are registered with: from this replica's cache, at most <see cref="CacheFor"/> old.</summary>
+    public async Task<IntakeSettings> GetCachedAsync(string tenantId, CancellationToken ct) =>
+        (await cache.GetOrCreateAsync(("intake-settings", tenantId), entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CacheFor;
+            return GetAsync(tenantId, ct);
+        }))!;
+
     public async Task<IntakeSettings> GetAsync(string tenantId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("SELECT red_flags, callback_minutes::text FROM intake_settings WHERE tenant_id = @tenant");
@@ -72,6 +87,7 @@ public sealed class IntakeSettingsStore(NpgsqlDataSource dataSource)
         cmd.Parameters.AddWithValue("flags", settings.RedFlags.Select(f => f.Trim()).ToArray());
         cmd.Parameters.AddWithValue("minutes", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(settings.CallbackMinutes));
         await cmd.ExecuteNonQueryAsync(ct);
+        cache.Remove(("intake-settings", tenantId));
     }
 }
 

@@ -48,14 +48,15 @@ public sealed record CoverageDecision(string Status, IReadOnlyList<CoverageReaso
 /// </summary>
 public sealed class CoverageCheck(PolicyStore store)
 {
+    /// <param name="connection">The connection to read on (the caller's transaction), or null for one of the pool's.</param>
     public async Task<CoverageDecision> CheckAsync(string tenantId, string? policyNumber, string fullName, DateOnly? dateOfBirth,
-        DateOnly eventDate, string countryCode, string? risk, CancellationToken ct = default)
+        DateOnly eventDate, string countryCode, string? risk, CancellationToken ct = default, Npgsql.NpgsqlConnection? connection = null)
     {
         var query = new CoverageQuery(string.IsNullOrWhiteSpace(policyNumber) ? null : policyNumber.Trim(), fullName, dateOfBirth,
             eventDate, countryCode, string.IsNullOrWhiteSpace(risk) ? null : risk);
-        var byNumber = query.PolicyNumber is null ? null : await store.FindAsync(tenantId, query.PolicyNumber, ct);
+        var byNumber = query.PolicyNumber is null ? null : await store.FindAsync(tenantId, query.PolicyNumber, ct, connection);
         IReadOnlyList<Policy> byPerson = byNumber is null && dateOfBirth is { } born && !string.IsNullOrWhiteSpace(fullName)
-            ? await store.FindByInsuredAsync(tenantId, fullName, born, ct)
+            ? await store.FindByInsuredAsync(tenantId, fullName, born, ct, connection)
             : [];
         return CoverageRules.Decide(query, byNumber, byPerson);
     }

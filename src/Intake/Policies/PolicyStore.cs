@@ -17,9 +17,10 @@ public sealed class PolicyStore(NpgsqlDataSource dataSource)
          WHERE i.tenant_id = p.tenant_id AND i.policy_id = p.id)
         """;
 
-    public async Task<Policy?> FindAsync(string tenantId, string policyNumber, CancellationToken ct)
+    /// <summary>The tenant's policy by its number; on <paramref name="connection"/> when given (the caller's transaction).</summary>
+    public async Task<Policy?> FindAsync(string tenantId, string policyNumber, CancellationToken ct, NpgsqlConnection? connection = null)
     {
-        await using var cmd = dataSource.CreateCommand($"""
+        await using var cmd = Command(connection, $"""
             SELECT {Columns}
             FROM policies p
             WHERE p.tenant_id = @tenant AND p.policy_number = @number
@@ -31,9 +32,10 @@ public sealed class PolicyStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Policies on which a person of this name (case-insensitive, whitespace-normalised) and date of birth is insured.</summary>
-    public async Task<IReadOnlyList<Policy>> FindByInsuredAsync(string tenantId, string fullName, DateOnly dateOfBirth, CancellationToken ct)
+    public async Task<IReadOnlyList<Policy>> FindByInsuredAsync(string tenantId, string fullName, DateOnly dateOfBirth, CancellationToken ct,
+        NpgsqlConnection? connection = null)
     {
-        await using var cmd = dataSource.CreateCommand($"""
+        await using var cmd = Command(connection, $"""
             SELECT {Columns}
             FROM policies p
             WHERE p.tenant_id = @tenant
@@ -76,6 +78,9 @@ public sealed class PolicyStore(NpgsqlDataSource dataSource)
                 new PolicyPeriod(r.GetFieldValue<DateOnly>(2), r.GetFieldValue<DateOnly>(3)), r.GetFieldValue<string[]>(4)));
         return items;
     }
+
+    private NpgsqlCommand Command(NpgsqlConnection? connection, string sql) =>
+        connection is null ? dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection);
 
     private static async Task<IReadOnlyList<Policy>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
     {

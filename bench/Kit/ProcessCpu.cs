@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Platform.Bench.Gateway;
+namespace Platform.Bench.Kit;
 
 /// <summary>
 /// CPU time the platform's processes have used so far, by part (from /proc: user + system time of every process whose
 /// command line names it), so a step's CPU per request can be split between gateway, services and servers.
 /// </summary>
-internal static class ProcessCpu
+public static class ProcessCpu
 {
     public static readonly string[] Parts = ["gateway", "cases", "intake", "postgres", "redis", "rabbitmq", "bench"];
 

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Platform.Bench.Kit;
+
+// Appeals per second the platform `./platform up` runs sustains, from outside: appeals POSTed through the gateway on a
+// schedule (open loop), rates stepped until the time from the 201 to the case being readable through the API breaks
+// 1 s at p99; per step the CPU each process spent and the database transactions each service ran, per appeal. In the
+// same run, the baselines: pgbench with an appeal-like write, and MassTransit publish + consume on the same broker.
+// Usage: RateLimiting__Tenants__bench=100000000 ./platform up, then, beside it:
+//        dotnet run -c Release --project bench/Appeals [seconds-per-step=15] [rates=50,100,200,300,400,500,600,800]
+namespace Platform.Bench.Appeals;
+
+public static class AppealsBenchmark
+{
+    private static readonly RunningPlatform Platform = new();
+    private static readonly string[] Databases = ["gateway", "intake", "cases"];
+
+    /// <summary>How many appeals a second have their readability followed (polled through the gateway); the rest are only sent.</summary>
+    private const int SampledPerSecond = 5;
+
+    public static async Task<int> Main(string[] args)
+    {
+        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 15;
+        var rates = (args.Length > 1 ? args[1] : "50,100,200,300,400,500,600,800").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var run = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
+        var apiKey = await Platform.IssueApiKeyAsync($"bench-appeals-{run}");
+
+        Console.WriteLine($"Baselines on the same servers ({Environment.ProcessorCount} cores, everything on this machine):");
+        var pg = await Baselines.PgbenchAsync(Platform, 10);
+        Console.WriteLine(pg is { } p
+            ? string.Create(CultureInfo.InvariantCulture, $"  PostgreSQL (pgbench, appeal + outbox row + NOTIFY per transaction, 4 clients): {p.Tps:0} transactions/s, {p.LatencyMs:0.00} ms average")
+            : "  PostgreSQL: pgbench is not installed (Debian's postgresql package has it); skipped");
+        var (mtRate, mtLatency) = await Baselines.MassTransitAsync(Platform, 20_000);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  RabbitMQ (MassTransit publish with confirms + consume, 16 publishers): {mtRate:0} messages/s, p50 {mtLatency[0.5]:0.0} ms, p99 {mtLatency[0.99]:0.0} ms"));
+
+        // Warm-up: JIT, pools and plan caches of every process on the path, not measured.
+        await StepAsync(apiKey, $"{run}-w", 50, 4, sampled: false);
+        var idle = await IdleTransactionsPerSecondAsync();
+        Console.WriteLine($"  Idle transactions/s (pollers; subtracted below): {string.Join(", ", idle.Select(i => $"{i.Key} {i.Value:0.0}"))}");
+        Console.WriteLine();
+
+        var results = new List<StepResult>();
+        foreach (var rate in rates)
+        {
+            var result = await StepAsync(apiKey, $"{run}-{rate}", rate, seconds, sampled: true, idle);
+            results.Add(result);
+            Print(results);
+            if (result.Broken) break;
+        }
+
+        var sustained = results.Where(r => !r.Broken && r.Readable[0.99] <= 250).MaxBy(r => r.Rate);
+        Console.WriteLine();
+        Console.WriteLine(sustained is null
+            ? "No step held p99 <= 250 ms from 201 to a readable case."
+            : string.Create(CultureInfo.InvariantCulture,
+                $"Sustained with p99 <= 250 ms: {sustained.Rate}/s (p99 {sustained.Readable[0.99]:0} ms), {sustained.Cpu.Values.Sum() - sustained.Cpu["bench"]:0.0} ms CPU per appeal in the platform's processes, " +
+                $"{sustained.Transactions.Values.Sum():0.0} transactions per appeal."));
+        if (results.FirstOrDefault(r => r.Rate == 200) is { } at200)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"At 200/s: p99 {at200.Readable[0.99]:0} ms."));
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private sealed record StepResult(int Rate, double Achieved, Latencies Answered, Latencies Readable, int Errors, int Unreadable,
+        double DrainSeconds, Dictionary<string, double> Cpu, Dictionary<string, double> Transactions, double PollsPerAppeal)
+    {
+        /// <summary>The platform did not keep up: errors, a readable p99 over a second, or a backlog it took long to drain.</summary>
+        public bool Broken => Errors > 0 || Unreadable > 0 || Readable[0.99] > 1000 || DrainSeconds > 10;
+    }
+
+    private static void Print(List<StepResult> results)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| appeals/s offered | answered/s | 201 p50 / p99 ms | readable p50 / p99 / max ms | drained after | errors |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Rate} | {r.Achieved:0} | {r.Answered[0.5]:0} / {r.Answered[0.99]:0} | {r.Readable[0.5]:0} / {r.Readable[0.99]:0} / {r.Readable.Max:0} | {r.DrainSeconds:0.0} s | {r.Errors + r.Unreadable} |"));
+        Console.WriteLine();
+        Console.WriteLine($"| per appeal at | {string.Join(" | ", ProcessCpu.Parts.Select(p => $"CPU {p}"))} | CPU platform | {string.Join(" | ", Databases.Select(d => $"xact {d}"))} |");
+        Console.WriteLine($"|---:|{string.Concat(Enumerable.Repeat("---:|", ProcessCpu.Parts.Length + 1 + Databases.Length))}");
+        foreach (var r in results)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Rate}/s | {string.Join(" | ", ProcessCpu.Parts.Select(p => r.Cpu[p].ToString("0.00", CultureInfo.InvariantCulture)))} | {r.Cpu.Where(c => c.Key != "bench").Sum(c => c.Value):0.00} | " +
+                $"{string.Join(" | ", Databases.Select(d => r.Transactions[d].ToString("0.0", CultureInfo.InvariantCulture)))} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"(CPU in ms; the platform's CPU includes serving the bench's readability polls, {results[^1].PollsPerAppeal:0.00} per appeal, whose transactions are subtracted.)"));
+    }
+
+    private static async Task<StepResult> StepAsync(AuthenticationHeaderValue apiKey, string prefix, int rate, int seconds, bool sampled,
+        Dictionary<string, double>? idle = null)
+    {
+        var count = rate * seconds;
+        await LoadPoliciesAsync(apiKey, prefix, count);
+        var filedBefore = await FiledAsync();
+
+        var answered = new Latencies();
+        var readable = new Latencies();
+        int errors = 0, unreadable = 0, polls = 0;
+        long lastAnswer = 0;
+        var every = Math.Max(1, rate / SampledPerSecond);
+        var cpuBefore = ProcessCpu.Snapshot();
+        var xactBefore = await TransactionsAsync();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            var due = TimeSpan.FromSeconds((double)i / rate);
+            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+            using var request = Platform.Via(HttpMethod.Post, "/api/intake/appeals", apiKey, JsonContent.Create(Appeal(prefix, i)));
+            request.Headers.Add("Idempotency-Key", $"{prefix}-{i}");
+            Guid id;
+            try
+            {
+                using var response = await Platform.Http.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
+                answered.Add((clock.Elapsed - due).TotalMilliseconds);
+                Interlocked.Exchange(ref lastAnswer, Math.Max(Interlocked.Read(ref lastAnswer), clock.ElapsedTicks));
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    if (Interlocked.Increment(ref errors) <= 3) Console.WriteLine($"  {(int)response.StatusCode}: {body[..Math.Min(300, body.Length)]}");
+                    return;
+                }
+                id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+            }
+            catch (HttpRequestException e)
+            {
+                if (Interlocked.Increment(ref errors) <= 3) Console.WriteLine($"  {e.Message}");
+                return;
+            }
+            if (!sampled || i % every != 0) return;
+            while ((clock.Elapsed - due).TotalSeconds < 60)
+            {
+                Interlocked.Increment(ref polls);
+                using var read = Platform.Via(HttpMethod.Get, $"/api/cases/cases?appealId={id}&pageSize=1", apiKey);
+                using var answer = await Platform.Http.SendAsync(read);
+                if (!answer.IsSuccessStatusCode)
+                {
+                    if (Interlocked.Increment(ref errors) <= 3) Console.WriteLine($"  reading the case: {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+                    return;
+                }
+                if ((await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").GetArrayLength() > 0)
+                {
+                    readable.Add((clock.Elapsed - due).TotalMilliseconds);
+                    return;
+                }
+                await Task.Delay(25); // the resolution of the readable figure; more often, and the polls become the load
+            }
+            Interlocked.Increment(ref unreadable);
+        }));
+        var sent = clock.Elapsed;
+        var answeredIn = TimeSpan.FromSeconds((double)Interlocked.Read(ref lastAnswer) / Stopwatch.Frequency);
+
+        // Every appeal filed into a case (not only the sampled ones) before the step's CPU and transactions are read.
+        var answeredOk = count - errors;
+        var bookkeeping = 0;
+        while (await FiledAsync() - filedBefore < answeredOk && clock.Elapsed - sent < TimeSpan.FromSeconds(60))
+        {
+            bookkeeping++;
+            await Task.Delay(100);
+        }
+        var drained = (clock.Elapsed - sent).TotalSeconds;
+        await Task.Delay(1500); // PostgreSQL publishes its statistics counters about once a second
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var cpuAfter = ProcessCpu.Snapshot();
+        var xactAfter = await TransactionsAsync();
+
+        var cpu = ProcessCpu.Parts.ToDictionary(p => p, p => (cpuAfter[p] - cpuBefore[p]) * 1000 / Math.Max(1, answeredOk));
+        var transactions = Databases.ToDictionary(d => d, d =>
+        {
+            var own = d switch { "cases" => polls + bookkeeping + 2, "intake" => 0, _ => 0 }; // the bench's reads
+            var background = idle is null ? 0 : idle[d] * elapsed;
+            return Math.Max(0, xactAfter[d] - xactBefore[d] - own - background) / Math.Max(1, answeredOk);
+        });
+        return new StepResult(rate, (count - errors) / answeredIn.TotalSeconds, answered, readable, errors, unreadable, drained, cpu, transactions,
+            (double)polls / Math.Max(1, answeredOk));
+    }
+
+    private static object Appeal(string prefix, int i) => new
+    {
+        channel = (i % 3) switch { 0 => "phone", 1 => "chat", _ => "email" },
+        caller = new { name = "Мария Иванова", relation = "relative", phone = "+7 916 555-01-02", language = "ru" },
+        insured = new { policyNumber = $"BENCH-{prefix}-{i:D6}", fullName = $"Пётр Бенчев {prefix}-{i}", dateOfBirth = "1956-04-12" },
+        location = new { country = "TR", city = "Antalya" },
+        description = i % 10 == 0 ? "Боль в груди с утра, отдаёт в левую руку." : "Высокая температура третий день, просит врача в отель.",
+    };
+
+    /// <summary>One policy per appeal of the step, so that every appeal checks a real policy and opens a case of its own.</summary>
+    private static async Task LoadPoliciesAsync(AuthenticationHeaderValue apiKey, string prefix, int count)
+    {
+        var csv = new StringBuilder("policy_number,plan,start_date,end_date,territory,insured_full_name,insured_date_of_birth,insured_document,limits,deductible,covered_risks,excluded_risks,assistance_partner\n");
+        for (var i = 0; i < count; i++)
+            csv.Append(CultureInfo.InvariantCulture,
+                $"BENCH-{prefix}-{i:D6},Comfort,2026-06-01,2027-05-31,WORLD,Пётр Бенчев {prefix}-{i},1956-04-12,,medical-expenses:50000:EUR;repatriation:10000:EUR,100:EUR,illness;accident,pre-existing-conditions,Global Assist\n");
+        using var content = new StringContent(csv.ToString(), Encoding.UTF8, "text/csv");
+        using var request = Platform.Via(HttpMethod.Post, "/api/intake/policies/batch", apiKey, content);
+        using var response = await Platform.Http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"Loading the step's policies answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<long> FiledAsync()
+    {
+        await using var db = new NpgsqlConnection(Database("cases"));
+        await db.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM case_appeals WHERE tenant_id = 'bench'", db);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Transactions (committed and rolled back) each service's database has run so far.</summary>
+    private static async Task<Dictionary<string, double>> TransactionsAsync()
+    {
+        await using var db = new NpgsqlConnection(Platform.Postgres);
+        await db.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT datname, xact_commit + xact_rollback FROM pg_stat_database WHERE datname = ANY(@names)", db);
+        cmd.Parameters.AddWithValue("names", Databases);
+        var result = Databases.ToDictionary(d => d, _ => 0.0);
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) result[r.GetString(0)] = r.GetInt64(1);
+        return result;
+    }
+
+    /// <summary>The transactions the services' pollers run with no load (outbox relays, SLA clock, webhooks), per second.</summary>
+    private static async Task<Dictionary<string, double>> IdleTransactionsPerSecondAsync()
+    {
+        await Task.Delay(3000);
+        var before = await TransactionsAsync();
+        await Task.Delay(10_000);
+        var after = await TransactionsAsync();
+        return Databases.ToDictionary(d => d, d => (after[d] - before[d]) / 10.0);
+    }
+
+    private static string Database(string name) => new NpgsqlConnectionStringBuilder(Platform.Postgres) { Database = name }.ConnectionString;
+}
