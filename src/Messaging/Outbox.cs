@@ -18,17 +18,33 @@ public static class Outbox
     public static async Task<Guid> EnqueueAsync<T>(this NpgsqlTransaction transaction, T message, CancellationToken ct = default)
         where T : class
     {
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        var messageId = batch.Enqueue(message);
+        await batch.ExecuteNonQueryAsync(ct);
+        return messageId;
+    }
+
+    /// <summary>
+    /// Adds the statements that put <paramref name="message"/> in the outbox to <paramref name="batch"/>, which must run in
+    /// the transaction of the change that causes it: the caller's other statements and these go in one round trip.
+    /// </summary>
+    public static Guid Enqueue<T>(this NpgsqlBatch batch, T message) where T : class
+    {
         var messageId = Guid.CreateVersion7();
-        await using var cmd = new NpgsqlCommand($"""
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             INSERT INTO outbox_messages (message_id, message_type, body, trace_parent)
-            VALUES (@id, @type, @body, @trace);
-            NOTIFY {Channel};
-            """, transaction.Connection, transaction);
-        cmd.Parameters.AddWithValue("id", messageId);
-        cmd.Parameters.AddWithValue("type", TypeName(typeof(T)));
-        cmd.Parameters.AddWithValue("body", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(message, Json));
-        cmd.Parameters.AddWithValue("trace", (object?)Activity.Current?.Id ?? DBNull.Value);
-        await cmd.ExecuteNonQueryAsync(ct);
+            VALUES (@id, @type, @body, @trace)
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("id", messageId),
+                new NpgsqlParameter("type", TypeName(typeof(T))),
+                new NpgsqlParameter("body", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(message, Json) },
+                new NpgsqlParameter("trace", (object?)Activity.Current?.Id ?? DBNull.Value),
+            },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {Channel}"));
         return messageId;
     }
 

@@ -31,10 +31,11 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         // below goes by policy number OR by name and date of birth, so one lock per key it can match on: two appeals
         // with one policy but differently written names (Ivanov / Иванов) meet on the policy's lock. Taken in a fixed
         // order, so two appeals that share both keys cannot deadlock.
-        foreach (var key in MatchKeys(appeal.TenantId, appeal.Insured))
+        await using (var lockCmd = new NpgsqlCommand("""
+            SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(@keys::text[]) WITH ORDINALITY AS u(k, n) ORDER BY n
+            """, connection, transaction))
         {
-            await using var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", connection, transaction);
-            lockCmd.Parameters.AddWithValue("key", key);
+            lockCmd.Parameters.AddWithValue("keys", MatchKeys(appeal.TenantId, appeal.Insured).ToArray());
             await lockCmd.ExecuteNonQueryAsync(ct);
         }
 
@@ -58,7 +59,12 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
 
         if (open is { } existing)
         {
-            await InsertAppealAsync(transaction, existing.Id, appeal, ct);
+            await using (var batch = new NpgsqlBatch(connection, transaction))
+            {
+                batch.BatchCommands.Add(Contacts.CaseContacts.FromAppeal(existing.Id, appeal));
+                batch.BatchCommands.Add(AppealRow(existing.Id, appeal));
+                await batch.ExecuteNonQueryAsync(ct);
+            }
             await AppendAppealAsync(transaction, existing.Id, appeal, now, ct);
             await transaction.EnqueueAsync(new AppealAttachedToCase(existing.Id, appeal.TenantId, existing.Number, appeal.AppealId, now), ct);
             return (existing.Id, existing.Number, false);
@@ -67,31 +73,41 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         var year = now.UtcDateTime.Year;
         var sequence = await NextNumberAsync(dataSource, appeal.TenantId, year, ct);
         var opened = new CaseOpened(Guid.CreateVersion7(), appeal.TenantId, $"{year}-{sequence:D6}", appeal.AppealId, appeal.Insured, now);
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO cases (id, tenant_id, number, status, urgency, insured_policy_number, insured_full_name, insured_name_key,
-                               insured_date_of_birth, country, city, opened_at, policy_terms, coverage)
-            VALUES (@id, @tenant, @number, @status, @urgency, @policy, @full_name, @name_key, @dob, @country, @city, @opened_at,
-                    @terms, @coverage)
-            """, connection, transaction))
+        // The case, its first contact and its first appeal in one round trip.
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            var p = insert.Parameters;
-            p.AddWithValue("id", opened.CaseId);
-            p.AddWithValue("tenant", appeal.TenantId);
-            p.AddWithValue("number", opened.CaseNumber);
-            p.AddWithValue("status", CaseStatuses.Open);
-            p.AddWithValue("urgency", appeal.Triage);
-            p.Add(new NpgsqlParameter<string?>("policy", appeal.Insured.PolicyNumber));
-            p.AddWithValue("full_name", appeal.Insured.FullName);
-            p.AddWithValue("name_key", nameKey);
-            p.Add(new NpgsqlParameter<DateOnly?>("dob", appeal.Insured.DateOfBirth));
-            p.AddWithValue("country", appeal.Location.Country);
-            p.Add(new NpgsqlParameter<string?>("city", appeal.Location.City));
-            p.AddWithValue("opened_at", now);
-            p.AddWithValue("terms", NpgsqlDbType.Jsonb, appeal.Coverage.Policy is { } terms ? JsonSerializer.Serialize(terms, Json) : DBNull.Value);
-            p.AddWithValue("coverage", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(appeal.Coverage, Json));
-            await insert.ExecuteNonQueryAsync(ct);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                INSERT INTO cases (id, tenant_id, number, status, urgency, insured_policy_number, insured_full_name, insured_name_key,
+                                   insured_date_of_birth, country, city, opened_at, policy_terms, coverage)
+                VALUES (@id, @tenant, @number, @status, @urgency, @policy, @full_name, @name_key, @dob, @country, @city, @opened_at,
+                        @terms, @coverage)
+                """)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter("id", opened.CaseId),
+                    new NpgsqlParameter("tenant", appeal.TenantId),
+                    new NpgsqlParameter("number", opened.CaseNumber),
+                    new NpgsqlParameter("status", CaseStatuses.Open),
+                    new NpgsqlParameter("urgency", appeal.Triage),
+                    new NpgsqlParameter<string?>("policy", appeal.Insured.PolicyNumber),
+                    new NpgsqlParameter("full_name", appeal.Insured.FullName),
+                    new NpgsqlParameter("name_key", nameKey),
+                    new NpgsqlParameter<DateOnly?>("dob", appeal.Insured.DateOfBirth),
+                    new NpgsqlParameter("country", appeal.Location.Country),
+                    new NpgsqlParameter<string?>("city", appeal.Location.City),
+                    new NpgsqlParameter("opened_at", now),
+                    new NpgsqlParameter("terms", NpgsqlDbType.Jsonb)
+                    {
+                        Value = appeal.Coverage.Policy is { } terms ? JsonSerializer.Serialize(terms, Json) : DBNull.Value,
+                    },
+                    new NpgsqlParameter("coverage", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(appeal.Coverage, Json) },
+                },
+            });
+            batch.BatchCommands.Add(Contacts.CaseContacts.FromAppeal(opened.CaseId, appeal));
+            batch.BatchCommands.Add(AppealRow(opened.CaseId, appeal));
+            await batch.ExecuteNonQueryAsync(ct);
         }
-        await InsertAppealAsync(transaction, opened.CaseId, appeal, ct);
         await CaseTimeline.AppendAsync(transaction, appeal.TenantId, opened.CaseId, now, "case-opened",
             $"Case {opened.CaseNumber} opened for {appeal.Insured.FullName} in {appeal.Location.Country}", "cases", ct: ct);
         await AppendAppealAsync(transaction, opened.CaseId, appeal, now, ct);
@@ -157,29 +173,27 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         return await cmd.ExecuteScalarAsync(ct) as Guid?;
     }
 
-    private static async Task InsertAppealAsync(NpgsqlTransaction transaction, Guid caseId, AppealRegistered appeal, CancellationToken ct)
+    private static NpgsqlBatchCommand AppealRow(Guid caseId, AppealRegistered appeal) => new("""
+        INSERT INTO case_appeals (appeal_id, case_id, tenant_id, channel, caller_name, caller_relation, description,
+                                  registered_at, triage, callback_due_at)
+        VALUES (@appeal_id, @case_id, @tenant, @channel, @caller_name, @caller_relation, @description,
+                @registered_at, @triage, @callback_due_at)
+        """)
     {
-        await Contacts.CaseContacts.UpsertFromAppealAsync(transaction, caseId, appeal, ct);
-        await using var cmd = new NpgsqlCommand("""
-            INSERT INTO case_appeals (appeal_id, case_id, tenant_id, channel, caller_name, caller_relation, description,
-                                      registered_at, triage, callback_due_at)
-            VALUES (@appeal_id, @case_id, @tenant, @channel, @caller_name, @caller_relation, @description,
-                    @registered_at, @triage, @callback_due_at)
-            """, transaction.Connection, transaction);
-        var p = cmd.Parameters;
-        p.AddWithValue("appeal_id", appeal.AppealId);
-        p.AddWithValue("case_id", caseId);
-        p.AddWithValue("tenant", appeal.TenantId);
-        p.AddWithValue("channel", appeal.Channel);
-        p.AddWithValue("caller_name", appeal.Caller.Name);
-        p.AddWithValue("caller_relation", appeal.Caller.Relation);
-        p.AddWithValue("description", appeal.Description);
-        p.AddWithValue("registered_at", appeal.RegisteredAt);
-        p.AddWithValue("triage", appeal.Triage);
-        p.AddWithValue("callback_due_at", appeal.CallbackDueAt);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
+        Parameters =
+        {
+            new NpgsqlParameter("appeal_id", appeal.AppealId),
+            new NpgsqlParameter("case_id", caseId),
+            new NpgsqlParameter("tenant", appeal.TenantId),
+            new NpgsqlParameter("channel", appeal.Channel),
+            new NpgsqlParameter("caller_name", appeal.Caller.Name),
+            new NpgsqlParameter("caller_relation", appeal.Caller.Relation),
+            new NpgsqlParameter("description", appeal.Description),
+            new NpgsqlParameter("registered_at", appeal.RegisteredAt),
+            new NpgsqlParameter("triage", appeal.Triage),
+            new NpgsqlParameter("callback_due_at", appeal.CallbackDueAt),
+        },
+    };
 
     /// <summary>Finds a case by its number (2026-000042) or id; another tenant's case is not found, exactly like a missing one.</summary>
     public async Task<CaseFileResponse?> FindAsync(string tenantId, string numberOrId, CancellationToken ct)

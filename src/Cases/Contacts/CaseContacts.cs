@@ -20,10 +20,11 @@ public static class CaseContacts
     public static readonly string[] Channels = ["phone", "sms", "email", "messenger"];
 
     /// <summary>Every caller becomes a contact of the case once; later calls update how to reach them.</summary>
-    public static async Task UpsertFromAppealAsync(NpgsqlTransaction transaction, Guid caseId, AppealRegistered appeal, CancellationToken ct)
+    /// <summary>The statement that adds the appeal's caller to the case's contacts, or updates them (run it in the filing's batch).</summary>
+    public static NpgsqlBatchCommand FromAppeal(Guid caseId, AppealRegistered appeal)
     {
         var c = appeal.Caller;
-        await using var cmd = new NpgsqlCommand("""
+        return new NpgsqlBatchCommand("""
             INSERT INTO case_contacts (id, tenant_id, case_id, name, name_key, relation, phone, email, language, may_receive_medical,
                                        created_at, updated_at)
             VALUES (@id, @tenant, @case_id, @name, @name_key, @relation, @phone, @email, @language, @medical, @at, @at)
@@ -33,19 +34,23 @@ public static class CaseContacts
                 language = coalesce(excluded.language, case_contacts.language),
                 may_receive_medical = case_contacts.may_receive_medical OR excluded.may_receive_medical,
                 updated_at = excluded.updated_at
-            """, transaction.Connection, transaction);
-        cmd.Parameters.AddWithValue("id", Guid.CreateVersion7());
-        cmd.Parameters.AddWithValue("tenant", appeal.TenantId);
-        cmd.Parameters.AddWithValue("case_id", caseId);
-        cmd.Parameters.AddWithValue("name", c.Name);
-        cmd.Parameters.AddWithValue("name_key", InsuredIdentity.NameKey(c.Name));
-        cmd.Parameters.AddWithValue("relation", c.Relation);
-        cmd.Parameters.Add(new NpgsqlParameter<string?>("phone", c.Phone));
-        cmd.Parameters.Add(new NpgsqlParameter<string?>("email", c.Email));
-        cmd.Parameters.Add(new NpgsqlParameter<string?>("language", c.Language));
-        cmd.Parameters.AddWithValue("medical", c.MayReceiveMedicalDetails);
-        cmd.Parameters.AddWithValue("at", appeal.RegisteredAt);
-        await cmd.ExecuteNonQueryAsync(ct);
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("id", Guid.CreateVersion7()),
+                new NpgsqlParameter("tenant", appeal.TenantId),
+                new NpgsqlParameter("case_id", caseId),
+                new NpgsqlParameter("name", c.Name),
+                new NpgsqlParameter("name_key", InsuredIdentity.NameKey(c.Name)),
+                new NpgsqlParameter("relation", c.Relation),
+                new NpgsqlParameter<string?>("phone", c.Phone),
+                new NpgsqlParameter<string?>("email", c.Email),
+                new NpgsqlParameter<string?>("language", c.Language),
+                new NpgsqlParameter("medical", c.MayReceiveMedicalDetails),
+                new NpgsqlParameter("at", appeal.RegisteredAt),
+            },
+        };
     }
 
     public static async Task<IReadOnlyList<CaseContact>> ReadAsync(NpgsqlConnection connection, string tenantId, Guid caseId, CancellationToken ct)

@@ -24,23 +24,30 @@ public static class CaseTimeline
     {
         // The entry's number is the case's own count, taken under the case row's lock (the UPDATE), so concurrent
         // appends to one case number 1, 2, 3 ... without gaps, and other tenants' activity shows nowhere.
-        await using var cmd = new NpgsqlCommand("""
+        // The entry and the webhook deliveries it owes go in one round trip.
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             WITH c AS (
                 UPDATE cases SET version = version + 1, updated_at = @at, timeline_seq = timeline_seq + 1
                 WHERE id = @case_id AND tenant_id = @tenant
                 RETURNING timeline_seq)
             INSERT INTO timeline_entries (case_id, tenant_id, seq, at, kind, summary, actor, data)
             SELECT @case_id, @tenant, c.timeline_seq, @at, @kind, @summary, @actor, @data FROM c
-            """, transaction.Connection, transaction);
-        cmd.Parameters.AddWithValue("case_id", caseId);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("at", at);
-        cmd.Parameters.AddWithValue("kind", kind);
-        cmd.Parameters.AddWithValue("summary", summary);
-        cmd.Parameters.AddWithValue("actor", actor);
-        cmd.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json));
-        await cmd.ExecuteNonQueryAsync(ct);
-        await Webhooks.WebhookDeliveries.EnqueueAsync(transaction, tenantId, caseId, kind, summary, at, data, ct);
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("case_id", caseId),
+                new NpgsqlParameter("tenant", tenantId),
+                new NpgsqlParameter("at", at),
+                new NpgsqlParameter("kind", kind),
+                new NpgsqlParameter("summary", summary),
+                new NpgsqlParameter("actor", actor),
+                new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json) },
+            },
+        });
+        batch.BatchCommands.Add(Webhooks.WebhookDeliveries.Command(tenantId, caseId, kind, summary, at, data));
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     public static async Task<IReadOnlyList<TimelineEntry>> ReadAsync(NpgsqlConnection connection, string tenantId, Guid caseId,

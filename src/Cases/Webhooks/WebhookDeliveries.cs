@@ -14,24 +14,25 @@ public static class WebhookDeliveries
     /// match the entry's kind. The joins on the tenant are the guarantee that an entry only ever goes to its own
     /// tenant's endpoints, whatever the caller passes.
     /// </summary>
-    public static async Task EnqueueAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string kind, string summary,
-        DateTimeOffset at, object? data, CancellationToken ct = default)
-    {
-        await using var cmd = new NpgsqlCommand("""
+    public static NpgsqlBatchCommand Command(string tenantId, Guid caseId, string kind, string summary, DateTimeOffset at, object? data) =>
+        new("""
             INSERT INTO webhook_deliveries (id, event_id, tenant_id, subscription_id, case_id, case_number, kind, summary, at, data,
                                             next_attempt_at, created_at)
             SELECT gen_random_uuid(), @event_id, s.tenant_id, s.id, c.id, c.number, @kind, @summary, @at, @data, LEAST(@at, now()), now()
             FROM webhook_subscriptions s
             JOIN cases c ON c.id = @case_id AND c.tenant_id = s.tenant_id
             WHERE s.tenant_id = @tenant AND s.deleted_at IS NULL AND ('*' = ANY (s.events) OR @kind = ANY (s.events))
-            """, transaction.Connection, transaction);
-        cmd.Parameters.AddWithValue("event_id", Guid.CreateVersion7());
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("case_id", caseId);
-        cmd.Parameters.AddWithValue("kind", kind);
-        cmd.Parameters.AddWithValue("summary", summary);
-        cmd.Parameters.AddWithValue("at", at);
-        cmd.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json));
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("event_id", Guid.CreateVersion7()),
+                new NpgsqlParameter("tenant", tenantId),
+                new NpgsqlParameter("case_id", caseId),
+                new NpgsqlParameter("kind", kind),
+                new NpgsqlParameter("summary", summary),
+                new NpgsqlParameter("at", at),
+                new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json) },
+            },
+        };
 }

@@ -43,8 +43,9 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
     public static async Task RegisterAsync(NpgsqlTransaction transaction, AppealRegistered appeal, AppealResponse response, string registeredBy,
         string? requestedUrgency, CancellationToken ct)
     {
-        var connection = transaction.Connection!;
-        await using (var cmd = new NpgsqlCommand("""
+        // The appeal and its event in one round trip.
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        var cmd = new NpgsqlBatchCommand("""
             INSERT INTO appeals (id, tenant_id, channel, urgency, requested_urgency, triage_reasons, triage_rank,
                 caller_name, caller_relation, caller_phone, caller_email, caller_language, may_share_medical,
                 insured_policy_number, insured_full_name, insured_date_of_birth,
@@ -55,7 +56,7 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
                 @policy, @full_name, @dob,
                 @country, @city, @address, @description, @event_date, @coverage_status, @coverage,
                 @callback_due, @next_steps, @case_id, @case_number, @attached, @registered_at, @registered_by)
-            """, connection, transaction))
+            """);
         {
             var p = cmd.Parameters;
             p.AddWithValue("id", appeal.AppealId);
@@ -88,9 +89,10 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
             p.AddWithValue("attached", response.AttachedToOpenCase);
             p.AddWithValue("registered_at", appeal.RegisteredAt);
             p.AddWithValue("registered_by", registeredBy);
-            await cmd.ExecuteNonQueryAsync(ct);
         }
-        await transaction.EnqueueAsync(appeal, ct);
+        batch.BatchCommands.Add(cmd);
+        batch.Enqueue(appeal);
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<AppealResponse?> FindAsync(string tenantId, Guid id, CancellationToken ct)
@@ -160,30 +162,40 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
     public static async Task LinkCaseAsync(NpgsqlTransaction transaction, string tenantId, Guid appealId, Guid caseId, string caseNumber,
         InsuredIdentity? openedFor, DateTimeOffset at, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("""
+        // The link and the open-case projection in one round trip.
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             UPDATE appeals SET case_id = @case_id, case_number = @case_number
             WHERE id = @appeal_id AND tenant_id = @tenant
-            """, transaction.Connection, transaction);
-        cmd.Parameters.AddWithValue("case_id", caseId);
-        cmd.Parameters.AddWithValue("case_number", caseNumber);
-        cmd.Parameters.AddWithValue("appeal_id", appealId);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        await cmd.ExecuteNonQueryAsync(ct);
-        if (openedFor is null) return;
-
-        await using var open = new NpgsqlCommand("""
-            INSERT INTO open_cases (case_id, tenant_id, case_number, insured_policy_number, insured_name_key, insured_date_of_birth, opened_at)
-            VALUES (@case_id, @tenant, @case_number, @policy, @name, @dob, @at)
-            ON CONFLICT (case_id) DO NOTHING
-            """, transaction.Connection, transaction);
-        open.Parameters.AddWithValue("case_id", caseId);
-        open.Parameters.AddWithValue("tenant", tenantId);
-        open.Parameters.AddWithValue("case_number", caseNumber);
-        open.Parameters.Add(new NpgsqlParameter<string?>("policy", openedFor.PolicyNumber));
-        open.Parameters.AddWithValue("name", InsuredIdentity.NameKey(openedFor.FullName));
-        open.Parameters.Add(new NpgsqlParameter<DateOnly?>("dob", openedFor.DateOfBirth));
-        open.Parameters.AddWithValue("at", at);
-        await open.ExecuteNonQueryAsync(ct);
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("case_id", caseId),
+                new NpgsqlParameter("case_number", caseNumber),
+                new NpgsqlParameter("appeal_id", appealId),
+                new NpgsqlParameter("tenant", tenantId),
+            },
+        });
+        if (openedFor is not null)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                INSERT INTO open_cases (case_id, tenant_id, case_number, insured_policy_number, insured_name_key, insured_date_of_birth, opened_at)
+                VALUES (@case_id, @tenant, @case_number, @policy, @name, @dob, @at)
+                ON CONFLICT (case_id) DO NOTHING
+                """)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter("case_id", caseId),
+                    new NpgsqlParameter("tenant", tenantId),
+                    new NpgsqlParameter("case_number", caseNumber),
+                    new NpgsqlParameter<string?>("policy", openedFor.PolicyNumber),
+                    new NpgsqlParameter("name", InsuredIdentity.NameKey(openedFor.FullName)),
+                    new NpgsqlParameter<DateOnly?>("dob", openedFor.DateOfBirth),
+                    new NpgsqlParameter("at", at),
+                },
+            });
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
 
