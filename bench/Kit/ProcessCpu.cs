@@ -12,17 +12,34 @@ public static class ProcessCpu
 
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
-    public static Dictionary<string, double> Snapshot()
+    /// <summary>The processes of the platform (and the bench itself) now running, with the part each belongs to.</summary>
+    public static IEnumerable<(int Pid, string Part)> Processes()
     {
-        var seconds = Parts.ToDictionary(p => p, _ => 0.0);
         var self = Environment.ProcessId;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            string? part;
             try
             {
-                var part = pid == self ? "bench" : PartOf(File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '));
-                if (part is null) continue;
+                part = pid == self ? "bench" : PartOf(File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '));
+            }
+            catch (IOException)
+            {
+                continue; // the process ended while being read
+            }
+            if (part is not null) yield return (pid, part);
+        }
+    }
+
+    public static Dictionary<string, double> Snapshot()
+    {
+        var seconds = Parts.ToDictionary(p => p, _ => 0.0);
+        foreach (var (pid, part) in Processes())
+        {
+            var dir = $"/proc/{pid}";
+            try
+            {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 // Fields after the command name (which may hold spaces, inside parentheses): utime is the 12th, stime the 13th.
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');

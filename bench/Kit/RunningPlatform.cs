@@ -18,6 +18,7 @@ public sealed class RunningPlatform
     public Uri Intake { get; } = new(Environment.GetEnvironmentVariable("BENCH_INTAKE") ?? "http://127.0.0.1:5101");
     public string Postgres { get; } = Environment.GetEnvironmentVariable("BENCH_POSTGRES") ?? "Host=127.0.0.1;Port=55432;Username=postgres;Password=postgres";
     public Uri RabbitMQ { get; } = new(Environment.GetEnvironmentVariable("BENCH_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:55672/");
+    public (string Host, int Port) Redis { get; } = ("127.0.0.1", int.Parse(Environment.GetEnvironmentVariable("BENCH_REDIS_PORT") ?? "56379", System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The tenant the benchmarks use; its rate limit must be raised for a run (RateLimiting__Tenants__bench=100000000).</summary>
     public const string Tenant = "bench";
