@@ -59,21 +59,20 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
 
         if (open is { } existing)
         {
-            await using (var batch = new NpgsqlBatch(connection, transaction))
-            {
-                batch.BatchCommands.Add(Contacts.CaseContacts.FromAppeal(existing.Id, appeal));
-                batch.BatchCommands.Add(AppealRow(existing.Id, appeal));
-                await batch.ExecuteNonQueryAsync(ct);
-            }
-            await AppendAppealAsync(transaction, existing.Id, appeal, now, ct);
-            await transaction.EnqueueAsync(new AppealAttachedToCase(existing.Id, appeal.TenantId, existing.Number, appeal.AppealId, now), ct);
+            // The caller as a contact, the appeal, its timeline entry and the event: one round trip.
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            batch.BatchCommands.Add(Contacts.CaseContacts.FromAppeal(existing.Id, appeal));
+            batch.BatchCommands.Add(AppealRow(existing.Id, appeal));
+            foreach (var command in AppealEntry(existing.Id, appeal)) batch.BatchCommands.Add(command);
+            batch.Enqueue(new AppealAttachedToCase(existing.Id, appeal.TenantId, existing.Number, appeal.AppealId, now));
+            await batch.ExecuteNonQueryAsync(ct);
             return (existing.Id, existing.Number, false);
         }
 
         var year = now.UtcDateTime.Year;
         var sequence = await NextNumberAsync(dataSource, appeal.TenantId, year, ct);
         var opened = new CaseOpened(Guid.CreateVersion7(), appeal.TenantId, $"{year}-{sequence:D6}", appeal.AppealId, appeal.Insured, now);
-        // The case, its first contact and its first appeal in one round trip.
+        // The case, its first contact and appeal, their timeline entries and the event: one round trip.
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand("""
@@ -106,12 +105,13 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             });
             batch.BatchCommands.Add(Contacts.CaseContacts.FromAppeal(opened.CaseId, appeal));
             batch.BatchCommands.Add(AppealRow(opened.CaseId, appeal));
+            foreach (var command in CaseTimeline.Commands(appeal.TenantId, opened.CaseId, now, "case-opened",
+                         $"Case {opened.CaseNumber} opened for {appeal.Insured.FullName} in {appeal.Location.Country}", "cases"))
+                batch.BatchCommands.Add(command);
+            foreach (var command in AppealEntry(opened.CaseId, appeal)) batch.BatchCommands.Add(command);
+            batch.Enqueue(opened);
             await batch.ExecuteNonQueryAsync(ct);
         }
-        await CaseTimeline.AppendAsync(transaction, appeal.TenantId, opened.CaseId, now, "case-opened",
-            $"Case {opened.CaseNumber} opened for {appeal.Insured.FullName} in {appeal.Location.Country}", "cases", ct: ct);
-        await AppendAppealAsync(transaction, opened.CaseId, appeal, now, ct);
-        await transaction.EnqueueAsync(opened, ct);
         return (opened.CaseId, opened.CaseNumber, true);
     }
 
@@ -160,10 +160,10 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         return keys;
     }
 
-    private static Task AppendAppealAsync(NpgsqlTransaction transaction, Guid caseId, AppealRegistered appeal, DateTimeOffset now, CancellationToken ct) =>
-        CaseTimeline.AppendAsync(transaction, appeal.TenantId, caseId, appeal.RegisteredAt, "appeal",
+    private static IEnumerable<NpgsqlBatchCommand> AppealEntry(Guid caseId, AppealRegistered appeal) =>
+        CaseTimeline.Commands(appeal.TenantId, caseId, appeal.RegisteredAt, "appeal",
             $"{appeal.Channel} appeal from {appeal.Caller.Name} ({appeal.Caller.Relation}), triage {appeal.Triage}, callback promised by {appeal.CallbackDueAt:u}",
-            "intake", new { appeal.AppealId, appeal.Channel, appeal.Triage, appeal.Caller, appeal.Description, appeal.CallbackDueAt, appeal.Coverage.Status }, ct);
+            "intake", new { appeal.AppealId, appeal.Channel, appeal.Triage, appeal.Caller, appeal.Description, appeal.CallbackDueAt, appeal.Coverage.Status });
 
     /// <summary>The id of a case of the tenant, by number or id; null when there is none (or it is another tenant's).</summary>
     public async Task<Guid?> ResolveAsync(string tenantId, string numberOrId, CancellationToken ct)

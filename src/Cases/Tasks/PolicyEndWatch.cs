@@ -36,6 +36,8 @@ public static class PolicyEndWatch
         CROSS JOIN LATERAL (SELECT CASE WHEN c.policy_terms->>'end' ~ '^\d{4}-\d{2}-\d{2}$'
                                         THEN (c.policy_terms->>'end')::date END AS policy_end) p
         WHERE c.status <> 'closed' AND p.policy_end IS NOT NULL
+          -- Implied by the comparison below, and written out so the scan reads only such cases (cases_open_with_dates).
+          AND (c.expected_discharge_on IS NOT NULL OR c.repatriation_planned_on IS NOT NULL)
           AND (c.expected_discharge_on > p.policy_end OR c.repatriation_planned_on > p.policy_end)
           AND NOT EXISTS (SELECT 1 FROM case_tasks t
                           WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id

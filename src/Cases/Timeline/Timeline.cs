@@ -24,9 +24,19 @@ public static class CaseTimeline
     {
         // The entry's number is the case's own count, taken under the case row's lock (the UPDATE), so concurrent
         // appends to one case number 1, 2, 3 ... without gaps, and other tenants' activity shows nowhere.
-        // The entry and the webhook deliveries it owes go in one round trip.
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+        foreach (var command in Commands(tenantId, caseId, at, kind, summary, actor, data)) batch.BatchCommands.Add(command);
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// The statements of one append (the entry, and the webhook deliveries it owes), for a caller that sends them in
+    /// its own batch with other statements of the same transaction: one round trip for all.
+    /// </summary>
+    public static IEnumerable<NpgsqlBatchCommand> Commands(string tenantId, Guid caseId, DateTimeOffset at, string kind, string summary,
+        string actor, object? data = null)
+    {
+        yield return new NpgsqlBatchCommand("""
             WITH c AS (
                 UPDATE cases SET version = version + 1, updated_at = @at, timeline_seq = timeline_seq + 1
                 WHERE id = @case_id AND tenant_id = @tenant
@@ -45,9 +55,8 @@ public static class CaseTimeline
                 new NpgsqlParameter("actor", actor),
                 new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json) },
             },
-        });
-        batch.BatchCommands.Add(Webhooks.WebhookDeliveries.Command(tenantId, caseId, kind, summary, at, data));
-        await batch.ExecuteNonQueryAsync(ct);
+        };
+        yield return Webhooks.WebhookDeliveries.Command(tenantId, caseId, kind, summary, at, data);
     }
 
     public static async Task<IReadOnlyList<TimelineEntry>> ReadAsync(NpgsqlConnection connection, string tenantId, Guid caseId,
