@@ -22,8 +22,6 @@ public static class CaseTimeline
     public static async Task AppendAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, DateTimeOffset at,
         string kind, string summary, string actor, object? data = null, CancellationToken ct = default)
     {
-        // The entry's number is the case's own count, taken under the case row's lock (the UPDATE), so concurrent
-        // appends to one case number 1, 2, 3 ... without gaps, and other tenants' activity shows nowhere.
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
         foreach (var command in Commands(tenantId, caseId, at, kind, summary, actor, data)) batch.BatchCommands.Add(command);
         await batch.ExecuteNonQueryAsync(ct);
@@ -36,6 +34,10 @@ public static class CaseTimeline
     public static IEnumerable<NpgsqlBatchCommand> Commands(string tenantId, Guid caseId, DateTimeOffset at, string kind, string summary,
         string actor, object? data = null)
     {
+        // Serialised once: the entry and its deliveries carry the same data.
+        var json = data is null ? null : JsonSerializer.Serialize(data, Json);
+        // The entry's number is the case's own count, taken under the case row's lock (the UPDATE), so concurrent
+        // appends to one case number 1, 2, 3 ... without gaps, and other tenants' activity shows nowhere.
         yield return new NpgsqlBatchCommand("""
             WITH c AS (
                 UPDATE cases SET version = version + 1, updated_at = @at, timeline_seq = timeline_seq + 1
@@ -53,10 +55,10 @@ public static class CaseTimeline
                 new NpgsqlParameter("kind", kind),
                 new NpgsqlParameter("summary", summary),
                 new NpgsqlParameter("actor", actor),
-                new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json) },
+                new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = (object?)json ?? DBNull.Value },
             },
         };
-        yield return Webhooks.WebhookDeliveries.Command(tenantId, caseId, kind, summary, at, data);
+        yield return Webhooks.WebhookDeliveries.Command(tenantId, caseId, kind, summary, at, json);
     }
 
     public static async Task<IReadOnlyList<TimelineEntry>> ReadAsync(NpgsqlConnection connection, string tenantId, Guid caseId,

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -7,14 +6,12 @@ namespace Platform.Cases.Webhooks;
 /// <summary>Deliveries owed to insurers, written with the timeline entry they announce.</summary>
 public static class WebhookDeliveries
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>
     /// In the transaction of a timeline entry: one pending delivery per subscription of the case's tenant whose events
     /// match the entry's kind. The joins on the tenant are the guarantee that an entry only ever goes to its own
-    /// tenant's endpoints, whatever the caller passes.
+    /// tenant's endpoints, whatever the caller passes. <paramref name="dataJson"/> is the entry's data, already serialised.
     /// </summary>
-    public static NpgsqlBatchCommand Command(string tenantId, Guid caseId, string kind, string summary, DateTimeOffset at, object? data) =>
+    public static NpgsqlBatchCommand Command(string tenantId, Guid caseId, string kind, string summary, DateTimeOffset at, string? dataJson) =>
         new("""
             INSERT INTO webhook_deliveries (id, event_id, tenant_id, subscription_id, case_id, case_number, kind, summary, at, data,
                                             next_attempt_at, created_at)
@@ -32,7 +29,7 @@ public static class WebhookDeliveries
                 new NpgsqlParameter("kind", kind),
                 new NpgsqlParameter("summary", summary),
                 new NpgsqlParameter("at", at),
-                new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json) },
+                new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = (object?)dataJson ?? DBNull.Value },
             },
         };
 }

@@ -55,9 +55,11 @@ public sealed class IntakeSettingsStore(NpgsqlDataSource dataSource, IMemoryCach
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
+    private static (string, string) CacheKey(string tenantId) => ("intake-settings", tenantId);
+
     /// <summary>The settings appeals are registered with: from this replica's cache, at most <see cref="CacheFor"/> old.</summary>
     public async Task<IntakeSettings> GetCachedAsync(string tenantId, CancellationToken ct) =>
-        (await cache.GetOrCreateAsync(("intake-settings", tenantId), entry =>
+        (await cache.GetOrCreateAsync(CacheKey(tenantId), entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = CacheFor;
             return GetAsync(tenantId, ct);
@@ -87,7 +89,7 @@ public sealed class IntakeSettingsStore(NpgsqlDataSource dataSource, IMemoryCach
         cmd.Parameters.AddWithValue("flags", settings.RedFlags.Select(f => f.Trim()).ToArray());
         cmd.Parameters.AddWithValue("minutes", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(settings.CallbackMinutes));
         await cmd.ExecuteNonQueryAsync(ct);
-        cache.Remove(("intake-settings", tenantId));
+        cache.Remove(CacheKey(tenantId));
     }
 }
 
