@@ -14,6 +14,11 @@ public sealed class OutboxOptions
     public int BatchSize { get; set; } = 100;
     /// <summary>How often to look for rows when no notification arrives (a notification can be missed while reconnecting).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long the outcome of a pass (rows sent or failed) may wait to be written together with the next pass's
+    /// claim. Under load the next pass comes sooner, and each row then costs one transaction instead of two.
+    /// </summary>
+    public TimeSpan RecordDelay { get; set; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>The longest wait between two passes while the database or broker is down, so a backlog drains within about this long of its return.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
@@ -29,11 +34,12 @@ public sealed class OutboxOptions
 }
 
 /// <summary>
-/// Publishes committed outbox rows to RabbitMQ. A pass claims a batch (a short transaction sets a lease on rows taken
+/// Publishes committed outbox rows to RabbitMQ. A pass claims a batch (one short transaction sets a lease on rows taken
 /// with FOR UPDATE SKIP LOCKED, so replicas share the work), publishes them with no database connection or lock held,
-/// awaiting the broker's confirms together, then marks what was confirmed as sent. A row that fails waits for its next
-/// attempt without holding back the others, and is parked after <see cref="OutboxOptions.MaxAttempts"/>; a row whose
-/// type no longer exists is parked at once. Woken by LISTEN/NOTIFY, with polling as the fallback.
+/// awaiting the broker's confirms together; what was confirmed is marked sent in the next pass's transaction (or alone
+/// after <see cref="OutboxOptions.RecordDelay"/>). A row that fails waits for its next attempt without holding back the
+/// others, and is parked after <see cref="OutboxOptions.MaxAttempts"/>; a row whose type no longer exists is parked at
+/// once. Woken by LISTEN/NOTIFY, with polling as the fallback.
 /// </summary>
 public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
@@ -69,8 +75,11 @@ public sealed partial class OutboxRelay(
                     await DeleteOldAsync(stoppingToken);
                     lastCleanup = DateTimeOffset.UtcNow;
                 }
-                // A failed row is due again within MaxBackoff: look again by then even if nothing is notified.
-                await _wake.WaitAsync(pass.Failed > 0 ? _options.MaxBackoff : _options.PollInterval, stoppingToken);
+                // Outcomes not yet written go with the next pass, or alone after RecordDelay; a failed row is due
+                // again within MaxBackoff: look again by then even if nothing is notified.
+                var wait = _pending.Count > 0 ? _options.RecordDelay
+                    : pass.Failed > 0 ? _options.MaxBackoff : _options.PollInterval;
+                await _wake.WaitAsync(wait, stoppingToken);
                 while (_wake.CurrentCount > 0) await _wake.WaitAsync(stoppingToken); // coalesce notifications
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -85,70 +94,100 @@ public sealed partial class OutboxRelay(
                 await Task.Delay(_options.MaxBackoff, stoppingToken);
             }
         }
+        await FlushOutcomesAsync();
     }
 
     internal readonly record struct Pass(int Claimed, int Sent, int Failed);
 
     private sealed record Row(long Id, Guid MessageId, string Type, string Body, string? Trace, int Attempts);
 
-    /// <summary>One pass: claim due rows, publish them all, record the outcome of each.</summary>
+    /// <summary>What a pass learnt about a row (sent, or failed with its next attempt), to be written to its row.</summary>
+    private sealed record Outcome(long Id, Failure? Error, int Attempts, bool Park, DateTimeOffset PublishedAt);
+
+    /// <summary>Outcomes of the last pass not yet written: they are written in the next pass's transaction.</summary>
+    private readonly List<Outcome> _pending = [];
+
+    /// <summary>
+    /// One pass, one transaction: write the outcomes of the previous pass and claim the rows now due, then publish
+    /// them all. Under load a pass follows the last within milliseconds, so each row costs its service one
+    /// transaction rather than two (one to claim, one to mark it sent). Until its outcome is written a published row
+    /// stays leased; if the process dies before that, the row is published again after the lease and the consumers'
+    /// inbox drops the copy.
+    /// </summary>
     internal async Task<Pass> RelayBatchAsync(CancellationToken ct)
     {
+        // Outcomes older than the lease are dropped: their rows are being published again (and de-duplicated) anyway.
+        _pending.RemoveAll(o => DateTimeOffset.UtcNow - o.PublishedAt > _options.ClaimLease);
         var rows = await ClaimAsync(ct);
+        _pending.Clear(); // written in the claim's transaction
         if (rows.Count == 0) return new Pass(0, 0, 0);
 
         // Published in id order on one bus; the confirms are awaited together rather than one round trip per row.
-        var outcomes = await Task.WhenAll(rows.Select(row => TryPublishAsync(row, ct)));
-
-        var sent = rows.Where((_, i) => outcomes[i] is null).Select(r => r.Id).ToArray();
-        var failed = rows.Select((row, i) => (row, error: outcomes[i])).Where(x => x.error is not null).ToList();
-        await using (var batch = dataSource.CreateBatch())
+        var errors = await Task.WhenAll(rows.Select(row => TryPublishAsync(row, ct)));
+        var now = DateTimeOffset.UtcNow;
+        var failed = 0;
+        for (var i = 0; i < rows.Count; i++)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                "UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1, locked_until = NULL WHERE id = ANY($1)")
-            { Parameters = { new() { Value = sent } } });
-            foreach (var (row, error) in failed)
+            var (row, error) = (rows[i], errors[i]);
+            if (error is null)
             {
-                var attempts = error!.Outage ? row.Attempts : row.Attempts + 1;
-                var park = error.Permanent || attempts >= _options.MaxAttempts;
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-                    UPDATE outbox_messages
-                    SET attempts = $2, last_error = $3, locked_until = NULL,
-                        next_attempt_at = now() + $4, parked_at = CASE WHEN $5 THEN now() END
-                    WHERE id = $1
-                    """)
-                {
-                    Parameters =
-                    {
-                        new() { Value = row.Id }, new() { Value = attempts }, new() { Value = error.Message },
-                        new() { Value = error.Outage ? _options.MaxBackoff : Backoff(attempts) }, new() { Value = park },
-                    },
-                });
-                if (park)
-                {
-                    Parked.Add(1);
-                    LogParked(row.MessageId, row.Type, attempts, error.Message);
-                }
+                _pending.Add(new Outcome(row.Id, null, row.Attempts + 1, false, now));
+                continue;
             }
-            await RecordAsync(batch);
+            failed++;
+            var attempts = error.Outage ? row.Attempts : row.Attempts + 1;
+            var park = error.Permanent || attempts >= _options.MaxAttempts;
+            _pending.Add(new Outcome(row.Id, error, attempts, park, now));
+            if (park)
+            {
+                Parked.Add(1);
+                LogParked(row.MessageId, row.Type, attempts, error.Message);
+            }
         }
-        Published.Add(sent.Length);
-        return new Pass(rows.Count, sent.Length, failed.Count);
+        Published.Add(rows.Count - failed);
+        return new Pass(rows.Count, rows.Count - failed, failed);
+    }
+
+    /// <summary>The statements that write the pending outcomes.</summary>
+    private IEnumerable<NpgsqlBatchCommand> OutcomeCommands()
+    {
+        var sent = _pending.Where(o => o.Error is null).Select(o => o.Id).ToArray();
+        if (sent.Length > 0)
+            yield return new NpgsqlBatchCommand(
+                "UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1, locked_until = NULL WHERE id = ANY($1)")
+            { Parameters = { new() { Value = sent } } };
+        foreach (var o in _pending.Where(o => o.Error is not null))
+            yield return new NpgsqlBatchCommand("""
+                UPDATE outbox_messages
+                SET attempts = $2, last_error = $3, locked_until = NULL,
+                    next_attempt_at = now() + $4, parked_at = CASE WHEN $5 THEN now() END
+                WHERE id = $1
+                """)
+            {
+                Parameters =
+                {
+                    new() { Value = o.Id }, new() { Value = o.Attempts }, new() { Value = o.Error!.Message },
+                    new() { Value = o.Error.Outage ? _options.MaxBackoff : Backoff(o.Attempts) }, new() { Value = o.Park },
+                },
+            };
     }
 
     /// <summary>
-    /// Writes the outcome of a pass. The messages are out, so this is retried (without the stopping token) until the
-    /// claim's lease runs out; a row whose outcome is lost is published again after the lease, and consumers' inbox
-    /// drops the copy.
+    /// On the way out, writes what the last pass published, so a clean stop republishes nothing. Retried briefly (a
+    /// lost outcome only means the row is published again after its lease).
     /// </summary>
-    private async Task RecordAsync(NpgsqlBatch batch)
+    private async Task FlushOutcomesAsync()
     {
-        var deadline = DateTimeOffset.UtcNow + _options.ClaimLease;
+        if (_pending.Count == 0) return;
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(5);
         while (true)
         {
             try
             {
+                await using var batch = dataSource.CreateBatch();
+                foreach (var command in OutcomeCommands()) batch.BatchCommands.Add(command);
                 await batch.ExecuteNonQueryAsync(CancellationToken.None);
+                _pending.Clear();
                 return;
             }
             catch (NpgsqlException e) when (e.IsTransient && DateTimeOffset.UtcNow + _options.MaxBackoff < deadline)
@@ -159,9 +198,12 @@ public sealed partial class OutboxRelay(
         }
     }
 
+    /// <summary>Writes the pending outcomes and claims the due rows, in one implicit transaction (one batch).</summary>
     private async Task<List<Row>> ClaimAsync(CancellationToken ct)
     {
-        await using var claim = dataSource.CreateCommand("""
+        await using var batch = dataSource.CreateBatch();
+        foreach (var command in OutcomeCommands()) batch.BatchCommands.Add(command);
+        var claim = new NpgsqlBatchCommand("""
             UPDATE outbox_messages o SET locked_until = now() + $2
             FROM (SELECT id FROM outbox_messages
                   WHERE sent_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
@@ -173,11 +215,16 @@ public sealed partial class OutboxRelay(
             """);
         claim.Parameters.Add(new() { Value = _options.BatchSize });
         claim.Parameters.Add(new() { Value = _options.ClaimLease });
+        batch.BatchCommands.Add(claim);
         var rows = new List<Row>();
-        await using var reader = await claim.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            rows.Add(new Row(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt32(5)));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        do
+        {
+            if (reader.FieldCount != 6) continue; // an outcome's UPDATE
+            while (await reader.ReadAsync(ct))
+                rows.Add(new Row(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt32(5)));
+        } while (await reader.NextResultAsync(ct));
         rows.Sort((a, b) => a.Id.CompareTo(b.Id));
         return rows;
     }

@@ -30,31 +30,48 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         // Appeals about one person are filed one at a time, so two concurrent calls cannot open two cases. The match
         // below goes by policy number OR by name and date of birth, so one lock per key it can match on: two appeals
         // with one policy but differently written names (Ivanov / Иванов) meet on the policy's lock. Taken in a fixed
-        // order, so two appeals that share both keys cannot deadlock.
-        await using (var lockCmd = new NpgsqlCommand("""
-            SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(@keys::text[]) WITH ORDINALITY AS u(k, n) ORDER BY n
-            """, connection, transaction))
-        {
-            lockCmd.Parameters.AddWithValue("keys", MatchKeys(appeal.TenantId, appeal.Insured).ToArray());
-            await lockCmd.ExecuteNonQueryAsync(ct);
-        }
-
+        // order, so two appeals that share both keys cannot deadlock. The locks, the match and (when nothing matches)
+        // the new case's number are one round trip; the number comes from the tenant's sequence for the year, which
+        // no other filing waits on (see migration 0011).
+        var year = now.UtcDateTime.Year;
+        await NumberSequences.EnsureAsync(dataSource, appeal.TenantId, year, ct);
         (Guid Id, string Number)? open = null;
-        await using (var find = new NpgsqlCommand("""
-            SELECT id, number FROM cases
-            WHERE tenant_id = @tenant AND status <> 'closed'
-              AND ((@policy::text IS NOT NULL AND insured_policy_number = @policy)
-                OR (insured_name_key = @name AND insured_date_of_birth = @dob))
-            ORDER BY opened_at DESC
-            LIMIT 1
-            """, connection, transaction))
+        long sequence = 0;
+        await using (var match = new NpgsqlBatch(connection, transaction))
         {
-            find.Parameters.AddWithValue("tenant", appeal.TenantId);
-            find.Parameters.Add(new NpgsqlParameter<string?>("policy", appeal.Insured.PolicyNumber));
-            find.Parameters.AddWithValue("name", nameKey);
-            find.Parameters.Add(new NpgsqlParameter<DateOnly?>("dob", appeal.Insured.DateOfBirth));
-            await using var r = await find.ExecuteReaderAsync(ct);
-            if (await r.ReadAsync(ct)) open = (r.GetGuid(0), r.GetString(1));
+            match.BatchCommands.Add(new NpgsqlBatchCommand("""
+                SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS u(k, n) ORDER BY n
+                """) { Parameters = { new() { Value = MatchKeys(appeal.TenantId, appeal.Insured).ToArray() } } });
+            match.BatchCommands.Add(new NpgsqlBatchCommand("""
+                WITH open AS (
+                    SELECT id, number FROM cases
+                    WHERE tenant_id = @tenant AND status <> 'closed'
+                      AND ((@policy::text IS NOT NULL AND insured_policy_number = @policy)
+                        OR (insured_name_key = @name AND insured_date_of_birth = @dob))
+                    ORDER BY opened_at DESC
+                    LIMIT 1)
+                SELECT id, number, NULL::bigint FROM open
+                UNION ALL
+                SELECT NULL, NULL, nextval(case_number_sequence(@tenant, @year)::regclass) WHERE NOT EXISTS (SELECT FROM open)
+                """)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter("tenant", appeal.TenantId),
+                    new NpgsqlParameter<string?>("policy", appeal.Insured.PolicyNumber),
+                    new NpgsqlParameter("name", nameKey),
+                    new NpgsqlParameter<DateOnly?>("dob", appeal.Insured.DateOfBirth),
+                    new NpgsqlParameter("year", year),
+                },
+            });
+            await using var r = await NumberSequences.ReadAsync(match, appeal.TenantId, year, ct);
+            do
+            {
+                if (r.FieldCount != 3) continue; // the locks
+                if (!await r.ReadAsync(ct)) throw new InvalidOperationException("The case match returned no row.");
+                if (r.IsDBNull(2)) open = (r.GetGuid(0), r.GetString(1));
+                else sequence = r.GetInt64(2);
+            } while (await r.NextResultAsync(ct));
         }
 
         if (open is { } existing)
@@ -69,8 +86,6 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             return (existing.Id, existing.Number, false);
         }
 
-        var year = now.UtcDateTime.Year;
-        var sequence = await NextNumberAsync(dataSource, appeal.TenantId, year, ct);
         var opened = new CaseOpened(Guid.CreateVersion7(), appeal.TenantId, $"{year}-{sequence:D6}", appeal.AppealId, appeal.Insured, now);
         // The case, its first contact and appeal, their timeline entries and the event: one round trip.
         await using (var batch = new NpgsqlBatch(connection, transaction))
@@ -113,38 +128,6 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             await batch.ExecuteNonQueryAsync(ct);
         }
         return (opened.CaseId, opened.CaseNumber, true);
-    }
-
-    /// <summary>
-    /// The tenant's next case number of the year, taken in a transaction of its own, so that the counter's row is
-    /// locked for one statement rather than for the whole filing: filings of one tenant run side by side. Numbers are
-    /// unique and increase in the order they are taken; a filing that fails after taking one (and is retried) leaves
-    /// that number unused, so the sequence may have gaps, as a PostgreSQL sequence would. The commit does not wait for
-    /// the disk (synchronous_commit off): a case that uses the number commits after it, and its commit flushes the
-    /// log up to and including the increment, so a crash can lose only numbers that no committed case holds.
-    /// </summary>
-    internal static async Task<int> NextNumberAsync(NpgsqlDataSource dataSource, string tenantId, int year, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"),
-                new NpgsqlBatchCommand("""
-                    INSERT INTO case_number_sequences AS s (tenant_id, year, last_value) VALUES ($1, $2, 1)
-                    ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = s.last_value + 1
-                    RETURNING last_value
-                    """) { Parameters = { new() { Value = tenantId }, new() { Value = year } } },
-            },
-        };
-        // One implicit transaction: the batch's statements run in it and it commits when the batch ends.
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        do
-        {
-            if (await reader.ReadAsync(ct)) return reader.GetInt32(0);
-        } while (await reader.NextResultAsync(ct));
-        throw new InvalidOperationException("The case number counter returned no row.");
     }
 
     /// <summary>
