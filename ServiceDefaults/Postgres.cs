@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,8 +26,9 @@ public static class PostgresExtensions
             // locks; the relay's LISTEN connection goes back only broken), so the reset that would drop them on every
             // check-out (DISCARD ALL) is left out. A connection string that sets either keeps its own value.
             var settings = ds.ConnectionStringBuilder;
-            if (!settings.ContainsKey("Max Auto Prepare")) settings.MaxAutoPrepare = 64;
-            if (!settings.ContainsKey("No Reset On Close")) settings.NoResetOnClose = true;
+            var given = GivenKeywords(settings.ConnectionString);
+            if (!given.Contains("maxautoprepare")) settings.MaxAutoPrepare = 64;
+            if (!given.Contains("noresetonclose")) settings.NoResetOnClose = true;
             // A command gets a span only inside a trace (a request, a consumed message): the pollers' statements (outbox
             // relay, SLA clock, webhooks) would otherwise be a root trace each, every half second, burying the real ones.
             ds.ConfigureTracing(t => t
@@ -39,6 +41,14 @@ public static class PostgresExtensions
         builder.Services.AddHostedService<SchemaMigrator>();
         return builder;
     }
+
+    /// <summary>
+    /// The keywords a connection string sets, lower case without spaces. (NpgsqlConnectionStringBuilder.ContainsKey
+    /// answers whether a keyword is supported, not whether it is set.)
+    /// </summary>
+    internal static HashSet<string> GivenKeywords(string? connectionString) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString ?? "" }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
 
     /// <summary>Adds a source of embedded migration scripts; libraries (the outbox) add theirs next to the service's.</summary>
     public static IServiceCollection AddMigrations(this IServiceCollection services, Assembly assembly, string module)

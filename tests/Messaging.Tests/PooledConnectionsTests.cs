@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Platform.Tests;
+
+namespace Platform.Messaging.Tests;
+
+/// <summary>The data source every service gets from AddPostgres.</summary>
+public sealed class A_service_data_source
+{
+    private static async Task<NpgsqlDataSource> DataSourceAsync(string? extra = null)
+    {
+        var connectionString = await TestEnvironment.CreateDatabaseAsync("pool") + extra;
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:pooldb"] = connectionString });
+        builder.AddPostgres("pooldb", typeof(A_service_data_source).Assembly);
+        return builder.Build().Services.GetRequiredService<NpgsqlDataSource>();
+    }
+
+    private static async Task<long> PreparedAfterReuseAsync(NpgsqlDataSource dataSource)
+    {
+        // Npgsql prepares a statement once it has run it a few times on a physical connection (5 by default).
+        for (var i = 0; i < 3; i++)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            for (var j = 0; j < 3; j++)
+            {
+                await using var cmd = new NpgsqlCommand("SELECT count(*) FROM pg_class WHERE relname = $1", connection);
+                cmd.Parameters.Add(new() { Value = "x" });
+                await cmd.ExecuteScalarAsync();
+            }
+        }
+        await using var check = await dataSource.OpenConnectionAsync();
+        await using var prepared = new NpgsqlCommand("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%relname = $1%'", check);
+        return (long)(await prepared.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task Prepares_what_it_runs_often_and_keeps_it_across_pool_check_outs()
+    {
+        await using var dataSource = await DataSourceAsync();
+        var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        Assert.Equal(64, settings.MaxAutoPrepare);
+        Assert.True(settings.NoResetOnClose);
+        // One physical connection (the pool hands back the same one), whose prepared statement survived being
+        // returned and taken again: no DISCARD ALL in between.
+        Assert.Equal(1, await PreparedAfterReuseAsync(dataSource));
+    }
+
+    [Fact]
+    public async Task Keeps_what_the_connection_string_sets()
+    {
+        await using var dataSource = await DataSourceAsync(";Max Auto Prepare=0;NoResetOnClose=false");
+        var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        Assert.Equal(0, settings.MaxAutoPrepare);
+        Assert.False(settings.NoResetOnClose);
+        Assert.Equal(0, await PreparedAfterReuseAsync(dataSource));
+    }
+}
