@@ -58,8 +58,9 @@ public static class AppealsBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  RabbitMQ (MassTransit publish with confirms + consume, 16 publishers): {mtRate:0} messages/s, p50 {mtLatency[0.5]:0.0} ms, p99 {mtLatency[0.99]:0.0} ms"));
 
-        // Warm-up: JIT, pools and plan caches of every process on the path, not measured.
-        await StepAsync(apiKey, $"{run}-w", 50, 4, sampled: false);
+        // Warm-up, not measured: pools, plan caches and the JIT of every process on the path. .NET compiles hot methods
+        // again, optimised, after they have run a while, so a platform just started needs more than a few seconds.
+        await StepAsync(apiKey, $"{run}-w", 50, 15, sampled: false);
         var idle = await IdleTransactionsPerSecondAsync();
         Console.WriteLine($"  Idle transactions/s (pollers; subtracted below): {string.Join(", ", idle.Select(i => $"{i.Key} {i.Value:0.0}"))}");
         Console.WriteLine();
@@ -263,7 +264,7 @@ public static class AppealsBenchmark
     /// <summary>The transactions the services' pollers run with no load (outbox relays, SLA clock, webhooks), per second.</summary>
     private static async Task<Dictionary<string, double>> IdleTransactionsPerSecondAsync()
     {
-        await Task.Delay(3000);
+        await Task.Delay(5000); // the warm-up's last events settle
         var before = await TransactionsAsync();
         await Task.Delay(10_000);
         var after = await TransactionsAsync();

@@ -4,7 +4,7 @@ namespace Platform.Bench.Kit;
 
 /// <summary>
 /// CPU time the platform's processes have used so far, by part (from /proc: user + system time of every process whose
-/// command line names it), so a step's CPU per request can be split between gateway, services and servers.
+/// command line names it, and of its children that have ended), so a step's CPU per request can be split between gateway, services and servers.
 /// </summary>
 public static class ProcessCpu
 {
@@ -41,9 +41,11 @@ public static class ProcessCpu
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                // Fields after the command name (which may hold spaces, inside parentheses): utime is the 12th, stime the 13th.
+                // Fields after the command name (which may hold spaces, inside parentheses): utime, stime, then cutime and
+                // cstime, the time of children that have ended (PostgreSQL's backends that closed during the step
+                // move their CPU into the postmaster's; without them the part would seem to shrink).
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                seconds[part] += (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+                seconds[part] += fields[11..15].Sum(f => double.Parse(f, CultureInfo.InvariantCulture)) / TicksPerSecond;
             }
             catch (IOException)
             {
