@@ -299,6 +299,24 @@ public sealed class Red_flag_settings(IntakeFactory intake) : IClassFixture<Inta
     }
 
     [Fact]
+    public async Task Too_many_phrases_are_refused_naming_the_list()
+    {
+        var put = await intake.ClientFor("flags-many").PutAsJsonAsync("/settings", new
+        {
+            redFlags = Enumerable.Range(0, IntakeSettings.MaxOwnPhrases + 1).Select(i => $"symptom {i}").ToArray(),
+            redFlagConcepts = new[]
+            {
+                new { code = "many", phrases = new Dictionary<string, string[]> { ["en"] = Enumerable.Range(0, IntakeSettings.MaxPhrases + 1).Select(i => $"sign {i}").ToArray() } },
+            },
+            callbackMinutes = Minutes,
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        var errors = (await put.BodyAsync()).GetProperty("errors");
+        Assert.Equal(["redFlagConcepts[0].phrases.en", "redFlags"], errors.EnumerateObject().Select(e => e.Name).Order());
+    }
+
+    [Fact]
     public async Task Neither_red_flags_nor_concepts_is_refused()
     {
         var put = await intake.ClientFor("flags-none").PutAsJsonAsync("/settings", new { callbackMinutes = Minutes });

@@ -30,7 +30,10 @@ public sealed partial record IntakeSettings(
         });
 
     public const int MaxConcepts = 100;
+    /// <summary>Phrases per language of a concept.</summary>
     public const int MaxPhrases = 100;
+    /// <summary>The insurer's own phrases (before concepts, the only list: kept generous).</summary>
+    public const int MaxOwnPhrases = 500;
 
     /// <summary>These settings with their red flags as concepts and own phrases, whichever shape they were given in.</summary>
     public IntakeSettings Resolved()
@@ -48,7 +51,7 @@ public sealed partial record IntakeSettings(
         var e = new ValidationErrors();
         if (RedFlagConcepts is null ? e.Required("redFlags", RedFlags) : RedFlags is not null)
         {
-            if (RedFlags!.Count > MaxPhrases) e.Add("redFlags", $"At most {MaxPhrases} phrases.");
+            if (RedFlags!.Count > MaxOwnPhrases) e.Add("redFlags", $"At most {MaxOwnPhrases} phrases.");
             for (var i = 0; i < RedFlags.Count; i++)
                 if (RedFlagText.Problem(RedFlags[i]) is { } problem) e.Add($"redFlags[{i}]", problem);
         }
