@@ -225,20 +225,3 @@ public sealed class The_work_queue(IntakeFactory intake) : IClassFixture<IntakeF
         Assert.Equal(HttpStatusCode.NotFound, (await intake.ClientFor("queue-other").PostAsync($"/appeals/{id}/take", null)).StatusCode);
     }
 }
-
-public sealed class Red_flags
-{
-    [Theory]
-    [InlineData("Отца госпитализировали с болью в груди", true)]
-    [InlineData("He has chest pains since morning", true)]
-    [InlineData("Мама без сознания", true)]
-    [InlineData("Начались судороги", true)]
-    [InlineData("Грудь не болит, болит нога", false)]
-    [InlineData("Pain in the knee after skiing", false)]
-    public void Match_inflected_forms_of_the_words_in_a_row(string description, bool emergency)
-    {
-        var decision = Platform.Intake.Appeals.Triage.Assess("chat", null, description, Platform.Intake.Appeals.IntakeSettings.Default);
-
-        Assert.Equal(emergency ? "emergency" : "planned", decision.Level);
-    }
-}

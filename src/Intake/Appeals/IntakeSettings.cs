@@ -6,15 +6,21 @@ using NpgsqlTypes;
 
 namespace Platform.Intake.Appeals;
 
-/// <summary>What each insurer tunes about intake: red-flag symptoms and how soon each triage level is called back.</summary>
-public sealed record IntakeSettings(IReadOnlyList<string> RedFlags, IReadOnlyDictionary<string, int> CallbackMinutes)
+/// <summary>
+/// What each insurer tunes about intake: red-flag symptoms and how soon each triage level is called back.
+/// <paramref name="RedFlagConcepts"/> are red flags with their synonyms per language; <paramref name="RedFlags"/> are
+/// phrases of the insurer's own, each a red flag by itself. Settings sent without <paramref name="RedFlagConcepts"/>
+/// (the shape before concepts) are a complete list of phrases, read by <see cref="RedFlagCatalogue.FromPhrases"/>.
+/// </summary>
+public sealed partial record IntakeSettings(
+    IReadOnlyList<string>? RedFlags,
+    IReadOnlyList<RedFlagConcept>? RedFlagConcepts,
+    IReadOnlyDictionary<string, int> CallbackMinutes)
 {
-    /// <summary>Sensible defaults: minutes for an emergency, hours for a planned case. Red flags in Russian and English.</summary>
+    /// <summary>Sensible defaults: minutes for an emergency, hours for a planned case. The built-in red flags in Russian and English.</summary>
     public static readonly IntakeSettings Default = new(
-        [
-            "chest pain", "heart attack", "unconscious", "not breathing", "stroke", "seizure", "severe bleeding", "anaphylaxis",
-            "боль в груди", "инфаркт", "без сознания", "не дышит", "инсульт", "судорог", "кровотечение", "анафилак",
-        ],
+        [],
+        RedFlagCatalogue.BuiltIn,
         new Dictionary<string, int>
         {
             [TriageLevels.Emergency] = 15,
@@ -23,17 +29,59 @@ public sealed record IntakeSettings(IReadOnlyList<string> RedFlags, IReadOnlyDic
             [TriageLevels.Planned] = 24 * 60,
         });
 
+    public const int MaxConcepts = 100;
+    /// <summary>Phrases per language of a concept.</summary>
+    public const int MaxPhrases = 100;
+    /// <summary>The insurer's own phrases (before concepts, the only list: kept generous).</summary>
+    public const int MaxOwnPhrases = 500;
+
+    /// <summary>These settings with their red flags as concepts and own phrases, whichever shape they were given in.</summary>
+    public IntakeSettings Resolved()
+    {
+        if (RedFlagConcepts is not null) return RedFlags is null ? this with { RedFlags = [] } : this;
+        var (concepts, own) = RedFlagCatalogue.FromPhrases(RedFlags ?? []);
+        return this with { RedFlags = own, RedFlagConcepts = concepts };
+    }
+
     public TimeSpan CallbackWithin(string level) =>
         TimeSpan.FromMinutes(CallbackMinutes.TryGetValue(level, out var m) ? m : Default.CallbackMinutes[level]);
 
     public ValidationErrors Validate()
     {
         var e = new ValidationErrors();
-        if (e.Required("redFlags", RedFlags))
+        if (RedFlagConcepts is null ? e.Required("redFlags", RedFlags) : RedFlags is not null)
         {
+            if (RedFlags!.Count > MaxOwnPhrases) e.Add("redFlags", $"At most {MaxOwnPhrases} phrases.");
             for (var i = 0; i < RedFlags.Count; i++)
-                if (string.IsNullOrWhiteSpace(RedFlags[i]) || RedFlags[i].Length > 100)
-                    e.Add($"redFlags[{i}]", "A red flag is a word or phrase of 1 to 100 characters.");
+                if (RedFlagText.Problem(RedFlags[i]) is { } problem) e.Add($"redFlags[{i}]", problem);
+        }
+        if (RedFlagConcepts is not null)
+        {
+            if (RedFlagConcepts.Count > MaxConcepts) e.Add("redFlagConcepts", $"At most {MaxConcepts} concepts.");
+            var codes = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < RedFlagConcepts.Count; i++)
+            {
+                var field = $"redFlagConcepts[{i}]";
+                var concept = RedFlagConcepts[i];
+                if (!e.Required(field, concept)) continue;
+                if (e.Required($"{field}.code", concept.Code)
+                    && e.MaxLength($"{field}.code", concept.Code, 50)
+                    && e.Matches($"{field}.code", concept.Code, ConceptCode(), "lower-case letters and digits in words joined by hyphens (as 'chest-pain')")
+                    && !codes.Add(concept.Code))
+                    e.Add($"{field}.code", $"'{concept.Code}' is already the code of another concept.");
+                e.MaxLength($"{field}.name", concept.Name, 100);
+                if (!e.Required($"{field}.phrases", concept.Phrases)) continue;
+                if (concept.Phrases.Values.Sum(p => p?.Count ?? 0) == 0)
+                    e.Add($"{field}.phrases", "A concept needs at least one phrase.");
+                foreach (var (language, phrases) in concept.Phrases)
+                {
+                    var at = $"{field}.phrases.{language}";
+                    if (!e.OneOf(at, language, RedFlagConcept.Languages) || !e.Required(at, phrases)) continue;
+                    if (phrases.Count > MaxPhrases) e.Add(at, $"At most {MaxPhrases} phrases.");
+                    for (var j = 0; j < phrases.Count; j++)
+                        if (RedFlagText.Problem(phrases[j]) is { } problem) e.Add($"{at}[{j}]", problem);
+                }
+            }
         }
         if (e.Required("callbackMinutes", CallbackMinutes))
         {
@@ -45,6 +93,9 @@ public sealed record IntakeSettings(IReadOnlyList<string> RedFlags, IReadOnlyDic
         }
         return e;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex ConceptCode();
 }
 
 /// <summary>
@@ -65,28 +116,46 @@ public sealed class IntakeSettingsStore(NpgsqlDataSource dataSource, IMemoryCach
             return GetAsync(tenantId, ct);
         }))!;
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The tenant's settings, red flags <see cref="IntakeSettings.Resolved"/> (rows saved before concepts are read as their phrases name them).</summary>
     public async Task<IntakeSettings> GetAsync(string tenantId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT red_flags, callback_minutes::text FROM intake_settings WHERE tenant_id = @tenant");
+        await using var cmd = dataSource.CreateCommand(
+            "SELECT red_flags, callback_minutes::text, red_flag_concepts::text FROM intake_settings WHERE tenant_id = @tenant");
         cmd.Parameters.AddWithValue("tenant", tenantId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return IntakeSettings.Default;
         var minutes = JsonSerializer.Deserialize<Dictionary<string, int>>(r.GetString(1))!;
         // Levels the insurer did not set keep their defaults.
         foreach (var (level, value) in IntakeSettings.Default.CallbackMinutes) minutes.TryAdd(level, value);
-        return new IntakeSettings(r.GetFieldValue<string[]>(0), minutes);
+        var concepts = r.IsDBNull(2) ? null : JsonSerializer.Deserialize<RedFlagConcept[]>(r.GetString(2), Json);
+        return new IntakeSettings(r.GetFieldValue<string[]>(0), concepts, minutes).Resolved();
     }
 
+    /// <summary>
+    /// Saves settings as they were sent: without concepts (the shape before them) <c>red_flag_concepts</c> stays NULL and
+    /// the phrases are read into concepts when loaded, so such an insurer gets the built-in concepts as they grow.
+    /// </summary>
     public async Task SaveAsync(string tenantId, IntakeSettings settings, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
-            INSERT INTO intake_settings (tenant_id, red_flags, callback_minutes, updated_at)
-            VALUES (@tenant, @flags, @minutes, now())
-            ON CONFLICT (tenant_id) DO UPDATE SET red_flags = excluded.red_flags,
+            INSERT INTO intake_settings (tenant_id, red_flags, red_flag_concepts, callback_minutes, updated_at)
+            VALUES (@tenant, @flags, @concepts, @minutes, now())
+            ON CONFLICT (tenant_id) DO UPDATE SET red_flags = excluded.red_flags, red_flag_concepts = excluded.red_flag_concepts,
                 callback_minutes = excluded.callback_minutes, updated_at = excluded.updated_at
             """);
         cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("flags", settings.RedFlags.Select(f => f.Trim()).ToArray());
+        cmd.Parameters.AddWithValue("flags", (settings.RedFlags ?? []).Select(f => f.Trim()).Distinct().ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("concepts", NpgsqlDbType.Jsonb)
+        {
+            Value = settings.RedFlagConcepts is null ? DBNull.Value : JsonSerializer.Serialize(settings.RedFlagConcepts.Select(c => c with
+            {
+                Code = c.Code.Trim(),
+                Name = string.IsNullOrWhiteSpace(c.Name) ? null : c.Name.Trim(),
+                Phrases = c.Phrases.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value.Select(x => x.Trim()).Distinct().ToArray()),
+            }), Json),
+        });
         cmd.Parameters.AddWithValue("minutes", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(settings.CallbackMinutes));
         await cmd.ExecuteNonQueryAsync(ct);
         cache.Remove(CacheKey(tenantId));
@@ -100,8 +169,16 @@ public static class IntakeSettingsApi
         var group = app.MapGroup("/settings").RequireAccess(Access.ConfigureInsurer).WithTags("Settings");
         group.MapGet("/", async (RequestIdentity identity, IntakeSettingsStore store, CancellationToken ct) =>
                 TypedResults.Ok(await store.GetAsync(identity.TenantId, ct)))
-            .WithSummary("The insurer's triage red flags and callback times per triage level");
-        group.MapPut("/", PutAsync).WithSummary("Replaces the insurer's triage red flags and callback times");
+            .WithSummary("The insurer's triage red flags and callback times per triage level")
+            .WithDescription("`redFlagConcepts`: red flags with their phrases per language (`ru`, `en`); `redFlags`: phrases of the insurer's own, each a red flag by itself.");
+        group.MapPut("/", PutAsync).WithSummary("Replaces the insurer's triage red flags and callback times")
+            .WithDescription("""
+                Send `redFlagConcepts` (each a `code`, an optional `name` for triage reasons, and `phrases` per language, `ru` and `en`)
+                and optionally `redFlags`, phrases of your own. Without `redFlagConcepts`, `redFlags` is the complete list of
+                red-flag phrases: a phrase of a built-in concept (as "боль в груди" or "chest pain") brings in that concept with
+                all its synonyms, any other phrase stays your own. A phrase matches other forms of its words, in order, with up
+                to two other words between them; a word ending in `*` matches every word beginning with it.
+                """);
         return group;
     }
 

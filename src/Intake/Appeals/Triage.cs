@@ -16,7 +16,7 @@ public static class TriageLevels
 public sealed record TriageDecision(string Level, IReadOnlyList<string> Reasons);
 
 /// <summary>
-/// Decides how urgent an appeal is, by rules an insurer can tune (<see cref="IntakeSettings.RedFlags"/>): the emergency
+/// Decides how urgent an appeal is, by rules an insurer can tune (<see cref="IntakeSettings.RedFlagConcepts"/>, <see cref="IntakeSettings.RedFlags"/>): the emergency
 /// line and red-flag symptoms make an emergency; a clinic's doctor calling means at least urgent; a level the
 /// coordinator chose is kept unless a rule demands a more urgent one.
 /// </summary>
@@ -39,40 +39,7 @@ public static class Triage
 
         if (channel == "clinic-line") Raise(TriageLevels.Urgent, "a clinic's doctor is calling");
         if (channel == "emergency-line") Raise(TriageLevels.Emergency, "call on the emergency line");
-        var words = Words(description);
-        foreach (var flag in settings.RedFlags)
-        {
-            if (Mentions(words, Words(flag)))
-            {
-                Raise(TriageLevels.Emergency, $"red flag: {flag}");
-                break;
-            }
-        }
+        if (RedFlagMatcher.For(settings).FirstMention(description) is { } redFlag) Raise(TriageLevels.Emergency, redFlag);
         return new TriageDecision(level, reasons);
     }
-
-    /// <summary>
-    /// Whether the text has the flag's words in a row, each compared by its stem so that inflected forms match:
-    /// "боль в груди" matches "с болью в груди", "chest pain" matches "chest pains". Words of up to three letters must match exactly.
-    /// </summary>
-    private static bool Mentions(string[] text, string[] flag)
-    {
-        if (flag.Length == 0) return false;
-        for (var start = 0; start + flag.Length <= text.Length; start++)
-        {
-            var all = true;
-            for (var i = 0; i < flag.Length && all; i++)
-            {
-                var word = flag[i];
-                all = word.Length <= 3
-                    ? text[start + i] == word
-                    : text[start + i].StartsWith(word[..Math.Max(3, word.Length - 2)], StringComparison.Ordinal);
-            }
-            if (all) return true;
-        }
-        return false;
-    }
-
-    private static string[] Words(string text) =>
-        System.Text.RegularExpressions.Regex.Split(text.ToLowerInvariant(), @"[^\p{L}\p{N}]+").Where(w => w.Length > 0).ToArray();
 }
