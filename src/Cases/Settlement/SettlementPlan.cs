@@ -8,16 +8,16 @@ using Platform.Cases.Timeline;
 namespace Platform.Cases.Settlement;
 
 /// <summary>A step of the plan and who does it: assistance (us), clinic, insurer, family, doctor.</summary>
-public sealed record PlanStep(string Title, string Owner, string Status);
+public sealed record PlanStep(string Title, [property: OneOf(typeof(SettlementPlans), nameof(SettlementPlans.Owners))] string Owner, string Status);
 
-public sealed record SettlementPlan(string Kind, IReadOnlyList<PlanStep> Steps, int CurrentStep, DateTimeOffset UpdatedAt, string UpdatedBy)
+public sealed record SettlementPlan([property: OneOf(typeof(SettlementPlans), nameof(SettlementPlans.Kinds))] string Kind, IReadOnlyList<PlanStep> Steps, int CurrentStep, DateTimeOffset UpdatedAt, string UpdatedBy)
 {
     public PlanStep? Current => CurrentStep < Steps.Count ? Steps[CurrentStep] : null;
 }
 
-public sealed record PlanStepRequest(string? Title, string? Owner);
+public sealed record PlanStepRequest(string? Title, [property: OneOf(typeof(SettlementPlans), nameof(SettlementPlans.Owners))] string? Owner);
 
-public sealed record SetPlanRequest(string? Kind, IReadOnlyList<PlanStepRequest>? Steps);
+public sealed record SetPlanRequest([property: OneOf(typeof(SettlementPlans), nameof(SettlementPlans.Kinds))] string? Kind, IReadOnlyList<PlanStepRequest>? Steps);
 
 public sealed record AdvancePlanRequest(string? Note);
 
@@ -26,7 +26,7 @@ public static class SettlementPlans
 {
     public static readonly string[] Kinds = ["outpatient", "hospitalisation", "transport", "repatriation"];
     public static readonly string[] Owners = ["assistance", "clinic", "insurer", "family", "doctor"];
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 
     /// <summary>The usual steps of each kind, used when a coordinator does not list their own.</summary>
     private static readonly Dictionary<string, (string Title, string Owner)[]> Templates = new()

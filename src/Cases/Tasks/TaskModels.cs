@@ -8,29 +8,29 @@ public sealed record TaskResponse(
     Guid Id,
     Guid CaseId,
     string CaseNumber,
-    string Kind,
+    [property: OneOf(typeof(TaskKinds), nameof(TaskKinds.All))] string Kind,
     string Title,
     DateTimeOffset DueAt,
     string? Owner,
-    string Status,
+    [property: OneOf(typeof(TaskStatuses), nameof(TaskStatuses.All))] string Status,
     bool Overdue,
     bool? OnTime,
     DateTimeOffset CreatedAt,
     DateTimeOffset? CompletedAt,
     string? CompletedBy,
     string? Outcome,
-    string? Result,
+    [property: OneOf(typeof(CallResults), nameof(CallResults.All))] string? Result,
     DateTimeOffset? EscalatedAt,
     string? EscalatedTo);
 
 /// <summary>A task a coordinator sets by hand. <c>Kind</c>: callback, control-call, document-chase or other.</summary>
-public sealed record CreateTaskRequest(string? Kind, string? Title, DateTimeOffset? DueAt, string? Owner);
+public sealed record CreateTaskRequest([property: OneOf(typeof(TaskKinds), nameof(TaskKinds.Manual))] string? Kind, string? Title, DateTimeOffset? DueAt, string? Owner);
 
 /// <summary>
 /// Completing a task: <c>Outcome</c> is the note of what was done or agreed; a control call also records its
 /// <c>Result</c> (reached, no-answer, left-message), which callbacks may record too.
 /// </summary>
-public sealed record CompleteTaskRequest(string? Outcome, string? Result);
+public sealed record CompleteTaskRequest(string? Outcome, [property: OneOf(typeof(CallResults), nameof(CallResults.All))] string? Result);
 
 public static class CallResults
 {
