@@ -18,7 +18,7 @@ public sealed record TaskResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? CompletedAt,
     string? CompletedBy,
-    string? Outcome,
+    string? Note,
     [property: OneOf(typeof(CallResults), nameof(CallResults.All))] string? Result,
     DateTimeOffset? EscalatedAt,
     string? EscalatedTo);
@@ -27,10 +27,14 @@ public sealed record TaskResponse(
 public sealed record CreateTaskRequest([property: OneOf(typeof(TaskKinds), nameof(TaskKinds.Manual))] string? Kind, string? Title, DateTimeOffset? DueAt, string? Owner);
 
 /// <summary>
-/// Completing a task: <c>Outcome</c> is the note of what was done or agreed; a control call also records its
-/// <c>Result</c> (reached, no-answer, left-message), which callbacks may record too.
+/// Completing a task: <c>Result</c> is how the call went (reached, no-answer, left-message), which a control call must
+/// record and a callback may; <c>Note</c> is the free text of what was done or agreed. <c>Outcome</c> is the note's
+/// former name, still read when <c>Note</c> is left out.
 /// </summary>
-public sealed record CompleteTaskRequest(string? Outcome, [property: OneOf(typeof(CallResults), nameof(CallResults.All))] string? Result);
+public sealed record CompleteTaskRequest(
+    string? Note,
+    [property: OneOf(typeof(CallResults), nameof(CallResults.All))] string? Result,
+    [property: System.ComponentModel.Description("Deprecated: the former name of note, read only when note is left out.")] string? Outcome = null);
 
 public static class CallResults
 {
