@@ -103,7 +103,7 @@ public static class WebhookDocs
 
         To verify a delivery: compute the HMAC over the timestamp header, `.` and the raw body; compare it with the
         signature header in constant time; refuse it when the timestamp is more than 5 minutes from your clock (a
-        replay). Answer 2xx within 10 s; anything else is retried with backoff for 24 hours.
+        replay). Answer 2xx within 10 s; anything else is retried with backoff (for 24 hours by default).
 
         The secret: give your own (16 to 200 characters) or leave `secret` out to have one generated, `whsec_`
         followed by 43 base64url characters (32 random bytes), returned in this answer only.
