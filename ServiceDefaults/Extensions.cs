@@ -36,9 +36,12 @@ public static class ServiceDefaultsExtensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
+        builder.Services.AddPlatformJson();
         builder.Services.AddPlatformProblemDetails();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o
+            .AddSchemaTransformer<TextSchemaTransformer>()
+            .AddSchemaTransformer<AllowedValuesSchemaTransformer>());
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
             // Services are reachable only from the gateway (network policy in k8s, loopback locally); the gateway

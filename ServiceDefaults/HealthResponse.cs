@@ -17,6 +17,6 @@ internal static class HealthResponse
                 e => e.Key,
                 e => new { status = e.Value.Status.ToString(), error = e.Value.Exception?.Message ?? e.Value.Description }),
         };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, PlatformJson.Options));
     }
 }

@@ -64,3 +64,40 @@ public static class PlainText
 
     public sealed class ControlCharacterException() : JsonException(Rule);
 }
+
+/// <summary>
+/// Gives text its schema back. The converter of <see cref="PlainText"/> is custom, and a custom converter's output
+/// cannot be described by the framework, so every string would be documented as <c>{}</c> (anything) and every list
+/// or map of strings without its element type. Strings are <c>type: string</c> (with <c>null</c> where the property
+/// is nullable), lists of them have string <c>items</c>, maps of them string <c>additionalProperties</c>.
+/// </summary>
+public sealed class TextSchemaTransformer : Microsoft.AspNetCore.OpenApi.IOpenApiSchemaTransformer
+{
+    private static readonly System.Reflection.NullabilityInfoContext Nullability = new();
+
+    public Task TransformAsync(Microsoft.OpenApi.OpenApiSchema schema, Microsoft.AspNetCore.OpenApi.OpenApiSchemaTransformerContext context,
+        CancellationToken cancellationToken)
+    {
+        var info = context.JsonTypeInfo;
+        if (info.Type == typeof(string) && schema.Type is null && schema.OneOf is null && schema.AnyOf is null && schema.AllOf is null)
+        {
+            schema.Type = Microsoft.OpenApi.JsonSchemaType.String;
+            if (IsNullable(context)) schema.Type |= Microsoft.OpenApi.JsonSchemaType.Null;
+        }
+        else if (info.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Enumerable && info.ElementType == typeof(string) &&
+                 schema.Items is null)
+        {
+            schema.Items = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String };
+        }
+        else if (info.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Dictionary && info.ElementType == typeof(string) &&
+                 schema.AdditionalProperties is null)
+        {
+            schema.AdditionalProperties = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String };
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A property annotated <c>string?</c> may be null; a query or route parameter is text or absent, never null.</summary>
+    private static bool IsNullable(Microsoft.AspNetCore.OpenApi.OpenApiSchemaTransformerContext context) =>
+        context.JsonPropertyInfo is { } property && (property.IsGetNullable || property.IsSetNullable);
+}

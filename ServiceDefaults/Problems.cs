@@ -14,12 +14,38 @@ public static class ProblemTypes
     public const string NotFound = "urn:platform:problem:not-found";
     public const string Unauthenticated = "urn:platform:problem:unauthenticated";
     public const string Forbidden = "urn:platform:problem:forbidden";
+    public const string MethodNotAllowed = "urn:platform:problem:method-not-allowed";
+    public const string NotAcceptable = "urn:platform:problem:not-acceptable";
     public const string Conflict = "urn:platform:problem:conflict";
     public const string PayloadTooLarge = "urn:platform:problem:payload-too-large";
     public const string UnsupportedMediaType = "urn:platform:problem:unsupported-media-type";
     public const string RateLimited = "urn:platform:problem:rate-limited";
     public const string Unavailable = "urn:platform:problem:unavailable";
     public const string Internal = "urn:platform:problem:internal";
+
+    /// <summary>
+    /// RFC 9457's type for a problem that means no more than its status code; used for statuses the platform has no
+    /// type of its own for (408, 411, 414, 431, ...), so no client error is ever labelled internal.
+    /// </summary>
+    public const string StatusOnly = "about:blank";
+
+    /// <summary>The type of a problem that says no more than its status: the platform's own where it has one.</summary>
+    public static string For(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => Validation,
+        StatusCodes.Status401Unauthorized => Unauthenticated,
+        StatusCodes.Status403Forbidden => Forbidden,
+        StatusCodes.Status404NotFound => NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status406NotAcceptable => NotAcceptable,
+        StatusCodes.Status409Conflict => Conflict,
+        StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => RateLimited,
+        StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout => Unavailable,
+        >= 500 => Internal,
+        _ => StatusOnly,
+    };
 }
 
 public static class Problems
@@ -59,19 +85,7 @@ public static class Problems
         {
             // The framework fills in RFC links by status; ours are stable per kind of problem.
             if (ctx.ProblemDetails.Type is null || ctx.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
-                ctx.ProblemDetails.Type = ctx.ProblemDetails.Status switch
-            {
-                StatusCodes.Status400BadRequest => ProblemTypes.Validation,
-                StatusCodes.Status401Unauthorized => ProblemTypes.Unauthenticated,
-                StatusCodes.Status403Forbidden => ProblemTypes.Forbidden,
-                StatusCodes.Status404NotFound => ProblemTypes.NotFound,
-                StatusCodes.Status409Conflict => ProblemTypes.Conflict,
-                StatusCodes.Status413PayloadTooLarge => ProblemTypes.PayloadTooLarge,
-                StatusCodes.Status415UnsupportedMediaType => ProblemTypes.UnsupportedMediaType,
-                StatusCodes.Status429TooManyRequests => ProblemTypes.RateLimited,
-                StatusCodes.Status503ServiceUnavailable => ProblemTypes.Unavailable,
-                _ => ProblemTypes.Internal,
-            };
+                ctx.ProblemDetails.Type = ProblemTypes.For(ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode);
             ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? ctx.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -119,8 +133,14 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             ProblemDetails = new HttpValidationProblemDetails(errors)
             {
                 Status = status,
-                Title = status == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request body could not be read.",
-                Type = status == StatusCodes.Status413PayloadTooLarge ? ProblemTypes.PayloadTooLarge : ProblemTypes.Validation,
+                Title = status switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+                    StatusCodes.Status415UnsupportedMediaType => "The request body is of a media type the operation does not accept.",
+                    _ => "The request body could not be read.",
+                },
+                // 400 for unreadable JSON, but also 413 (too large) and 415 (wrong Content-Type) come this way.
+                Type = ProblemTypes.For(status),
             },
             Exception = exception,
         });

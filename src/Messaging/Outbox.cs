@@ -12,7 +12,7 @@ namespace Platform.Messaging;
 public static class Outbox
 {
     internal const string Channel = "outbox_messages";
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions Json = Microsoft.Extensions.Hosting.PlatformJson.Options;
 
     /// <summary>Adds <paramref name="message"/> to the outbox in <paramref name="transaction"/>; returns its message id.</summary>
     public static async Task<Guid> EnqueueAsync<T>(this NpgsqlTransaction transaction, T message, CancellationToken ct = default)

@@ -84,6 +84,35 @@ public sealed class The_case_file(CasesFactory cases) : IClassFixture<CasesFacto
     }
 
     [Fact]
+    public async Task Has_no_settlement_plan_until_one_is_set_which_is_a_state_not_a_404()
+    {
+        var number = await Opened.CaseAsync(cases, CasesFactory.Appeal("file-no-plan", "No Plan Person"));
+        var client = cases.ClientFor("file-no-plan", "coordinator-anna", "staff", "coordinator");
+
+        var none = await client.GetAsync($"/cases/{number}/settlement-plan");
+        var advance = await client.PostAsJsonAsync($"/cases/{number}/settlement-plan/advance", new { note = "too early" });
+        var missingCase = await client.GetAsync("/cases/2026-999999/settlement-plan");
+        var foreign = await cases.ClientFor("file-no-plan-other").GetAsync($"/cases/{number}/settlement-plan");
+
+        Assert.Equal(HttpStatusCode.OK, none.StatusCode);
+        var plan = await none.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("not-set", plan.GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, plan.GetProperty("kind").ValueKind);
+        Assert.Equal(0, plan.GetProperty("steps").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, plan.GetProperty("current").ValueKind);
+        Assert.Equal(HttpStatusCode.Conflict, advance.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missingCase.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+
+        var set = await (await client.PutAsJsonAsync($"/cases/{number}/settlement-plan", new { kind = "transport" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("in-progress", set.GetProperty("state").GetString());
+        Assert.Equal("transport", set.GetProperty("kind").GetString());
+        for (var i = 0; i < set.GetProperty("steps").GetArrayLength(); i++)
+            await client.PostAsJsonAsync($"/cases/{number}/settlement-plan/advance", new { });
+        Assert.Equal("completed", (await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/settlement-plan")).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task Has_a_settlement_plan_whose_current_step_advances()
     {
         var number = await Opened.CaseAsync(cases, CasesFactory.Appeal("file-plan", "Plan Person"));
@@ -157,7 +186,7 @@ public sealed class A_handover(CasesFactory cases) : IClassFixture<CasesFactory>
         var chase = await Create("document-chase", owner: "carol");    // given to someone on purpose
         var kept = await Create("callback", owner: null);
         Assert.Equal("anna", OwnerOf(await Tasks(), controlCall));
-        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync($"/tasks/{kept}/complete", new { outcome = "Called", result = "reached" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync($"/tasks/{kept}/complete", new { note = "Called", result = "reached" })).StatusCode);
 
         var handover = await supervisor.PutAsJsonAsync($"/cases/{number}/coordinator", new { coordinator = "boris", note = "Anna's shift ends" });
         Assert.Equal(HttpStatusCode.OK, handover.StatusCode);

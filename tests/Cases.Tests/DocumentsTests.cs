@@ -169,6 +169,28 @@ public sealed class Reviewing_a_document(CasesFactory cases) : IClassFixture<Cas
     }
 
     [Fact]
+    public async Task Keeps_the_reason_given_with_an_acceptance()
+    {
+        var (_, number) = await CaseOpening.OpenAsync(cases, CasesFactory.Appeal("review-accept-reason", "Accept Person"));
+        var client = cases.ClientFor("review-accept-reason", "coordinator-anna", "staff", "coordinator");
+        var id = await UploadAsync(client, number, "passport");
+
+        var response = await client.PostAsJsonAsync($"/cases/{number}/documents/{id}/review",
+            new { decision = "accepted", reason = "копия читаема, срок действия до 2031 года" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var review = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("review");
+        Assert.Equal("accepted", review.GetProperty("state").GetString());
+        Assert.Equal("копия читаема, срок действия до 2031 года", review.GetProperty("reason").GetString());
+        var listed = (await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/documents")).EnumerateArray().Single();
+        Assert.Equal("копия читаема, срок действия до 2031 года", listed.GetProperty("review").GetProperty("reason").GetString());
+        var entry = (await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/timeline")).EnumerateArray()
+            .Single(e => e.GetProperty("kind").GetString() == "document-reviewed");
+        Assert.EndsWith("accepted: копия читаема, срок действия до 2031 года", entry.GetProperty("summary").GetString());
+        Assert.Equal("копия читаема, срок действия до 2031 года", entry.GetProperty("data").GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task Tells_the_contact_in_Russian_why_it_was_rejected_and_what_is_still_missing()
     {
         // The daughter called in Russian (the appeal's caller language is ru).

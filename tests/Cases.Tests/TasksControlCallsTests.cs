@@ -29,14 +29,14 @@ public sealed class A_hospitalised_case(TasksFactory cases) : IClassFixture<Task
 
         // A control call says whether anyone was reached.
         var firstId = first.GetProperty("id").GetGuid();
-        var withoutResult = await coordinator.PostAsJsonAsync($"/tasks/{firstId}/complete", new { outcome = "Spoke to the ward" });
+        var withoutResult = await coordinator.PostAsJsonAsync($"/tasks/{firstId}/complete", new { note = "Spoke to the ward" });
         Assert.Equal(HttpStatusCode.BadRequest, withoutResult.StatusCode);
         Assert.True((await withoutResult.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("result", out _));
 
         cases.Clock.Advance(TimeSpan.FromHours(20));
         var completedAt = cases.Clock.GetUtcNow();
         var done = await coordinator.PostAsJsonAsync($"/tasks/{firstId}/complete",
-            new { outcome = "Patient stable, discharge expected in three days", result = "reached" });
+            new { note = "Patient stable, discharge expected in three days", result = "reached" });
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         Assert.Equal("reached", (await done.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
 

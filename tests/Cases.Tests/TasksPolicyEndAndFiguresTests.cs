@@ -119,7 +119,7 @@ public sealed class Supervisor_figures(TasksFactory cases) : IClassFixture<Tasks
     private async Task CompleteAsync(HttpClient coordinator, string number, string kind, string? result = null)
     {
         var task = (await cases.TasksAsync(coordinator, number, kind)).Single(t => t.GetProperty("status").GetString() == "open");
-        var response = await coordinator.PostAsJsonAsync($"/tasks/{task.GetProperty("id").GetGuid()}/complete", new { outcome = "Called", result });
+        var response = await coordinator.PostAsJsonAsync($"/tasks/{task.GetProperty("id").GetGuid()}/complete", new { note = "Called", result });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 

@@ -62,12 +62,15 @@ public sealed class A_callback_completed_on_time(TasksFactory cases) : IClassFix
 
         cases.Clock.Advance(TimeSpan.FromMinutes(30));
         var done = await coordinator.PostAsJsonAsync($"/tasks/{callback.GetProperty("id").GetGuid()}/complete",
-            new { outcome = "Told the daughter the clinic sends the bill to us; next call tomorrow", result = "reached" });
+            new { note = "Told the daughter the clinic sends the bill to us; next call tomorrow", result = "reached" });
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         var completed = await done.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("done", completed.GetProperty("status").GetString());
         Assert.True(completed.GetProperty("onTime").GetBoolean());
         Assert.Equal("coordinator-anna", completed.GetProperty("completedBy").GetString());
+        Assert.Equal("reached", completed.GetProperty("result").GetString());
+        Assert.Equal("Told the daughter the clinic sends the bill to us; next call tomorrow", completed.GetProperty("note").GetString());
+        Assert.False(completed.TryGetProperty("outcome", out _));
 
         cases.Clock.Advance(TimeSpan.FromHours(3));
         await cases.SlaClock.RunOnceAsync();
@@ -79,12 +82,38 @@ public sealed class A_callback_completed_on_time(TasksFactory cases) : IClassFix
         var entry = timeline.EnumerateArray().Single(e => e.GetProperty("kind").GetString() == "task-completed");
         Assert.Contains("on time", entry.GetProperty("summary").GetString());
         Assert.Equal("coordinator-anna", entry.GetProperty("actor").GetString());
+        Assert.Equal("reached", entry.GetProperty("data").GetProperty("result").GetString());
+        Assert.Equal("Told the daughter the clinic sends the bill to us; next call tomorrow", entry.GetProperty("data").GetProperty("note").GetString());
 
         // Done is done: a second completion is a conflict, and another tenant does not find the task at all.
         Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsJsonAsync($"/tasks/{callback.GetProperty("id").GetGuid()}/complete",
-            new { outcome = "again" })).StatusCode);
+            new { note = "again" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor(TasksFactory.Tenant("sla-on-time-other")).PostAsJsonAsync(
-            $"/tasks/{callback.GetProperty("id").GetGuid()}/complete", new { outcome = "not mine" })).StatusCode);
+            $"/tasks/{callback.GetProperty("id").GetGuid()}/complete", new { note = "not mine" })).StatusCode);
+    }
+}
+
+public sealed class Completing_a_task(TasksFactory cases) : IClassFixture<TasksFactory>
+{
+    [Fact]
+    public async Task Needs_a_note_and_still_reads_the_former_name_outcome()
+    {
+        var tenant = TasksFactory.Tenant("complete-note");
+        var (_, number, _) = await cases.OpenCaseAsync(tenant);
+        var coordinator = cases.ClientFor(tenant, "coordinator-anna", "staff", "coordinator");
+        var callback = (await cases.TasksAsync(coordinator, number, "callback")).Single().GetProperty("id").GetGuid();
+
+        var withoutNote = await coordinator.PostAsJsonAsync($"/tasks/{callback}/complete", new { result = "reached" });
+        var badResult = await coordinator.PostAsJsonAsync($"/tasks/{callback}/complete", new { note = "Called", result = "busy" });
+        var formerName = await coordinator.PostAsJsonAsync($"/tasks/{callback}/complete", new { outcome = "Left a message with the ward", result = "left-message" });
+
+        await Uploading_a_document.AssertProblemNaming(withoutNote, HttpStatusCode.BadRequest, "note");
+        var problem = await Uploading_a_document.AssertProblemNaming(badResult, HttpStatusCode.BadRequest, "result");
+        Assert.Contains("reached, no-answer, left-message", problem.GetProperty("errors").GetProperty("result")[0].GetString());
+        Assert.Equal(HttpStatusCode.OK, formerName.StatusCode);
+        var completed = await formerName.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Left a message with the ward", completed.GetProperty("note").GetString());
+        Assert.Equal("left-message", completed.GetProperty("result").GetString());
     }
 }
 

@@ -86,6 +86,31 @@ public sealed class Insurer_webhooks(WebhooksFactory cases) : IClassFixture<Webh
     }
 
     [Fact]
+    public async Task Send_text_as_it_is_with_cyrillic_and_plus_unescaped()
+    {
+        const string tenant = "hooks-utf8";
+        await cases.SubscribeAsync(tenant, "/utf8", "appeal", "case-opened");
+        var appeal = CasesFactory.Appeal(tenant, "Пётр Иванов") with
+        {
+            Caller = new AppealCaller("Мария Иванова", "relative", "+7 916 555-01-02", null, "ru", false),
+            Description = "Отцу плохо: давит в груди & <одышка>",
+        };
+        await CaseOpening.OpenAsync(cases, appeal);
+
+        await Eventually.True(() => Task.FromResult(Receiver.At("/utf8").Length >= 2), TimeSpan.FromSeconds(15), "both entries arrive");
+        var bodies = Receiver.At("/utf8").Select(r => r.Body).ToArray();
+        Assert.All(bodies, body => Assert.DoesNotContain("\\u", body));
+        var opened = Assert.Single(bodies, b => b.Contains("\"kind\":\"case-opened\""));
+        Assert.Contains("Пётр Иванов", opened);
+        var fromAppeal = Assert.Single(bodies, b => b.Contains("\"kind\":\"appeal\""));
+        Assert.Contains("\"Мария Иванова\"", fromAppeal);
+        Assert.Contains("\"+7 916 555-01-02\"", fromAppeal);
+        Assert.Contains("Отцу плохо: давит в груди & <одышка>", fromAppeal);
+        // And what was written is what was signed.
+        Assert.All(Receiver.At("/utf8"), r => Assert.Equal(JsonValueKind.Object, JsonSerializer.Deserialize<JsonElement>(r.Body).ValueKind));
+    }
+
+    [Fact]
     public async Task Send_only_the_kinds_subscribed_to()
     {
         const string tenant = "hooks-kinds";
@@ -267,6 +292,19 @@ public sealed class Subscribing_to_webhooks(CasesFactory cases) : IClassFixture<
         await Uploading_a_document.AssertProblemNaming(none, HttpStatusCode.BadRequest, "events");
         var problem = await Uploading_a_document.AssertProblemNaming(malformed, HttpStatusCode.BadRequest, "events[1]");
         Assert.True(problem.GetProperty("errors").TryGetProperty("secret", out _));
+    }
+
+    [Fact]
+    public async Task With_an_unknown_event_kind_gets_a_problem_naming_it_and_listing_the_known_kinds()
+    {
+        var response = await cases.ClientFor("hooks-validation").PostAsJsonAsync("/webhooks",
+            new { url = "https://insurer.example/hooks", events = new[] { "case-opened", "case-exploded" } });
+
+        var problem = await Uploading_a_document.AssertProblemNaming(response, HttpStatusCode.BadRequest, "events[1]");
+        var error = problem.GetProperty("errors").GetProperty("events[1]")[0].GetString()!;
+        Assert.Contains("case-exploded", error);
+        Assert.All(Timeline.TimelineKinds.All, kind => Assert.Contains(kind, error));
+        Assert.Equal(0, await cases.CountAsync("SELECT count(*) FROM webhook_subscriptions WHERE tenant_id = 'hooks-validation'"));
     }
 
     [Fact]

@@ -46,6 +46,27 @@ public sealed class ApiDocsTests(GatewayFactory gateway) : IClassFixture<Gateway
     }
 
     [Fact]
+    public async Task Gateway_api_document_types_text_as_string_and_numbers_as_numbers()
+    {
+        using var client = gateway.CreateClient();
+
+        var text = await client.GetStringAsync("/openapi/v1.json");
+
+        var schemas = JsonDocument.Parse(text).RootElement.GetProperty("components").GetProperty("schemas");
+        var properties = schemas.EnumerateObject()
+            .SelectMany(s => s.Value.TryGetProperty("properties", out var p) ? p.EnumerateObject().Select(x => (Name: $"{s.Name}.{x.Name}", x.Value)) : [])
+            .ToArray();
+        Assert.NotEmpty(properties);
+        // Every property says what it is (a custom string converter used to leave text undescribed: {}).
+        Assert.Empty(properties.Where(p => p.Value.ValueKind == JsonValueKind.Object && !p.Value.EnumerateObject().Any()).Select(p => p.Name));
+        // Numbers are never also strings with a pattern (the web defaults read numbers from strings).
+        Assert.DoesNotContain("\"pattern\"", text);
+        Assert.Empty(properties.Where(p => p.Value.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.Array &&
+            type.EnumerateArray().Any(t => t.GetString() is "number" or "integer") && type.EnumerateArray().Any(t => t.GetString() == "string"))
+            .Select(p => p.Name));
+    }
+
+    [Fact]
     public async Task Docs_page_is_html_listing_every_document()
     {
         using var client = gateway.CreateClient();

@@ -52,7 +52,7 @@ public sealed record CaseBriefing(
 /// </summary>
 public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, TimeProvider clock, ILogger<CaseBriefings> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = PlatformJson.Options;
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(10);
     private static readonly Meter Meter = new("Platform.Cases.Briefing");
     private static readonly Counter<long> Hits = Meter.CreateCounter<long>("briefing.cache.hits");

@@ -12,7 +12,7 @@ public static class CaseStatuses
 public sealed record CaseSummary(
     Guid Id,
     string Number,
-    string Status,
+    [property: OneOf(typeof(CaseStatuses), nameof(CaseStatuses.All))] string Status,
     string Urgency,
     InsuredIdentity Insured,
     string Country,
@@ -24,7 +24,7 @@ public sealed record CaseAppeal(Guid AppealId, string Channel, string CallerName
 public sealed record CaseFileResponse(
     Guid Id,
     string Number,
-    string Status,
+    [property: OneOf(typeof(CaseStatuses), nameof(CaseStatuses.All))] string Status,
     string? StatusReason,
     string Urgency,
     InsuredIdentity Insured,

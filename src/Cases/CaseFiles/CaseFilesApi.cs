@@ -14,7 +14,7 @@ public static class CaseFilesApi
 
     private static async Task<Results<Ok<CaseListResponse>, ValidationProblem>> ListAsync(
         RequestIdentity identity, CaseStore store, CancellationToken ct,
-        string? status = null, Guid? appealId = null, int page = 1, int pageSize = 50)
+        [OneOf(typeof(CaseStatuses), nameof(CaseStatuses.All))] string? status = null, Guid? appealId = null, int page = 1, int pageSize = 50)
     {
         var errors = new ValidationErrors();
         errors.OneOf("status", status, CaseStatuses.All);

@@ -6,7 +6,7 @@ using Platform.Messaging;
 
 namespace Platform.Cases.CaseFiles;
 
-public sealed record ChangeStatusRequest(string? Status, string? Reason);
+public sealed record ChangeStatusRequest([property: OneOf(typeof(CaseStatuses), nameof(CaseStatuses.All))] string? Status, string? Reason);
 
 public sealed record AssignCoordinatorRequest(string? Coordinator, string? Note);
 

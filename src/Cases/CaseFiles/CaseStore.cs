@@ -10,7 +10,7 @@ namespace Platform.Cases.CaseFiles;
 /// <summary>The case file tables. Every read carries the tenant in its WHERE clause.</summary>
 public sealed class CaseStore(NpgsqlDataSource dataSource)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 
     private const string SummaryColumns = """
         c.id, c.number, c.status, c.urgency, c.insured_policy_number, c.insured_full_name, c.insured_date_of_birth,

@@ -8,11 +8,18 @@ namespace Platform.Cases.Contacts;
 
 /// <summary>A person who calls about the case: what they may be told, their language, and how they want to be reached.</summary>
 public sealed record CaseContact(
-    Guid Id, string Name, string Relation, string? Phone, string? Email, string? Language, string PreferredChannel,
+    Guid Id, string Name,
+    [property: OneOf(typeof(CaseContacts), nameof(CaseContacts.Relations))] string Relation,
+    string? Phone, string? Email, string? Language,
+    [property: OneOf(typeof(CaseContacts), nameof(CaseContacts.Channels))] string PreferredChannel,
     bool MayReceiveMedicalDetails, DateTimeOffset UpdatedAt);
 
 public sealed record ContactRequest(
-    string? Name, string? Relation, string? Phone, string? Email, string? Language, string? PreferredChannel, bool? MayReceiveMedicalDetails);
+    string? Name,
+    [property: OneOf(typeof(CaseContacts), nameof(CaseContacts.Relations))] string? Relation,
+    string? Phone, string? Email, string? Language,
+    [property: OneOf(typeof(CaseContacts), nameof(CaseContacts.Channels))] string? PreferredChannel,
+    bool? MayReceiveMedicalDetails);
 
 public static class CaseContacts
 {

@@ -10,7 +10,7 @@ namespace Platform.Cases.Coverage;
 
 public static class CoverageApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 
     public static IHostApplicationBuilder AddCoverage(this IHostApplicationBuilder builder)
     {

@@ -18,7 +18,7 @@ namespace Platform.Cases.Coverage;
 /// </summary>
 public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, TimeProvider clock, ILogger<CoverageLedger> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = PlatformJson.Options;
     private static readonly CultureInfo English = CultureInfo.InvariantCulture;
     private static readonly CultureInfo Russian = CultureInfo.GetCultureInfo("ru-RU");
 

@@ -22,13 +22,14 @@ public static class ReviewStates
     public const string Received = "received";
     public const string Accepted = "accepted";
     public const string Rejected = "rejected";
+    public static readonly string[] All = [Received, Accepted, Rejected];
 }
 
-public sealed record DocumentReview(string State, string? Reason, DateTimeOffset? ReviewedAt, string? ReviewedBy);
+public sealed record DocumentReview([property: OneOf(typeof(ReviewStates), nameof(ReviewStates.All))] string State, string? Reason, DateTimeOffset? ReviewedAt, string? ReviewedBy);
 
 public sealed record DocumentResponse(
     Guid Id,
-    string Type,
+    [property: OneOf(typeof(DocumentTypes), nameof(DocumentTypes.Codes))] string Type,
     string FileName,
     string ContentType,
     long Size,
@@ -37,15 +38,16 @@ public sealed record DocumentResponse(
     string UploadedBy,
     DocumentReview Review);
 
-public sealed record ReviewRequest(string? Decision, string? Reason);
+/// <summary>A review: <c>Decision</c> accepted or rejected; <c>Reason</c> is required for a rejection and kept, as a note, with an acceptance.</summary>
+public sealed record ReviewRequest([property: OneOf(typeof(DocumentsApi), nameof(DocumentsApi.Decisions))] string? Decision, string? Reason);
 
 /// <summary>One required document: <c>State</c> is missing, received (awaiting review), accepted or rejected (with the reason).</summary>
-public sealed record ChecklistItem(string Type, string Why, string State, Guid? DocumentId, string? Reason);
+public sealed record ChecklistItem([property: OneOf(typeof(DocumentTypes), nameof(DocumentTypes.Codes))] string Type, string Why, string State, Guid? DocumentId, string? Reason);
 
 public sealed record DocumentChecklist(Guid CaseId, string CaseNumber, string Status, string Country, bool Complete, IReadOnlyList<ChecklistItem> Items);
 
 /// <summary>Form of the upload, for the API document; the handler reads the form itself to name the offending part.</summary>
-public sealed record UploadDocumentForm(IFormFile File, string Type);
+public sealed record UploadDocumentForm(IFormFile File, [property: OneOf(typeof(DocumentTypes), nameof(DocumentTypes.Codes))] string Type);
 
 /// <summary>The case as features outside the case file need it.</summary>
 public sealed record CaseRef(Guid Id, string Number, string Status, string Country)

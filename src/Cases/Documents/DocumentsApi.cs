@@ -180,14 +180,16 @@ public static class DocumentsApi
         // Locked so that two reviews of one case read each other's result for the checklist they tell the contact about.
         if (await CaseRef.FindAsync(connection, transaction, identity.TenantId, numberOrId, forUpdate: true, ct) is not { } @case)
             return Problems.NotFound($"Case {numberOrId} was not found.");
-        var reason = request.Decision == ReviewStates.Rejected ? request.Reason!.Trim() : null;
+        // A rejection's reason is what the contact is told; an acceptance may carry one too (a note: "legible copy"), kept as given.
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
         if (await DocumentStore.ReviewAsync(transaction, identity.TenantId, @case.Id, documentId, request.Decision!, reason, now,
                 identity.ActorId, ct) is not { } document)
             return Problems.NotFound($"Document {documentId} was not found in case {numberOrId}.");
 
         var label = DocumentTypes.Of(document.Type).English;
         await CaseTimeline.AppendAsync(transaction, identity.TenantId, @case.Id, now, "document-reviewed",
-            reason is null ? $"{label} {document.FileName} accepted" : $"{label} {document.FileName} rejected: {reason}", identity.ActorId,
+            request.Decision == ReviewStates.Rejected ? $"{label} {document.FileName} rejected: {reason}"
+                : reason is null ? $"{label} {document.FileName} accepted" : $"{label} {document.FileName} accepted: {reason}", identity.ActorId,
             new { documentId, document.Type, decision = request.Decision, reason }, ct);
 
         var (checklist, required) = await DocumentChecklists.EvaluateAsync(connection, transaction, identity.TenantId, @case, ct);

@@ -20,13 +20,13 @@ public sealed record MedicalDetailsRequest(
     DateOnly? ExpectedDischargeOn,
     DateOnly? ReturnFlightOn,
     string? Recommendations,
-    string? FitToFly,
+    [property: OneOf(typeof(MedicalDetails), nameof(MedicalDetails.FitToFlyValues))] string? FitToFly,
     bool? RehabilitationNeeded);
 
 /// <summary>One version of a case's medical details; <c>Version</c> numbers the case's versions 1, 2, 3 ...</summary>
 public sealed record MedicalRecord(
     long Version, DateTimeOffset RecordedAt, string RecordedBy, Diagnosis? Diagnosis, IReadOnlyList<string> Procedures,
-    DateOnly? AdmissionOn, DateOnly? ExpectedDischargeOn, DateOnly? ReturnFlightOn, string? Recommendations, string FitToFly,
+    DateOnly? AdmissionOn, DateOnly? ExpectedDischargeOn, DateOnly? ReturnFlightOn, string? Recommendations, [property: OneOf(typeof(MedicalDetails), nameof(MedicalDetails.FitToFlyValues))] string FitToFly,
     bool? RehabilitationNeeded);
 
 public sealed record MedicalDetailsResponse(MedicalRecord? Current, IReadOnlyList<string> Warnings, IReadOnlyList<MedicalRecord> History);

@@ -8,16 +8,43 @@ using Platform.Cases.Timeline;
 namespace Platform.Cases.Settlement;
 
 /// <summary>A step of the plan and who does it: assistance (us), clinic, insurer, family, doctor.</summary>
-public sealed record PlanStep(string Title, string Owner, string Status);
+public sealed record PlanStep(string Title, [property: OneOf(typeof(SettlementPlans), nameof(SettlementPlans.Owners))] string Owner, string Status);
 
-public sealed record SettlementPlan(string Kind, IReadOnlyList<PlanStep> Steps, int CurrentStep, DateTimeOffset UpdatedAt, string UpdatedBy)
+public sealed record SettlementPlan([property: OneOf(typeof(SettlementPlans), nameof(SettlementPlans.Kinds))] string Kind, IReadOnlyList<PlanStep> Steps, int CurrentStep, DateTimeOffset UpdatedAt, string UpdatedBy)
 {
     public PlanStep? Current => CurrentStep < Steps.Count ? Steps[CurrentStep] : null;
 }
 
-public sealed record PlanStepRequest(string? Title, string? Owner);
+/// <summary>
+/// The plan as the API answers it. <c>State</c>: <c>not-set</c> (the case has no plan yet: no kind, no steps),
+/// <c>in-progress</c> (<c>Current</c> is the step now), or <c>completed</c> (every step done).
+/// </summary>
+public sealed record SettlementPlanView(
+    [property: OneOf(typeof(SettlementPlanStates), nameof(SettlementPlanStates.All))] string State,
+    [property: OneOf(typeof(SettlementPlans), nameof(SettlementPlans.Kinds))] string? Kind,
+    IReadOnlyList<PlanStep> Steps,
+    int CurrentStep,
+    PlanStep? Current,
+    DateTimeOffset? UpdatedAt,
+    string? UpdatedBy)
+{
+    public static SettlementPlanView Of(SettlementPlan? plan) => plan is null
+        ? new(SettlementPlanStates.NotSet, null, [], 0, null, null, null)
+        : new(plan.Current is null ? SettlementPlanStates.Completed : SettlementPlanStates.InProgress, plan.Kind, plan.Steps, plan.CurrentStep,
+            plan.Current, plan.UpdatedAt, plan.UpdatedBy);
+}
 
-public sealed record SetPlanRequest(string? Kind, IReadOnlyList<PlanStepRequest>? Steps);
+public static class SettlementPlanStates
+{
+    public const string NotSet = "not-set";
+    public const string InProgress = "in-progress";
+    public const string Completed = "completed";
+    public static readonly string[] All = [NotSet, InProgress, Completed];
+}
+
+public sealed record PlanStepRequest(string? Title, [property: OneOf(typeof(SettlementPlans), nameof(SettlementPlans.Owners))] string? Owner);
+
+public sealed record SetPlanRequest([property: OneOf(typeof(SettlementPlans), nameof(SettlementPlans.Kinds))] string? Kind, IReadOnlyList<PlanStepRequest>? Steps);
 
 public sealed record AdvancePlanRequest(string? Note);
 
@@ -26,7 +53,7 @@ public static class SettlementPlans
 {
     public static readonly string[] Kinds = ["outpatient", "hospitalisation", "transport", "repatriation"];
     public static readonly string[] Owners = ["assistance", "clinic", "insurer", "family", "doctor"];
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 
     /// <summary>The usual steps of each kind, used when a coordinator does not list their own.</summary>
     private static readonly Dictionary<string, (string Title, string Owner)[]> Templates = new()
@@ -40,7 +67,8 @@ public static class SettlementPlans
     public static RouteGroupBuilder MapSettlementPlanApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/cases/{numberOrId}/settlement-plan").WithTags("Settlement plan");
-        group.MapGet("/", GetAsync).RequireAccess(Access.ReadCases).WithSummary("How the case will be settled and its current step");
+        group.MapGet("/", GetAsync).RequireAccess(Access.ReadCases)
+            .WithSummary("How the case will be settled and its current step; state not-set until a plan is set");
         group.MapPut("/", SetAsync).RequireAccess(Access.WorkCases).WithSummary("Sets the plan: a kind and, optionally, its own steps (else the usual ones)");
         group.MapPost("/advance", AdvanceAsync).RequireAccess(Access.WorkCases).WithSummary("Marks the current step done and moves to the next");
         return group;
@@ -59,17 +87,16 @@ public static class SettlementPlans
             r.GetFieldValue<DateTimeOffset>(3), r.GetString(4));
     }
 
-    private static async Task<Results<Ok<SettlementPlan>, ProblemHttpResult>> GetAsync(
+    private static async Task<Results<Ok<SettlementPlanView>, ProblemHttpResult>> GetAsync(
         string numberOrId, RequestIdentity identity, NpgsqlDataSource dataSource, CaseStore cases, CancellationToken ct)
     {
         if (await cases.ResolveAsync(identity.TenantId, numberOrId, ct) is not { } caseId) return Problems.NotFound($"Case {numberOrId} was not found.");
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await ReadAsync(connection, identity.TenantId, caseId, ct) is { } plan
-            ? TypedResults.Ok(plan)
-            : Problems.NotFound($"Case {numberOrId} has no settlement plan yet.");
+        // A case without a plan is a state of the case, not a missing resource: 404 is only for a case that is not there.
+        return TypedResults.Ok(SettlementPlanView.Of(await ReadAsync(connection, identity.TenantId, caseId, ct)));
     }
 
-    private static async Task<Results<Ok<SettlementPlan>, ValidationProblem, ProblemHttpResult>> SetAsync(
+    private static async Task<Results<Ok<SettlementPlanView>, ValidationProblem, ProblemHttpResult>> SetAsync(
         string numberOrId, SetPlanRequest request, RequestIdentity identity, NpgsqlDataSource dataSource, CaseStore cases,
         TimeProvider clock, CancellationToken ct)
     {
@@ -95,10 +122,10 @@ public static class SettlementPlans
         await CaseTimeline.AppendAsync(transaction, identity.TenantId, caseId, now, "plan-set",
             $"Settlement plan: {request.Kind}; first step: {steps[0].Title} ({steps[0].Owner})", identity.ActorId, new { request.Kind, steps }, ct);
         await transaction.CommitAsync(ct);
-        return TypedResults.Ok((await ReadAsync(connection, identity.TenantId, caseId, ct))!);
+        return TypedResults.Ok(SettlementPlanView.Of(await ReadAsync(connection, identity.TenantId, caseId, ct)));
     }
 
-    private static async Task<Results<Ok<SettlementPlan>, ValidationProblem, ProblemHttpResult>> AdvanceAsync(
+    private static async Task<Results<Ok<SettlementPlanView>, ValidationProblem, ProblemHttpResult>> AdvanceAsync(
         string numberOrId, AdvancePlanRequest request, RequestIdentity identity, NpgsqlDataSource dataSource, CaseStore cases,
         TimeProvider clock, CancellationToken ct)
     {
@@ -112,7 +139,8 @@ public static class SettlementPlans
             lockPlan.Parameters.AddWithValue("case_id", caseId);
             await lockPlan.ExecuteNonQueryAsync(ct);
         }
-        if (await ReadAsync(connection, identity.TenantId, caseId, ct) is not { } plan) return Problems.NotFound($"Case {numberOrId} has no settlement plan yet.");
+        if (await ReadAsync(connection, identity.TenantId, caseId, ct) is not { } plan)
+            return Problems.Conflict($"Case {numberOrId} has no settlement plan yet; set one first.");
         if (plan.Current is null) return Problems.Conflict($"Every step of the plan of case {numberOrId} is done.");
 
         var steps = plan.Steps.ToList();
@@ -124,7 +152,7 @@ public static class SettlementPlans
             $"Done: {plan.Current.Title}{(next < steps.Count ? $"; next: {steps[next].Title} ({steps[next].Owner})" : "; plan complete")}" +
             (request.Note is null ? "" : $" — {request.Note}"), identity.ActorId, ct: ct);
         await transaction.CommitAsync(ct);
-        return TypedResults.Ok((await ReadAsync(connection, identity.TenantId, caseId, ct))!);
+        return TypedResults.Ok(SettlementPlanView.Of(await ReadAsync(connection, identity.TenantId, caseId, ct)));
     }
 
     private static async Task SaveAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string kind, List<PlanStep> steps,

@@ -19,6 +19,8 @@ public static class TaskKinds
 
     /// <summary>What a coordinator may create by hand; warnings are raised by their rules.</summary>
     public static readonly string[] Manual = [Callback, ControlCall, DocumentChase, Other];
+
+    public static readonly string[] All = [Callback, ControlCall, DocumentChase, CoverageWarning, ExtensionWarning, Other];
 }
 
 public static class TaskStatuses
@@ -26,6 +28,7 @@ public static class TaskStatuses
     public const string Open = "open";
     public const string Done = "done";
     public const string Cancelled = "cancelled";
+    public static readonly string[] All = [Open, Done, Cancelled];
 }
 
 /// <summary>
@@ -34,7 +37,7 @@ public static class TaskStatuses
 /// </summary>
 public static class CaseTasks
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 
     /// <returns>The new task's id, or null when a task with the same dedup key already exists.</returns>
     public static async Task<Guid?> CreateAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string kind, string title,

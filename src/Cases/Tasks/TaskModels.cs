@@ -8,29 +8,33 @@ public sealed record TaskResponse(
     Guid Id,
     Guid CaseId,
     string CaseNumber,
-    string Kind,
+    [property: OneOf(typeof(TaskKinds), nameof(TaskKinds.All))] string Kind,
     string Title,
     DateTimeOffset DueAt,
     string? Owner,
-    string Status,
+    [property: OneOf(typeof(TaskStatuses), nameof(TaskStatuses.All))] string Status,
     bool Overdue,
     bool? OnTime,
     DateTimeOffset CreatedAt,
     DateTimeOffset? CompletedAt,
     string? CompletedBy,
-    string? Outcome,
-    string? Result,
+    string? Note,
+    [property: OneOf(typeof(CallResults), nameof(CallResults.All))] string? Result,
     DateTimeOffset? EscalatedAt,
     string? EscalatedTo);
 
 /// <summary>A task a coordinator sets by hand. <c>Kind</c>: callback, control-call, document-chase or other.</summary>
-public sealed record CreateTaskRequest(string? Kind, string? Title, DateTimeOffset? DueAt, string? Owner);
+public sealed record CreateTaskRequest([property: OneOf(typeof(TaskKinds), nameof(TaskKinds.Manual))] string? Kind, string? Title, DateTimeOffset? DueAt, string? Owner);
 
 /// <summary>
-/// Completing a task: <c>Outcome</c> is the note of what was done or agreed; a control call also records its
-/// <c>Result</c> (reached, no-answer, left-message), which callbacks may record too.
+/// Completing a task: <c>Result</c> is how the call went (reached, no-answer, left-message), which a control call must
+/// record and a callback may; <c>Note</c> is the free text of what was done or agreed. <c>Outcome</c> is the note's
+/// former name, still read when <c>Note</c> is left out.
 /// </summary>
-public sealed record CompleteTaskRequest(string? Outcome, string? Result);
+public sealed record CompleteTaskRequest(
+    string? Note,
+    [property: OneOf(typeof(CallResults), nameof(CallResults.All))] string? Result,
+    [property: System.ComponentModel.Description("Deprecated: the former name of note, read only when note is left out.")] string? Outcome = null);
 
 public static class CallResults
 {

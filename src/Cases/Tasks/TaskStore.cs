@@ -147,7 +147,7 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, SlaMetrics metrics)
         var onTime = now <= dueAt;
         await CaseTimeline.AppendAsync(transaction, tenantId, caseId, now, "task-completed",
             $"{title}: done {(onTime ? "on time" : "late")}{(result is null ? "" : $" ({result})")}. {outcome}", actor,
-            new { taskId = id, kind, dueAt, onTime, result, outcome }, ct);
+            new { taskId = id, kind, dueAt, onTime, result, note = outcome }, ct);
         return new Completion(tenantId, kind, onTime, kind == TaskKinds.Callback && firstCallback ? now - openedAt : null);
     }
 

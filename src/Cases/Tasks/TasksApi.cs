@@ -16,7 +16,7 @@ public static class TasksApi
         var tasks = app.MapGroup("/tasks").WithTags("Tasks");
         tasks.MapGet("/overdue", OverdueAsync).RequireAccess(Access.Supervise).WithSummary("The tenant's open tasks past due, longest overdue first (for supervisors)");
         tasks.MapGet("/{id:guid}", GetAsync).RequireAccess(Access.ReadCases).WithSummary("Reads a task");
-        tasks.MapPost("/{id:guid}/complete", CompleteAsync).RequireAccess(Access.WorkCases).WithSummary("Completes a task with a note; a control call records its result");
+        tasks.MapPost("/{id:guid}/complete", CompleteAsync).RequireAccess(Access.WorkCases).WithSummary("Completes a task: its result (how the call went; a control call must give one) and a note of what was done");
 
         app.MapControlCallSettingsApi();
         app.MapSupervisorFiguresApi();
@@ -77,7 +77,8 @@ public static class TasksApi
         Guid id, CompleteTaskRequest request, RequestIdentity identity, TaskStore store, TimeProvider clock, CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        if (errors.Required("outcome", request.Outcome)) errors.MaxLength("outcome", request.Outcome, 2000);
+        var note = request.Note ?? request.Outcome;
+        if (errors.Required("note", note)) errors.MaxLength(request.Note is null ? "outcome" : "note", note, 2000);
         errors.OneOf("result", request.Result, CallResults.All);
         if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
 
@@ -88,7 +89,7 @@ public static class TasksApi
             return Problems.Validation("result", $"A control call records its result: one of {string.Join(", ", CallResults.All)}.");
 
         var now = clock.GetUtcNow();
-        return await store.CompleteAsync(identity.TenantId, id, request.Outcome!.Trim(), request.Result, identity.ActorId, now, ct) switch
+        return await store.CompleteAsync(identity.TenantId, id, note!.Trim(), request.Result, identity.ActorId, now, ct) switch
         {
             CompletionOutcome.NotFound => Problems.NotFound($"Task {id} was not found."),
             CompletionOutcome.NotOpen => Problems.Conflict($"Task {id} is already done or cancelled; only an open task can be completed."),

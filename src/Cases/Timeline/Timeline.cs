@@ -9,7 +9,8 @@ namespace Platform.Cases.Timeline;
 /// One thing that happened in a case. <c>Id</c> numbers the case's entries 1, 2, 3 ... in order; <c>Kind</c> is a
 /// stable code (appeal, case-opened, document-reviewed, ...).
 /// </summary>
-public sealed record TimelineEntry(long Id, DateTimeOffset At, string Kind, string Summary, string Actor, JsonElement? Data);
+public sealed record TimelineEntry(long Id, DateTimeOffset At, [property: OneOf(typeof(TimelineKinds), nameof(TimelineKinds.All))] string Kind,
+    string Summary, string Actor, JsonElement? Data);
 
 /// <summary>
 /// The case's timeline: every feature that changes a case appends here, in the same transaction as the change.
@@ -17,7 +18,7 @@ public sealed record TimelineEntry(long Id, DateTimeOffset At, string Kind, stri
 /// </summary>
 public static class CaseTimeline
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 
     public static async Task AppendAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, DateTimeOffset at,
         string kind, string summary, string actor, object? data = null, CancellationToken ct = default)
@@ -34,6 +35,8 @@ public static class CaseTimeline
     public static IEnumerable<NpgsqlBatchCommand> Commands(string tenantId, Guid caseId, DateTimeOffset at, string kind, string summary,
         string actor, object? data = null)
     {
+        if (!TimelineKinds.IsKnown(kind))
+            throw new ArgumentException($"'{kind}' is not a timeline kind; add it to {nameof(TimelineKinds)}.", nameof(kind));
         // Serialised once: the entry and its deliveries carry the same data.
         var json = data is null ? null : JsonSerializer.Serialize(data, Json);
         // The entry's number is the case's own count, taken under the case row's lock (the UPDATE), so concurrent

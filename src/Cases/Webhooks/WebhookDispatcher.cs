@@ -26,7 +26,7 @@ public sealed partial class WebhookDispatcher(
 {
     public const string ClientName = "webhooks";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = PlatformJson.Options;
     private static readonly Meter Meter = new("Platform.Cases.Webhooks");
     private static readonly Counter<long> Attempts = Meter.CreateCounter<long>("webhooks.delivery.attempts");
     private static readonly Counter<long> Delivered = Meter.CreateCounter<long>("webhooks.deliveries.delivered");
@@ -134,9 +134,9 @@ public sealed partial class WebhookDispatcher(
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("X-Webhook-Id", delivery.Id.ToString());
-        request.Headers.Add("X-Webhook-Timestamp", timestamp);
-        request.Headers.Add("X-Webhook-Signature", Sign(delivery.Secret, timestamp, body));
+        request.Headers.Add(WebhookDocs.IdHeader, delivery.Id.ToString());
+        request.Headers.Add(WebhookDocs.TimestampHeader, timestamp);
+        request.Headers.Add(WebhookDocs.SignatureHeader, Sign(delivery.Secret, timestamp, body));
 
         int? status = null;
         string? error = null;

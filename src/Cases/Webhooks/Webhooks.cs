@@ -52,13 +52,64 @@ public sealed class WebhookOptions
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 }
 
-public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string?>? Events, string? Secret);
+/// <summary>What a subscription may ask for: every timeline kind, or <c>*</c> for all of them (those added later too).</summary>
+public static class WebhookEvents
+{
+    public const string Everything = "*";
+    public static readonly string[] All = [Everything, .. Timeline.TimelineKinds.All];
+}
+
+public static class WebhookDeliveryStatuses
+{
+    public static readonly string[] All = ["pending", "delivered", "failed", "cancelled"];
+}
+
+/// <summary>
+/// A subscription: <c>Events</c> are timeline kinds (or <c>*</c>); <c>Secret</c>, 16 to 200 characters, signs the
+/// deliveries; left out, one is generated (<c>whsec_</c> and 43 base64url characters) and returned once.
+/// </summary>
+public sealed record CreateWebhookRequest(
+    string? Url,
+    [property: OneOf(typeof(WebhookEvents), nameof(WebhookEvents.All))] IReadOnlyList<string?>? Events,
+    string? Secret);
 
 /// <summary>A subscription as listed; the secret is never shown again after creation.</summary>
-public sealed record WebhookSubscription(Guid Id, string Url, IReadOnlyList<string> Events, DateTimeOffset CreatedAt, string CreatedBy);
+public sealed record WebhookSubscription(Guid Id, string Url,
+    [property: OneOf(typeof(WebhookEvents), nameof(WebhookEvents.All))] IReadOnlyList<string> Events, DateTimeOffset CreatedAt, string CreatedBy);
 
 /// <summary>The answer to a new subscription: <c>Secret</c> is the generated signing secret, shown this once (null when the client chose its own).</summary>
-public sealed record WebhookSubscriptionCreated(Guid Id, string Url, IReadOnlyList<string> Events, DateTimeOffset CreatedAt, string? Secret);
+public sealed record WebhookSubscriptionCreated(Guid Id, string Url,
+    [property: OneOf(typeof(WebhookEvents), nameof(WebhookEvents.All))] IReadOnlyList<string> Events, DateTimeOffset CreatedAt, string? Secret);
+
+/// <summary>How deliveries look on the wire, for the OpenAPI document (the subscribe operation's description) and the README.</summary>
+public static class WebhookDocs
+{
+    public const string IdHeader = "X-Webhook-Id";
+    public const string TimestampHeader = "X-Webhook-Timestamp";
+    public const string SignatureHeader = "X-Webhook-Signature";
+
+    public static readonly string Description = $$"""
+        Every timeline entry of a kind the subscription lists (or every entry, for `*`) is POSTed to `url` as
+        `application/json` (UTF-8):
+        `{"id", "tenantId", "caseId", "caseNumber", "kind", "summary", "at", "data"}`, where `id` is the timeline
+        entry's (the same for each of the tenant's subscriptions) and `kind` one of the event kinds listed for `events`.
+
+        Headers of each delivery:
+        - `{{IdHeader}}`: the delivery's id (a UUID); the same on every retry of it, so receivers de-duplicate by it.
+        - `{{TimestampHeader}}`: when this attempt was sent, in Unix seconds (UTC), e.g. `1767225600`.
+        - `{{SignatureHeader}}`: `sha256=` followed by the lower-case hex HMAC-SHA256 of `{timestamp}.{body}`, keyed with
+          the subscription's secret (its UTF-8 bytes, used as given, `whsec_` prefix included): the timestamp header's
+          value, a dot, and the raw request body exactly as received.
+
+        To verify a delivery: compute the HMAC over the timestamp header, `.` and the raw body; compare it with the
+        signature header in constant time; refuse it when the timestamp is more than 5 minutes from your clock (a
+        replay). Answer 2xx within 10 s; anything else is retried with backoff (for 24 hours by default).
+
+        The secret: give your own (16 to 200 characters) or leave `secret` out to have one generated, `whsec_`
+        followed by 43 base64url characters (32 random bytes), returned in this answer only.
+        An unknown event kind is refused (400 naming `events[i]`, listing the known kinds).
+        """;
+}
 
 public sealed record WebhookAttempt(int Attempt, DateTimeOffset At, int? StatusCode, string? Error, int DurationMs);
 

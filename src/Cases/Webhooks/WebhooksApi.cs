@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -32,7 +31,8 @@ public static partial class WebhooksApi
     {
         var group = app.MapGroup("/webhooks").RequireAccess(Access.ConfigureInsurer).WithTags("Webhooks");
         group.MapPost("/", CreateAsync)
-            .WithSummary("Subscribes a URL to case events (timeline kinds, or *); the signing secret is returned once when generated");
+            .WithSummary("Subscribes a URL to case events (timeline kinds, or *); the signing secret is returned once when generated")
+            .WithDescription(WebhookDocs.Description);
         group.MapGet("/", ListAsync).WithSummary("The tenant's subscriptions (without secrets)");
         group.MapGet("/{id:guid}", GetAsync).WithSummary("One subscription (without its secret)");
         group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Unsubscribes; pending deliveries are cancelled");
@@ -42,10 +42,6 @@ public static partial class WebhooksApi
             .WithSummary("Sends a failed or delivered delivery again, now, with a new retry window; same X-Webhook-Id and body");
         return group;
     }
-
-    // Timeline kinds are open-ended (every feature adds its own), so a kind is checked for shape, not against a list.
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,63}$")]
-    private static partial Regex KindPattern();
 
     private static async Task<Results<Created<WebhookSubscriptionCreated>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateWebhookRequest request, RequestIdentity identity, NpgsqlDataSource dataSource, IOptions<WebhookOptions> options,
@@ -57,8 +53,8 @@ public static partial class WebhooksApi
         else if (request.Events.Count > 50) errors.Add("events", "At most 50 kinds; use [\"*\"] for all.");
         else
             for (var i = 0; i < request.Events.Count; i++)
-                if (request.Events[i] is not { } kind || kind != "*" && !KindPattern().IsMatch(kind))
-                    errors.Add($"events[{i}]", "A kind is lower-case letters, digits and dashes (document-reviewed), or *.");
+                if (request.Events[i] is null) errors.Add($"events[{i}]", "The field is required.");
+                else errors.OneOf($"events[{i}]", request.Events[i], WebhookEvents.All);
         if (request.Secret is { } given && (given.Length < 16 || given.Length > 200))
             errors.Add("secret", "The secret must be 16 to 200 characters long; leave it out to have one generated.");
         if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
@@ -181,11 +177,12 @@ public static partial class WebhooksApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<WebhookDelivery>>, ValidationProblem, ProblemHttpResult>> DeliveriesAsync(
-        Guid id, RequestIdentity identity, NpgsqlDataSource dataSource, CancellationToken ct, int limit = 50, string? status = null)
+        Guid id, RequestIdentity identity, NpgsqlDataSource dataSource, CancellationToken ct, int limit = 50,
+        [OneOf(typeof(WebhookDeliveryStatuses), nameof(WebhookDeliveryStatuses.All))] string? status = null)
     {
         var errors = new ValidationErrors();
         if (limit is < 1 or > 500) errors.Add("limit", "The limit must be between 1 and 500.");
-        errors.OneOf("status", status, ["pending", "delivered", "failed", "cancelled"]);
+        errors.OneOf("status", status, WebhookDeliveryStatuses.All);
         if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -285,7 +282,7 @@ public static partial class WebhooksApi
                 r.GetInt32(7), r.IsDBNull(8) ? null : r.GetInt32(8), r.IsDBNull(9) ? null : r.GetString(9),
                 state == "pending" ? r.GetFieldValue<DateTimeOffset>(10) : null, r.GetFieldValue<DateTimeOffset>(11),
                 r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12),
-                System.Text.Json.JsonSerializer.Deserialize<WebhookAttempt[]>(r.GetString(13), System.Text.Json.JsonSerializerOptions.Web)!));
+                System.Text.Json.JsonSerializer.Deserialize<WebhookAttempt[]>(r.GetString(13), PlatformJson.Options)!));
         }
         return list;
     }

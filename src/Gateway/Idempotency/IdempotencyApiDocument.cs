@@ -23,7 +23,7 @@ internal static class IdempotencyApiDocument
         var body = original;
         try
         {
-            if (JsonNode.Parse(original) is JsonObject document && AddTo(document)) body = JsonSerializer.SerializeToUtf8Bytes(document);
+            if (JsonNode.Parse(original) is JsonObject document && AddTo(document)) body = JsonSerializer.SerializeToUtf8Bytes(document, PlatformJson.Options);
         }
         catch (JsonException)
         {

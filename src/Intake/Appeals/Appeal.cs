@@ -23,8 +23,8 @@ public static partial class AppealVocabulary
 /// <summary>An appeal as a client submits it. Every field is checked by <see cref="Validate"/>; enums travel as strings
 /// so a wrong value is reported against its field.</summary>
 public sealed record RegisterAppealRequest(
-    string? Channel,
-    string? Urgency,
+    [property: OneOf(typeof(AppealVocabulary), nameof(AppealVocabulary.Channels))] string? Channel,
+    [property: OneOf(typeof(AppealVocabulary), nameof(AppealVocabulary.Urgencies))] string? Urgency,
     CallerDto? Caller,
     InsuredDto? Insured,
     LocationDto? Location,
@@ -74,7 +74,8 @@ public sealed record RegisterAppealRequest(
 
 /// <summary><c>MayReceiveMedicalDetails</c>: whether the insured allowed this caller to be told medical details
 /// (always true for the insured themself; false for anyone else unless stated).</summary>
-public sealed record CallerDto(string? Name, string? Relation, string? Phone, string? Email, string? Language, bool? MayReceiveMedicalDetails = null);
+public sealed record CallerDto(string? Name,
+    [property: OneOf(typeof(AppealVocabulary), nameof(AppealVocabulary.Relations))] string? Relation, string? Phone, string? Email, string? Language, bool? MayReceiveMedicalDetails = null);
 
 public sealed record InsuredDto(string? PolicyNumber, string? FullName, DateOnly? DateOfBirth);
 
@@ -87,8 +88,8 @@ public sealed record LocationDto(string? Country, string? City, string? Address)
 /// </summary>
 public sealed record AppealResponse(
     Guid Id,
-    string Channel,
-    string Triage,
+    [property: OneOf(typeof(AppealVocabulary), nameof(AppealVocabulary.Channels))] string Channel,
+    [property: OneOf(typeof(TriageLevels), nameof(TriageLevels.All))] string Triage,
     IReadOnlyList<string> TriageReasons,
     AppealCaller Caller,
     InsuredIdentity Insured,

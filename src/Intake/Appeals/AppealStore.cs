@@ -10,7 +10,7 @@ namespace Platform.Intake.Appeals;
 /// <summary>The appeals table and the open-case projection. Every query carries the tenant in its WHERE clause.</summary>
 public sealed class AppealStore(NpgsqlDataSource dataSource)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 
     private const string Columns = """
         id, channel, urgency, triage_reasons, caller_name, caller_relation, caller_phone, caller_email, caller_language,

@@ -138,7 +138,7 @@ public sealed class PolicyLoader(NpgsqlDataSource dataSource, IOptions<JsonOptio
 /// </summary>
 internal sealed class PolicyBatch(NpgsqlBinaryImporter importer, int maxRowsWithErrors)
 {
-    private static readonly JsonSerializerOptions LimitsJson = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions LimitsJson = PlatformJson.Options;
 
     public ValidationErrors Errors { get; } = new();
     public int RowsWithErrors { get; private set; }

@@ -6,7 +6,7 @@ namespace Platform.Intake.Policies;
 /// <summary>Reads the policy registers. Every query carries the tenant in its WHERE clause.</summary>
 public sealed class PolicyStore(NpgsqlDataSource dataSource)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 
     private const string Columns = """
         p.policy_number, p.plan, p.starts_on, p.ends_on, p.territory, p.limits, p.deductible_amount, p.deductible_currency,

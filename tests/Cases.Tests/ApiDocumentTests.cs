@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Platform.Cases.CaseFiles;
+using Platform.Cases.Contacts;
+using Platform.Cases.Documents;
+using Platform.Cases.Medical;
+using Platform.Cases.Settlement;
+using Platform.Cases.Tasks;
+using Platform.Cases.Timeline;
+using Platform.Cases.Webhooks;
+
+namespace Platform.Cases.Tests;
+
+/// <summary>
+/// The OpenAPI document as a client generator reads it: every field validated against a list names that list as its
+/// enum (the very list the validation uses), and numbers are numbers.
+/// </summary>
+public sealed class The_cases_api_document(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    private async Task<JsonElement> DocumentAsync() =>
+        JsonDocument.Parse(await cases.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement;
+
+    private static JsonElement Property(JsonElement document, string schema, string property) =>
+        document.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties").GetProperty(property);
+
+    /// <summary>The enum's values but null (listed for fields that may be left out).</summary>
+    private static string[] EnumOf(JsonElement schema) =>
+        (schema.TryGetProperty("enum", out var values) ? values : throw new Xunit.Sdk.XunitException($"no enum in {schema.GetRawText()}")).EnumerateArray().Where(v => v.ValueKind != JsonValueKind.Null).Select(v => v.GetString()!).ToArray();
+
+    [Fact]
+    public async Task Lists_the_values_of_every_validated_field_as_its_enum()
+    {
+        var document = await DocumentAsync();
+
+        Assert.Equal(CaseContacts.Relations, EnumOf(Property(document, "ContactRequest", "relation")));
+        Assert.Equal(CaseContacts.Channels, EnumOf(Property(document, "ContactRequest", "preferredChannel")));
+        Assert.Equal(CaseContacts.Relations, EnumOf(Property(document, "CaseContact", "relation")));
+        Assert.Equal(MedicalDetails.FitToFlyValues, EnumOf(Property(document, "MedicalDetailsRequest", "fitToFly")));
+        Assert.Equal(CaseStatuses.All, EnumOf(Property(document, "ChangeStatusRequest", "status")));
+        Assert.Equal(SettlementPlans.Kinds, EnumOf(Property(document, "SetPlanRequest", "kind")));
+        Assert.Equal(SettlementPlans.Owners, EnumOf(Property(document, "PlanStepRequest", "owner")));
+        Assert.Equal(TaskKinds.Manual, EnumOf(Property(document, "CreateTaskRequest", "kind")));
+        Assert.Equal(CallResults.All, EnumOf(Property(document, "CompleteTaskRequest", "result")));
+        Assert.Equal(DocumentsApi.Decisions, EnumOf(Property(document, "ReviewRequest", "decision")));
+        Assert.Equal(DocumentTypes.Codes, EnumOf(Property(document, "DocumentResponse", "type")));
+        Assert.Equal(ReviewStates.All, EnumOf(Property(document, "DocumentReview", "state")));
+        Assert.Equal(JsonValueKind.Null, Property(document, "ContactRequest", "relation").GetProperty("enum").EnumerateArray().Last().ValueKind);
+        Assert.DoesNotContain(Property(document, "CaseContact", "relation").GetProperty("enum").EnumerateArray(), v => v.ValueKind == JsonValueKind.Null);
+        Assert.Equal(TimelineKinds.All, EnumOf(Property(document, "TimelineEntry", "kind")));
+
+        var events = EnumOf(Property(document, "CreateWebhookRequest", "events").GetProperty("items"));
+        Assert.Equal(WebhookEvents.All, events);
+        Assert.Contains("*", events);
+        Assert.Contains("document-reviewed", events);
+    }
+
+    [Fact]
+    public async Task Lists_the_values_of_validated_query_parameters_and_form_fields()
+    {
+        var document = await DocumentAsync();
+        var paths = document.GetProperty("paths");
+
+        JsonElement Parameter(string path, string name) => paths.GetProperty(path).GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Single(p => p.GetProperty("name").GetString() == name).GetProperty("schema");
+        Assert.Equal(CaseStatuses.All, EnumOf(Parameter("/cases", "status")));
+        Assert.Equal(WebhookDeliveryStatuses.All, EnumOf(Parameter("/webhooks/{id}/deliveries", "status")));
+
+        var upload = paths.GetProperty("/cases/{numberOrId}/documents").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
+        Assert.Equal("#/components/schemas/UploadDocumentForm", upload.GetProperty("$ref").GetString());
+        Assert.Equal(DocumentTypes.Codes, EnumOf(Property(document, "UploadDocumentForm", "type")));
+    }
+
+    [Fact]
+    public async Task Types_text_as_string_and_lists_of_text_with_string_items()
+    {
+        var document = await DocumentAsync();
+
+        Assert.Equal("string", Property(document, "CaseContact", "name").GetProperty("type").GetString());
+        Assert.Equal(["null", "string"], Property(document, "ContactRequest", "phone").GetProperty("type").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("string", Property(document, "MedicalDetailsRequest", "procedures").GetProperty("items").GetProperty("type").GetString());
+        var untyped = document.GetProperty("components").GetProperty("schemas").EnumerateObject()
+            .SelectMany(s => s.Value.TryGetProperty("properties", out var p) ? p.EnumerateObject().Select(x => (s.Name, x.Name, x.Value)) : [])
+            .Where(x => x.Value.ValueKind == JsonValueKind.Object && !x.Value.EnumerateObject().Any())
+            .Select(x => $"{x.Item1}.{x.Item2}").ToArray();
+        Assert.True(untyped.Length == 0, "properties without a schema: " + string.Join(", ", untyped));
+    }
+
+    [Fact]
+    public async Task Types_numbers_as_numbers_never_as_strings_with_a_pattern()
+    {
+        var document = await DocumentAsync();
+
+        var mixed = Schemas(document).Where(s => s.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.Array &&
+                type.EnumerateArray().Any(t => t.GetString() is "number" or "integer") &&
+                type.EnumerateArray().Any(t => t.GetString() == "string"))
+            .Select(s => s.GetRawText()).ToArray();
+        Assert.True(mixed.Length == 0, "numbers typed as strings too:\n" + string.Join('\n', mixed));
+        var limit = document.GetProperty("paths").GetProperty("/webhooks/{id}/deliveries").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "limit").GetProperty("schema");
+        Assert.Equal("integer", limit.GetProperty("type").GetString());
+        Assert.False(limit.TryGetProperty("pattern", out _));
+    }
+
+    [Fact]
+    public async Task Documents_the_webhook_headers_signature_and_secret_on_subscribing()
+    {
+        var document = await DocumentAsync();
+
+        var description = document.GetProperty("paths").GetProperty("/webhooks").GetProperty("post").GetProperty("description").GetString()!;
+        Assert.Contains("X-Webhook-Id", description);
+        Assert.Contains("X-Webhook-Timestamp", description);
+        Assert.Contains("Unix seconds", description);
+        Assert.Contains("X-Webhook-Signature", description);
+        Assert.Contains("HMAC-SHA256", description);
+        Assert.Contains("{timestamp}.{body}", description);
+        Assert.Contains("whsec_", description);
+    }
+
+    private static IEnumerable<JsonElement> Schemas(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            if (element.TryGetProperty("type", out _)) yield return element;
+            foreach (var property in element.EnumerateObject())
+            foreach (var inner in Schemas(property.Value))
+                yield return inner;
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            foreach (var inner in Schemas(item))
+                yield return inner;
+        }
+    }
+}
+
+/// <summary>Every problem says what it is: no client error is typed internal.</summary>
+public sealed class Problems_of_the_protocol(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(type, problem.GetProperty("type").GetString());
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        return problem;
+    }
+
+    [Fact]
+    public async Task A_method_the_route_does_not_have_gets_405_method_not_allowed()
+    {
+        var response = await cases.ClientFor("problems").DeleteAsync("/cases");
+
+        await AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed, ProblemTypes.MethodNotAllowed);
+        Assert.Contains("GET", response.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task A_route_that_does_not_exist_gets_404_not_found()
+    {
+        var response = await cases.ClientFor("problems").GetAsync("/no-such-thing");
+
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
+    }
+
+    [Fact]
+    public async Task A_body_of_another_media_type_gets_415_unsupported_media_type()
+    {
+        var response = await cases.ClientFor("problems").PostAsync("/webhooks",
+            new StringContent("url=https://insurer.example/hooks", Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, ProblemTypes.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task A_number_sent_as_text_gets_400_naming_the_field()
+    {
+        var response = await cases.ClientFor("problems").PutAsync("/settings/control-calls",
+            new StringContent("""{"everyDays":{"hospitalised":"1"}}""", Encoding.UTF8, "application/json"));
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.Validation);
+        Assert.True(problem.GetProperty("errors").EnumerateObject().Any(e => e.Name.StartsWith("everyDays", StringComparison.Ordinal)),
+            problem.GetRawText());
+    }
+}

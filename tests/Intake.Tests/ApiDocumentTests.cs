@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Platform.Intake.Appeals;
+
+namespace Platform.Intake.Tests;
+
+/// <summary>The OpenAPI document as a client generator reads it: validated fields carry their lists as enums; numbers are numbers.</summary>
+public sealed class The_intake_api_document(IntakeFactory intake) : IClassFixture<IntakeFactory>
+{
+    private async Task<JsonElement> DocumentAsync() =>
+        JsonDocument.Parse(await intake.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement;
+
+    private static JsonElement Property(JsonElement document, string schema, string property) =>
+        document.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties").GetProperty(property);
+
+    private static string[] EnumOf(JsonElement schema) =>
+        schema.GetProperty("enum").EnumerateArray().Where(v => v.ValueKind != JsonValueKind.Null).Select(v => v.GetString()!).ToArray();
+
+    [Fact]
+    public async Task Lists_the_appeal_channels_urgencies_relations_and_triage_levels_as_enums()
+    {
+        var document = await DocumentAsync();
+
+        Assert.Equal(AppealVocabulary.Channels, EnumOf(Property(document, "RegisterAppealRequest", "channel")));
+        Assert.Equal(AppealVocabulary.Urgencies, EnumOf(Property(document, "RegisterAppealRequest", "urgency")));
+        Assert.Equal(AppealVocabulary.Relations, EnumOf(Property(document, "CallerDto", "relation")));
+        Assert.Equal(AppealVocabulary.Channels, EnumOf(Property(document, "AppealResponse", "channel")));
+        Assert.Equal(TriageLevels.All, EnumOf(Property(document, "AppealResponse", "triage")));
+        Assert.Equal(["null", "string"], Property(document, "RegisterAppealRequest", "description").GetProperty("type").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task Types_numbers_as_numbers_never_as_strings_with_a_pattern()
+    {
+        var text = await intake.CreateClient().GetStringAsync("/openapi/v1.json");
+        var document = JsonDocument.Parse(text).RootElement;
+
+        Assert.DoesNotContain("\"pattern\"", text);
+        var amount = document.GetProperty("components").GetProperty("schemas").EnumerateObject()
+            .SelectMany(s => s.Value.TryGetProperty("properties", out var p) ? p.EnumerateObject() : [])
+            .First(p => p.Name == "amount").Value;
+        Assert.Equal("number", amount.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_method_the_route_does_not_have_gets_405_method_not_allowed()
+    {
+        var response = await intake.ClientFor("problems").DeleteAsync("/appeals");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(ProblemTypes.MethodNotAllowed, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_number_written_as_text_gets_400_naming_the_field()
+    {
+        var response = await intake.ClientFor("problems").PutAsync("/settings", new StringContent(
+            """{"redFlags":["chest pain"],"callbackMinutes":{"emergency":"5","urgent":30,"telemedicine":60,"planned":240}}""",
+            System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(ProblemTypes.Validation, problem.GetProperty("type").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("callbackMinutes.emergency", out _), problem.GetRawText());
+    }
+}
