@@ -16,9 +16,13 @@ public sealed record AppealRegistered(
     DateTimeOffset CallbackDueAt,
     DateTimeOffset RegisteredAt);
 
-/// <summary>Who called and what they may be told. <c>Relation</c>: insured, relative, clinic-doctor, other.</summary>
+/// <summary>
+/// Who called and what they may be told. <c>Relation</c>: one of <see cref="ContactRelations.All"/>. <c>TimeZone</c>:
+/// the IANA zone the caller gave (null: inferred from the phone or location, see <see cref="PersonTimeZone"/>); optional
+/// and last, so messages written before it existed still read.
+/// </summary>
 public sealed record AppealCaller(
-    string Name, string Relation, string? Phone, string? Email, string? Language, bool MayReceiveMedicalDetails);
+    string Name, string Relation, string? Phone, string? Email, string? Language, bool MayReceiveMedicalDetails, string? TimeZone = null);
 
 public sealed record InsuredIdentity(string? PolicyNumber, string FullName, DateOnly? DateOfBirth)
 {

@@ -35,3 +35,18 @@ public sealed record CaseCoordinatorAssigned(
     string? Previous,
     string Coordinator,
     DateTimeOffset AssignedAt);
+
+/// <summary>
+/// A case's settlement plan was set or moved on a step. Intake keeps the latest per case, so the answer to a later
+/// appeal about the case states the plan as it is. <c>CurrentStepTitle</c> is null once every step is done.
+/// </summary>
+public sealed record SettlementPlanChanged(
+    Guid CaseId,
+    string TenantId,
+    string CaseNumber,
+    string Kind,
+    int CurrentStep,
+    int StepCount,
+    string? CurrentStepTitle,
+    string? CurrentStepOwner,
+    DateTimeOffset ChangedAt);

@@ -16,6 +16,7 @@ public static class Subscribers
         [typeof(CaseOpened)] = ["intake-case-opened"],
         [typeof(AppealAttachedToCase)] = ["intake-appeal-attached-to-case"],
         [typeof(CaseStatusChanged)] = ["intake-case-closed"],
+        [typeof(SettlementPlanChanged)] = ["intake-settlement-plan-changed"],
         [typeof(GuaranteeLetterIssued)] = ["cases-guarantee-letter-issued"],
         [typeof(GuaranteeLetterAmended)] = ["cases-guarantee-letter-amended"],
         [typeof(GuaranteeLetterRevoked)] = ["cases-guarantee-letter-revoked"],

@@ -16,6 +16,7 @@ public static class IntakeExtensions
             bus.AddPlatformConsumer<CaseOpenedConsumer>();
             bus.AddPlatformConsumer<AppealAttachedToCaseConsumer>();
             bus.AddPlatformConsumer<CaseClosedConsumer>();
+            bus.AddPlatformConsumer<SettlementPlanChangedConsumer>();
         });
         builder.Services.AddSingleton<AppealStore>();
         builder.Services.AddMemoryCache();

@@ -8,7 +8,7 @@ using Platform.Tests;
 
 namespace Platform.Intake.Tests;
 
-internal static class Json
+public static class Json
 {
     public static async Task<JsonElement> BodyAsync(this HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Cases.CaseFiles;
 using Platform.Cases.Contacts;
+using Platform.Cases.Documents;
 using Platform.Cases.Medical;
 using Platform.Cases.Settlement;
 using Platform.Cases.Timeline;
@@ -18,10 +19,15 @@ public sealed record BriefingContact(DateTimeOffset At, string Kind, string Summ
 
 public sealed record CallerStep(string Code, string Text);
 
+/// <summary>The contact the caller steps are written for: their language and the zone their times are told in.</summary>
+public sealed record BriefingAudience(Guid ContactId, string Name, string Relation, string Language, PersonTimeZone TimeZone);
+
 /// <summary>
 /// Everything a coordinator needs to answer any question about the case, in one answer: who and where, what is wrong,
 /// the plan and its current step, what was promised and when, what is pending, the policy's terms, the last contacts,
-/// and what to tell the caller next.
+/// the documents checklist (each item received, accepted, rejected with the reason, or missing), and what to tell the
+/// caller next: in the language and time zone of <c>SpeakingTo</c>, the contact on the line (by default the insured's
+/// most recent caller).
 /// </summary>
 public sealed record CaseBriefing(
     string CaseNumber,
@@ -42,6 +48,8 @@ public sealed record CaseBriefing(
     IReadOnlyList<BriefingTask> Pending,
     IReadOnlyList<CaseContact> Contacts,
     IReadOnlyList<BriefingContact> LastContacts,
+    IReadOnlyList<ChecklistItem> Documents,
+    BriefingAudience? SpeakingTo,
     IReadOnlyList<CallerStep> NextStepsForCaller,
     long Version,
     DateTimeOffset GeneratedAt);
@@ -58,7 +66,10 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
     private static readonly Counter<long> Hits = Meter.CreateCounter<long>("briefing.cache.hits");
     private static readonly Counter<long> Misses = Meter.CreateCounter<long>("briefing.cache.misses");
 
-    public async Task<string?> GetJsonAsync(string tenantId, string numberOrId, CancellationToken ct)
+    public enum Outcome { Found, CaseNotFound, ContactNotFound }
+
+    /// <param name="contactId">The contact being spoken to; null: the insured's most recent caller.</param>
+    public async Task<(Outcome, string?)> GetJsonAsync(string tenantId, string numberOrId, Guid? contactId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
@@ -67,18 +78,21 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
         Guid caseId; long version;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
-            if (!await r.ReadAsync(ct)) return null;
+            if (!await r.ReadAsync(ct)) return (Outcome.CaseNotFound, null);
             (caseId, version) = (r.GetGuid(0), r.GetInt64(1));
         }
+        var audience = await CaseContacts.RecipientAsync(connection, null, tenantId, caseId, contactId, ct);
+        if (contactId is not null && audience is null) return (Outcome.ContactNotFound, null);
 
-        var key = $"briefing:{tenantId}:{caseId}:{version}";
+        // Per contact spoken to: the caller steps are in their language and time zone.
+        var key = $"briefing:{tenantId}:{caseId}:{version}:{audience?.Id}";
         var db = redis.GetDatabase();
         try
         {
             if (await db.StringGetAsync(key) is { HasValue: true } cached)
             {
                 Hits.Add(1);
-                return cached.ToString();
+                return (Outcome.Found, cached.ToString());
             }
         }
         catch (RedisException e)
@@ -87,7 +101,7 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
         }
 
         Misses.Add(1);
-        var briefing = await BuildAsync(connection, tenantId, caseId, ct);
+        var briefing = await BuildAsync(connection, tenantId, caseId, audience, ct);
         var json = JsonSerializer.Serialize(briefing, Json);
         // Cache only what matches the version we looked up; a change in between leaves it to the next request.
         if (briefing.Version == version)
@@ -95,10 +109,10 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
             try { await db.StringSetAsync(key, json, CacheFor); }
             catch (RedisException e) { logger.LogWarning("Could not cache briefing: {Error}", e.Message); }
         }
-        return json;
+        return (Outcome.Found, json);
     }
 
-    private async Task<CaseBriefing> BuildAsync(NpgsqlConnection connection, string tenantId, Guid caseId, CancellationToken ct)
+    private async Task<CaseBriefing> BuildAsync(NpgsqlConnection connection, string tenantId, Guid caseId, CaseContact? audience, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var read = new NpgsqlCommand("""
@@ -142,7 +156,12 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
         var medical = medicalHistory.FirstOrDefault();
         var plan = await SettlementPlans.ReadAsync(connection, tenantId, caseId, ct);
         var contacts = await CaseContacts.ReadAsync(connection, tenantId, caseId, ct);
-        var lastContacts = (await CaseTimeline.ReadAsync(connection, tenantId, caseId, last: 200, ct))
+        var timeline = await CaseTimeline.ReadAsync(connection, tenantId, caseId, last: 200, ct);
+        var (checklist, _) = await DocumentChecklists.EvaluateAsync(connection, null, tenantId, new CaseRef(caseId, number, status, country.Trim()), ct);
+        // What the latest appeal asked about (rehabilitation, repatriation, dental) is answered from the policy's terms.
+        var lastDescription = timeline.LastOrDefault(e => e.Kind == "appeal")?.Data is { } data
+            && data.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+        var lastContacts = timeline
             .Where(e => e.Kind is "appeal" or "message-to-contact" or "document-uploaded" or "document-reviewed" or "task-completed")
             .TakeLast(10)
             .Select(e => new BriefingContact(e.At, e.Kind, e.Summary, e.Actor))
@@ -152,32 +171,113 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
             medical, MedicalDetails.WarningsFor(medical), plan,
             tasks.Where(t => t.Kind is "callback" or "control-call").ToList(),
             tasks.Where(t => t.Kind is not ("callback" or "control-call")).ToList(),
-            contacts, lastContacts, CallerSteps(country, plan, tasks, medical, policy), version, now);
+            contacts, lastContacts, checklist.Items,
+            audience is null ? null : new BriefingAudience(audience.Id, audience.Name, audience.Relation, audience.WrittenLanguage, audience.ToldTimesIn!),
+            CallerSteps(new CallerContext(audience?.WrittenLanguage ?? PersonLanguage.English, audience?.ToldTimesIn ?? PersonTimeZone.Resolve(null, null, country),
+                country.Trim(), plan, tasks, medical, policy, checklist.Items, lastDescription, now)), version, now);
     }
 
-    /// <summary>What to tell the caller now: the next promised call, the plan's current step, and what the country demands.</summary>
-    private static List<CallerStep> CallerSteps(string country, SettlementPlan? plan, List<BriefingTask> tasks, MedicalRecord? medical, PolicyTerms? policy)
+    private sealed record CallerContext(string Language, PersonTimeZone Zone, string Country, SettlementPlan? Plan, List<BriefingTask> Tasks,
+        MedicalRecord? Medical, PolicyTerms? Policy, IReadOnlyList<ChecklistItem> Documents, string? AskedAbout, DateTimeOffset Now);
+
+    /// <summary>Every text of the caller steps, per language; placeholders in braces are filled in by <see cref="CallerSteps"/>.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> CallerTexts = new Dictionary<string, IReadOnlyDictionary<string, string>>
     {
-        var steps = new List<CallerStep>();
-        if (tasks.FirstOrDefault(t => t.Kind is "callback" or "control-call") is { } call)
-            steps.Add(new CallerStep("next-call", $"We will call by {call.DueAt:yyyy-MM-dd HH:mm} UTC ({call.Title})."));
-        if (plan?.Current is { } current)
-            steps.Add(new CallerStep("plan", $"Settlement: {plan.Kind}. Now: {current.Title} (by {current.Owner})."));
-        else
-            steps.Add(new CallerStep("plan", "The settlement plan (outpatient care, hospital stay or transport home) is being agreed with the clinic."));
-        if (country == "US")
+        [PersonLanguage.English] = new Dictionary<string, string>
         {
-            steps.Add(new CallerStep("romif", "Sign and send the ROMIF (authorisation to release medical information); US clinics share no records without it."));
-            steps.Add(new CallerStep("itemised-bill", "Forward every bill from the clinic; we need the itemised bill, do not pay it yourself."));
+            ["next-call"] = "We will call you by {due}.",
+            ["plan"] = "The plan: {kind}. Now: {step} ({owner}).",
+            ["plan-complete"] = "Every step of the plan ({kind}) is done.",
+            ["plan-pending"] = "The settlement plan (outpatient care, hospital stay or transport home) is being agreed with the clinic.",
+            ["documents"] = "We still need: {documents}.",
+            ["document-rejected"] = "{document} (the one sent was not accepted: {reason})",
+            ["documents-in-review"] = "All the documents needed are in; we are reviewing them.",
+            ["documents-complete"] = "All the documents needed are received and accepted.",
+            ["romif"] = "Sign and send the ROMIF (authorisation to release medical information); US clinics share no records without it.",
+            ["itemised-bill"] = "Forward every bill from the clinic; we need the itemised bill, do not pay it yourself.",
+            ["medif"] = "The airline needs a MEDIF form signed by the attending doctor; we arrange it with the clinic.",
+            ["policy-extension"] = "The policy ends on {end}, before the expected discharge on {discharge}: an extension is needed.",
+            ["cover-limit"] = "{benefit}: covered up to {amount} {currency}.",
+            ["cover-excluded"] = "{benefit}: excluded by the policy, not covered.",
+            ["cover-none"] = "{benefit}: not covered by this policy.",
+        },
+        [PersonLanguage.Russian] = new Dictionary<string, string>
+        {
+            ["next-call"] = "Мы позвоним вам до {due}.",
+            ["plan"] = "План: {kind}. Сейчас: {step} ({owner}).",
+            ["plan-complete"] = "Все шаги плана ({kind}) выполнены.",
+            ["plan-pending"] = "План урегулирования (амбулаторное лечение, госпитализация или транспортировка домой) согласуется с клиникой.",
+            ["documents"] = "Ещё нужны: {documents}.",
+            ["document-rejected"] = "{document} (присланный документ не принят: {reason})",
+            ["documents-in-review"] = "Все нужные документы получены, мы их проверяем.",
+            ["documents-complete"] = "Все нужные документы получены и приняты.",
+            ["romif"] = "Подпишите и пришлите форму ROMIF (разрешение на передачу медицинской информации); без неё клиники США не передают документы.",
+            ["itemised-bill"] = "Пересылайте нам каждый счёт клиники; нужен детализированный счёт, не оплачивайте его сами.",
+            ["medif"] = "Авиакомпании нужна форма MEDIF, подписанная лечащим врачом; мы оформим её с клиникой.",
+            ["policy-extension"] = "Полис заканчивается {end}, раньше ожидаемой выписки {discharge}: полис нужно продлить.",
+            ["cover-limit"] = "{benefit}: покрывается до {amount} {currency}.",
+            ["cover-excluded"] = "{benefit}: исключено полисом, не покрывается.",
+            ["cover-none"] = "{benefit}: этим полисом не покрывается.",
+        },
+    };
+
+    /// <summary>
+    /// What to tell the caller now, in their language and time zone: the next promised call, the plan's current step,
+    /// the documents still owed, what the country demands, and what the policy covers for what they asked about.
+    /// </summary>
+    private static List<CallerStep> CallerSteps(CallerContext c)
+    {
+        var language = c.Language;
+        var texts = CallerTexts[language];
+        string T(string code, params (string Name, string? Value)[] args)
+        {
+            var text = texts[code];
+            foreach (var (name, value) in args) text = text.Replace("{" + name + "}", value);
+            return text;
         }
-        if (medical is { FitToFly: "stretcher" or "with-escort" })
-            steps.Add(new CallerStep("medif", "The airline needs a MEDIF form signed by the attending doctor; we arrange it with the clinic."));
-        if (policy is not null && medical?.ExpectedDischargeOn is { } discharge && discharge > policy.End)
-            steps.Add(new CallerStep("policy-extension", $"The policy ends on {policy.End:yyyy-MM-dd}, before the expected discharge on {discharge:yyyy-MM-dd}: an extension is needed."));
-        if (policy?.Limits.FirstOrDefault(l => l.Benefit == "rehabilitation") is { } rehab)
-            steps.Add(new CallerStep("rehabilitation", $"Rehabilitation after discharge is covered up to {rehab.Amount:0.##} {rehab.Currency}."));
-        else if (policy is not null)
-            steps.Add(new CallerStep("rehabilitation", "Rehabilitation after discharge is not covered by this policy."));
+        var steps = new List<CallerStep>();
+        void Add(string code, string key, params (string, string?)[] args) => steps.Add(new CallerStep(code, T(key, args)));
+
+        if (c.Tasks.FirstOrDefault(t => t.Kind is "callback" or "control-call") is { } call)
+            Add("next-call", "next-call", ("due", PersonTime.Format(call.DueAt, c.Zone, language, c.Now)));
+        if (c.Plan is { } plan)
+        {
+            var kind = PlanTexts.Kind(plan.Kind, language);
+            if (plan.Current is { } current)
+                Add("plan", "plan", ("kind", kind), ("step", PlanTexts.Step(current.Title, language)), ("owner", PlanTexts.Owner(current.Owner, language)));
+            else Add("plan", "plan-complete", ("kind", kind));
+        }
+        else Add("plan", "plan-pending");
+
+        var owed = c.Documents.Where(i => i.State is DocumentChecklists.Missing or ReviewStates.Rejected).ToArray();
+        if (owed.Length > 0)
+            Add("documents", "documents", ("documents", string.Join("; ", owed.Select(i =>
+            {
+                var label = DocumentTypes.Of(i.Type).Label(language);
+                return i.State == ReviewStates.Rejected ? T("document-rejected", ("document", label), ("reason", i.Reason)) : label;
+            }))));
+        else Add("documents", c.Documents.Any(i => i.State == ReviewStates.Received) ? "documents-in-review" : "documents-complete");
+
+        if (c.Country == "US")
+        {
+            Add("romif", "romif");
+            Add("itemised-bill", "itemised-bill");
+        }
+        if (c.Medical is { FitToFly: "stretcher" or "with-escort" }) Add("medif", "medif");
+        if (c.Policy is { } policy && c.Medical?.ExpectedDischargeOn is { } discharge && discharge > policy.End)
+            Add("policy-extension", "policy-extension", ("end", PersonTime.Date(policy.End, language)), ("discharge", PersonTime.Date(discharge, language)));
+        if (c.Policy is { } terms)
+            foreach (var benefit in PlanTexts.AskedAbout(c.AskedAbout ?? "").Append("rehabilitation").Distinct())
+            {
+                var name = PlanTexts.Benefit(benefit, language);
+                name = char.ToUpperInvariant(name[0]) + name[1..];
+                if (terms.ExcludedRisks.Contains(benefit)) Add(benefit, "cover-excluded", ("benefit", name));
+                else if (terms.Limits.FirstOrDefault(l => l.Benefit == benefit) is { } limit)
+                    Add(benefit, "cover-limit", ("benefit", name), ("amount", limit.Amount.ToString("N0",
+                        language == PersonLanguage.Russian ? System.Globalization.CultureInfo.GetCultureInfo("ru-RU") : System.Globalization.CultureInfo.InvariantCulture)),
+                        ("currency", limit.Currency));
+                else Add(benefit, "cover-none", ("benefit", name));
+            }
         return steps;
     }
 }
@@ -187,12 +287,28 @@ public static class CaseBriefingApi
     public static RouteGroupBuilder MapCaseBriefingApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/cases/{numberOrId}/briefing").RequireAccess(Access.ReadCases).WithTags("Briefing");
-        group.MapGet("/", async Task<Results<ContentHttpResult, ProblemHttpResult>> (
-                string numberOrId, RequestIdentity identity, CaseBriefings briefings, CancellationToken ct) =>
-                await briefings.GetJsonAsync(identity.TenantId, numberOrId, ct) is { } json
-                    ? TypedResults.Text(json, "application/json")
-                    : Problems.NotFound($"Case {numberOrId} was not found."))
+        group.MapGet("/", async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> (
+                string numberOrId, RequestIdentity identity, CaseBriefings briefings, CancellationToken ct, string? contact = null) =>
+            {
+                Guid? contactId = null;
+                if (contact is not null)
+                {
+                    if (!Guid.TryParse(contact, out var id)) return Problems.Validation("contact", "The parameter must be the id of a contact of the case.");
+                    contactId = id;
+                }
+                return await briefings.GetJsonAsync(identity.TenantId, numberOrId, contactId, ct) switch
+                {
+                    (CaseBriefings.Outcome.Found, { } json) => TypedResults.Text(json, "application/json"),
+                    (CaseBriefings.Outcome.ContactNotFound, _) => Problems.Validation("contact", $"Contact {contactId} is not a contact of case {numberOrId}."),
+                    _ => Problems.NotFound($"Case {numberOrId} was not found."),
+                };
+            })
             .Produces<CaseBriefing>()
+            .WithDescription("""
+                The caller steps (nextStepsForCaller) are written for the contact on the line: pass ?contact={contactId}, or
+                leave it out for the insured's most recent caller (speakingTo says who was chosen). Times in them are in
+                that contact's time zone, named; every instant elsewhere in the briefing is UTC.
+                """)
             .WithSummary("Everything a coordinator needs to answer the phone about this case, in one answer (cached per case version)");
         return group;
     }

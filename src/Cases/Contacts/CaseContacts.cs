@@ -6,39 +6,50 @@ using Platform.Contracts;
 
 namespace Platform.Cases.Contacts;
 
-/// <summary>A person who calls about the case: what they may be told, their language, and how they want to be reached.</summary>
+/// <summary>
+/// A person who calls about the case: what they may be told, their language, and how they want to be reached.
+/// <c>TimeZone</c> is the zone they gave (IANA id); <c>ToldTimesIn</c> the zone they are told times in, and why
+/// (theirs, else their phone number's country, else the case's country, else UTC). <c>LastCalledAt</c>: their latest appeal.
+/// </summary>
 public sealed record CaseContact(
     Guid Id, string Name,
     [property: OneOf(typeof(CaseContacts), nameof(CaseContacts.Relations))] string Relation,
     string? Phone, string? Email, string? Language,
     [property: OneOf(typeof(CaseContacts), nameof(CaseContacts.Channels))] string PreferredChannel,
-    bool MayReceiveMedicalDetails, DateTimeOffset UpdatedAt);
+    bool MayReceiveMedicalDetails, DateTimeOffset UpdatedAt, string? TimeZone = null, PersonTimeZone? ToldTimesIn = null,
+    DateTimeOffset? LastCalledAt = null)
+{
+    /// <summary>The language they are written to: Russian or English.</summary>
+    public string WrittenLanguage => PersonLanguage.Of(Language);
+}
 
 public sealed record ContactRequest(
     string? Name,
     [property: OneOf(typeof(CaseContacts), nameof(CaseContacts.Relations))] string? Relation,
     string? Phone, string? Email, string? Language,
     [property: OneOf(typeof(CaseContacts), nameof(CaseContacts.Channels))] string? PreferredChannel,
-    bool? MayReceiveMedicalDetails);
+    bool? MayReceiveMedicalDetails, string? TimeZone = null);
 
 public static class CaseContacts
 {
-    public static readonly string[] Relations = ["insured", "relative", "clinic-doctor", "other"];
+    public static readonly string[] Relations = ContactRelations.All;
     public static readonly string[] Channels = ["phone", "sms", "email", "messenger"];
 
-    /// <summary>Every caller becomes a contact of the case once; later calls update how to reach them.</summary>
-    /// <summary>The statement that adds the appeal's caller to the case's contacts, or updates them (run it in the filing's batch).</summary>
+    /// <summary>Every caller becomes a contact of the case once; later calls update how to reach them.
+    /// The statement that adds the appeal's caller to the case's contacts, or updates them (run it in the filing's batch).</summary>
     public static NpgsqlBatchCommand FromAppeal(Guid caseId, AppealRegistered appeal)
     {
         var c = appeal.Caller;
         return new NpgsqlBatchCommand("""
-            INSERT INTO case_contacts (id, tenant_id, case_id, name, name_key, relation, phone, email, language, may_receive_medical,
-                                       created_at, updated_at)
-            VALUES (@id, @tenant, @case_id, @name, @name_key, @relation, @phone, @email, @language, @medical, @at, @at)
+            INSERT INTO case_contacts (id, tenant_id, case_id, name, name_key, relation, phone, email, language, time_zone,
+                                       may_receive_medical, created_at, updated_at, last_called_at)
+            VALUES (@id, @tenant, @case_id, @name, @name_key, @relation, @phone, @email, @language, @time_zone, @medical, @at, @at, @at)
             ON CONFLICT (case_id, name_key) DO UPDATE SET
                 phone = coalesce(excluded.phone, case_contacts.phone),
                 email = coalesce(excluded.email, case_contacts.email),
                 language = coalesce(excluded.language, case_contacts.language),
+                time_zone = coalesce(excluded.time_zone, case_contacts.time_zone),
+                last_called_at = greatest(excluded.last_called_at, case_contacts.last_called_at),
                 may_receive_medical = case_contacts.may_receive_medical OR excluded.may_receive_medical,
                 updated_at = excluded.updated_at
             """)
@@ -54,27 +65,61 @@ public static class CaseContacts
                 new NpgsqlParameter<string?>("phone", c.Phone),
                 new NpgsqlParameter<string?>("email", c.Email),
                 new NpgsqlParameter<string?>("language", c.Language),
+                new NpgsqlParameter<string?>("time_zone", c.TimeZone),
                 new NpgsqlParameter("medical", c.MayReceiveMedicalDetails),
                 new NpgsqlParameter("at", appeal.RegisteredAt),
             },
         };
     }
 
+    private const string ContactColumns = """
+        k.id, k.name, k.relation, k.phone, k.email, k.language, k.preferred_channel, k.may_receive_medical, k.updated_at,
+        k.time_zone, k.last_called_at, c.country
+        """;
+
     public static async Task<IReadOnlyList<CaseContact>> ReadAsync(NpgsqlConnection connection, string tenantId, Guid caseId, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("""
-            SELECT id, name, relation, phone, email, language, preferred_channel, may_receive_medical, updated_at
-            FROM case_contacts WHERE tenant_id = @tenant AND case_id = @case_id ORDER BY created_at
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT {ContactColumns}
+            FROM case_contacts k JOIN cases c ON c.id = k.case_id
+            WHERE k.tenant_id = @tenant AND k.case_id = @case_id ORDER BY k.created_at
             """, connection);
         cmd.Parameters.AddWithValue("tenant", tenantId);
         cmd.Parameters.AddWithValue("case_id", caseId);
         var list = new List<CaseContact>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-            list.Add(new CaseContact(r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-                r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6), r.GetBoolean(7),
-                r.GetFieldValue<DateTimeOffset>(8)));
+        while (await r.ReadAsync(ct)) list.Add(Read(r));
         return list;
+    }
+
+    /// <summary>
+    /// Whom a message about the case goes to: the contact named, else the insured's most recent caller (the contact of
+    /// the latest appeal; contacts who never called only when nobody did, the latest saved first). Null when the case has no such contact.
+    /// </summary>
+    public static async Task<CaseContact?> RecipientAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string tenantId,
+        Guid caseId, Guid? contactId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT {ContactColumns}
+            FROM case_contacts k JOIN cases c ON c.id = k.case_id
+            WHERE k.tenant_id = @tenant AND k.case_id = @case_id AND (@contact::uuid IS NULL OR k.id = @contact)
+            ORDER BY k.last_called_at DESC NULLS LAST, k.updated_at DESC
+            LIMIT 1
+            """, connection, transaction);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("case_id", caseId);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid?>("contact", contactId));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? Read(r) : null;
+    }
+
+    private static CaseContact Read(NpgsqlDataReader r)
+    {
+        string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
+        var (phone, zone, country) = (S(3), S(9), r.GetString(11).Trim());
+        return new CaseContact(r.GetGuid(0), r.GetString(1), r.GetString(2), phone, S(4), S(5), r.GetString(6), r.GetBoolean(7),
+            r.GetFieldValue<DateTimeOffset>(8), zone, PersonTimeZone.Resolve(zone, phone, country),
+            r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10));
     }
 
     public static RouteGroupBuilder MapCaseContactsApi(this IEndpointRouteBuilder app)
@@ -102,6 +147,8 @@ public static class CaseContacts
         e.MaxLength("phone", request.Phone, 40);
         e.MaxLength("email", request.Email, 254);
         if (request.Language is { Length: not 2 }) e.Add("language", "The field must be a two-letter ISO 639-1 code such as 'ru' or 'en'.");
+        if (request.TimeZone is not null && !PersonTimeZone.IsKnown(request.TimeZone))
+            e.Add("timeZone", "The field must be a known IANA time zone id such as 'Europe/Moscow'.");
         if (string.IsNullOrWhiteSpace(request.Phone) && string.IsNullOrWhiteSpace(request.Email)) e.Add("phone", "A phone number or an e-mail address is needed.");
         if (!e.IsValid) return Problems.Validation(e.ToDictionary());
         if (await cases.ResolveAsync(identity.TenantId, numberOrId, ct) is not { } caseId) return Problems.NotFound($"Case {numberOrId} was not found.");
@@ -110,11 +157,11 @@ public static class CaseContacts
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var cmd = new NpgsqlCommand("""
-            INSERT INTO case_contacts (id, tenant_id, case_id, name, name_key, relation, phone, email, language, preferred_channel,
+            INSERT INTO case_contacts (id, tenant_id, case_id, name, name_key, relation, phone, email, language, time_zone, preferred_channel,
                                        may_receive_medical, created_at, updated_at)
-            VALUES (@id, @tenant, @case_id, @name, @name_key, @relation, @phone, @email, @language, @channel, @medical, @now, @now)
+            VALUES (@id, @tenant, @case_id, @name, @name_key, @relation, @phone, @email, @language, @time_zone, @channel, @medical, @now, @now)
             ON CONFLICT (case_id, name_key) DO UPDATE SET relation = excluded.relation, phone = excluded.phone, email = excluded.email,
-                language = excluded.language, preferred_channel = excluded.preferred_channel,
+                language = excluded.language, time_zone = excluded.time_zone, preferred_channel = excluded.preferred_channel,
                 may_receive_medical = excluded.may_receive_medical, updated_at = excluded.updated_at
             """, connection, transaction))
         {
@@ -127,6 +174,8 @@ public static class CaseContacts
             cmd.Parameters.Add(new NpgsqlParameter<string?>("phone", request.Phone));
             cmd.Parameters.Add(new NpgsqlParameter<string?>("email", request.Email));
             cmd.Parameters.Add(new NpgsqlParameter<string?>("language", request.Language));
+            cmd.Parameters.Add(new NpgsqlParameter<string?>("time_zone",
+                request.TimeZone is { } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone.Trim()).Id : null));
             cmd.Parameters.AddWithValue("channel", request.PreferredChannel ?? "phone");
             cmd.Parameters.AddWithValue("medical", request.Relation == "insured" || request.MayReceiveMedicalDetails == true);
             cmd.Parameters.AddWithValue("now", now);

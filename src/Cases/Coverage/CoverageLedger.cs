@@ -177,9 +177,9 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
                 "confirm the contact understood, agree further guarantees with the insurer",
                 now + options.Value.WarningTaskDueIn, now, "cases", dedupKey: $"coverage:{benefit.Benefit}:{highest}",
                 data: new { benefit = benefit.Benefit, threshold = highest }, ct: ct);
-            var language = await ContactLanguage.ForCaseAsync(transaction, tenantId, caseId, ct);
-            await ContactMessages.QueueAsync(transaction, tenantId, caseId, "coverage-warning",
-                WarningMessage(language, number, benefit, highest), now, "cases", ct);
+            var recipient = await CaseContacts.RecipientAsync(transaction.Connection!, transaction, tenantId, caseId, null, ct);
+            await ContactMessages.QueueAsync(transaction, tenantId, caseId, recipient, "coverage-warning",
+                WarningMessage(recipient?.WrittenLanguage ?? PersonLanguage.English, number, benefit, highest), now, "cases", ct);
         }
     }
 
@@ -188,7 +188,7 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
     {
         var limit = b.Limit!.Value;
         var remaining = Math.Max(0, limit - b.Used);
-        if (language == ContactLanguage.Russian)
+        if (PersonLanguage.Of(language) == PersonLanguage.Russian)
         {
             var name = BenefitRussian(b.Benefit);
             return (threshold >= 100

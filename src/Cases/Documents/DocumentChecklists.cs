@@ -1,5 +1,6 @@
 using System.Text;
 using Npgsql;
+using Platform.Contracts;
 
 namespace Platform.Cases.Documents;
 
@@ -39,7 +40,7 @@ public static class DocumentChecklists
     public static string ReviewMessage(string language, string caseNumber, DocumentResponse reviewed, DocumentChecklist checklist,
         IReadOnlyList<DocumentRequirement> required)
     {
-        var ru = language == ContactLanguage.Russian;
+        var ru = PersonLanguage.Of(language) == PersonLanguage.Russian;
         var type = DocumentTypes.Of(reviewed.Type);
         var label = ru ? type.Russian : type.English;
         var text = new StringBuilder();

@@ -7,17 +7,18 @@ public static class DocumentStore
 {
     private const string Columns = """
         id, type, file_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by,
-        review_state, review_reason, reviewed_at, reviewed_by
+        review_state, review_reason, reviewed_at, reviewed_by, sent_by_contact_id
         """;
 
     /// <summary>Inserts the document and its bytes; returns null when the same bytes are already on the case.</summary>
     public static async Task<DocumentResponse?> InsertAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string type,
-        string fileName, string contentType, byte[] content, byte[] sha256, DateTimeOffset now, string actor, CancellationToken ct)
+        string fileName, string contentType, byte[] content, byte[] sha256, DateTimeOffset now, string actor, Guid? sentBy, CancellationToken ct)
     {
         var id = Guid.CreateVersion7();
         await using (var cmd = new NpgsqlCommand("""
-            INSERT INTO case_documents (id, tenant_id, case_id, type, file_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by)
-            VALUES (@id, @tenant, @case_id, @type, @file_name, @content_type, @size, @sha256, @now, @actor)
+            INSERT INTO case_documents (id, tenant_id, case_id, type, file_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by,
+                                        sent_by_contact_id)
+            VALUES (@id, @tenant, @case_id, @type, @file_name, @content_type, @size, @sha256, @now, @actor, @sent_by)
             ON CONFLICT (case_id, sha256) DO NOTHING
             """, transaction.Connection, transaction))
         {
@@ -32,6 +33,7 @@ public static class DocumentStore
             p.AddWithValue("sha256", sha256);
             p.AddWithValue("now", now);
             p.AddWithValue("actor", actor);
+            p.Add(new NpgsqlParameter<Guid?>("sent_by", sentBy));
             if (await cmd.ExecuteNonQueryAsync(ct) == 0) return null;
         }
         await using (var cmd = new NpgsqlCommand("""
@@ -44,7 +46,7 @@ public static class DocumentStore
             await cmd.ExecuteNonQueryAsync(ct);
         }
         return new DocumentResponse(id, type, fileName, contentType, content.Length, Convert.ToHexStringLower(sha256), now, actor,
-            new DocumentReview(ReviewStates.Received, null, null, null));
+            new DocumentReview(ReviewStates.Received, null, null, null), sentBy);
     }
 
     public static async Task<DocumentResponse?> FindBySha256Async(NpgsqlConnection connection, string tenantId, Guid caseId, byte[] sha256,
@@ -126,5 +128,6 @@ public static class DocumentStore
         r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), Convert.ToHexStringLower(r.GetFieldValue<byte[]>(5)),
         r.GetFieldValue<DateTimeOffset>(6), r.GetString(7),
         new DocumentReview(r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
-            r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10), r.IsDBNull(11) ? null : r.GetString(11)));
+            r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10), r.IsDBNull(11) ? null : r.GetString(11)),
+        r.IsDBNull(12) ? null : r.GetGuid(12));
 }

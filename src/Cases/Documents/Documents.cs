@@ -1,5 +1,6 @@
 using Npgsql;
 using Platform.Cases.CaseFiles;
+using Platform.Contracts;
 
 namespace Platform.Cases.Documents;
 
@@ -36,7 +37,8 @@ public sealed record DocumentResponse(
     string Sha256,
     DateTimeOffset UploadedAt,
     string UploadedBy,
-    DocumentReview Review);
+    DocumentReview Review,
+    Guid? SentByContactId = null);
 
 /// <summary>A review: <c>Decision</c> accepted or rejected; <c>Reason</c> is required for a rejection and kept, as a note, with an acceptance.</summary>
 public sealed record ReviewRequest([property: OneOf(typeof(DocumentsApi), nameof(DocumentsApi.Decisions))] string? Decision, string? Reason);
@@ -46,8 +48,9 @@ public sealed record ChecklistItem([property: OneOf(typeof(DocumentTypes), nameo
 
 public sealed record DocumentChecklist(Guid CaseId, string CaseNumber, string Status, string Country, bool Complete, IReadOnlyList<ChecklistItem> Items);
 
-/// <summary>Form of the upload, for the API document; the handler reads the form itself to name the offending part.</summary>
-public sealed record UploadDocumentForm(IFormFile File, [property: OneOf(typeof(DocumentTypes), nameof(DocumentTypes.Codes))] string Type);
+/// <summary>Form of the upload, for the API document; the handler reads the form itself to name the offending part.
+/// <c>ContactId</c>: the contact of the case who sent the document; the review is told to them.</summary>
+public sealed record UploadDocumentForm(IFormFile File, [property: OneOf(typeof(DocumentTypes), nameof(DocumentTypes.Codes))] string Type, Guid? ContactId);
 
 /// <summary>The case as features outside the case file need it.</summary>
 public sealed record CaseRef(Guid Id, string Number, string Status, string Country)
@@ -66,28 +69,5 @@ public sealed record CaseRef(Guid Id, string Number, string Status, string Count
         return await r.ReadAsync(ct)
             ? new CaseRef(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3).Trim().ToUpperInvariant())
             : null;
-    }
-}
-
-/// <summary>The language messages to a case's contacts are written in: the latest contact's, Russian or English.</summary>
-public static class ContactLanguage
-{
-    public const string English = "en";
-    public const string Russian = "ru";
-
-    public static async Task<string> ForCaseAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            SELECT language FROM case_contacts
-            WHERE tenant_id = @tenant AND case_id = @case_id AND language IS NOT NULL
-            ORDER BY updated_at DESC
-            LIMIT 1
-            """, transaction.Connection, transaction);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("case_id", caseId);
-        // Only these two are written yet; any other language gets English, which coordinators also speak.
-        return await cmd.ExecuteScalarAsync(ct) is string language && language.Equals(Russian, StringComparison.OrdinalIgnoreCase)
-            ? Russian
-            : English;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Cases.Contacts;
 using Platform.Cases.Timeline;
+using Platform.Contracts;
 
 namespace Platform.Cases.Documents;
 
@@ -28,7 +29,7 @@ public static class DocumentsApi
         group.MapPost("/", UploadAsync)
             .RequireAccess(Access.TakeCalls)
             .Accepts<UploadDocumentForm>("multipart/form-data")
-            .WithSummary("Uploads a document (multipart: file, type); PDF, JPEG, PNG, HEIC or TIFF, checked by content");
+            .WithSummary("Uploads a document (multipart: file, type, and contactId: the contact who sent it); PDF, JPEG, PNG, HEIC or TIFF, checked by content");
         group.MapGet("/", ListAsync).RequireAccess(Access.ReadCases).WithSummary("The case's documents with their review state");
         group.MapGet("/checklist", ChecklistAsync).RequireAccess(Access.ReadCases).WithSummary("The documents the case needs by its type and country, and where each stands");
         group.MapGet("/{documentId:guid}/content", ContentAsync).RequireAccess(Access.ReadCases).WithSummary("The document's file");
@@ -78,6 +79,12 @@ public static class DocumentsApi
         var errors = new ValidationErrors();
         var type = form["type"].ToString();
         if (errors.Required("type", type)) errors.OneOf("type", type, DocumentTypes.Codes);
+        Guid? sentBy = null;
+        if (form["contactId"].ToString() is { Length: > 0 } contactField)
+        {
+            if (!Guid.TryParse(contactField, out var contactId)) errors.Add("contactId", "The field must be the id of a contact of the case.");
+            else sentBy = contactId;
+        }
         var file = form.Files.GetFile("file");
         if (file is null) errors.Add("file", "A file part named 'file' is required.");
         else if (file.Length == 0) errors.Add("file", "The file is empty.");
@@ -105,8 +112,11 @@ public static class DocumentsApi
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        CaseContact? sender = null;
+        if (sentBy is { } senderId && (sender = await CaseContacts.RecipientAsync(connection, transaction, identity.TenantId, @case.Id, senderId, ct)) is null)
+            return Problems.Validation("contactId", $"Contact {senderId} is not a contact of case {@case.Number}.");
         var document = await DocumentStore.InsertAsync(transaction, identity.TenantId, @case.Id, type, fileName, sniffed, content, sha256,
-            now, identity.ActorId, ct);
+            now, identity.ActorId, sentBy, ct);
         if (document is null)
         {
             // The same bytes twice on one case are one document: a second upload is refused, naming the first, rather
@@ -126,9 +136,9 @@ public static class DocumentsApi
         }
 
         await CaseTimeline.AppendAsync(transaction, identity.TenantId, @case.Id, now, "document-received",
-            string.Create(CultureInfo.InvariantCulture, $"{DocumentTypes.Of(type).English} received: {fileName} ({content.Length / 1024.0:0.#} KiB), awaiting review"),
+            string.Create(CultureInfo.InvariantCulture, $"{DocumentTypes.Of(type).English} received{(sender is null ? "" : $" from {sender.Name} ({sender.Relation})")}: {fileName} ({content.Length / 1024.0:0.#} KiB), awaiting review"),
             identity.ActorId,
-            new { documentId = document.Id, type, fileName, contentType = sniffed, size = content.Length, document.Sha256 }, ct);
+            new { documentId = document.Id, type, fileName, contentType = sniffed, size = content.Length, document.Sha256, sentByContactId = sentBy }, ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Created($"{request.PathBase}/cases/{@case.Number}/documents/{document.Id}", document);
     }
@@ -193,9 +203,11 @@ public static class DocumentsApi
             new { documentId, document.Type, decision = request.Decision, reason }, ct);
 
         var (checklist, required) = await DocumentChecklists.EvaluateAsync(connection, transaction, identity.TenantId, @case, ct);
-        var language = await ContactLanguage.ForCaseAsync(transaction, identity.TenantId, @case.Id, ct);
-        await ContactMessages.QueueAsync(transaction, identity.TenantId, @case.Id, "documents",
-            DocumentChecklists.ReviewMessage(language, @case.Number, document, checklist, required), now, identity.ActorId, ct);
+        // Told to whoever sent the document, in their language; a document nobody is named for goes to the latest caller.
+        var recipient = await CaseContacts.RecipientAsync(connection, transaction, identity.TenantId, @case.Id, document.SentByContactId, ct);
+        await ContactMessages.QueueAsync(transaction, identity.TenantId, @case.Id, recipient, "documents",
+            DocumentChecklists.ReviewMessage(recipient?.WrittenLanguage ?? PersonLanguage.English, @case.Number, document, checklist, required),
+            now, identity.ActorId, ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(document);
     }

@@ -4,6 +4,8 @@ using Npgsql;
 using NpgsqlTypes;
 using Platform.Cases.CaseFiles;
 using Platform.Cases.Timeline;
+using Platform.Contracts;
+using Platform.Messaging;
 
 namespace Platform.Cases.Settlement;
 
@@ -55,15 +57,6 @@ public static class SettlementPlans
     public static readonly string[] Owners = ["assistance", "clinic", "insurer", "family", "doctor"];
     private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 
-    /// <summary>The usual steps of each kind, used when a coordinator does not list their own.</summary>
-    private static readonly Dictionary<string, (string Title, string Owner)[]> Templates = new()
-    {
-        ["outpatient"] = [("Appointment at a partner clinic", "assistance"), ("Visit and treatment", "clinic"), ("Bills settled directly with the clinic", "assistance"), ("Control call after the visit", "assistance")],
-        ["hospitalisation"] = [("Guarantee letter sent to the hospital", "assistance"), ("Treatment in hospital, daily control calls", "clinic"), ("Discharge summary received", "clinic"), ("Fitness to fly assessed", "doctor"), ("Return home arranged", "assistance")],
-        ["transport"] = [("Transport need confirmed by the doctor", "doctor"), ("Transport booked", "assistance"), ("Patient transported", "assistance")],
-        ["repatriation"] = [("Fitness to fly and MEDIF form", "doctor"), ("Escort and seats or stretcher booked", "assistance"), ("Ground transport at both ends", "assistance"), ("Receiving hospital confirmed", "assistance"), ("Patient delivered home", "assistance")],
-    };
-
     public static RouteGroupBuilder MapSettlementPlanApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/cases/{numberOrId}/settlement-plan").WithTags("Settlement plan");
@@ -113,7 +106,7 @@ public static class SettlementPlans
         if (await cases.ResolveAsync(identity.TenantId, numberOrId, ct) is not { } caseId) return Problems.NotFound($"Case {numberOrId} was not found.");
 
         var steps = request.Steps?.Select(s => new PlanStep(s.Title!.Trim(), s.Owner!, "pending")).ToList()
-            ?? Templates[request.Kind!].Select(t => new PlanStep(t.Title, t.Owner, "pending")).ToList();
+            ?? PlanTexts.Templates[request.Kind!].Select(t => new PlanStep(t.English, t.Owner, "pending")).ToList();
         steps[0] = steps[0] with { Status = "current" };
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -155,9 +148,18 @@ public static class SettlementPlans
         return TypedResults.Ok(SettlementPlanView.Of(await ReadAsync(connection, identity.TenantId, caseId, ct)));
     }
 
+    /// <summary>Saves the plan and tells Intake (through the outbox), so a later appeal is answered with the plan's current step.</summary>
     private static async Task SaveAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string kind, List<PlanStep> steps,
         int current, DateTimeOffset now, string actor, CancellationToken ct)
     {
+        await using (var number = new NpgsqlCommand("SELECT number FROM cases WHERE tenant_id = @tenant AND id = @id", transaction.Connection, transaction))
+        {
+            number.Parameters.AddWithValue("tenant", tenantId);
+            number.Parameters.AddWithValue("id", caseId);
+            var step = current < steps.Count ? steps[current] : null;
+            await transaction.EnqueueAsync(new SettlementPlanChanged(caseId, tenantId, (string)(await number.ExecuteScalarAsync(ct))!, kind,
+                current, steps.Count, step?.Title, step?.Owner, now), ct);
+        }
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO settlement_plans (case_id, tenant_id, kind, steps, current_step, updated_at, updated_by)
             VALUES (@case_id, @tenant, @kind, @steps, @current, @now, @actor)

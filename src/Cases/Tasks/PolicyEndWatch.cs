@@ -66,7 +66,11 @@ public static class PolicyEndWatch
             data: new { policyNumber = c.PolicyNumber, policyEnd = c.PolicyEnd, c.ExpectedDischargeOn, c.RepatriationPlannedOn }, ct: ct);
         if (taskId is not { } id) return false;
 
-        await ContactMessages.QueueAsync(transaction, c.TenantId, c.CaseId, "policy-extension", MessageToContact(c), now, Actor, ct);
+        // To the insured's most recent caller, in their language (the appeal's language when the contact has none).
+        var recipient = await CaseContacts.RecipientAsync(transaction.Connection!, transaction, c.TenantId, c.CaseId, null, ct);
+        await ContactMessages.QueueAsync(transaction, c.TenantId, c.CaseId, recipient, "policy-extension",
+            MessageToContact(recipient?.Language ?? c.Language, c.PolicyNumber, c.PolicyEnd, c.ExpectedDischargeOn, c.RepatriationPlannedOn),
+            now, Actor, ct);
         await transaction.EnqueueAsync(new PolicyExtensionNeeded(c.CaseId, c.TenantId, c.CaseNumber, c.PolicyNumber, c.PolicyEnd,
             c.ExpectedDischargeOn, c.RepatriationPlannedOn, id, now), ct);
         return true;
@@ -101,7 +105,4 @@ public static class PolicyEndWatch
                "ends are not covered, so the policy must be extended: please arrange an extension with your insurer. We will " +
                "tell you what is needed.";
     }
-
-    private static string MessageToContact(Outrun c) =>
-        MessageToContact(c.Language, c.PolicyNumber, c.PolicyEnd, c.ExpectedDischargeOn, c.RepatriationPlannedOn);
 }

@@ -8,7 +8,7 @@ public static partial class AppealVocabulary
 {
     public static readonly string[] Channels = ["phone", "emergency-line", "clinic-line", "chat", "email", "sms", "messenger", "api"];
     public static readonly string[] Urgencies = ["emergency", "urgent", "planned", "telemedicine"];
-    public static readonly string[] Relations = ["insured", "relative", "clinic-doctor", "other"];
+    public static readonly string[] Relations = ContactRelations.All;
 
     [GeneratedRegex("^[A-Z]{2}$")]
     public static partial Regex CountryCode();
@@ -46,6 +46,8 @@ public sealed record RegisterAppealRequest(
             e.MaxLength("caller.email", Caller.Email, 254);
             if (Caller.Email is not null && !Caller.Email.Contains('@')) e.Add("caller.email", "The field must be an e-mail address.");
             e.Matches("caller.language", Caller.Language, AppealVocabulary.LanguageCode(), "a two-letter ISO 639-1 code such as 'ru' or 'en'");
+            if (Caller.TimeZone is not null && !PersonTimeZone.IsKnown(Caller.TimeZone))
+                e.Add("caller.timeZone", "The field must be a known IANA time zone id such as 'Europe/Moscow'.");
             if (string.IsNullOrWhiteSpace(Caller.Phone) && string.IsNullOrWhiteSpace(Caller.Email))
                 e.Add("caller.phone", "A phone number or an e-mail address is needed to call the caller back.");
         }
@@ -73,9 +75,12 @@ public sealed record RegisterAppealRequest(
 }
 
 /// <summary><c>MayReceiveMedicalDetails</c>: whether the insured allowed this caller to be told medical details
-/// (always true for the insured themself; false for anyone else unless stated).</summary>
+/// (always true for the insured themself; false for anyone else unless stated). <c>TimeZone</c>: the IANA zone the
+/// caller is told times in (e.g. Europe/Moscow); when absent it is inferred from the phone number's country, else from
+/// the location's country, else UTC.</summary>
 public sealed record CallerDto(string? Name,
-    [property: OneOf(typeof(AppealVocabulary), nameof(AppealVocabulary.Relations))] string? Relation, string? Phone, string? Email, string? Language, bool? MayReceiveMedicalDetails = null);
+    [property: OneOf(typeof(AppealVocabulary), nameof(AppealVocabulary.Relations))] string? Relation, string? Phone, string? Email, string? Language,
+    bool? MayReceiveMedicalDetails = null, string? TimeZone = null);
 
 public sealed record InsuredDto(string? PolicyNumber, string? FullName, DateOnly? DateOfBirth);
 
@@ -107,6 +112,7 @@ public sealed record AppealResponse(
 /// <summary>The coverage check as the caller may be told it: the decision, its reasons, and the policy's terms.</summary>
 public sealed record AppealCoverage(string Status, IReadOnlyList<CoverageReason> Reasons, PolicySummary? Policy);
 
-public sealed record CallbackPromise(DateTimeOffset DueAt, string? Phone);
+/// <summary>The promised callback: <c>DueAt</c> is a UTC instant; <c>TimeZone</c> is the zone the caller was told it in, and why.</summary>
+public sealed record CallbackPromise(DateTimeOffset DueAt, string? Phone, PersonTimeZone? TimeZone = null);
 
 public sealed record QueueState(string Status, string? TakenBy, DateTimeOffset? TakenAt);

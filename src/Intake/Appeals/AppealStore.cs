@@ -16,19 +16,20 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         id, channel, urgency, triage_reasons, caller_name, caller_relation, caller_phone, caller_email, caller_language,
         may_share_medical, insured_policy_number, insured_full_name, insured_date_of_birth, country, city, address,
         description, event_date, coverage_status, coverage::text, callback_due_at, next_steps::text, case_number,
-        attached_to_open_case, registered_at, queue_status, taken_by, taken_at
+        attached_to_open_case, registered_at, queue_status, taken_by, taken_at, caller_time_zone
         """;
 
-    /// <summary>The open case of this insured, by policy number or else by name and date of birth.</summary>
-    public static async Task<(Guid Id, string Number)?> FindOpenCaseAsync(NpgsqlConnection connection, string tenantId, InsuredIdentity insured,
+    /// <summary>The open case of this insured, by policy number or else by name and date of birth, with its plan as Cases last reported it.</summary>
+    public static async Task<OpenCase?> FindOpenCaseAsync(NpgsqlConnection connection, string tenantId, InsuredIdentity insured,
         CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            SELECT case_id, case_number FROM open_cases
-            WHERE tenant_id = @tenant
+            SELECT o.case_id, o.case_number, p.kind, p.current_step, p.step_count, p.current_step_title, p.current_step_owner
+            FROM open_cases o LEFT JOIN case_plans p ON p.case_id = o.case_id AND p.tenant_id = o.tenant_id
+            WHERE o.tenant_id = @tenant
               AND ((@policy::text IS NOT NULL AND insured_policy_number = @policy)
                 OR (insured_name_key = @name AND insured_date_of_birth = @dob))
-            ORDER BY opened_at DESC
+            ORDER BY o.opened_at DESC
             LIMIT 1
             """, connection);
         cmd.Parameters.AddWithValue("tenant", tenantId);
@@ -36,7 +37,10 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         cmd.Parameters.AddWithValue("name", InsuredIdentity.NameKey(insured.FullName));
         cmd.Parameters.Add(new NpgsqlParameter<DateOnly?>("dob", insured.DateOfBirth));
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? (r.GetGuid(0), r.GetString(1)) : null;
+        if (!await r.ReadAsync(ct)) return null;
+        var plan = r.IsDBNull(2) ? null : new CasePlanState(r.GetString(2), r.GetInt32(3), r.GetInt32(4),
+            r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6));
+        return new OpenCase(r.GetGuid(0), r.GetString(1), plan);
     }
 
     /// <summary>Stores the appeal and enqueues its <see cref="AppealRegistered"/> event in the caller's transaction.</summary>
@@ -47,12 +51,12 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
         var cmd = new NpgsqlBatchCommand("""
             INSERT INTO appeals (id, tenant_id, channel, urgency, requested_urgency, triage_reasons, triage_rank,
-                caller_name, caller_relation, caller_phone, caller_email, caller_language, may_share_medical,
+                caller_name, caller_relation, caller_phone, caller_email, caller_language, caller_time_zone, may_share_medical,
                 insured_policy_number, insured_full_name, insured_date_of_birth,
                 country, city, address, description, event_date, coverage_status, coverage,
                 callback_due_at, next_steps, case_id, case_number, attached_to_open_case, registered_at, registered_by)
             VALUES (@id, @tenant, @channel, @triage, @requested, @reasons, @rank,
-                @caller_name, @caller_relation, @caller_phone, @caller_email, @caller_language, @may_share,
+                @caller_name, @caller_relation, @caller_phone, @caller_email, @caller_language, @caller_time_zone, @may_share,
                 @policy, @full_name, @dob,
                 @country, @city, @address, @description, @event_date, @coverage_status, @coverage,
                 @callback_due, @next_steps, @case_id, @case_number, @attached, @registered_at, @registered_by)
@@ -71,6 +75,7 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
             p.Add(new NpgsqlParameter<string?>("caller_phone", appeal.Caller.Phone));
             p.Add(new NpgsqlParameter<string?>("caller_email", appeal.Caller.Email));
             p.Add(new NpgsqlParameter<string?>("caller_language", appeal.Caller.Language));
+            p.Add(new NpgsqlParameter<string?>("caller_time_zone", appeal.Caller.TimeZone));
             p.AddWithValue("may_share", appeal.Caller.MayReceiveMedicalDetails);
             p.Add(new NpgsqlParameter<string?>("policy", appeal.Insured.PolicyNumber));
             p.AddWithValue("full_name", appeal.Insured.FullName);
@@ -205,12 +210,13 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         DateOnly? D(int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateOnly>(i);
         return new AppealResponse(
             r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3),
-            new AppealCaller(r.GetString(4), r.GetString(5), S(6), S(7), S(8), r.GetBoolean(9)),
+            new AppealCaller(r.GetString(4), r.GetString(5), S(6), S(7), S(8), r.GetBoolean(9), S(28)),
             new InsuredIdentity(S(10), r.GetString(11), D(12)),
             new AppealLocation(r.GetString(13), S(14), S(15)),
             r.GetString(16), D(17),
             JsonSerializer.Deserialize<AppealCoverage>(r.GetString(19), Json)!,
-            new CallbackPromise(r.GetFieldValue<DateTimeOffset>(20), S(6)),
+            // The zone is derived again from what the caller gave, by the same rule as when the appeal was answered.
+            new CallbackPromise(r.GetFieldValue<DateTimeOffset>(20), S(6), PersonTimeZone.Resolve(S(28), S(6), r.GetString(13))),
             JsonSerializer.Deserialize<List<NextStep>>(r.GetString(21), Json)!,
             S(22), r.GetBoolean(23), r.GetFieldValue<DateTimeOffset>(24),
             new QueueState(r.GetString(25), S(26), r.IsDBNull(27) ? null : r.GetFieldValue<DateTimeOffset>(27)));

@@ -50,21 +50,23 @@ public static class AppealsApi
         var caller = request.Caller!;
         var phone = Trim(caller.Phone);
         var callbackDue = now + settings.CallbackWithin(triage.Level);
+        var explicitZone = Trim(caller.TimeZone) is { } zoneId ? TimeZoneInfo.FindSystemTimeZoneById(zoneId).Id : null;
         var appeal = new AppealRegistered(
             Guid.CreateVersion7(), identity.TenantId, request.Channel!, triage.Level, triage.Reasons,
             new AppealCaller(caller.Name!.Trim(), caller.Relation!, phone, Trim(caller.Email), caller.Language,
-                caller.Relation == "insured" || caller.MayReceiveMedicalDetails == true),
+                caller.Relation == "insured" || caller.MayReceiveMedicalDetails == true, explicitZone),
             insured,
             new AppealLocation(country, Trim(request.Location.City), Trim(request.Location.Address)),
             request.Description!.Trim(), eventDate,
             new Platform.Contracts.CoverageResult(coverage.Status, coverage.Reasons.Select(r => r.Code).ToList(), Terms(coverage.Policy)),
             callbackDue, now);
 
-        var nextSteps = NextSteps.For(caller.Language, country, triage, callbackDue, phone, coverage.Status,
-            coverage.Reasons.FirstOrDefault()?.Message, openCase?.Number);
+        var zone = PersonTimeZone.Resolve(explicitZone, phone, country);
+        var nextSteps = NextSteps.For(new NextStepsContext(caller.Language, zone, country, triage, callbackDue, phone, coverage.Status,
+            coverage.Reasons.FirstOrDefault(), coverage.Policy, appeal.Description, openCase, now));
         var response = new AppealResponse(appeal.AppealId, appeal.Channel, appeal.Triage, appeal.TriageReasons, appeal.Caller,
             appeal.Insured, appeal.Location, appeal.Description, appeal.EventDate,
-            new AppealCoverage(coverage.Status, coverage.Reasons, coverage.Policy), new CallbackPromise(callbackDue, phone), nextSteps,
+            new AppealCoverage(coverage.Status, coverage.Reasons, coverage.Policy), new CallbackPromise(callbackDue, phone, zone), nextSteps,
             openCase?.Number, AttachedToOpenCase: openCase is not null, now, new QueueState("waiting", null, null));
 
         await AppealStore.RegisterAsync(transaction, appeal, response, identity.ActorId, request.Urgency, ct);

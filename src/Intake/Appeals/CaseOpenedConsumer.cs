@@ -35,10 +35,41 @@ public sealed class CaseClosedConsumer(NpgsqlDataSource dataSource) : InboxConsu
     {
         var m = context.Message;
         if (m.To != "closed") return;
-        await using var cmd = new NpgsqlCommand("DELETE FROM open_cases WHERE case_id = @case_id AND tenant_id = @tenant",
-            transaction.Connection, transaction);
+        await using var cmd = new NpgsqlCommand("""
+            DELETE FROM open_cases WHERE case_id = @case_id AND tenant_id = @tenant;
+            DELETE FROM case_plans WHERE case_id = @case_id AND tenant_id = @tenant;
+            """, transaction.Connection, transaction);
         cmd.Parameters.AddWithValue("case_id", m.CaseId);
         cmd.Parameters.AddWithValue("tenant", m.TenantId);
+        await cmd.ExecuteNonQueryAsync(context.CancellationToken);
+    }
+}
+
+/// <summary>
+/// Keeps each open case's settlement plan as Cases reports it (the latest change wins, whatever order the events come
+/// in), so the answer to a later appeal states the plan's current step.
+/// </summary>
+public sealed class SettlementPlanChangedConsumer(NpgsqlDataSource dataSource) : InboxConsumer<SettlementPlanChanged>(dataSource)
+{
+    protected override async Task HandleAsync(ConsumeContext<SettlementPlanChanged> context, NpgsqlTransaction transaction)
+    {
+        var m = context.Message;
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO case_plans (case_id, tenant_id, kind, current_step, step_count, current_step_title, current_step_owner, changed_at)
+            VALUES (@case_id, @tenant, @kind, @current, @count, @title, @owner, @at)
+            ON CONFLICT (case_id) DO UPDATE SET kind = excluded.kind, current_step = excluded.current_step,
+                step_count = excluded.step_count, current_step_title = excluded.current_step_title,
+                current_step_owner = excluded.current_step_owner, changed_at = excluded.changed_at
+            WHERE case_plans.tenant_id = excluded.tenant_id AND case_plans.changed_at <= excluded.changed_at
+            """, transaction.Connection, transaction);
+        cmd.Parameters.AddWithValue("case_id", m.CaseId);
+        cmd.Parameters.AddWithValue("tenant", m.TenantId);
+        cmd.Parameters.AddWithValue("kind", m.Kind);
+        cmd.Parameters.AddWithValue("current", m.CurrentStep);
+        cmd.Parameters.AddWithValue("count", m.StepCount);
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("title", m.CurrentStepTitle));
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("owner", m.CurrentStepOwner));
+        cmd.Parameters.AddWithValue("at", m.ChangedAt);
         await cmd.ExecuteNonQueryAsync(context.CancellationToken);
     }
 }

@@ -1,7 +1,13 @@
-namespace Platform.Cases.Documents;
+namespace Platform.Contracts;
+
+// The document checklist is shared: Cases keeps each case's checklist state, and Intake names every item a new appeal
+// owes in its first answer. One definition, so the two never disagree about what a person must send.
 
 /// <summary>A kind of document, with the words a contact reads for it.</summary>
-public sealed record DocumentType(string Code, string English, string Russian);
+public sealed record DocumentType(string Code, string English, string Russian)
+{
+    public string Label(string language) => PersonLanguage.Of(language) == PersonLanguage.Russian ? Russian : English;
+}
 
 public static class DocumentTypes
 {
@@ -25,10 +31,17 @@ public static class DocumentTypes
 }
 
 /// <summary>What decides which documents a case needs: its type (the status) and country, and whether it went through hospital.</summary>
-public sealed record CaseProfile(string Status, string Country, bool WasHospitalised);
+public sealed record CaseProfile(string Status, string Country, bool WasHospitalised)
+{
+    /// <summary>A case about to be opened for a new appeal: what Intake asks for in its first answer.</summary>
+    public static CaseProfile New(string country) => new("open", country, false);
+}
 
 /// <summary>A document the case needs, and why, in the words the contact is told.</summary>
-public sealed record DocumentRequirement(string Type, string WhyEnglish, string WhyRussian);
+public sealed record DocumentRequirement(string Type, string WhyEnglish, string WhyRussian)
+{
+    public string Why(string language) => PersonLanguage.Of(language) == PersonLanguage.Russian ? WhyRussian : WhyEnglish;
+}
 
 /// <summary>
 /// The checklist rules: which documents a case needs by its type and country. Kept as a table in code because each rule
