@@ -24,6 +24,13 @@ public static class PersonLanguage
 
     public static string Of(string? language) =>
         language is not null && language.Trim().StartsWith(Russian, StringComparison.OrdinalIgnoreCase) ? Russian : English;
+
+    /// <summary>A text of a per-language table with its placeholders ({name}) filled in.</summary>
+    public static string Fill(string template, params (string Name, string? Value)[] values)
+    {
+        foreach (var (name, value) in values) template = template.Replace("{" + name + "}", value, StringComparison.Ordinal);
+        return template;
+    }
 }
 
 /// <summary>A person's time zone and where it was taken from.</summary>

@@ -1,3 +1,5 @@
+using Platform.Tests;
+using static Platform.Tests.OpenApiDocument;
 using Platform.Contracts;
 using System.Net;
 using System.Net.Http.Json;
@@ -24,12 +26,7 @@ public sealed class The_cases_api_document(CasesFactory cases) : IClassFixture<C
     private async Task<JsonElement> DocumentAsync() =>
         JsonDocument.Parse(await cases.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement;
 
-    private static JsonElement Property(JsonElement document, string schema, string property) =>
-        document.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties").GetProperty(property);
 
-    /// <summary>The enum's values but null (listed for fields that may be left out).</summary>
-    private static string[] EnumOf(JsonElement schema) =>
-        (schema.TryGetProperty("enum", out var values) ? values : throw new Xunit.Sdk.XunitException($"no enum in {schema.GetRawText()}")).EnumerateArray().Where(v => v.ValueKind != JsonValueKind.Null).Select(v => v.GetString()!).ToArray();
 
     [Fact]
     public async Task Lists_the_values_of_every_validated_field_as_its_enum()
@@ -142,22 +139,13 @@ public sealed class The_cases_api_document(CasesFactory cases) : IClassFixture<C
 /// <summary>Every problem says what it is: no client error is typed internal.</summary>
 public sealed class Problems_of_the_protocol(CasesFactory cases) : IClassFixture<CasesFactory>
 {
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(type, problem.GetProperty("type").GetString());
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        return problem;
-    }
 
     [Fact]
     public async Task A_method_the_route_does_not_have_gets_405_method_not_allowed()
     {
         var response = await cases.ClientFor("problems").DeleteAsync("/cases");
 
-        await AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed, ProblemTypes.MethodNotAllowed);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, ProblemTypes.MethodNotAllowed);
         Assert.Contains("GET", response.Content.Headers.Allow);
     }
 
@@ -166,7 +154,7 @@ public sealed class Problems_of_the_protocol(CasesFactory cases) : IClassFixture
     {
         var response = await cases.ClientFor("problems").GetAsync("/no-such-thing");
 
-        await AssertProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
     }
 
     [Fact]
@@ -175,7 +163,7 @@ public sealed class Problems_of_the_protocol(CasesFactory cases) : IClassFixture
         var response = await cases.ClientFor("problems").PostAsync("/webhooks",
             new StringContent("url=https://insurer.example/hooks", Encoding.UTF8, "application/x-www-form-urlencoded"));
 
-        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, ProblemTypes.UnsupportedMediaType);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, ProblemTypes.UnsupportedMediaType);
     }
 
     [Fact]
@@ -184,7 +172,7 @@ public sealed class Problems_of_the_protocol(CasesFactory cases) : IClassFixture
         var response = await cases.ClientFor("problems").PutAsync("/settings/control-calls",
             new StringContent("""{"everyDays":{"hospitalised":"1"}}""", Encoding.UTF8, "application/json"));
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.Validation);
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.Validation);
         Assert.True(problem.GetProperty("errors").EnumerateObject().Any(e => e.Name.StartsWith("everyDays", StringComparison.Ordinal)),
             problem.GetRawText());
     }

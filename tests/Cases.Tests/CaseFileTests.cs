@@ -217,8 +217,14 @@ public sealed class The_briefing(CasesFactory cases) : IClassFixture<CasesFactor
         var first = await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/briefing");
         var cached = await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/briefing");
         await client.PutAsJsonAsync($"/cases/{number}/settlement-plan", new { kind = "hospitalisation" });
-        await client.PostAsJsonAsync($"/cases/{number}/medical-details", new { diagnosis = new { code = "I21.4", text = "Myocardial infarction" }, expectedDischargeOn = "2026-12-05" });
+        var beforeRehabilitation = await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/briefing");
+        await client.PostAsJsonAsync($"/cases/{number}/medical-details", new
+        {
+            diagnosis = new { code = "I21.4", text = "Myocardial infarction" }, expectedDischargeOn = "2026-12-05", rehabilitationNeeded = true,
+        });
         var after = await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/briefing");
+        // Rehabilitation's cover is told once the doctor says it will be needed (or the caller asks), not before.
+        Assert.DoesNotContain(beforeRehabilitation.GetProperty("nextStepsForCaller").EnumerateArray(), s => s.GetProperty("code").GetString() == "rehabilitation");
 
         Assert.Equal(first.GetProperty("generatedAt").GetString(), cached.GetProperty("generatedAt").GetString()); // served from the cache
         Assert.True(after.GetProperty("version").GetInt64() > first.GetProperty("version").GetInt64());

@@ -129,16 +129,3 @@ public static class Tenants
     /// <summary>A tenant id no other test run uses, so rate-limit windows in the shared Redis never collide.</summary>
     public static string New(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 13)];
 }
-
-public static class ProblemAssert
-{
-    public static async Task<JsonElement> IsProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(type, problem.GetProperty("type").GetString());
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        return problem;
-    }
-}

@@ -1,3 +1,5 @@
+using Platform.Tests;
+using static Platform.Tests.OpenApiDocument;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -12,11 +14,7 @@ public sealed class The_intake_api_document(IntakeFactory intake) : IClassFixtur
     private async Task<JsonElement> DocumentAsync() =>
         JsonDocument.Parse(await intake.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement;
 
-    private static JsonElement Property(JsonElement document, string schema, string property) =>
-        document.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties").GetProperty(property);
 
-    private static string[] EnumOf(JsonElement schema) =>
-        schema.GetProperty("enum").EnumerateArray().Where(v => v.ValueKind != JsonValueKind.Null).Select(v => v.GetString()!).ToArray();
 
     [Fact]
     public async Task Lists_the_appeal_channels_urgencies_relations_and_triage_levels_as_enums()

@@ -223,18 +223,14 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
 
     /// <summary>
     /// What to tell the caller now, in their language and time zone: the next promised call, the plan's current step,
-    /// the documents still owed, what the country demands, and what the policy covers for what they asked about.
+    /// the documents still owed, what the country demands, and what the policy covers for what they asked about
+    /// (and for rehabilitation when the medical details say it will be needed).
     /// </summary>
     private static List<CallerStep> CallerSteps(CallerContext c)
     {
         var language = c.Language;
         var texts = CallerTexts[language];
-        string T(string code, params (string Name, string? Value)[] args)
-        {
-            var text = texts[code];
-            foreach (var (name, value) in args) text = text.Replace("{" + name + "}", value);
-            return text;
-        }
+        string T(string code, params (string Name, string? Value)[] args) => PersonLanguage.Fill(texts[code], args);
         var steps = new List<CallerStep>();
         void Add(string code, string key, params (string, string?)[] args) => steps.Add(new CallerStep(code, T(key, args)));
 
@@ -267,7 +263,7 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
         if (c.Policy is { } policy && c.Medical?.ExpectedDischargeOn is { } discharge && discharge > policy.End)
             Add("policy-extension", "policy-extension", ("end", PersonTime.Date(policy.End, language)), ("discharge", PersonTime.Date(discharge, language)));
         if (c.Policy is { } terms)
-            foreach (var benefit in PlanTexts.AskedAbout(c.AskedAbout ?? "").Append("rehabilitation").Distinct())
+            foreach (var benefit in PlanTexts.AskedAbout(c.AskedAbout ?? "").Concat(c.Medical?.RehabilitationNeeded == true ? ["rehabilitation"] : []).Distinct())
             {
                 var name = PlanTexts.Benefit(benefit, language);
                 name = char.ToUpperInvariant(name[0]) + name[1..];

@@ -113,12 +113,7 @@ public static class NextSteps
     {
         var language = LanguageOf(c.Language);
         var texts = Texts[language];
-        string T(string code, params (string Name, string? Value)[] args)
-        {
-            var text = texts[code];
-            foreach (var (name, value) in args) text = text.Replace("{" + name + "}", value);
-            return text;
-        }
+        string T(string code, params (string Name, string? Value)[] args) => PersonLanguage.Fill(texts[code], args);
 
         var steps = new List<NextStep>();
         void Add(string code, params (string, string?)[] args) => steps.Add(new NextStep(code, T(code, args)));
