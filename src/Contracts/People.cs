@@ -42,6 +42,7 @@ public static class PersonLanguage
 /// </param>
 public sealed record PersonTimeZone(string Id, string Source)
 {
+    public const string Explicit = "explicit";
     public static readonly PersonTimeZone Utc = new("UTC", "utc");
 
     /// <summary>
@@ -82,7 +83,7 @@ public sealed record PersonTimeZone(string Id, string Source)
     /// </summary>
     public static PersonTimeZone Resolve(string? explicitId, string? phone, string? country)
     {
-        if (IsKnown(explicitId)) return new(TimeZoneInfo.FindSystemTimeZoneById(explicitId!.Trim()).Id, "explicit");
+        if (IsKnown(explicitId)) return new(TimeZoneInfo.FindSystemTimeZoneById(explicitId!.Trim()).Id, Explicit);
         if (FromPhone(phone) is { } byPhone) return byPhone;
         if (FromCountry(country) is { } byCountry) return byCountry with { Source = "location" };
         return Utc;

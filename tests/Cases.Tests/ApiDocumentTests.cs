@@ -23,15 +23,10 @@ namespace Platform.Cases.Tests;
 /// </summary>
 public sealed class The_cases_api_document(CasesFactory cases) : IClassFixture<CasesFactory>
 {
-    private async Task<JsonElement> DocumentAsync() =>
-        JsonDocument.Parse(await cases.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement;
-
-
-
     [Fact]
     public async Task Lists_the_values_of_every_validated_field_as_its_enum()
     {
-        var document = await DocumentAsync();
+        var document = await ReadAsync(cases.CreateClient());
 
         Assert.Equal(CaseContacts.Relations, EnumOf(Property(document, "ContactRequest", "relation")));
         Assert.Equal(CaseContacts.Channels, EnumOf(Property(document, "ContactRequest", "preferredChannel")));
@@ -58,7 +53,7 @@ public sealed class The_cases_api_document(CasesFactory cases) : IClassFixture<C
     [Fact]
     public async Task Lists_the_values_of_validated_query_parameters_and_form_fields()
     {
-        var document = await DocumentAsync();
+        var document = await ReadAsync(cases.CreateClient());
         var paths = document.GetProperty("paths");
 
         JsonElement Parameter(string path, string name) => paths.GetProperty(path).GetProperty("get").GetProperty("parameters")
@@ -75,7 +70,7 @@ public sealed class The_cases_api_document(CasesFactory cases) : IClassFixture<C
     [Fact]
     public async Task Types_text_as_string_and_lists_of_text_with_string_items()
     {
-        var document = await DocumentAsync();
+        var document = await ReadAsync(cases.CreateClient());
 
         Assert.Equal("string", Property(document, "CaseContact", "name").GetProperty("type").GetString());
         Assert.Equal(["null", "string"], Property(document, "ContactRequest", "phone").GetProperty("type").EnumerateArray().Select(t => t.GetString()));
@@ -90,7 +85,7 @@ public sealed class The_cases_api_document(CasesFactory cases) : IClassFixture<C
     [Fact]
     public async Task Types_numbers_as_numbers_never_as_strings_with_a_pattern()
     {
-        var document = await DocumentAsync();
+        var document = await ReadAsync(cases.CreateClient());
 
         var mixed = Schemas(document).Where(s => s.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.Array &&
                 type.EnumerateArray().Any(t => t.GetString() is "number" or "integer") &&
@@ -106,7 +101,7 @@ public sealed class The_cases_api_document(CasesFactory cases) : IClassFixture<C
     [Fact]
     public async Task Documents_the_webhook_headers_signature_and_secret_on_subscribing()
     {
-        var document = await DocumentAsync();
+        var document = await ReadAsync(cases.CreateClient());
 
         var description = document.GetProperty("paths").GetProperty("/webhooks").GetProperty("post").GetProperty("description").GetString()!;
         Assert.Contains("X-Webhook-Id", description);

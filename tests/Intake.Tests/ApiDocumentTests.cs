@@ -11,15 +11,10 @@ namespace Platform.Intake.Tests;
 /// <summary>The OpenAPI document as a client generator reads it: validated fields carry their lists as enums; numbers are numbers.</summary>
 public sealed class The_intake_api_document(IntakeFactory intake) : IClassFixture<IntakeFactory>
 {
-    private async Task<JsonElement> DocumentAsync() =>
-        JsonDocument.Parse(await intake.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement;
-
-
-
     [Fact]
     public async Task Lists_the_appeal_channels_urgencies_relations_and_triage_levels_as_enums()
     {
-        var document = await DocumentAsync();
+        var document = await ReadAsync(intake.CreateClient());
 
         Assert.Equal(AppealVocabulary.Channels, EnumOf(Property(document, "RegisterAppealRequest", "channel")));
         Assert.Equal(AppealVocabulary.Urgencies, EnumOf(Property(document, "RegisterAppealRequest", "urgency")));

@@ -22,6 +22,10 @@ public static class ProblemAssert
 /// <summary>Reading an OpenAPI document as a client generator would.</summary>
 public static class OpenApiDocument
 {
+    /// <summary>The service's OpenAPI document (<c>/openapi/v1.json</c>).</summary>
+    public static async Task<JsonElement> ReadAsync(HttpClient client) =>
+        JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
+
     /// <summary>A property of a component schema.</summary>
     public static JsonElement Property(JsonElement document, string schema, string property) =>
         document.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties").GetProperty(property);

@@ -50,7 +50,9 @@ public static class AppealsApi
         var caller = request.Caller!;
         var phone = Trim(caller.Phone);
         var callbackDue = now + settings.CallbackWithin(triage.Level);
-        var explicitZone = Trim(caller.TimeZone) is { } zoneId ? TimeZoneInfo.FindSystemTimeZoneById(zoneId).Id : null;
+        // The zone the caller is told times in, resolved once; only an explicit one is kept with the appeal.
+        var zone = PersonTimeZone.Resolve(Trim(caller.TimeZone), phone, country);
+        var explicitZone = zone.Source == PersonTimeZone.Explicit ? zone.Id : null;
         var appeal = new AppealRegistered(
             Guid.CreateVersion7(), identity.TenantId, request.Channel!, triage.Level, triage.Reasons,
             new AppealCaller(caller.Name!.Trim(), caller.Relation!, phone, Trim(caller.Email), caller.Language,
@@ -61,7 +63,6 @@ public static class AppealsApi
             new Platform.Contracts.CoverageResult(coverage.Status, coverage.Reasons.Select(r => r.Code).ToList(), Terms(coverage.Policy)),
             callbackDue, now);
 
-        var zone = PersonTimeZone.Resolve(explicitZone, phone, country);
         var nextSteps = NextSteps.For(new NextStepsContext(caller.Language, zone, country, triage, callbackDue, phone, coverage.Status,
             coverage.Reasons.FirstOrDefault(), coverage.Policy, appeal.Description, openCase, now));
         var response = new AppealResponse(appeal.AppealId, appeal.Channel, appeal.Triage, appeal.TriageReasons, appeal.Caller,
