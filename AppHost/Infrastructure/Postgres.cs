@@ -98,7 +98,9 @@ public static class PostgresBuilderExtensions
 
     private static async Task CreateDatabaseAsync(IResourceWithConnectionString server, string databaseName, CancellationToken ct)
     {
-        var connectionString = await server.ConnectionStringExpression.GetValueAsync(ct);
+        // Unpooled, like the probe: this runs again each time the server comes back after a stop, and a pooled
+        // connection from before the stop would be dead (57P01 on first use).
+        var connectionString = new NpgsqlConnectionStringBuilder(await server.ConnectionStringExpression.GetValueAsync(ct)) { Pooling = false }.ConnectionString;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = databaseName } } };
