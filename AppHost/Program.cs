@@ -12,6 +12,10 @@ var intakeDb = postgres.AddDatabase("intakedb", "intake");
 var casesDb = postgres.AddDatabase("casesdb", "cases");
 var rabbitmq = builder.AddRabbitMQServer("rabbitmq", state, port: 55672, distributionPort: 55679, epmdPort: 55369);
 var redis = builder.AddRedisServer("redis", state, port: 56379);
+// Where messages to contacts go: a mail catcher and an SMS stand-in that keep what they receive and show it (links on
+// the dashboard); or your own: ConnectionStrings__mail (Endpoint=smtp://host:port;Username=;Password=), __sms.
+var mail = builder.AddMailServer("mail", smtpPort: 55025, webPort: 55026);
+var sms = builder.AddSmsProvider("sms", port: 55027);
 
 // The key the gateway verifies staff tokens with (Parameters:jwt-signing-key; the development value is in appsettings.json).
 var signingKey = builder.AddParameter("jwt-signing-key", secret: true);
@@ -28,7 +32,10 @@ var intake = builder.AddService<Projects.Intake>("intake", port: 5101, identityS
 var cases = builder.AddService<Projects.Cases>("cases", port: 5102, identitySecret)
     .WithReference(casesDb).WaitFor(casesDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithReference(redis).WaitFor(redis);
+    .WithReference(redis).WaitFor(redis)
+    // Not waited for: Cases works without them, and messages wait (and are retried) until they answer.
+    .WithReference(mail)
+    .WithReference(sms);
 
 var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080, identitySecret)
     .WithReference(gatewayDb).WaitFor(gatewayDb)

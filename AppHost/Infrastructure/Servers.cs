@@ -153,4 +153,13 @@ public static class Servers
     }
 
     internal static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>The repository's root: the nearest folder above <paramref name="start"/> (else above this assembly) with the tool manifest.</summary>
+    internal static string RepositoryRoot(string start)
+    {
+        foreach (var from in new[] { start, AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(from); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, ".config", "dotnet-tools.json"))) return dir.FullName;
+        throw new DistributedApplicationException($"No .config/dotnet-tools.json above {start}: is this the repository?");
+    }
 }

@@ -28,6 +28,7 @@ public static class CasesExtensions
         builder.AddDocuments();
         builder.AddCoverage();
         builder.AddWebhooks();
+        builder.AddContactMessages();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<CaseBriefings>();
         builder.Services.AddCaseTasks();
@@ -41,6 +42,7 @@ public static class CasesExtensions
         app.MapTasksApi();
         app.MapCaseLifecycleApi();
         app.MapCaseContactsApi();
+        app.MapContactMessagesApi();
         app.MapSettlementPlanApi();
         app.MapMedicalDetailsApi();
         app.MapCaseBriefingApi();

@@ -399,7 +399,7 @@ public sealed class Webhook_retries
         var waits = new List<TimeSpan>();
         for (var attempt = 1; ; attempt++)
         {
-            if (Webhooks.WebhookDispatcher.NextAttempt(attempt, now, start, options, random: 0.5) is not { } next) break;
+            if (RetrySchedule.NextAttempt(attempt, now, start, options, random: 0.5) is not { } next) break;
             waits.Add(next - now);
             now = next;
         }
@@ -418,7 +418,7 @@ public sealed class Webhook_retries
     [InlineData(20, 0.0, 3600.0)]
     [InlineData(20, 0.999, 2880.72)]
     public void Wait_between_the_doubling_and_the_cap(int attempt, double random, double seconds) =>
-        Assert.Equal(seconds, Webhooks.WebhookDispatcher.Backoff(attempt, new Webhooks.WebhookOptions(), random).TotalSeconds, 3);
+        Assert.Equal(seconds, RetrySchedule.Backoff(attempt, new Webhooks.WebhookOptions(), random).TotalSeconds, 3);
 
     [Fact]
     public void Stop_at_the_end_of_a_configured_window()
@@ -426,7 +426,7 @@ public sealed class Webhook_retries
         var options = new Webhooks.WebhookOptions { RetryFor = TimeSpan.FromMinutes(10), Jitter = 0 };
         var start = DateTimeOffset.UnixEpoch;
         // Attempts at 0, 1, 3, 7, ... 255 s; the ninth's retry at 511 s is inside the window, the tenth's (1023 s) is not.
-        Assert.Equal(start.AddSeconds(511), Webhooks.WebhookDispatcher.NextAttempt(9, start.AddSeconds(255), start, options, 0));
-        Assert.Null(Webhooks.WebhookDispatcher.NextAttempt(10, start.AddSeconds(511), start, options, 0));
+        Assert.Equal(start.AddSeconds(511), RetrySchedule.NextAttempt(9, start.AddSeconds(255), start, options, 0));
+        Assert.Null(RetrySchedule.NextAttempt(10, start.AddSeconds(511), start, options, 0));
     }
 }

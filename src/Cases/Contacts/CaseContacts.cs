@@ -10,6 +10,8 @@ namespace Platform.Cases.Contacts;
 /// A person who calls about the case: what they may be told, their language, and how they want to be reached.
 /// <c>TimeZone</c> is the zone they gave (IANA id); <c>ToldTimesIn</c> the zone they are told times in, and why
 /// (theirs, else their phone number's country, else the case's country, else UTC). <c>LastCalledAt</c>: their latest appeal.
+/// <c>ConsentsToMessages</c>: whether they agreed to be written to about the case by e-mail or SMS (false: messages
+/// are held and a coordinator passes them on by phone).
 /// </summary>
 public sealed record CaseContact(
     Guid Id, string Name,
@@ -17,7 +19,7 @@ public sealed record CaseContact(
     string? Phone, string? Email, string? Language,
     [property: OneOf(typeof(CaseContacts), nameof(CaseContacts.Channels))] string PreferredChannel,
     bool MayReceiveMedicalDetails, DateTimeOffset UpdatedAt, string? TimeZone = null, PersonTimeZone? ToldTimesIn = null,
-    DateTimeOffset? LastCalledAt = null)
+    DateTimeOffset? LastCalledAt = null, bool ConsentsToMessages = true)
 {
     /// <summary>The language they are written to: Russian or English.</summary>
     public string WrittenLanguage => PersonLanguage.Of(Language);
@@ -28,7 +30,7 @@ public sealed record ContactRequest(
     [property: OneOf(typeof(CaseContacts), nameof(CaseContacts.Relations))] string? Relation,
     string? Phone, string? Email, string? Language,
     [property: OneOf(typeof(CaseContacts), nameof(CaseContacts.Channels))] string? PreferredChannel,
-    bool? MayReceiveMedicalDetails, string? TimeZone = null);
+    bool? MayReceiveMedicalDetails, string? TimeZone = null, bool? ConsentsToMessages = null);
 
 public static class CaseContacts
 {
@@ -74,7 +76,7 @@ public static class CaseContacts
 
     private const string ContactColumns = """
         k.id, k.name, k.relation, k.phone, k.email, k.language, k.preferred_channel, k.may_receive_medical, k.updated_at,
-        k.time_zone, k.last_called_at, c.country
+        k.time_zone, k.last_called_at, c.country, k.consents_to_messages
         """;
 
     public static async Task<IReadOnlyList<CaseContact>> ReadAsync(NpgsqlConnection connection, string tenantId, Guid caseId, CancellationToken ct)
@@ -119,7 +121,7 @@ public static class CaseContacts
         var (phone, zone, country) = (S(3), S(9), r.GetString(11).Trim());
         return new CaseContact(r.GetGuid(0), r.GetString(1), r.GetString(2), phone, S(4), S(5), r.GetString(6), r.GetBoolean(7),
             r.GetFieldValue<DateTimeOffset>(8), zone, PersonTimeZone.Resolve(zone, phone, country),
-            r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10));
+            r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10), r.GetBoolean(12));
     }
 
     public static RouteGroupBuilder MapCaseContactsApi(this IEndpointRouteBuilder app)
@@ -158,11 +160,13 @@ public static class CaseContacts
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var cmd = new NpgsqlCommand("""
             INSERT INTO case_contacts (id, tenant_id, case_id, name, name_key, relation, phone, email, language, time_zone, preferred_channel,
-                                       may_receive_medical, created_at, updated_at)
-            VALUES (@id, @tenant, @case_id, @name, @name_key, @relation, @phone, @email, @language, @time_zone, @channel, @medical, @now, @now)
+                                       may_receive_medical, consents_to_messages, created_at, updated_at)
+            VALUES (@id, @tenant, @case_id, @name, @name_key, @relation, @phone, @email, @language, @time_zone, @channel, @medical,
+                    coalesce(@consent, true), @now, @now)
             ON CONFLICT (case_id, name_key) DO UPDATE SET relation = excluded.relation, phone = excluded.phone, email = excluded.email,
                 language = excluded.language, time_zone = excluded.time_zone, preferred_channel = excluded.preferred_channel,
-                may_receive_medical = excluded.may_receive_medical, updated_at = excluded.updated_at
+                may_receive_medical = excluded.may_receive_medical,
+                consents_to_messages = coalesce(@consent, case_contacts.consents_to_messages), updated_at = excluded.updated_at
             """, connection, transaction))
         {
             cmd.Parameters.AddWithValue("id", Guid.CreateVersion7());
@@ -178,6 +182,7 @@ public static class CaseContacts
                 request.TimeZone is { } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone.Trim()).Id : null));
             cmd.Parameters.AddWithValue("channel", request.PreferredChannel ?? "phone");
             cmd.Parameters.AddWithValue("medical", request.Relation == "insured" || request.MayReceiveMedicalDetails == true);
+            cmd.Parameters.Add(new NpgsqlParameter<bool?>("consent", request.ConsentsToMessages));
             cmd.Parameters.AddWithValue("now", now);
             await cmd.ExecuteNonQueryAsync(ct);
         }

@@ -13,14 +13,16 @@ public static class TaskKinds
     public const string CoverageWarning = "coverage-warning";
     public const string ExtensionWarning = "extension-warning";
     public const string Other = "other";
+    /// <summary>A message to a contact that could not be written to them (no consent, no address, delivery failed): tell them by phone.</summary>
+    public const string PassOnMessage = "pass-on-message";
 
     /// <summary>Promises to call: they belong to the case's responsible coordinator and move with a handover.</summary>
-    public static readonly string[] OfTheCoordinator = [Callback, ControlCall];
+    public static readonly string[] OfTheCoordinator = [Callback, ControlCall, PassOnMessage];
 
     /// <summary>What a coordinator may create by hand; warnings are raised by their rules.</summary>
     public static readonly string[] Manual = [Callback, ControlCall, DocumentChase, Other];
 
-    public static readonly string[] All = [Callback, ControlCall, DocumentChase, CoverageWarning, ExtensionWarning, Other];
+    public static readonly string[] All = [Callback, ControlCall, DocumentChase, CoverageWarning, ExtensionWarning, PassOnMessage, Other];
 }
 
 public static class TaskStatuses

@@ -16,6 +16,8 @@ public static class TimelineKinds
     public const string Handover = "handover";
     public const string ContactSaved = "contact-saved";
     public const string MessageToContact = "message-to-contact";
+    public const string MessageSent = "message-sent";
+    public const string MessageFailed = "message-failed";
     public const string MedicalDetails = "medical-details";
     public const string DocumentReceived = "document-received";
     public const string DocumentReviewed = "document-reviewed";

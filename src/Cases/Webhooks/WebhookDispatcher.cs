@@ -167,45 +167,19 @@ public sealed partial class WebhookDispatcher(
         else
         {
             var inWindow = attempt - delivery.WindowAttempts;
-            if (NextAttempt(inWindow, now, delivery.WindowStartedAt, _options, Random.Shared.NextDouble()) is { } next)
+            if (RetrySchedule.NextAttempt(inWindow, now, delivery.WindowStartedAt, _options, Random.Shared.NextDouble()) is { } next)
             {
                 await RetryAsync(delivery.Id, token, attempt, status, error, next, (now, duration), ct);
             }
             else
             {
                 Failed.Add(1);
-                var gaveUp = $"Gave up after {inWindow} attempt(s) over {FormatSpan(now - delivery.WindowStartedAt)}; the last: {error}";
+                var gaveUp = $"Gave up after {inWindow} attempt(s) over {RetrySchedule.Format(now - delivery.WindowStartedAt)}; the last: {error}";
                 LogGaveUp(delivery.Id, delivery.TenantId, inWindow, error);
                 await RecordAsync(delivery.Id, token, attempt, "failed", status, gaveUp, next: null, (now, duration), ct, attemptError: error);
             }
         }
     }
-
-    /// <summary>
-    /// When to try again after failed attempt <paramref name="attempt"/> of a retry window that started at
-    /// <paramref name="windowStartedAt"/>; null when that would be past the window (or the attempts' cap): give up.
-    /// </summary>
-    public static DateTimeOffset? NextAttempt(int attempt, DateTimeOffset now, DateTimeOffset windowStartedAt, WebhookOptions options, double random)
-    {
-        var next = now + Backoff(attempt, options, random);
-        return next > windowStartedAt + options.RetryFor || attempt >= options.MaxAttempts ? null : next;
-    }
-
-    /// <summary>
-    /// The wait after failed attempt <paramref name="attempt"/> of a retry window: 1 s, 2 s, 4 s, ... capped at
-    /// MaxBackoff, spread by up to <see cref="WebhookOptions.Jitter"/> of itself (<paramref name="random"/> in [0, 1)):
-    /// longer below the cap, shorter at it, so it never exceeds the cap nor falls below the doubling.
-    /// </summary>
-    public static TimeSpan Backoff(int attempt, WebhookOptions options, double random)
-    {
-        var doubled = options.InitialBackoff * Math.Pow(2, Math.Clamp(attempt - 1, 0, 40));
-        var wait = doubled < options.MaxBackoff ? doubled : options.MaxBackoff;
-        var spread = wait * (Math.Clamp(options.Jitter, 0, 1) * random);
-        return wait + spread <= options.MaxBackoff ? wait + spread : wait - spread;
-    }
-
-    private static string FormatSpan(TimeSpan span) =>
-        span.TotalHours >= 1 ? $"{span.TotalHours:0.#} h" : span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.#} min" : $"{span.TotalSeconds:0.#} s";
 
     /// <summary>The signature header value: HMAC-SHA256 of "{timestamp}.{body}" under the subscription's secret, in hex.</summary>
     public static string Sign(string secret, string timestamp, string body) =>

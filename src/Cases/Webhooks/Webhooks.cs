@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Platform.Cases.Webhooks;
 
 /// <summary>Section <c>Webhooks</c>.</summary>
-public sealed class WebhookOptions
+public sealed class WebhookOptions : IRetrySchedule
 {
     /// <summary>
     /// How long a delivery is retried before it is marked failed (from its first attempt, or from a redelivery). An

@@ -1,0 +1,51 @@
+namespace Platform.Cases;
+
+/// <summary>How a delivery that failed is tried again: webhooks to insurers and messages to contacts back off alike.</summary>
+public interface IRetrySchedule
+{
+    /// <summary>How long a delivery is retried, from its first attempt (or from a redelivery), before it is marked failed.</summary>
+    TimeSpan RetryFor { get; }
+
+    /// <summary>Waits double from this after each failed attempt up to <see cref="MaxBackoff"/>.</summary>
+    TimeSpan InitialBackoff { get; }
+
+    TimeSpan MaxBackoff { get; }
+
+    /// <summary>
+    /// Each wait is spread by up to this fraction of itself (longer below the cap, shorter at it), so deliveries that
+    /// failed together, when a receiver went down, do not all come back at the same moment.
+    /// </summary>
+    double Jitter { get; }
+
+    /// <summary>An optional cap on the attempts of one retry window as well.</summary>
+    int? MaxAttempts { get; }
+}
+
+public static class RetrySchedule
+{
+    /// <summary>
+    /// When to try again after failed attempt <paramref name="attempt"/> of a retry window that started at
+    /// <paramref name="windowStartedAt"/>; null when that would be past the window (or the attempts' cap): give up.
+    /// </summary>
+    public static DateTimeOffset? NextAttempt(int attempt, DateTimeOffset now, DateTimeOffset windowStartedAt, IRetrySchedule schedule, double random)
+    {
+        var next = now + Backoff(attempt, schedule, random);
+        return next > windowStartedAt + schedule.RetryFor || attempt >= schedule.MaxAttempts ? null : next;
+    }
+
+    /// <summary>
+    /// The wait after failed attempt <paramref name="attempt"/> of a retry window: the initial wait, doubled after each
+    /// attempt, capped at MaxBackoff, spread by up to <see cref="IRetrySchedule.Jitter"/> of itself (<paramref name="random"/>
+    /// in [0, 1)): longer below the cap, shorter at it, so it never exceeds the cap nor falls below the doubling.
+    /// </summary>
+    public static TimeSpan Backoff(int attempt, IRetrySchedule schedule, double random)
+    {
+        var doubled = schedule.InitialBackoff * Math.Pow(2, Math.Clamp(attempt - 1, 0, 40));
+        var wait = doubled < schedule.MaxBackoff ? doubled : schedule.MaxBackoff;
+        var spread = wait * (Math.Clamp(schedule.Jitter, 0, 1) * random);
+        return wait + spread <= schedule.MaxBackoff ? wait + spread : wait - spread;
+    }
+
+    public static string Format(TimeSpan span) =>
+        span.TotalHours >= 1 ? $"{span.TotalHours:0.#} h" : span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.#} min" : $"{span.TotalSeconds:0.#} s";
+}
