@@ -16,7 +16,7 @@ internal static class DaughterAndDoctor
     };
 
     /// <summary>Opens the case, adds the doctor (the most recently added contact), and returns both contacts' ids.</summary>
-    public static async Task<(Guid CaseId, string Number, Guid Daughter, Guid Doctor, HttpClient Client)> OpenAsync(CasesFactory cases, string tenant, string insured)
+    public static async Task<(Guid CaseId, string Number, Guid Daughter, Guid Doctor, HttpClient Client)> OpenAsync(ServiceFactory<Program> cases, string tenant, string insured)
     {
         var (caseId, number) = await CaseOpening.OpenAsync(cases, Appeal(tenant, insured));
         var client = cases.ClientFor(tenant, "coordinator-anna", "staff", "coordinator");
@@ -55,13 +55,13 @@ public sealed class Messages_to_contacts(CasesFactory cases) : IClassFixture<Cas
         Assert.True(await r.ReadAsync());
         Assert.Equal(daughter, r.GetGuid(0));
         Assert.Equal("Maria Ivanova", r.GetString(1));
-        Assert.Equal("phone", r.GetString(2));
+        Assert.Equal("sms", r.GetString(2)); // she prefers calls: written messages go by SMS to her number
         Assert.Equal("ru", r.GetString(3));
         Assert.StartsWith($"Случай {number}: мы проверили документ «паспорт» (passport.pdf). Документ принят.", r.GetString(4));
         Assert.False(await r.ReadAsync());
         var entry = (await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/timeline")).EnumerateArray()
             .Last(e => e.GetProperty("kind").GetString() == "message-to-contact");
-        Assert.StartsWith("To Maria Ivanova (daughter) by phone: Случай", entry.GetProperty("summary").GetString());
+        Assert.StartsWith("To Maria Ivanova (daughter) by SMS to +79165550102: Случай", entry.GetProperty("summary").GetString());
     }
 
     [Fact]

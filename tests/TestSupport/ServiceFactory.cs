@@ -16,7 +16,7 @@ public class ServiceFactory<TProgram>(string databaseName) : WebApplicationFacto
 {
     public string ConnectionString { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         ConnectionString = await TestEnvironment.CreateDatabaseAsync(databaseName.Replace("db", ""));
         // Ready means migrations ran and every receive endpoint is bound; a message published earlier would be lost.

@@ -4,7 +4,8 @@ using System.Text.RegularExpressions;
 
 // The SMS provider's stand-in in development and tests: speaks the platform's SMS protocol (README, "Messages to
 // contacts"), keeps what it receives in memory, and shows it. POST /messages sends; GET /messages lists (?to=, ?reference=);
-// DELETE /messages forgets; POST /outages { "count": 3, "status": 503 } answers the next sends with that status.
+// DELETE /messages forgets; POST /outages { "count": 3, "status": 503, "to": "+7..." } answers the next sends (to that
+// number, or to any when "to" is absent) with that status.
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
 var app = builder.Build();
@@ -16,7 +17,7 @@ app.MapPost("/messages", (HttpContext http, SmsRequest request) =>
 {
     if (apiKey is { Length: > 0 } && http.Request.Headers.Authorization != $"Bearer {apiKey}")
         return Results.Json(new { error = "Unknown API key." }, statusCode: 401);
-    if (outage.Take() is { } status) return Results.Json(new { error = "The provider is unavailable (a simulated outage)." }, statusCode: status);
+    if (outage.Take(request.To) is { } status) return Results.Json(new { error = "The provider is unavailable (a simulated outage)." }, statusCode: status);
     if (request.To is null || !Sms.E164().IsMatch(request.To))
         return Results.Json(new { error = $"'to' must be a phone number in E.164 form, such as +79165550102; got '{request.To}'." }, statusCode: 400);
     if (string.IsNullOrWhiteSpace(request.Text)) return Results.Json(new { error = "'text' is empty." }, statusCode: 400);
@@ -30,7 +31,7 @@ app.MapGet("/messages", (string? to, string? reference) => messages.Values
     .Where(m => (to is null || m.To == to) && (reference is null || m.Reference == reference))
     .OrderByDescending(m => m.ReceivedAt).ToList());
 app.MapDelete("/messages", () => { messages.Clear(); return Results.NoContent(); });
-app.MapPost("/outages", (OutageRequest request) => { outage.Set(request.Count, request.Status ?? 503); return Results.NoContent(); });
+app.MapPost("/outages", (OutageRequest request) => { outage.Set(request.Count, request.Status ?? 503, request.To); return Results.NoContent(); });
 app.MapGet("/health", () => "ok");
 app.MapGet("/", () => Results.Content($"""
     <!doctype html><html lang="en"><meta charset="utf-8"><title>SMS stand-in</title>
@@ -44,7 +45,7 @@ app.Run();
 
 internal sealed record SmsRequest(string? To, string? Text, string? Sender, string? Reference);
 
-internal sealed record OutageRequest(int Count, int? Status);
+internal sealed record OutageRequest(int Count, int? Status, string? To);
 
 internal sealed partial record Sms(string Id, string To, string Text, string? Sender, string Reference, DateTimeOffset ReceivedAt, int Segments)
 {
@@ -64,13 +65,19 @@ internal sealed class Outage
 {
     private int _count;
     private int _status = 503;
+    private string? _to;
 
-    public void Set(int count, int status) { _status = status; Interlocked.Exchange(ref _count, count); }
+    public void Set(int count, int status, string? to)
+    {
+        (_status, _to) = (status, to);
+        Interlocked.Exchange(ref _count, count);
+    }
 
-    public int? Take()
+    public int? Take(string? to)
     {
         while (true)
         {
+            if (_to is not null && _to != to) return null;
             var count = Volatile.Read(ref _count);
             if (count <= 0) return null;
             if (Interlocked.CompareExchange(ref _count, count - 1, count) == count) return _status;

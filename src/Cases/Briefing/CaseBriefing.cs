@@ -7,6 +7,7 @@ using Platform.Cases.Contacts;
 using Platform.Cases.Documents;
 using Platform.Cases.Medical;
 using Platform.Cases.Settlement;
+using Platform.Cases.Tasks;
 using Platform.Cases.Timeline;
 using Platform.Contracts;
 using StackExchange.Redis;
@@ -25,8 +26,8 @@ public sealed record BriefingAudience(Guid ContactId, string Name, string Relati
 /// <summary>
 /// Everything a coordinator needs to answer any question about the case, in one answer: who and where, what is wrong,
 /// the plan and its current step, what was promised and when, what is pending, the policy's terms, the last contacts,
-/// the documents checklist (each item received, accepted, rejected with the reason, or missing), and what to tell the
-/// caller next: in the language and time zone of <c>SpeakingTo</c>, the contact on the line (by default the insured's
+/// the documents checklist (each item received, accepted, rejected with the reason, or missing), the latest messages to
+/// contacts with their delivery (sent, pending with the last error, failed, held and why), and what to tell the caller next: in the language and time zone of <c>SpeakingTo</c>, the contact on the line (by default the insured's
 /// most recent caller).
 /// </summary>
 public sealed record CaseBriefing(
@@ -49,6 +50,7 @@ public sealed record CaseBriefing(
     IReadOnlyList<CaseContact> Contacts,
     IReadOnlyList<BriefingContact> LastContacts,
     IReadOnlyList<ChecklistItem> Documents,
+    IReadOnlyList<ContactMessage> Messages,
     BriefingAudience? SpeakingTo,
     IReadOnlyList<CallerStep> NextStepsForCaller,
     long Version,
@@ -67,6 +69,13 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
     private static readonly Counter<long> Misses = Meter.CreateCounter<long>("briefing.cache.misses");
 
     public enum Outcome { Found, CaseNotFound, ContactNotFound }
+
+    /// <summary>What the briefing's last contacts are made of: calls, messages and their delivery, documents, tasks done.</summary>
+    private static readonly HashSet<string> LastContactKinds =
+    [
+        TimelineKinds.Appeal, TimelineKinds.MessageToContact, TimelineKinds.MessageSent, TimelineKinds.MessageFailed,
+        TimelineKinds.DocumentReceived, TimelineKinds.DocumentReviewed, TimelineKinds.TaskCompleted,
+    ];
 
     /// <param name="contactId">The contact being spoken to; null: the insured's most recent caller.</param>
     public async Task<(Outcome, string?)> GetJsonAsync(string tenantId, string numberOrId, Guid? contactId, CancellationToken ct)
@@ -162,16 +171,18 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
         var lastDescription = timeline.LastOrDefault(e => e.Kind == "appeal")?.Data is { } data
             && data.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
         var lastContacts = timeline
-            .Where(e => e.Kind is "appeal" or "message-to-contact" or "document-uploaded" or "document-reviewed" or "task-completed")
+            .Where(e => LastContactKinds.Contains(e.Kind))
             .TakeLast(10)
             .Select(e => new BriefingContact(e.At, e.Kind, e.Summary, e.Actor))
             .ToList();
 
+        var messages = await ContactMessagesApi.ReadAsync(connection, null, tenantId, caseId, null, 5, ct);
+
         return new CaseBriefing(number, status, reason, urgency, coordinator, insured, country, city, openedAt, policy, coverage,
             medical, MedicalDetails.WarningsFor(medical), plan,
-            tasks.Where(t => t.Kind is "callback" or "control-call").ToList(),
-            tasks.Where(t => t.Kind is not ("callback" or "control-call")).ToList(),
-            contacts, lastContacts, checklist.Items,
+            tasks.Where(t => TaskKinds.OfTheCoordinator.Contains(t.Kind)).ToList(),
+            tasks.Where(t => !TaskKinds.OfTheCoordinator.Contains(t.Kind)).ToList(),
+            contacts, lastContacts, checklist.Items, messages,
             audience is null ? null : new BriefingAudience(audience.Id, audience.Name, audience.Relation, audience.WrittenLanguage, audience.ToldTimesIn!),
             CallerSteps(new CallerContext(audience?.WrittenLanguage ?? PersonLanguage.English, audience?.ToldTimesIn ?? PersonTimeZone.Resolve(null, null, country),
                 country.Trim(), plan, tasks, medical, policy, checklist.Items, lastDescription, now)), version, now);
