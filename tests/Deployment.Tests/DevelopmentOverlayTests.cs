@@ -85,6 +85,11 @@ public sealed partial class Development_overlay() : OverlayContract("development
     /// <summary>Host, port and database of an Npgsql connection string, an AMQP URI or a StackExchange.Redis configuration.</summary>
     private static (string Host, string Port, string? Database) Parse(string value)
     {
+        // The mail server and the SMS provider: Endpoint=smtp://mail:25, Endpoint=http://sms:8080.
+        if (value.StartsWith("Endpoint=", StringComparison.OrdinalIgnoreCase)
+            && Uri.TryCreate(new DbConnectionStringBuilder { ConnectionString = value }["Endpoint"] as string, UriKind.Absolute, out var server))
+            return (server.Host, server.Port.ToString(), null);
+
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps")
             return (uri.Host, (uri.IsDefaultPort ? (uri.Scheme == "amqps" ? 5671 : 5672) : uri.Port).ToString(), null);
 

@@ -45,7 +45,7 @@ public sealed class EmailChannel(IConfiguration configuration, IOptions<MessageD
     {
         var results = new Dictionary<Guid, SendResult>();
         MailServer? server;
-        try { server = MailServer.From(configuration.GetConnectionString(MailServer.ConnectionName)); }
+        try { server = MailServer.From(configuration.GetConnectionString("mail")); }
         catch (InvalidOperationException e) { return messages.ToDictionary(m => m.Id, _ => SendResult.Retry(e.Message)); }
         if (server is null)
             return messages.ToDictionary(m => m.Id, _ => SendResult.Retry($"No mail server is configured (ConnectionStrings:{MailServer.ConnectionName})."));

@@ -47,7 +47,7 @@ public sealed class SmsChannel(IHttpClientFactory httpClients, IConfiguration co
     public async Task<IReadOnlyDictionary<Guid, SendResult>> SendAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken ct)
     {
         SmsProvider? provider;
-        try { provider = SmsProvider.From(configuration.GetConnectionString(SmsProvider.ConnectionName)); }
+        try { provider = SmsProvider.From(configuration.GetConnectionString("sms")); }
         catch (InvalidOperationException e) { return messages.ToDictionary(m => m.Id, _ => SendResult.Retry(e.Message)); }
         if (provider is null)
             return messages.ToDictionary(m => m.Id, _ => SendResult.Retry($"No SMS provider is configured (ConnectionStrings:{SmsProvider.ConnectionName})."));
