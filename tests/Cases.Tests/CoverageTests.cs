@@ -162,6 +162,19 @@ public sealed class Coverage_calculation
     private static readonly DateTimeOffset T0 = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
+    public void The_warning_names_the_benefit_in_words_in_either_language_never_by_its_code()
+    {
+        var benefit = new BenefitCoverage("medical-expenses", 50_000m, "USD", 40_000m, 0m, 40_000m, 10_000m, 80m, [80], []);
+
+        var english = CoverageLedger.WarningMessage("en", "2026-000001", benefit, 80);
+        var russian = CoverageLedger.WarningMessage("ru", "2026-000001", benefit, 80);
+
+        Assert.StartsWith("Case 2026-000001: 80% of the medical expenses limit is used, 40,000.00 of 50,000.00 USD", english);
+        Assert.Contains("«медицинские расходы»", russian);
+        Assert.DoesNotContain("medical-expenses", english + russian);
+    }
+
+    [Fact]
     public void An_amendment_that_arrives_before_its_letter_still_wins()
     {
         var letter = Guid.NewGuid();

@@ -190,7 +190,7 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
         var remaining = Math.Max(0, limit - b.Used);
         if (PersonLanguage.Of(language) == PersonLanguage.Russian)
         {
-            var name = BenefitRussian(b.Benefit);
+            var name = PlanTexts.Benefit(b.Benefit, PersonLanguage.Russian);
             return (threshold >= 100
                     ? $"Случай {number}: лимит по риску «{name}» ({Money(limit, Russian)} {b.Currency}) исчерпан: "
                     : $"Случай {number}: использовано {threshold}% лимита по риску «{name}» — {Money(b.Used, Russian)} из {Money(limit, Russian)} {b.Currency}: ") +
@@ -199,24 +199,14 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
                 "координатор свяжется с вами, чтобы обсудить дальнейшие шаги.";
         }
         return (threshold >= 100
-                ? $"Case {number}: the {b.Benefit} limit of {Money(limit, English)} {b.Currency} is used up: "
-                : $"Case {number}: {threshold}% of the {b.Benefit} limit is used, {Money(b.Used, English)} of {Money(limit, English)} {b.Currency}: ") +
+                ? $"Case {number}: the {PlanTexts.Benefit(b.Benefit, PersonLanguage.English)} limit of {Money(limit, English)} {b.Currency} is used up: "
+                : $"Case {number}: {threshold}% of the {PlanTexts.Benefit(b.Benefit, PersonLanguage.English)} limit is used, {Money(b.Used, English)} of {Money(limit, English)} {b.Currency}: ") +
             $"{Money(b.Reserved, English)} reserved by guarantee letters to clinics, {Money(b.Spent, English)} on bills already settled; " +
             $"{Money(remaining, English)} {b.Currency} remain. Costs above the limit are not covered by the policy and would be yours to pay; " +
             "your coordinator will call you to agree the next steps.";
     }
 
     private static string Money(decimal amount, CultureInfo culture) => amount.ToString("N2", culture);
-
-    private static string BenefitRussian(string benefit) => benefit switch
-    {
-        "medical-expenses" => "медицинские расходы",
-        "repatriation" => "репатриация",
-        "rehabilitation" => "реабилитация",
-        "dental" => "стоматология",
-        "evacuation" => "эвакуация",
-        _ => benefit,
-    };
 
     [LoggerMessage(LogLevel.Warning, "Ignored {Kind} {SourceId}: case {CaseId} is not a case of tenant {TenantId}")]
     private partial void LogIgnored(string kind, Guid sourceId, Guid caseId, string tenantId);
