@@ -41,7 +41,9 @@ public static class ServiceDefaultsExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOpenApi(o => o
             .AddSchemaTransformer<TextSchemaTransformer>()
-            .AddSchemaTransformer<AllowedValuesSchemaTransformer>());
+            .AddSchemaTransformer<AllowedValuesSchemaTransformer>()
+            .AddDocumentTransformer<AllowedValuesSchemaTransformer>()
+            .AddDocumentTransformer<OptionalNullablesDocumentTransformer>());
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
             // Services are reachable only from the gateway (network policy in k8s, loopback locally); the gateway

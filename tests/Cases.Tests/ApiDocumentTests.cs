@@ -28,26 +28,58 @@ public sealed class The_cases_api_document(CasesFactory cases) : IClassFixture<C
     {
         var document = await ReadAsync(cases.CreateClient());
 
-        Assert.Equal(CaseContacts.Relations, EnumOf(Property(document, "ContactRequest", "relation")));
-        Assert.Equal(CaseContacts.Channels, EnumOf(Property(document, "ContactRequest", "preferredChannel")));
-        Assert.Equal(CaseContacts.Relations, EnumOf(Property(document, "CaseContact", "relation")));
-        Assert.Equal(MedicalDetails.FitToFlyValues, EnumOf(Property(document, "MedicalDetailsRequest", "fitToFly")));
-        Assert.Equal(CaseStatuses.All, EnumOf(Property(document, "ChangeStatusRequest", "status")));
-        Assert.Equal(SettlementPlans.Kinds, EnumOf(Property(document, "SetPlanRequest", "kind")));
-        Assert.Equal(SettlementPlans.Owners, EnumOf(Property(document, "PlanStepRequest", "owner")));
-        Assert.Equal(TaskKinds.Manual, EnumOf(Property(document, "CreateTaskRequest", "kind")));
-        Assert.Equal(CallResults.All, EnumOf(Property(document, "CompleteTaskRequest", "result")));
-        Assert.Equal(DocumentsApi.Decisions, EnumOf(Property(document, "ReviewRequest", "decision")));
-        Assert.Equal(DocumentTypes.Codes, EnumOf(Property(document, "DocumentResponse", "type")));
-        Assert.Equal(ReviewStates.All, EnumOf(Property(document, "DocumentReview", "state")));
-        Assert.Equal(JsonValueKind.Null, Property(document, "ContactRequest", "relation").GetProperty("enum").EnumerateArray().Last().ValueKind);
-        Assert.DoesNotContain(Property(document, "CaseContact", "relation").GetProperty("enum").EnumerateArray(), v => v.ValueKind == JsonValueKind.Null);
-        Assert.Equal(TimelineKinds.All, EnumOf(Property(document, "TimelineEntry", "kind")));
+        Assert.Equal(CaseContacts.Relations, EnumOf(document, Property(document, "ContactRequest", "relation")));
+        Assert.Equal(CaseContacts.Channels, EnumOf(document, Property(document, "ContactRequest", "preferredChannel")));
+        Assert.Equal(CaseContacts.Relations, EnumOf(document, Property(document, "CaseContact", "relation")));
+        Assert.Equal(MedicalDetails.FitToFlyValues, EnumOf(document, Property(document, "MedicalDetailsRequest", "fitToFly")));
+        Assert.Equal(CaseStatuses.All, EnumOf(document, Property(document, "ChangeStatusRequest", "status")));
+        Assert.Equal(SettlementPlans.Kinds, EnumOf(document, Property(document, "SetPlanRequest", "kind")));
+        Assert.Equal(SettlementPlans.Owners, EnumOf(document, Property(document, "PlanStepRequest", "owner")));
+        Assert.Equal(TaskKinds.Manual, EnumOf(document, Property(document, "CreateTaskRequest", "kind")));
+        Assert.Equal(CallResults.All, EnumOf(document, Property(document, "CompleteTaskRequest", "result")));
+        Assert.Equal(DocumentsApi.Decisions, EnumOf(document, Property(document, "ReviewRequest", "decision")));
+        Assert.Equal(DocumentTypes.Codes, EnumOf(document, Property(document, "DocumentResponse", "type")));
+        Assert.Equal(ReviewStates.All, EnumOf(document, Property(document, "DocumentReview", "state")));
+        // A field that may be left out admits null besides the list's values; one that is always there does not.
+        Assert.True(AdmitsNull(Property(document, "ContactRequest", "relation")));
+        Assert.False(AdmitsNull(Property(document, "CaseContact", "relation")));
+        Assert.Equal(TimelineKinds.All, EnumOf(document, Property(document, "TimelineEntry", "kind")));
 
-        var events = EnumOf(Property(document, "CreateWebhookRequest", "events").GetProperty("items"));
+        var events = EnumOf(document, Property(document, "CreateWebhookRequest", "events").GetProperty("items"));
         Assert.Equal(WebhookEvents.All, events);
         Assert.Contains("*", events);
         Assert.Contains("document-reviewed", events);
+    }
+
+    [Fact]
+    public async Task Names_each_list_once_as_a_schema_every_field_of_it_points_at()
+    {
+        var document = await ReadAsync(cases.CreateClient());
+
+        // One enum type per list for a generated client, not one per property, and none with a member for null.
+        Assert.Equal("#/components/schemas/Relation", Property(document, "CaseContact", "relation").GetProperty("$ref").GetString());
+        Assert.Equal("#/components/schemas/Relation", Property(document, "ContactRequest", "relation").GetProperty("oneOf")[1].GetProperty("$ref").GetString());
+        Assert.Equal("#/components/schemas/CaseStatus", Property(document, "ChangeStatusRequest", "status").GetProperty("oneOf")[1].GetProperty("$ref").GetString());
+        Assert.Equal("#/components/schemas/PlanKind", Property(document, "SetPlanRequest", "kind").GetProperty("oneOf")[1].GetProperty("$ref").GetString());
+        Assert.Equal("#/components/schemas/WebhookEvent", Property(document, "CreateWebhookRequest", "events").GetProperty("items").GetProperty("$ref").GetString());
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.Equal("string", schemas.GetProperty("Relation").GetProperty("type").GetString());
+        Assert.DoesNotContain(schemas.GetProperty("Relation").GetProperty("enum").EnumerateArray(), v => v.ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Requires_no_field_that_may_be_null()
+    {
+        var document = await ReadAsync(cases.CreateClient());
+
+        Assert.DoesNotContain("relation", RequiredOf(document, "ContactRequest"));
+        Assert.DoesNotContain("coordinator", RequiredOf(document, "CaseFileResponse"));
+        Assert.Contains("number", RequiredOf(document, "CaseFileResponse"));
+        var nullableRequired = document.GetProperty("components").GetProperty("schemas").EnumerateObject()
+            .Where(s => s.Value.TryGetProperty("properties", out _))
+            .SelectMany(s => RequiredOf(document, s.Name).Where(r => AdmitsNull(Property(document, s.Name, r))).Select(r => $"{s.Name}.{r}"))
+            .ToArray();
+        Assert.True(nullableRequired.Length == 0, "required but nullable: " + string.Join(", ", nullableRequired));
     }
 
     [Fact]
@@ -58,13 +90,13 @@ public sealed class The_cases_api_document(CasesFactory cases) : IClassFixture<C
 
         JsonElement Parameter(string path, string name) => paths.GetProperty(path).GetProperty("get").GetProperty("parameters")
             .EnumerateArray().Single(p => p.GetProperty("name").GetString() == name).GetProperty("schema");
-        Assert.Equal(CaseStatuses.All, EnumOf(Parameter("/cases", "status")));
-        Assert.Equal(WebhookDeliveryStatuses.All, EnumOf(Parameter("/webhooks/{id}/deliveries", "status")));
+        Assert.Equal(CaseStatuses.All, EnumOf(document, Parameter("/cases", "status")));
+        Assert.Equal(WebhookDeliveryStatuses.All, EnumOf(document, Parameter("/webhooks/{id}/deliveries", "status")));
 
         var upload = paths.GetProperty("/cases/{numberOrId}/documents").GetProperty("post").GetProperty("requestBody")
             .GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
         Assert.Equal("#/components/schemas/UploadDocumentForm", upload.GetProperty("$ref").GetString());
-        Assert.Equal(DocumentTypes.Codes, EnumOf(Property(document, "UploadDocumentForm", "type")));
+        Assert.Equal(DocumentTypes.Codes, EnumOf(document, Property(document, "UploadDocumentForm", "type")));
     }
 
     [Fact]

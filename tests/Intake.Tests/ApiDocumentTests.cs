@@ -16,12 +16,28 @@ public sealed class The_intake_api_document(IntakeFactory intake) : IClassFixtur
     {
         var document = await ReadAsync(intake.CreateClient());
 
-        Assert.Equal(AppealVocabulary.Channels, EnumOf(Property(document, "RegisterAppealRequest", "channel")));
-        Assert.Equal(AppealVocabulary.Urgencies, EnumOf(Property(document, "RegisterAppealRequest", "urgency")));
-        Assert.Equal(AppealVocabulary.Relations, EnumOf(Property(document, "CallerDto", "relation")));
-        Assert.Equal(AppealVocabulary.Channels, EnumOf(Property(document, "AppealResponse", "channel")));
-        Assert.Equal(TriageLevels.All, EnumOf(Property(document, "AppealResponse", "triage")));
+        Assert.Equal(AppealVocabulary.Channels, EnumOf(document, Property(document, "RegisterAppealRequest", "channel")));
+        Assert.Equal(AppealVocabulary.Urgencies, EnumOf(document, Property(document, "RegisterAppealRequest", "urgency")));
+        Assert.Equal(AppealVocabulary.Relations, EnumOf(document, Property(document, "CallerDto", "relation")));
+        Assert.Equal(AppealVocabulary.Channels, EnumOf(document, Property(document, "AppealResponse", "channel")));
+        Assert.Equal(TriageLevels.All, EnumOf(document, Property(document, "AppealResponse", "triage")));
         Assert.Equal(["null", "string"], Property(document, "RegisterAppealRequest", "description").GetProperty("type").EnumerateArray().Select(t => t.GetString()));
+        // Both channel fields point at one named enum: one type in a generated client.
+        Assert.Equal("#/components/schemas/Channel", Property(document, "AppealResponse", "channel").GetProperty("$ref").GetString());
+        Assert.Equal("#/components/schemas/Channel", Property(document, "RegisterAppealRequest", "channel").GetProperty("oneOf")[1].GetProperty("$ref").GetString());
+    }
+
+    [Fact]
+    public async Task Requires_only_what_may_not_be_null()
+    {
+        var document = await ReadAsync(intake.CreateClient());
+
+        // An appeal may leave out the urgency and the description; the answer always has its id and channel.
+        Assert.DoesNotContain("urgency", RequiredOf(document, "RegisterAppealRequest"));
+        Assert.DoesNotContain("description", RequiredOf(document, "RegisterAppealRequest"));
+        Assert.Contains("id", RequiredOf(document, "AppealResponse"));
+        Assert.Contains("channel", RequiredOf(document, "AppealResponse"));
+        Assert.DoesNotContain("caseNumber", RequiredOf(document, "AppealResponse"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Features;
@@ -12,6 +13,7 @@ namespace Platform.Cases.Documents;
 
 public static class DocumentsApi
 {
+    [EnumSchema("ReviewDecision")]
     public static readonly string[] Decisions = [ReviewStates.Accepted, ReviewStates.Rejected];
 
     // Room for the multipart boundaries, part headers and the type field around the file.

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -33,6 +34,7 @@ public sealed record MedicalDetailsResponse(MedicalRecord? Current, IReadOnlyLis
 
 public static partial class MedicalDetails
 {
+    [EnumSchema("FitToFly")]
     public static readonly string[] FitToFlyValues = ["unknown", "yes", "with-escort", "stretcher", "no"];
 
     // ICD-10: a letter, two digits, optionally a dot and up to four more characters (J18.9, S72.00, I21).

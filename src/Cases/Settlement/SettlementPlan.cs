@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -53,7 +54,9 @@ public sealed record AdvancePlanRequest(string? Note);
 /// <summary>How the case will be settled (outpatient care, hospitalisation, transport, repatriation), as steps with owners.</summary>
 public static class SettlementPlans
 {
+    [EnumSchema("PlanKind")]
     public static readonly string[] Kinds = ["outpatient", "hospitalisation", "transport", "repatriation"];
+    [EnumSchema("PlanStepOwner")]
     public static readonly string[] Owners = ["assistance", "clinic", "insurer", "family", "doctor"];
     private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -20,6 +21,7 @@ public static class TaskKinds
     public static readonly string[] OfTheCoordinator = [Callback, ControlCall, PassOnMessage];
 
     /// <summary>What a coordinator may create by hand; warnings are raised by their rules.</summary>
+    [EnumSchema("ManualTaskKind")]
     public static readonly string[] Manual = [Callback, ControlCall, DocumentChase, Other];
 
     public static readonly string[] All = [Callback, ControlCall, DocumentChase, CoverageWarning, ExtensionWarning, PassOnMessage, Other];

@@ -10,14 +10,17 @@ public sealed record ClockState(TimeSpan Offset, DateTimeOffset Now);
 
 /// <summary>
 /// Moves the whole platform's clock forward, for end-to-end tests of promises, control calls and deadlines. Mapped only
-/// when <c>DevClock:Enabled</c> is true (the test orchestration sets it); an administrator's operation even then.
+/// when <c>DevClock:Enabled</c> is true (the test orchestration sets it); an administrator's operation even then. Left
+/// out of the API document: it is no part of the API clients code against, and the document (and the client generated
+/// from it) stays the same whether the clock is enabled or not.
 /// </summary>
 public static class DevClockApi
 {
     public static IEndpointRouteBuilder MapDevClockApi(this IEndpointRouteBuilder app, IConfiguration configuration)
     {
         if (!configuration.GetValue<bool>("DevClock:Enabled")) return app;
-        var group = app.MapGroup("/admin/dev-clock").WithTags("Development clock").RequireAuthorization(GatewayAuth.AdminPolicy);
+        var group = app.MapGroup("/admin/dev-clock").WithTags("Development clock").RequireAuthorization(GatewayAuth.AdminPolicy)
+            .ExcludeFromDescription();
         group.MapGet("/", (TimeProvider clock) => TypedResults.Ok(State(clock)));
         group.MapPut("/", async Task<Results<Ok<ClockState>, ValidationProblem>> (ClockRequest request, IConnectionMultiplexer redis, TimeProvider clock) =>
         {
