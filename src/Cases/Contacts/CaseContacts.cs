@@ -35,6 +35,7 @@ public sealed record ContactRequest(
 public static class CaseContacts
 {
     public static readonly string[] Relations = ContactRelations.All;
+    [EnumSchema("ContactChannel")]
     public static readonly string[] Channels = ["phone", "sms", "email", "messenger"];
 
     /// <summary>Every caller becomes a contact of the case once; later calls update how to reach them.

@@ -10,6 +10,7 @@ public static class MessageChannels
 {
     public const string Email = "email";
     public const string Sms = "sms";
+    [EnumSchema("MessageChannel")]
     public static readonly string[] All = [Email, Sms];
 }
 
@@ -24,6 +25,7 @@ public static class MessageStatuses
     public const string Sent = "sent";
     public const string Failed = "failed";
     public const string Held = "held";
+    [EnumSchema("MessageStatus")]
     public static readonly string[] All = [Pending, Sent, Failed, Held];
 }
 

@@ -104,6 +104,14 @@ namespace Platform.ApiClient.Cases.Models
 #else
         public List<string> MedicalWarnings { get; set; }
 #endif
+        /// <summary>The messages property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Platform.ApiClient.Cases.Models.ContactMessage>? Messages { get; set; }
+#nullable restore
+#else
+        public List<global::Platform.ApiClient.Cases.Models.ContactMessage> Messages { get; set; }
+#endif
         /// <summary>The nextStepsForCaller property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -217,6 +225,7 @@ namespace Platform.ApiClient.Cases.Models
                 { "lastContacts", n => { LastContacts = n.GetCollectionOfObjectValues<global::Platform.ApiClient.Cases.Models.BriefingContact>(global::Platform.ApiClient.Cases.Models.BriefingContact.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "medical", n => { Medical = n.GetObjectValue<global::Platform.ApiClient.Cases.Models.MedicalRecord>(global::Platform.ApiClient.Cases.Models.MedicalRecord.CreateFromDiscriminatorValue); } },
                 { "medicalWarnings", n => { MedicalWarnings = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "messages", n => { Messages = n.GetCollectionOfObjectValues<global::Platform.ApiClient.Cases.Models.ContactMessage>(global::Platform.ApiClient.Cases.Models.ContactMessage.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "nextStepsForCaller", n => { NextStepsForCaller = n.GetCollectionOfObjectValues<global::Platform.ApiClient.Cases.Models.CallerStep>(global::Platform.ApiClient.Cases.Models.CallerStep.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "openedAt", n => { OpenedAt = n.GetDateTimeOffsetValue(); } },
                 { "pending", n => { Pending = n.GetCollectionOfObjectValues<global::Platform.ApiClient.Cases.Models.BriefingTask>(global::Platform.ApiClient.Cases.Models.BriefingTask.CreateFromDiscriminatorValue)?.AsList(); } },
@@ -249,6 +258,7 @@ namespace Platform.ApiClient.Cases.Models
             writer.WriteCollectionOfObjectValues<global::Platform.ApiClient.Cases.Models.BriefingContact>("lastContacts", LastContacts);
             writer.WriteObjectValue<global::Platform.ApiClient.Cases.Models.MedicalRecord>("medical", Medical);
             writer.WriteCollectionOfPrimitiveValues<string>("medicalWarnings", MedicalWarnings);
+            writer.WriteCollectionOfObjectValues<global::Platform.ApiClient.Cases.Models.ContactMessage>("messages", Messages);
             writer.WriteCollectionOfObjectValues<global::Platform.ApiClient.Cases.Models.CallerStep>("nextStepsForCaller", NextStepsForCaller);
             writer.WriteDateTimeOffsetValue("openedAt", OpenedAt);
             writer.WriteCollectionOfObjectValues<global::Platform.ApiClient.Cases.Models.BriefingTask>("pending", Pending);

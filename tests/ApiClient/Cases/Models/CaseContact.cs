@@ -14,6 +14,8 @@ namespace Platform.ApiClient.Cases.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The consentsToMessages property</summary>
+        public bool? ConsentsToMessages { get; set; }
         /// <summary>The email property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -53,7 +55,7 @@ namespace Platform.ApiClient.Cases.Models
         public string Phone { get; set; }
 #endif
         /// <summary>The preferredChannel property</summary>
-        public global::Platform.ApiClient.Cases.Models.Channel? PreferredChannel { get; set; }
+        public global::Platform.ApiClient.Cases.Models.ContactChannel? PreferredChannel { get; set; }
         /// <summary>The relation property</summary>
         public global::Platform.ApiClient.Cases.Models.Relation? Relation { get; set; }
         /// <summary>The timeZone property</summary>
@@ -88,6 +90,7 @@ namespace Platform.ApiClient.Cases.Models
         public CaseContact()
         {
             AdditionalData = new Dictionary<string, object>();
+            ConsentsToMessages = true;
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -107,6 +110,7 @@ namespace Platform.ApiClient.Cases.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "consentsToMessages", n => { ConsentsToMessages = n.GetBoolValue(); } },
                 { "email", n => { Email = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "language", n => { Language = n.GetStringValue(); } },
@@ -114,7 +118,7 @@ namespace Platform.ApiClient.Cases.Models
                 { "mayReceiveMedicalDetails", n => { MayReceiveMedicalDetails = n.GetBoolValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "phone", n => { Phone = n.GetStringValue(); } },
-                { "preferredChannel", n => { PreferredChannel = n.GetEnumValue<global::Platform.ApiClient.Cases.Models.Channel>(); } },
+                { "preferredChannel", n => { PreferredChannel = n.GetEnumValue<global::Platform.ApiClient.Cases.Models.ContactChannel>(); } },
                 { "relation", n => { Relation = n.GetEnumValue<global::Platform.ApiClient.Cases.Models.Relation>(); } },
                 { "timeZone", n => { TimeZone = n.GetStringValue(); } },
                 { "toldTimesIn", n => { ToldTimesIn = n.GetObjectValue<global::Platform.ApiClient.Cases.Models.PersonTimeZone>(global::Platform.ApiClient.Cases.Models.PersonTimeZone.CreateFromDiscriminatorValue); } },
@@ -129,6 +133,7 @@ namespace Platform.ApiClient.Cases.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteBoolValue("consentsToMessages", ConsentsToMessages);
             writer.WriteStringValue("email", Email);
             writer.WriteGuidValue("id", Id);
             writer.WriteStringValue("language", Language);
@@ -136,7 +141,7 @@ namespace Platform.ApiClient.Cases.Models
             writer.WriteBoolValue("mayReceiveMedicalDetails", MayReceiveMedicalDetails);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("phone", Phone);
-            writer.WriteEnumValue<global::Platform.ApiClient.Cases.Models.Channel>("preferredChannel", PreferredChannel);
+            writer.WriteEnumValue<global::Platform.ApiClient.Cases.Models.ContactChannel>("preferredChannel", PreferredChannel);
             writer.WriteEnumValue<global::Platform.ApiClient.Cases.Models.Relation>("relation", Relation);
             writer.WriteStringValue("timeZone", TimeZone);
             writer.WriteObjectValue<global::Platform.ApiClient.Cases.Models.PersonTimeZone>("toldTimesIn", ToldTimesIn);

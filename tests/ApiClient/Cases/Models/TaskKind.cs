@@ -28,6 +28,10 @@ namespace Platform.ApiClient.Cases.Models
         #pragma warning disable CS1591
         ExtensionWarning,
         #pragma warning restore CS1591
+        [EnumMember(Value = "pass-on-message")]
+        #pragma warning disable CS1591
+        PassOnMessage,
+        #pragma warning restore CS1591
         [EnumMember(Value = "other")]
         #pragma warning disable CS1591
         Other,

@@ -40,6 +40,14 @@ namespace Platform.ApiClient.Cases.Models
         #pragma warning disable CS1591
         MessageToContact,
         #pragma warning restore CS1591
+        [EnumMember(Value = "message-sent")]
+        #pragma warning disable CS1591
+        MessageSent,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "message-failed")]
+        #pragma warning disable CS1591
+        MessageFailed,
+        #pragma warning restore CS1591
         [EnumMember(Value = "medical-details")]
         #pragma warning disable CS1591
         MedicalDetails,

@@ -9,6 +9,7 @@ using Platform.ApiClient.Cases.Cases.Item.Coordinator;
 using Platform.ApiClient.Cases.Cases.Item.Coverage;
 using Platform.ApiClient.Cases.Cases.Item.Documents;
 using Platform.ApiClient.Cases.Cases.Item.MedicalDetails;
+using Platform.ApiClient.Cases.Cases.Item.Messages;
 using Platform.ApiClient.Cases.Cases.Item.SettlementPlan;
 using Platform.ApiClient.Cases.Cases.Item.Status;
 using Platform.ApiClient.Cases.Cases.Item.Tasks;
@@ -56,6 +57,11 @@ namespace Platform.ApiClient.Cases.Cases.Item
         public global::Platform.ApiClient.Cases.Cases.Item.MedicalDetails.MedicalDetailsRequestBuilder MedicalDetails
         {
             get => new global::Platform.ApiClient.Cases.Cases.Item.MedicalDetails.MedicalDetailsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The messages property</summary>
+        public global::Platform.ApiClient.Cases.Cases.Item.Messages.MessagesRequestBuilder Messages
+        {
+            get => new global::Platform.ApiClient.Cases.Cases.Item.Messages.MessagesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The settlementPlan property</summary>
         public global::Platform.ApiClient.Cases.Cases.Item.SettlementPlan.SettlementPlanRequestBuilder SettlementPlan

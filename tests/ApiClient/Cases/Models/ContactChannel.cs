@@ -5,7 +5,7 @@ namespace Platform.ApiClient.Cases.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public enum Channel
+    public enum ContactChannel
     #pragma warning restore CS1591
     {
         [EnumMember(Value = "phone")]
