@@ -10,6 +10,7 @@ var postgres = builder.AddPostgresServer("postgres", state, port: 55432);
 var gatewayDb = postgres.AddDatabase("gatewaydb", "gateway");
 var intakeDb = postgres.AddDatabase("intakedb", "intake");
 var casesDb = postgres.AddDatabase("casesdb", "cases");
+var clinicsDb = postgres.AddDatabase("clinicsdb", "clinics");
 var rabbitmq = builder.AddRabbitMQServer("rabbitmq", state, port: 55672, distributionPort: 55679, epmdPort: 55369);
 var redis = builder.AddRedisServer("redis", state, port: 56379);
 // Where messages to contacts go: a mail catcher and an SMS stand-in that keep what they receive and show it (links on
@@ -37,11 +38,19 @@ var cases = builder.AddService<Projects.Cases>("cases", port: 5102, identitySecr
     .WithReference(mail)
     .WithReference(sms);
 
+var clinics = builder.AddService<Projects.ClinicNetwork>("clinics", port: 5103, identitySecret)
+    .WithReference(clinicsDb).WaitFor(clinicsDb)
+    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithReference(redis).WaitFor(redis)
+    // Guarantee letters go to clinics by e-mail; not waited for, as with Cases.
+    .WithReference(mail);
+
 var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080, identitySecret)
     .WithReference(gatewayDb).WaitFor(gatewayDb)
     .WithReference(redis).WaitFor(redis)
     .WithReference(intake).WaitFor(intake)
     .WithReference(cases).WaitFor(cases)
+    .WithReference(clinics).WaitFor(clinics)
     .WithEnvironment("Auth__Jwt__SigningKey", signingKey)
     .WithUrlForEndpoint("http", url => url.DisplayText = "Gateway")
     .WithUrl("/docs", "API documents")

@@ -15,7 +15,7 @@ public sealed partial class Development_overlay() : OverlayContract("development
     [Fact]
     public void Runs_PostgreSQL_RabbitMQ_and_Redis_in_the_cluster()
     {
-        AssertWorkload("StatefulSet", "postgres:15", persistent: true);
+        AssertWorkload("StatefulSet", "postgis/postgis:15-3.3", persistent: true);
         AssertWorkload("StatefulSet", "rabbitmq:3.10-management", persistent: true);
         AssertWorkload("Deployment", "redis:7", persistent: false);
     }

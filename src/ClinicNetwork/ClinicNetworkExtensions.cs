@@ -1,0 +1,23 @@
+using Platform.ClinicNetwork.Clinics;
+using Platform.Messaging;
+
+namespace Platform.ClinicNetwork;
+
+public static class ClinicNetworkExtensions
+{
+    public static IHostApplicationBuilder AddClinicNetworkServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPostgres("clinicsdb", typeof(ClinicNetworkExtensions).Assembly);
+        builder.AddRedis("redis");
+        builder.Services.AddGatewayIdentity();
+        builder.AddMessaging(bus => { });
+        builder.Services.AddSingleton<ClinicStore>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapClinicNetworkApi(this IEndpointRouteBuilder app)
+    {
+        app.MapClinicsApi();
+        return app;
+    }
+}
