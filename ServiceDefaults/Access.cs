@@ -6,7 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>The roles callers carry: insurer API keys are <see cref="Insurer"/>; staff tokens name theirs.</summary>
+/// <summary>
+/// The roles callers carry: insurer API keys are <see cref="Insurer"/>, a clinic's API key is <see cref="Clinic"/> (its
+/// actor id is <c>clinic:{code}</c>, the clinic's code in the tenant's network); staff tokens name theirs (never clinic).
+/// </summary>
 public static class Roles
 {
     public const string Insurer = "insurer";
@@ -14,8 +17,12 @@ public static class Roles
     public const string Doctor = "doctor";
     public const string Supervisor = "supervisor";
     public const string Admin = "admin";
+    public const string Clinic = "clinic";
 
-    public static readonly IReadOnlyList<string> All = [Insurer, Coordinator, Doctor, Supervisor, Admin];
+    public static readonly IReadOnlyList<string> All = [Insurer, Coordinator, Doctor, Supervisor, Admin, Clinic];
+
+    /// <summary>The actor id of a clinic's API key: <c>clinic:{code}</c>.</summary>
+    public const string ClinicActorPrefix = "clinic:";
 }
 
 /// <summary>
@@ -43,6 +50,9 @@ public static class Access
     /// <summary>The insurer's own set-up: policy registers, triage and callback settings, control-call rules, webhooks.</summary>
     public const string ConfigureInsurer = "configure-insurer";
 
+    /// <summary>A clinic of the network, with its own API key: its guarantee letters and their acknowledgement.</summary>
+    public const string ActAsClinic = "act-as-clinic";
+
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
     {
         [ReadCases] = [Roles.Insurer, Roles.Coordinator, Roles.Doctor, Roles.Supervisor],
@@ -51,6 +61,7 @@ public static class Access
         [Clinical] = [Roles.Coordinator, Roles.Doctor, Roles.Supervisor],
         [Supervise] = [Roles.Supervisor],
         [ConfigureInsurer] = [Roles.Insurer, Roles.Supervisor, Roles.Admin],
+        [ActAsClinic] = [Roles.Clinic],
     };
 
     internal static AuthorizationBuilder AddAccessPolicies(this AuthorizationBuilder authorization)

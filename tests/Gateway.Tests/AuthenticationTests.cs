@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Microsoft.Extensions.Hosting;
 using Platform.Gateway.Auth;
 using Platform.Tests;
@@ -58,6 +59,53 @@ public sealed class AuthenticationTests(GatewayFactory gateway) : IClassFixture<
         Assert.Equal(key.KeyId.ToString(), echoed.Header(RequestIdentity.ActorHeader));
         Assert.Equal("insurer", echoed.Header(RequestIdentity.ActorKindHeader));
         Assert.Equal("insurer", echoed.Header(RequestIdentity.RolesHeader));
+    }
+
+    [Fact]
+    public async Task A_clinics_key_reaches_the_service_as_that_clinic_and_nothing_else()
+    {
+        var tenant = Tenants.New("acme");
+        using var admin = gateway.CreateAdminClient();
+        var issued = await admin.PostAsJsonAsync($"/admin/tenants/{tenant}/api-keys", new { name = "AdventHealth Orlando", role = "clinic", clinicCode = "ORL-001" });
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var key = (await issued.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("apiKey").GetString()!;
+        using var client = gateway.CreateInsurerClient(key);
+
+        var response = await client.GetAsync("/api/cases/cases/123");
+
+        var echoed = await EchoedRequest.ReadAsync(response);
+        Assert.Equal(tenant, echoed.Header(RequestIdentity.TenantHeader));
+        Assert.Equal("clinic:ORL-001", echoed.Header(RequestIdentity.ActorHeader));
+        Assert.Equal("clinic", echoed.Header(RequestIdentity.ActorKindHeader));
+        Assert.Equal("clinic", echoed.Header(RequestIdentity.RolesHeader));
+        var listed = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/admin/tenants/{tenant}/api-keys");
+        Assert.Equal(("clinic", "ORL-001"), (listed[0].GetProperty("role").GetString(), listed[0].GetProperty("clinicCode").GetString()));
+    }
+
+    [Theory]
+    [InlineData("clinic", null, "clinicCode")]
+    [InlineData("clinic", "", "clinicCode")]
+    [InlineData("insurer", "ORL-001", "clinicCode")]
+    [InlineData("doctor", null, "role")]
+    public async Task A_key_whose_role_and_clinic_do_not_agree_is_a_400_naming_the_field(string role, string? clinicCode, string field)
+    {
+        using var admin = gateway.CreateAdminClient();
+
+        var response = await admin.PostAsJsonAsync($"/admin/tenants/{Tenants.New("acme")}/api-keys", new { name = "key", role, clinicCode });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.Validation);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task A_staff_token_naming_the_clinic_role_does_not_act_as_a_clinic()
+    {
+        using var client = gateway.CreateStaffClient("mallory", [Roles.Coordinator, Roles.Clinic], Tenants.New("acme"));
+
+        var echoed = await EchoedRequest.ReadAsync(await client.GetAsync("/api/cases/cases/7"));
+
+        Assert.Equal("staff", echoed.Header(RequestIdentity.ActorKindHeader));
+        Assert.Equal("coordinator", echoed.Header(RequestIdentity.RolesHeader));
     }
 
     [Fact]

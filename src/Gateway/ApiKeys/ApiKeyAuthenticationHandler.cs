@@ -7,7 +7,7 @@ using Platform.Gateway.Auth;
 
 namespace Platform.Gateway.ApiKeys;
 
-/// <summary>Authenticates insurers by <c>X-Api-Key: &lt;key&gt;</c> or <c>Authorization: ApiKey &lt;key&gt;</c>.</summary>
+/// <summary>Authenticates insurers (and clinics of their networks) by <c>X-Api-Key: &lt;key&gt;</c> or <c>Authorization: ApiKey &lt;key&gt;</c>.</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -34,13 +34,15 @@ public sealed class ApiKeyAuthenticationHandler(
         var verified = ApiKeySecret.HasValidShape(key) ? await keys.VerifyAsync(key, Context.RequestAborted) : null;
         if (verified is null) return Reject("The API key is not valid or has been revoked.");
 
+        // A clinic's key acts as that clinic (actor clinic:{code}) and nothing else; an insurer's key as the insurer.
+        var clinic = verified.Role == Roles.Clinic;
         var identity = new ClaimsIdentity(
             [
-                new Claim(GatewayAuth.SubjectClaim, verified.KeyId.ToString()),
+                new Claim(GatewayAuth.SubjectClaim, clinic ? Roles.ClinicActorPrefix + verified.ClinicCode : verified.KeyId.ToString()),
                 new Claim(GatewayAuth.TenantClaim, verified.TenantId),
-                new Claim(GatewayAuth.RoleClaim, Roles.Insurer),
+                new Claim(GatewayAuth.RoleClaim, clinic ? Roles.Clinic : Roles.Insurer),
             ],
-            GatewayAuth.InsurerIdentity, GatewayAuth.SubjectClaim, GatewayAuth.RoleClaim);
+            clinic ? GatewayAuth.ClinicIdentity : GatewayAuth.InsurerIdentity, GatewayAuth.SubjectClaim, GatewayAuth.RoleClaim);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 

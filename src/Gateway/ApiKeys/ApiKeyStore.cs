@@ -3,28 +3,30 @@ using Npgsql;
 
 namespace Platform.Gateway.ApiKeys;
 
-public sealed record ApiKeySummary(Guid KeyId, string TenantId, string Name, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt);
+/// <summary>An API key, without its secret. <c>Role</c>: insurer, or clinic (then <c>ClinicCode</c> names the clinic).</summary>
+public sealed record ApiKeySummary(Guid KeyId, string TenantId, string Name, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt,
+    string Role = "insurer", string? ClinicCode = null);
 
-public sealed record IssuedApiKey(Guid KeyId, string TenantId, string Name, string ApiKey, DateTime CreatedAt);
+public sealed record IssuedApiKey(Guid KeyId, string TenantId, string Name, string ApiKey, DateTime CreatedAt, string Role, string? ClinicCode);
 
-/// <summary>The key the gateway verified: who is calling and for which insurer.</summary>
-public sealed record VerifiedApiKey(Guid KeyId, string TenantId);
+/// <summary>The key the gateway verified: who is calling, for which tenant, and as what (an insurer, or one clinic of its network).</summary>
+public sealed record VerifiedApiKey(Guid KeyId, string TenantId, string Role = "insurer", string? ClinicCode = null);
 
 /// <summary>API keys in the gateway's own database. Only hashes are stored; the secret leaves the gateway once.</summary>
 public sealed class ApiKeyStore(NpgsqlDataSource db, VerifiedKeyCache cache)
 {
-    public async Task<IssuedApiKey> IssueAsync(string tenantId, string name, string createdBy, CancellationToken ct)
+    public async Task<IssuedApiKey> IssueAsync(string tenantId, string name, string role, string? clinicCode, string createdBy, CancellationToken ct)
     {
         var keyId = Guid.CreateVersion7();
         var secret = ApiKeySecret.Generate();
         await using var conn = await db.OpenConnectionAsync(ct);
         var createdAt = await conn.ExecuteScalarAsync<DateTime>(new CommandDefinition("""
-            INSERT INTO api_keys (key_id, tenant_id, name, key_hash, created_by)
-            VALUES (@keyId, @tenantId, @name, @hash, @createdBy)
+            INSERT INTO api_keys (key_id, tenant_id, name, key_hash, created_by, role, clinic_code)
+            VALUES (@keyId, @tenantId, @name, @hash, @createdBy, @role, @clinicCode)
             RETURNING created_at
             """,
-            new { keyId, tenantId, name, hash = ApiKeySecret.Hash(secret), createdBy }, cancellationToken: ct));
-        return new IssuedApiKey(keyId, tenantId, name, secret, createdAt);
+            new { keyId, tenantId, name, hash = ApiKeySecret.Hash(secret), createdBy, role, clinicCode }, cancellationToken: ct));
+        return new IssuedApiKey(keyId, tenantId, name, secret, createdAt, role, clinicCode);
     }
 
     public async Task<IReadOnlyList<ApiKeySummary>> ListAsync(string tenantId, CancellationToken ct)
@@ -32,7 +34,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, VerifiedKeyCache cache)
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<ApiKeySummary>(new CommandDefinition("""
             SELECT key_id AS KeyId, tenant_id AS TenantId, name AS Name, created_at AS CreatedAt,
-                   revoked_at AS RevokedAt, last_used_at AS LastUsedAt
+                   revoked_at AS RevokedAt, last_used_at AS LastUsedAt, role AS Role, clinic_code AS ClinicCode
             FROM api_keys
             WHERE tenant_id = @tenantId
             ORDER BY created_at, key_id
@@ -72,14 +74,14 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, VerifiedKeyCache cache)
         await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.QuerySingleOrDefaultAsync<VerifiedApiKey>(new CommandDefinition("""
             WITH key AS (
-                SELECT key_id, tenant_id, last_used_at FROM api_keys
+                SELECT key_id, tenant_id, role, clinic_code, last_used_at FROM api_keys
                 WHERE key_hash = @hash AND revoked_at IS NULL),
             touched AS (
                 UPDATE api_keys SET last_used_at = now()
                 FROM key
                 WHERE api_keys.key_id = key.key_id
                   AND (key.last_used_at IS NULL OR key.last_used_at < now() - interval '1 minute'))
-            SELECT key_id AS KeyId, tenant_id AS TenantId FROM key
+            SELECT key_id AS KeyId, tenant_id AS TenantId, role AS Role, clinic_code AS ClinicCode FROM key
             """, new { hash }, cancellationToken: ct));
     }
 }

@@ -17,6 +17,7 @@ public static class GatewayAuth
 
     /// <summary>Authentication types of the identities the two schemes build; they tell an insurer from staff.</summary>
     public const string InsurerIdentity = "InsurerApiKey";
+    public const string ClinicIdentity = "ClinicApiKey";
     public const string StaffIdentity = "StaffToken";
 
     public const string SubjectClaim = "sub";
@@ -41,18 +42,27 @@ public sealed record Caller(string ActorId, string ActorKind, string? TenantId, 
 {
     public const string InsurerKind = "insurer";
     public const string StaffKind = "staff";
+    public const string ClinicKind = "clinic";
 
     public static Caller? From(ClaimsPrincipal user)
     {
         var identity = user.Identities.FirstOrDefault(i =>
-            i.IsAuthenticated && i.AuthenticationType is GatewayAuth.InsurerIdentity or GatewayAuth.StaffIdentity);
+            i.IsAuthenticated && i.AuthenticationType is GatewayAuth.InsurerIdentity or GatewayAuth.ClinicIdentity or GatewayAuth.StaffIdentity);
         if (identity?.FindFirst(GatewayAuth.SubjectClaim)?.Value is not { Length: > 0 } actor) return null;
 
         var tenant = identity.FindFirst(GatewayAuth.TenantClaim)?.Value;
+        var kind = identity.AuthenticationType switch
+        {
+            GatewayAuth.InsurerIdentity => InsurerKind,
+            GatewayAuth.ClinicIdentity => ClinicKind,
+            _ => StaffKind,
+        };
+        // Only a clinic's own API key acts as a clinic: a staff token naming the role does not.
         return new Caller(
             actor,
-            identity.AuthenticationType == GatewayAuth.InsurerIdentity ? InsurerKind : StaffKind,
+            kind,
             Platform.Gateway.Auth.TenantId.IsValid(tenant) ? tenant : null,
-            identity.FindAll(GatewayAuth.RoleClaim).Select(c => c.Value).Where(r => r.Length > 0).Distinct().ToArray());
+            identity.FindAll(GatewayAuth.RoleClaim).Select(c => c.Value)
+                .Where(r => r.Length > 0 && (r != Microsoft.Extensions.Hosting.Roles.Clinic || kind == ClinicKind)).Distinct().ToArray());
     }
 }
