@@ -18,11 +18,14 @@ public sealed record AppealRegistered(
 
 /// <summary>
 /// Who called and what they may be told. <c>Relation</c>: one of <see cref="ContactRelations.All"/>. <c>TimeZone</c>:
-/// the IANA zone the caller gave (null: inferred from the phone or location, see <see cref="PersonTimeZone"/>); optional
-/// and last, so messages written before it existed still read.
+/// the IANA zone the caller gave (null: inferred from the phone or location, see <see cref="PersonTimeZone"/>).
+/// <c>PreferredChannel</c> (one of <see cref="ContactChannels.All"/>) and <c>ConsentsToMessages</c>: how they want to be
+/// reached and whether they agreed to be written to (null: not said). The optional ones are last, so messages written
+/// before they existed still read.
 /// </summary>
 public sealed record AppealCaller(
-    string Name, string Relation, string? Phone, string? Email, string? Language, bool MayReceiveMedicalDetails, string? TimeZone = null);
+    string Name, string Relation, string? Phone, string? Email, string? Language, bool MayReceiveMedicalDetails, string? TimeZone = null,
+    string? PreferredChannel = null, bool? ConsentsToMessages = null);
 
 public sealed record InsuredIdentity(string? PolicyNumber, string FullName, DateOnly? DateOfBirth)
 {

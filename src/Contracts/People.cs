@@ -14,6 +14,19 @@ public static class ContactRelations
 }
 
 /// <summary>
+/// How a contact wants to be reached: by <c>phone</c> (calls; written messages go by SMS to the same number), <c>sms</c>,
+/// <c>email</c> or <c>messenger</c>.
+/// </summary>
+public static class ContactChannels
+{
+    public const string Phone = "phone";
+    public const string Sms = "sms";
+    public const string Email = "email";
+    public const string Messenger = "messenger";
+    public static readonly string[] All = [Phone, Sms, Email, Messenger];
+}
+
+/// <summary>
 /// The languages person-facing text is written in: Russian and English. Any other language (or none) gets English,
 /// which every coordinator also speaks.
 /// </summary>

@@ -65,6 +65,24 @@ public sealed class Messages_to_contacts(CasesFactory cases) : IClassFixture<Cas
     }
 
     [Fact]
+    public async Task How_the_caller_asked_to_be_reached_at_intake_is_kept_and_a_later_call_that_does_not_say_changes_nothing()
+    {
+        var first = DaughterAndDoctor.Appeal("lang-channel", "Channel Ivanov") with
+        {
+            Caller = new AppealCaller("Maria Ivanova", "daughter", "+7 916 555-01-02", "maria@example.ru", "ru", false,
+                PreferredChannel: "email", ConsentsToMessages: false),
+        };
+        var (_, number) = await CaseOpening.OpenAsync(cases, first);
+        await CaseOpening.OpenAsync(cases, DaughterAndDoctor.Appeal("lang-channel", "Channel Ivanov") with { AppealId = Guid.CreateVersion7() });
+
+        var client = cases.ClientFor("lang-channel");
+        var maria = (await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/contacts")).EnumerateArray().Single();
+
+        Assert.Equal("email", maria.GetProperty("preferredChannel").GetString());
+        Assert.False(maria.GetProperty("consentsToMessages").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_document_from_someone_not_on_the_case_is_a_400_naming_contactId()
     {
         var (_, number, _, _, client) = await DaughterAndDoctor.OpenAsync(cases, "lang-sender", "Sender Ivanov");

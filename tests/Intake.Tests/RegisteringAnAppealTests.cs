@@ -67,6 +67,8 @@ public sealed class A_malformed_appeal(IntakeFactory intake) : IClassFixture<Int
         { """{"channel":"phone","caller":{"name":"A","relation":"relative","phone":"1"},"insured":{"policyNumber":"P","fullName":"B","dateOfBirth":"12.04.1956"},"location":{"country":"US"},"description":"d"}""", "insured.dateOfBirth" },
         { """{"channel":"phone","caller":{"name":"A","relation":"relative","phone":"1"},"insured":{"policyNumber":"P","fullName":"B"},"location":{"country":"USA"},"description":"d"}""", "location.country" },
         { """{"channel":"phone","caller":{"name":"A","relation":"relative","phone":"1"},"insured":{"policyNumber":"P","fullName":"B"},"location":{"country":"US"}}""", "description" },
+        { """{"channel":"phone","caller":{"name":"A","relation":"relative","phone":"1","preferredChannel":"fax"},"insured":{"policyNumber":"P","fullName":"B"},"location":{"country":"US"},"description":"d"}""", "caller.preferredChannel" },
+        { """{"channel":"phone","caller":{"name":"A","relation":"relative","phone":"1","preferredChannel":"email"},"insured":{"policyNumber":"P","fullName":"B"},"location":{"country":"US"},"description":"d"}""", "caller.email" },
         { """{"channel":"phone", "caller": """, "caller" }, // truncated: named where the JSON breaks off
     };
 

@@ -36,7 +36,7 @@ public static class CaseContacts
 {
     public static readonly string[] Relations = ContactRelations.All;
     [EnumSchema("ContactChannel")]
-    public static readonly string[] Channels = ["phone", "sms", "email", "messenger"];
+    public static readonly string[] Channels = ContactChannels.All;
 
     /// <summary>Every caller becomes a contact of the case once; later calls update how to reach them.
     /// The statement that adds the appeal's caller to the case's contacts, or updates them (run it in the filing's batch).</summary>
@@ -45,9 +45,12 @@ public static class CaseContacts
         var c = appeal.Caller;
         return new NpgsqlBatchCommand("""
             INSERT INTO case_contacts (id, tenant_id, case_id, name, name_key, relation, phone, email, language, time_zone,
-                                       may_receive_medical, created_at, updated_at, last_called_at)
-            VALUES (@id, @tenant, @case_id, @name, @name_key, @relation, @phone, @email, @language, @time_zone, @medical, @at, @at, @at)
+                                       preferred_channel, consents_to_messages, may_receive_medical, created_at, updated_at, last_called_at)
+            VALUES (@id, @tenant, @case_id, @name, @name_key, @relation, @phone, @email, @language, @time_zone,
+                    coalesce(@channel, 'phone'), coalesce(@consent, true), @medical, @at, @at, @at)
             ON CONFLICT (case_id, name_key) DO UPDATE SET
+                preferred_channel = coalesce(@channel, case_contacts.preferred_channel),
+                consents_to_messages = coalesce(@consent, case_contacts.consents_to_messages),
                 phone = coalesce(excluded.phone, case_contacts.phone),
                 email = coalesce(excluded.email, case_contacts.email),
                 language = coalesce(excluded.language, case_contacts.language),
@@ -69,6 +72,8 @@ public static class CaseContacts
                 new NpgsqlParameter<string?>("email", c.Email),
                 new NpgsqlParameter<string?>("language", c.Language),
                 new NpgsqlParameter<string?>("time_zone", c.TimeZone),
+                new NpgsqlParameter<string?>("channel", c.PreferredChannel),
+                new NpgsqlParameter<bool?>("consent", c.ConsentsToMessages),
                 new NpgsqlParameter("medical", c.MayReceiveMedicalDetails),
                 new NpgsqlParameter("at", appeal.RegisteredAt),
             },

@@ -48,6 +48,9 @@ public sealed record RegisterAppealRequest(
             e.Matches("caller.language", Caller.Language, AppealVocabulary.LanguageCode(), "a two-letter ISO 639-1 code such as 'ru' or 'en'");
             if (Caller.TimeZone is not null && !PersonTimeZone.IsKnown(Caller.TimeZone))
                 e.Add("caller.timeZone", "The field must be a known IANA time zone id such as 'Europe/Moscow'.");
+            e.OneOf("caller.preferredChannel", Caller.PreferredChannel, ContactChannels.All);
+            if (Caller.PreferredChannel == ContactChannels.Email && string.IsNullOrWhiteSpace(Caller.Email))
+                e.Add("caller.email", "An e-mail address is needed when the preferred channel is email.");
             if (string.IsNullOrWhiteSpace(Caller.Phone) && string.IsNullOrWhiteSpace(Caller.Email))
                 e.Add("caller.phone", "A phone number or an e-mail address is needed to call the caller back.");
         }
@@ -77,10 +80,14 @@ public sealed record RegisterAppealRequest(
 /// <summary><c>MayReceiveMedicalDetails</c>: whether the insured allowed this caller to be told medical details
 /// (always true for the insured themself; false for anyone else unless stated). <c>TimeZone</c>: the IANA zone the
 /// caller is told times in (e.g. Europe/Moscow); when absent it is inferred from the phone number's country, else from
-/// the location's country, else UTC.</summary>
+/// the location's country, else UTC. <c>PreferredChannel</c>: how they want to be reached (written messages go by e-mail
+/// for email, else by SMS to the phone); <c>ConsentsToMessages</c>: false when they do not want to be written to at all
+/// (default: they do).</summary>
 public sealed record CallerDto(string? Name,
     [property: OneOf(typeof(AppealVocabulary), nameof(AppealVocabulary.Relations))] string? Relation, string? Phone, string? Email, string? Language,
-    bool? MayReceiveMedicalDetails = null, string? TimeZone = null);
+    bool? MayReceiveMedicalDetails = null, string? TimeZone = null,
+    [property: OneOf(typeof(ContactChannels), nameof(ContactChannels.All))] string? PreferredChannel = null,
+    bool? ConsentsToMessages = null);
 
 public sealed record InsuredDto(string? PolicyNumber, string? FullName, DateOnly? DateOfBirth);
 

@@ -16,7 +16,8 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         id, channel, urgency, triage_reasons, caller_name, caller_relation, caller_phone, caller_email, caller_language,
         may_share_medical, insured_policy_number, insured_full_name, insured_date_of_birth, country, city, address,
         description, event_date, coverage_status, coverage::text, callback_due_at, next_steps::text, case_number,
-        attached_to_open_case, registered_at, queue_status, taken_by, taken_at, caller_time_zone
+        attached_to_open_case, registered_at, queue_status, taken_by, taken_at, caller_time_zone, caller_preferred_channel,
+        caller_consents_to_messages
         """;
 
     /// <summary>The open case of this insured, by policy number or else by name and date of birth, with its plan as Cases last reported it.</summary>
@@ -51,12 +52,14 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
         var cmd = new NpgsqlBatchCommand("""
             INSERT INTO appeals (id, tenant_id, channel, urgency, requested_urgency, triage_reasons, triage_rank,
-                caller_name, caller_relation, caller_phone, caller_email, caller_language, caller_time_zone, may_share_medical,
+                caller_name, caller_relation, caller_phone, caller_email, caller_language, caller_time_zone, caller_preferred_channel,
+                caller_consents_to_messages, may_share_medical,
                 insured_policy_number, insured_full_name, insured_date_of_birth,
                 country, city, address, description, event_date, coverage_status, coverage,
                 callback_due_at, next_steps, case_id, case_number, attached_to_open_case, registered_at, registered_by)
             VALUES (@id, @tenant, @channel, @triage, @requested, @reasons, @rank,
-                @caller_name, @caller_relation, @caller_phone, @caller_email, @caller_language, @caller_time_zone, @may_share,
+                @caller_name, @caller_relation, @caller_phone, @caller_email, @caller_language, @caller_time_zone, @caller_channel,
+                @caller_consent, @may_share,
                 @policy, @full_name, @dob,
                 @country, @city, @address, @description, @event_date, @coverage_status, @coverage,
                 @callback_due, @next_steps, @case_id, @case_number, @attached, @registered_at, @registered_by)
@@ -76,6 +79,8 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
             p.Add(new NpgsqlParameter<string?>("caller_email", appeal.Caller.Email));
             p.Add(new NpgsqlParameter<string?>("caller_language", appeal.Caller.Language));
             p.Add(new NpgsqlParameter<string?>("caller_time_zone", appeal.Caller.TimeZone));
+            p.Add(new NpgsqlParameter<string?>("caller_channel", appeal.Caller.PreferredChannel));
+            p.Add(new NpgsqlParameter<bool?>("caller_consent", appeal.Caller.ConsentsToMessages));
             p.AddWithValue("may_share", appeal.Caller.MayReceiveMedicalDetails);
             p.Add(new NpgsqlParameter<string?>("policy", appeal.Insured.PolicyNumber));
             p.AddWithValue("full_name", appeal.Insured.FullName);
@@ -210,7 +215,8 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         DateOnly? D(int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateOnly>(i);
         return new AppealResponse(
             r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3),
-            new AppealCaller(r.GetString(4), r.GetString(5), S(6), S(7), S(8), r.GetBoolean(9), S(28)),
+            new AppealCaller(r.GetString(4), r.GetString(5), S(6), S(7), S(8), r.GetBoolean(9), S(28), S(29),
+                r.IsDBNull(30) ? null : r.GetBoolean(30)),
             new InsuredIdentity(S(10), r.GetString(11), D(12)),
             new AppealLocation(r.GetString(13), S(14), S(15)),
             r.GetString(16), D(17),

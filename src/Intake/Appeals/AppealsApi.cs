@@ -56,7 +56,8 @@ public static class AppealsApi
         var appeal = new AppealRegistered(
             Guid.CreateVersion7(), identity.TenantId, request.Channel!, triage.Level, triage.Reasons,
             new AppealCaller(caller.Name!.Trim(), caller.Relation!, phone, Trim(caller.Email), caller.Language,
-                caller.Relation == "insured" || caller.MayReceiveMedicalDetails == true, explicitZone),
+                caller.Relation == "insured" || caller.MayReceiveMedicalDetails == true, explicitZone, caller.PreferredChannel,
+                caller.ConsentsToMessages),
             insured,
             new AppealLocation(country, Trim(request.Location.City), Trim(request.Location.Address)),
             request.Description!.Trim(), eventDate,
