@@ -54,9 +54,7 @@ public static class MailBuilderExtensions
     /// <summary>An SMTP server answers with a 220 greeting.</summary>
     private static async Task ProbeAsync(string connectionString, CancellationToken ct)
     {
-        var endpoint = connectionString.Split(';').Select(p => p.Split('=', 2)).FirstOrDefault(p => p[0].Trim().Equals("Endpoint", StringComparison.OrdinalIgnoreCase));
-        if (endpoint is null || !Uri.TryCreate(endpoint[1].Trim(), UriKind.Absolute, out var uri))
-            throw new InvalidOperationException("the connection string has no Endpoint=smtp://host:port");
+        var uri = Servers.EndpointOf(connectionString, "smtp://host:port");
         using var client = new TcpClient();
         await client.ConnectAsync(uri.Host, uri.IsDefaultPort ? (uri.Scheme == "smtps" ? 465 : 25) : uri.Port, ct);
         if (uri.Scheme == "smtps") return; // TLS first: a connection is all we check

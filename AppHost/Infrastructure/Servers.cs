@@ -154,6 +154,14 @@ public static class Servers
 
     internal static bool IsRoot => Environment.UserName == "root";
 
+    /// <summary>The <c>Endpoint=</c> of a connection string such as the mail server's or the SMS provider's.</summary>
+    internal static Uri EndpointOf(string connectionString, string example) =>
+        connectionString.Split(';').Select(p => p.Split('=', 2))
+            .FirstOrDefault(p => p.Length == 2 && p[0].Trim().Equals("Endpoint", StringComparison.OrdinalIgnoreCase)) is { } endpoint
+        && Uri.TryCreate(endpoint[1].Trim(), UriKind.Absolute, out var uri)
+            ? uri
+            : throw new InvalidOperationException($"the connection string has no Endpoint={example}");
+
     /// <summary>The repository's root: the nearest folder above <paramref name="start"/> (else above this assembly) with the tool manifest.</summary>
     internal static string RepositoryRoot(string start)
     {

@@ -48,9 +48,7 @@ public static class SmsBuilderExtensions
     /// <summary>The provider's host accepts connections (its API may not answer anything but a send).</summary>
     private static async Task ProbeAsync(string connectionString, CancellationToken ct)
     {
-        var endpoint = connectionString.Split(';').Select(p => p.Split('=', 2)).FirstOrDefault(p => p[0].Trim().Equals("Endpoint", StringComparison.OrdinalIgnoreCase));
-        if (endpoint is null || !Uri.TryCreate(endpoint[1].Trim(), UriKind.Absolute, out var uri))
-            throw new InvalidOperationException("the connection string has no Endpoint=https://host/path");
+        var uri = Servers.EndpointOf(connectionString, "https://host/path");
         using var client = new TcpClient();
         await client.ConnectAsync(uri.Host, uri.Port, ct);
     }

@@ -49,3 +49,34 @@ public static class RetrySchedule
     public static string Format(TimeSpan span) =>
         span.TotalHours >= 1 ? $"{span.TotalHours:0.#} h" : span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.#} min" : $"{span.TotalSeconds:0.#} s";
 }
+
+/// <summary>
+/// The loop of a sender that claims due rows in batches (webhook deliveries, messages to contacts): a full batch is
+/// followed at once by the next, otherwise it waits <c>pollInterval</c> (real time, not the TimeProvider: polling is
+/// plumbing, and a test's frozen clock must not stall it); a failure is reported and retried after 5 s.
+/// </summary>
+public static class BatchPolling
+{
+    public static async Task RunAsync(Func<CancellationToken, Task<int>> batch, int batchSize, TimeSpan pollInterval,
+        Action<Exception> failed, CancellationToken stoppingToken, Func<CancellationToken, Task>? whenIdle = null)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await batch(stoppingToken) == batchSize) continue; // more may be due
+                if (whenIdle is not null) await whenIdle(stoppingToken);
+                await Task.Delay(pollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                failed(e);
+                try { await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken); } catch (OperationCanceledException) { break; }
+            }
+        }
+    }
+}

@@ -76,27 +76,8 @@ public sealed partial class MessageSender(
     private readonly MessageDeliveryOptions _options = options.Value;
     private readonly Dictionary<string, IMessageChannel> _channels = channels.ToDictionary(c => c.Name);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await SendBatchAsync(stoppingToken) == _options.BatchSize) continue; // more may be due
-                // Real time, not the TimeProvider: polling is plumbing, and a test's frozen clock must not stall it.
-                await Task.Delay(_options.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                LogSendFailed(e);
-                try { await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken); } catch (OperationCanceledException) { break; }
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BatchPolling.RunAsync(SendBatchAsync, _options.BatchSize, _options.PollInterval, LogSendFailed, stoppingToken);
 
     /// <summary>Claims and sends one batch of due messages; returns how many were claimed.</summary>
     internal async Task<int> SendBatchAsync(CancellationToken ct)

@@ -39,32 +39,16 @@ public sealed partial class WebhookDispatcher(
         Guid Id, Guid EventId, string TenantId, Guid CaseId, string CaseNumber, string Kind, string Summary, DateTimeOffset At,
         string? Data, int Attempts, string? Url, string? Secret, bool SubscriptionDeleted, DateTimeOffset WindowStartedAt, int WindowAttempts);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lastCleanup = DateTimeOffset.MinValue;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+        return BatchPolling.RunAsync(DispatchBatchAsync, _options.BatchSize, _options.PollInterval, LogDispatchFailed, stoppingToken,
+            async ct =>
             {
-                if (await DispatchBatchAsync(stoppingToken) == _options.BatchSize) continue; // more may be due
-                if (clock.GetUtcNow() - lastCleanup > TimeSpan.FromHours(1))
-                {
-                    await DeleteOldAsync(stoppingToken);
-                    lastCleanup = clock.GetUtcNow();
-                }
-                // Real time, not the TimeProvider: polling is plumbing, and a test's frozen clock must not stall it.
-                await Task.Delay(_options.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                LogDispatchFailed(e);
-                try { await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken); } catch (OperationCanceledException) { break; }
-            }
-        }
+                if (clock.GetUtcNow() - lastCleanup <= TimeSpan.FromHours(1)) return;
+                await DeleteOldAsync(ct);
+                lastCleanup = clock.GetUtcNow();
+            });
     }
 
     /// <summary>Claims and sends one batch of due deliveries; returns how many were claimed.</summary>
