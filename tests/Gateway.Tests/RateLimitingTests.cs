@@ -8,11 +8,13 @@ namespace Platform.Gateway.Tests;
 public sealed class RateLimitedGatewayFactory : GatewayFactory
 {
     public const string GenerousTenant = "generous-tenant";
+    public const string BusyTenant = "busy-tenant";
 
     protected override IEnumerable<KeyValuePair<string, string>> Settings =>
     [
         new("RateLimiting:PermitsPerMinute", "3"),
         new($"RateLimiting:Tenants:{GenerousTenant}", "5"),
+        new($"RateLimiting:Tenants:{BusyTenant}", "300"),
     ];
 }
 
@@ -67,6 +69,29 @@ public sealed class RateLimitingTests(RateLimitedGatewayFactory gateway) : IClas
         for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/cases/cases")).StatusCode);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/api/cases/cases")).StatusCode);
+    }
+}
+
+public sealed class A_busy_tenants_limit(RateLimitedGatewayFactory gateway) : IClassFixture<RateLimitedGatewayFactory>
+{
+    [Fact]
+    public async Task Is_claimed_from_Redis_in_chunks_of_one_percent_and_still_never_exceeded()
+    {
+        await WindowAhead.EnsureAsync();
+        var db = gateway.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase();
+        await db.ExecuteAsync("EVAL", "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end return 0", 0,
+            $"gateway:rate:{RateLimitedGatewayFactory.BusyTenant}:*");
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], RateLimitedGatewayFactory.BusyTenant);
+        var key = $"gateway:rate:{RateLimitedGatewayFactory.BusyTenant}:{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000}";
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/cases/cases")).StatusCode);
+        var afterOne = (long)await db.StringGetAsync(key);
+        for (var i = 1; i < 300; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/cases/cases")).StatusCode);
+        var refused = await client.GetAsync("/api/cases/cases");
+
+        Assert.Equal(3, afterOne); // the first request claimed a chunk of 3 (1 % of 300)
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True((long)await db.StringGetAsync(key) >= 300);
     }
 }
 

@@ -59,20 +59,23 @@ internal sealed class TenantRateLimiterPolicy(
 internal static class FixedWindow
 {
     private const string Script = """
-        local count = redis.call('INCR', KEYS[1])
-        if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+        local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+        if count == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
         return { count, redis.call('PTTL', KEYS[1]) }
         """;
 
+    /// <summary>Which window of <paramref name="window"/> length the platform's clock is in.</summary>
+    public static long Index(TimeSpan window, TimeProvider time) => time.GetUtcNow().ToUnixTimeMilliseconds() / (long)window.TotalMilliseconds;
+
     /// <summary>
-    /// Counts one request in the current window of <paramref name="name"/>; returns the count so far and the time left in
-    /// the window. Throws what StackExchange.Redis throws when Redis is unreachable.
+    /// Counts <paramref name="requests"/> in the current window of <paramref name="name"/>; returns the count so far and
+    /// the time left in the window. Throws what StackExchange.Redis throws when Redis is unreachable.
     /// </summary>
-    public static async Task<(long Count, TimeSpan Left)> CountAsync(IDatabase redis, string name, TimeSpan window, TimeProvider time)
+    public static async Task<(long Count, TimeSpan Left)> CountAsync(IDatabase redis, string name, TimeSpan window, TimeProvider time,
+        int requests = 1)
     {
         var windowMs = (long)window.TotalMilliseconds;
-        var windowIndex = time.GetUtcNow().ToUnixTimeMilliseconds() / windowMs;
-        var result = (RedisResult[])(await redis.ScriptEvaluateAsync(Script, [$"{name}:{windowIndex}"], [windowMs]))!;
+        var result = (RedisResult[])(await redis.ScriptEvaluateAsync(Script, [$"{name}:{Index(window, time)}"], [windowMs, requests]))!;
         var ttl = (long)result[1];
         return ((long)result[0], TimeSpan.FromMilliseconds(ttl > 0 ? ttl : windowMs));
     }
@@ -91,29 +94,63 @@ internal static class FixedWindow
 }
 
 /// <summary>
-/// One tenant's fixed window in Redis: INCR on a key per window, which expires with the window. The count can only be
-/// read asynchronously, so the synchronous attempt always declines and the middleware then calls AcquireAsync.
+/// One tenant's fixed window in Redis, shared by every replica, claimed in chunks: a replica takes <see cref="Chunk"/>
+/// permits of the window at once (INCRBY on the window's key, which expires with the window) and grants them from
+/// memory, synchronously, until they are used; only then does it ask Redis again. So a busy tenant costs Redis one round
+/// trip per chunk rather than per request. Redis never counts more than the limit as granted (a claim that overshoots
+/// gets only what was left), so no tenant gets more than its limit; what a replica claimed and did not use by the end of
+/// the window is lost to the others (at most a chunk per replica: 1 % of the limit), and a limit under 100 a minute
+/// is claimed one permit at a time, exactly as before.
 /// </summary>
 internal sealed class RedisFixedWindowLimiter(
     IConnectionMultiplexer redis, string tenant, int permits, TimeSpan window, TimeProvider time, ILogger logger) : RateLimiter
 {
+    /// <summary>Permits claimed from Redis at once: 1 % of the limit, at least 1, at most 1,000.</summary>
+    public int Chunk { get; } = Math.Clamp(permits / 100, 1, 1000);
+
+    private readonly Lock _gate = new();
+    private long _window = -1;   // the window the fields below belong to
+    private int _claimed;        // permits claimed from Redis in that window and not granted yet
+    private TimeSpan? _usedUp;   // the window's limit is used up (by every replica together): declined until it ends
     private long _lastUsed = Stopwatch.GetTimestamp();
 
     public override TimeSpan? IdleDuration => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastUsed));
 
     public override RateLimiterStatistics? GetStatistics() => null;
 
-    protected override RateLimitLease AttemptAcquireCore(int permitCount) => Lease.Declined(null);
+    /// <summary>Grants from the permits already claimed; declines (and the middleware then calls AcquireAsync) when none are left.</summary>
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        Interlocked.Exchange(ref _lastUsed, Stopwatch.GetTimestamp());
+        return permitCount == 0 || TryTakeClaimed() ? Lease.Granted : Lease.Declined(null);
+    }
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _lastUsed, Stopwatch.GetTimestamp());
-        if (permitCount == 0) return Lease.Granted;
+        if (permitCount == 0 || TryTakeClaimed()) return Lease.Granted;
+        lock (_gate)
+        {
+            if (_window == FixedWindow.Index(window, time) && _usedUp is { } left) return Lease.Declined(left);
+        }
 
         try
         {
-            var (count, left) = await FixedWindow.CountAsync(redis.GetDatabase(), $"gateway:rate:{tenant}", window, time);
-            return count <= permits ? Lease.Granted : Lease.Declined(left);
+            var index = FixedWindow.Index(window, time);
+            var (count, left) = await FixedWindow.CountAsync(redis.GetDatabase(), $"gateway:rate:{tenant}", window, time, Chunk);
+            // What of this claim is still within the limit (the rest was claimed by others first).
+            var granted = (int)Math.Min(Chunk, permits - (count - Chunk));
+            lock (_gate)
+            {
+                if (_window != index) (_window, _claimed, _usedUp) = (index, 0, null);
+                if (granted <= 0)
+                {
+                    _usedUp = left;
+                    return Lease.Declined(left);
+                }
+                _claimed += granted - 1; // one for this request
+            }
+            return Lease.Granted;
         }
         catch (Exception e) when (FixedWindow.IsRedisFailure(e))
         {
@@ -121,6 +158,18 @@ internal sealed class RedisFixedWindowLimiter(
             // refusing every insurer's traffic because Redis is down would turn a degraded cache into an outage.
             logger.LogWarning(e, "Redis is unreachable; letting tenant {Tenant}'s request through without a rate limit", tenant);
             return Lease.Granted;
+        }
+    }
+
+    private bool TryTakeClaimed()
+    {
+        lock (_gate)
+        {
+            var index = FixedWindow.Index(window, time);
+            if (_window != index) (_window, _claimed, _usedUp) = (index, 0, null);
+            if (_claimed <= 0) return false;
+            _claimed--;
+            return true;
         }
     }
 
