@@ -43,7 +43,15 @@ var clinics = builder.AddService<Projects.ClinicNetwork>("clinics", port: 5103, 
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(redis).WaitFor(redis)
     // Guarantee letters go to clinics by e-mail; not waited for, as with Cases.
-    .WithReference(mail);
+    .WithReference(mail)
+    // What the letters say about the assistance company, where their signed links point (the gateway below), the key
+    // the links are signed with (generated once, kept like the identity secret) and the sender of their e-mails.
+    .WithEnvironment("Guarantees__AssistanceName", "Medical assistance (development)")
+    .WithEnvironment("Guarantees__AssistancePhone", "+1 555 0100")
+    .WithEnvironment("Guarantees__PublicBaseUrl", "http://localhost:8080/api/clinics")
+    .WithEnvironment("Guarantees__LinkSecret", builder.AddParameter("guarantee-link-secret",
+        new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true))
+    .WithEnvironment("Guarantees__MailFrom", "Medical assistance <assistance@medassist.example>");
 
 var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080, identitySecret)
     .WithReference(gatewayDb).WaitFor(gatewayDb)

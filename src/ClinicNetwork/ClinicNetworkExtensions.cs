@@ -1,4 +1,5 @@
 using Platform.ClinicNetwork.Clinics;
+using Platform.ClinicNetwork.Guarantees;
 using Platform.Messaging;
 
 namespace Platform.ClinicNetwork;
@@ -10,14 +11,20 @@ public static class ClinicNetworkExtensions
         builder.AddPostgres("clinicsdb", typeof(ClinicNetworkExtensions).Assembly);
         builder.AddRedis("redis");
         builder.Services.AddGatewayIdentity();
-        builder.AddMessaging(bus => { });
+        builder.AddMessaging(bus =>
+        {
+            bus.AddPlatformConsumer<CaseCoverageChangedConsumer>();
+            bus.AddPlatformConsumer<InvoiceAdjudicatedConsumer>();
+        });
         builder.Services.AddSingleton<ClinicStore>();
+        builder.AddGuarantees();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapClinicNetworkApi(this IEndpointRouteBuilder app)
     {
         app.MapClinicsApi();
+        app.MapGuaranteesApi();
         return app;
     }
 }

@@ -61,3 +61,38 @@ public sealed record CoverageThresholdReached(
     decimal Limit,
     string Currency,
     DateTimeOffset ReachedAt);
+
+/// <summary>
+/// Cases' account of a case's cover: published when a case opens with policy terms and whenever its coverage ledger
+/// changes, so that another service (the clinic network, issuing guarantee letters within the remaining cover) keeps
+/// its own view without reading Cases' database. A whole picture, not a difference: a consumer keeps the one with the
+/// highest <c>Version</c> (increasing per case; messages may arrive out of order) and drops older ones.
+/// </summary>
+public sealed record CaseCoverageChanged(
+    string TenantId,
+    Guid CaseId,
+    string CaseNumber,
+    InsuredIdentity Insured,
+    IReadOnlyList<BenefitCover> Benefits,
+    long Version,
+    DateTimeOffset ChangedAt);
+
+/// <summary>
+/// One benefit of a case's cover: its limit (null when the policy sets none for it) and currency, what guarantee
+/// letters reserve and invoices spent, as Cases counts them (amounts in other currencies are not counted).
+/// </summary>
+public sealed record BenefitCover(string Benefit, decimal? Limit, string Currency, decimal Reserved, decimal Spent);
+
+/// <summary>
+/// The clinic accepted or refused a guarantee letter (through its signed link, or staff recording its answer).
+/// <c>Decision</c>: accepted or refused; <c>Reason</c>: the clinic's, when it refused.
+/// </summary>
+public sealed record GuaranteeLetterAcknowledged(
+    Guid LetterId,
+    string TenantId,
+    Guid CaseId,
+    string LetterNumber,
+    string ClinicCode,
+    string Decision,
+    string? Reason,
+    DateTimeOffset AcknowledgedAt);

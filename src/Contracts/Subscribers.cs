@@ -20,6 +20,7 @@ public static class Subscribers
         [typeof(GuaranteeLetterIssued)] = ["cases-guarantee-letter-issued"],
         [typeof(GuaranteeLetterAmended)] = ["cases-guarantee-letter-amended"],
         [typeof(GuaranteeLetterRevoked)] = ["cases-guarantee-letter-revoked"],
-        [typeof(InvoiceAdjudicated)] = ["cases-invoice-adjudicated"],
+        [typeof(InvoiceAdjudicated)] = ["cases-invoice-adjudicated", "clinicnetwork-invoice-adjudicated"],
+        [typeof(CaseCoverageChanged)] = ["clinicnetwork-case-coverage-changed"],
     };
 }

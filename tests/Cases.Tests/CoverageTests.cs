@@ -134,6 +134,57 @@ public sealed class Coverage_consumption(CasesFactory cases) : IClassFixture<Cas
             "SELECT count(*) FROM timeline_entries WHERE case_id = @id AND kind = 'coverage-currency-mismatch'", ("id", caseId)));
     }
 
+    [Fact]
+    public async Task Publishes_the_cover_when_the_case_opens_and_after_each_change_with_increasing_versions()
+    {
+        const string tenant = "cov-event";
+        var (caseId, number) = await CaseOpening.OpenAsync(cases, CasesFactory.Appeal(tenant, "Event Person"));
+        var letter = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow;
+
+        await CaseOpening.PublishAndWaitAsync(cases, new GuaranteeLetterIssued(letter, tenant, caseId, Medical, 20_000m, "USD", now));
+        await CaseOpening.PublishAndWaitAsync(cases, new InvoiceAdjudicated(Guid.NewGuid(), tenant, caseId, Medical, 5_000m, "USD", letter, now));
+
+        var events = await CoverageEventsAsync(caseId);
+        Assert.Equal(3, events.Count);
+        Assert.Equal(0, events[0].GetProperty("version").GetInt64());
+        Assert.True(events[1].GetProperty("version").GetInt64() > 0);
+        Assert.True(events[2].GetProperty("version").GetInt64() > events[1].GetProperty("version").GetInt64());
+        Assert.All(events, e =>
+        {
+            Assert.Equal(tenant, e.GetProperty("tenantId").GetString());
+            Assert.Equal(number, e.GetProperty("caseNumber").GetString());
+            Assert.Equal("Event Person", e.GetProperty("insured").GetProperty("fullName").GetString());
+        });
+        var (opened, issued, billed) = (Figures(events[0]), Figures(events[1]), Figures(events[2]));
+        Assert.Equal((50_000m, "USD", 0m, 0m), opened);
+        Assert.Equal((50_000m, "USD", 20_000m, 0m), issued);
+        Assert.Equal((50_000m, "USD", 15_000m, 5_000m), billed);
+
+        static (decimal?, string?, decimal, decimal) Figures(JsonElement e)
+        {
+            var b = e.GetProperty("benefits").EnumerateArray().Single(b => b.GetProperty("benefit").GetString() == Medical);
+            return (b.GetProperty("limit").GetDecimal(), b.GetProperty("currency").GetString(), b.GetProperty("reserved").GetDecimal(),
+                b.GetProperty("spent").GetDecimal());
+        }
+    }
+
+    private async Task<List<JsonElement>> CoverageEventsAsync(Guid caseId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(cases.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("""
+            SELECT body::text FROM outbox_messages
+            WHERE message_type LIKE 'Platform.Contracts.CaseCoverageChanged,%' AND (body->>'caseId')::uuid = @id
+            ORDER BY (body->>'version')::bigint
+            """, connection);
+        cmd.Parameters.AddWithValue("id", caseId);
+        var list = new List<JsonElement>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) list.Add(JsonDocument.Parse(r.GetString(0)).RootElement.Clone());
+        return list;
+    }
+
     private async Task<JsonElement> BenefitAsync(string tenant, string number)
     {
         var coverage = await cases.ClientFor(tenant).GetFromJsonAsync<JsonElement>($"/cases/{number}/coverage");

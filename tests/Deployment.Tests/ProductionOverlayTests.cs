@@ -10,6 +10,7 @@ public sealed class Production_overlay() : OverlayContract("production")
     {
         ["platform-connections"] = ["gatewaydb", "intakedb", "casesdb", "clinicsdb", "rabbitmq", "redis", "mail", "sms"],
         ["gateway-identity"] = ["identity-secret"],
+        ["clinics-guarantees"] = ["link-secret"],
         ["gateway-tls"] = ["tls.crt", "tls.key"],
     };
 

@@ -21,6 +21,28 @@ public sealed class ApiDocsTests(GatewayFactory gateway) : IClassFixture<Gateway
         Assert.Equal($"/api/{service}", document.GetProperty("forwardedPrefix").GetString());
     }
 
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task A_clinics_guarantee_acknowledgement_link_passes_anonymously_with_no_identity(string method)
+    {
+        using var client = gateway.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/api/clinics/guarantees/acknowledge?token=abc")
+        {
+            Headers = { { "X-Tenant-Id", "someone-else" } },
+        };
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echoed = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("/guarantees/acknowledge", echoed.GetProperty("path").GetString());
+        Assert.Equal("?token=abc", echoed.GetProperty("query").GetString());
+        Assert.DoesNotContain(echoed.GetProperty("headers").EnumerateObject(), h => h.Name.Equals("X-Tenant-Id", StringComparison.OrdinalIgnoreCase));
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/clinics/guarantees/GOP-2026-000001"), HttpStatusCode.Unauthorized,
+            ProblemTypes.Unauthenticated);
+    }
+
     [Fact]
     public async Task Only_the_api_document_is_anonymous_on_service_routes()
     {

@@ -15,8 +15,8 @@ using Platform.Tests;
 namespace Platform.Gateway.Tests;
 
 /// <summary>
-/// The gateway on a fresh database of its own, the shared test Redis, and two echo backends standing in for the
-/// intake and cases services. One per test class.
+/// The gateway on a fresh database of its own, the shared test Redis, and echo backends standing in for the intake,
+/// cases and clinic network services. One per test class.
 /// </summary>
 public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -24,6 +24,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public EchoBackend Intake { get; private set; } = null!;
     public EchoBackend Cases { get; private set; } = null!;
+    public EchoBackend Clinics { get; private set; } = null!;
     public string DatabaseConnectionString => _database;
 
     /// <summary>Settings a test class needs on top of the defaults below.</summary>
@@ -33,6 +34,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         Intake = await EchoBackend.StartAsync("intake");
         Cases = await EchoBackend.StartAsync("cases");
+        Clinics = await EchoBackend.StartAsync("clinics");
         _database = await TestEnvironment.CreateDatabaseAsync("gateway");
     }
 
@@ -45,6 +47,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["ConnectionStrings:redis"] = TestEnvironment.Redis,
             ["services:intake:http:0"] = Intake.Address.ToString(),
             ["services:cases:http:0"] = Cases.Address.ToString(),
+            ["services:clinics:http:0"] = Clinics.Address.ToString(),
             ["Auth:Jwt:SigningKey"] = TestEnvironment.JwtSigningKey,
             ["Gateway:IdentitySecret"] = IdentitySecret,
             ["RateLimiting:PermitsPerMinute"] = "10000",
@@ -59,7 +62,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string IdentitySecret = "gateway-tests-identity-secret-0123456789abcdef";
 
     /// <summary>Another replica of this gateway: state of its own (its cache), the same database, Redis and backends.</summary>
-    public GatewayFactory Replica() => new() { Intake = Intake, Cases = Cases, _database = _database };
+    public GatewayFactory Replica() => new() { Intake = Intake, Cases = Cases, Clinics = Clinics, _database = _database };
 
     /// <summary>A client with a staff token.</summary>
     public HttpClient CreateStaffClient(string subject, IEnumerable<string> roles, string? tenant = null)
@@ -93,6 +96,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await DisposeAsync();
         await Intake.DisposeAsync();
         await Cases.DisposeAsync();
+        await Clinics.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         var database = new NpgsqlConnectionStringBuilder(_database).Database;
         await using var conn = new NpgsqlConnection(TestEnvironment.Postgres);

@@ -125,6 +125,10 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
                 batch.BatchCommands.Add(command);
             foreach (var command in AppealEntry(opened.CaseId, appeal)) batch.BatchCommands.Add(command);
             batch.Enqueue(opened);
+            // The cover as opened (nothing reserved or spent yet), for the services that issue against it.
+            if (appeal.Coverage.Policy is { } policy)
+                batch.Enqueue(Coverage.CoverageLedger.CoverageChanged(appeal.TenantId, opened.CaseId, opened.CaseNumber, appeal.Insured,
+                    Coverage.CoverageCalculation.Compute(policy.Limits, [], []), 0, now));
             await batch.ExecuteNonQueryAsync(ct);
         }
         return (opened.CaseId, opened.CaseNumber, true);

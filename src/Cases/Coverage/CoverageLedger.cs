@@ -32,8 +32,10 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
         // that facts about one case are applied one at a time and a threshold is judged on all of them.
         string number;
         IReadOnlyList<CoverLimit> limits;
+        InsuredIdentity insured;
         await using (var read = new NpgsqlCommand("""
-            SELECT number, policy_terms::text FROM cases WHERE id = @case_id AND tenant_id = @tenant FOR UPDATE
+            SELECT number, policy_terms::text, insured_policy_number, insured_full_name, insured_date_of_birth
+            FROM cases WHERE id = @case_id AND tenant_id = @tenant FOR UPDATE
             """, connection, transaction))
         {
             read.Parameters.AddWithValue("case_id", fact.CaseId);
@@ -46,14 +48,18 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
             }
             number = r.GetString(0);
             limits = r.IsDBNull(1) ? [] : JsonSerializer.Deserialize<PolicyTerms>(r.GetString(1), Json)?.Limits ?? [];
+            insured = new InsuredIdentity(r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetFieldValue<DateOnly>(4));
         }
 
         var now = clock.GetUtcNow();
-        if (!await InsertAsync(transaction, fact, now, ct)) return; // the same fact again, under a new message id
+        if (await InsertAsync(transaction, fact, now, ct) is not { } entryId) return; // the same fact again, under a new message id
         await CaseTimeline.AppendAsync(transaction, fact.TenantId, fact.CaseId, fact.Entry.At, fact.TimelineKind, fact.Summary,
             fact.Entry.Kind.StartsWith("letter", StringComparison.Ordinal) ? "clinic-network" : "billing", fact.Data, ct);
 
         var coverage = await ComputeAsync(connection, transaction, fact.TenantId, fact.CaseId, limits, ct);
+        // The entry's id orders the pictures of one case: entries of a case are inserted one at a time, under the lock above.
+        await transaction.EnqueueAsync(CoverageChanged(fact.TenantId, fact.CaseId, number, insured, coverage, entryId, now), ct);
         await FlagCurrenciesAsync(transaction, fact.TenantId, fact.CaseId, coverage, now, ct);
         await WarnAsync(transaction, fact.TenantId, fact.CaseId, number, coverage, now, ct);
     }
@@ -87,13 +93,21 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
         return CoverageCalculation.Compute(limits, list, thresholds);
     }
 
-    private static async Task<bool> InsertAsync(NpgsqlTransaction transaction, Fact fact, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The case's cover as other services keep it (<see cref="CaseCoverageChanged"/>); version 0 is the case as opened.</summary>
+    public static CaseCoverageChanged CoverageChanged(string tenantId, Guid caseId, string number, InsuredIdentity insured,
+        IReadOnlyList<BenefitCoverage> coverage, long version, DateTimeOffset at) =>
+        new(tenantId, caseId, number, insured,
+            coverage.Select(b => new BenefitCover(b.Benefit, b.Limit, b.Currency, b.Reserved, b.Spent)).ToArray(), version, at);
+
+    /// <summary>Records the fact; returns its entry's id, or null when it was recorded before.</summary>
+    private static async Task<long?> InsertAsync(NpgsqlTransaction transaction, Fact fact, DateTimeOffset now, CancellationToken ct)
     {
         var e = fact.Entry;
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO coverage_entries (tenant_id, case_id, kind, source_id, letter_id, benefit, amount, currency, at, recorded_at)
             VALUES (@tenant, @case_id, @kind, @source_id, @letter_id, @benefit, @amount, @currency, @at, @now)
             ON CONFLICT (tenant_id, source_id, kind, at) DO NOTHING
+            RETURNING id
             """, transaction.Connection, transaction);
         var p = cmd.Parameters;
         p.AddWithValue("tenant", fact.TenantId);
@@ -106,7 +120,7 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
         p.Add(new NpgsqlParameter<string?>("currency", e.Currency?.Trim().ToUpperInvariant()));
         p.AddWithValue("at", e.At);
         p.AddWithValue("now", now);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        return await cmd.ExecuteScalarAsync(ct) is long id ? id : null;
     }
 
     /// <summary>Amounts that cannot be counted against the limit (another currency) are flagged once, with a task to convert by hand.</summary>

@@ -1,0 +1,220 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Npgsql;
+using Platform.Contracts;
+
+namespace Platform.ClinicNetwork.Guarantees;
+
+/// <summary>
+/// Sends the letters' e-mails to clinics, with the letter as it stands attached as a PDF, through
+/// <c>ConnectionStrings:mail</c> (<c>Endpoint=smtp://host:port;Username=...;Password=...</c>, read as Cases reads it).
+/// Rows are claimed with FOR UPDATE SKIP LOCKED and leased (a claim token and a later due time) before sending, as
+/// Cases' MessageSender does, so replicas share the work and a replica that dies mid-send leaves the row to be taken
+/// again; a failure is retried with doubling waits for <see cref="GuaranteeOptions.MailRetryFor"/>, a refused
+/// recipient (5xx) fails at once.
+/// </summary>
+public sealed partial class GuaranteeMailSender(
+    NpgsqlDataSource dataSource, GuaranteeLetters letters, AcknowledgementLinks links, IConfiguration configuration,
+    IOptions<GuaranteeOptions> options, TimeProvider clock, ILogger<GuaranteeMailSender> logger) : BackgroundService
+{
+    private const int BatchSize = 10;
+
+    private sealed record Claimed(Guid Id, string TenantId, Guid LetterId, string Kind, string Address, int Attempts, DateTimeOffset CreatedAt);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await SendBatchAsync(stoppingToken) == BatchSize) continue;
+                // Real time, not the TimeProvider: polling is plumbing, and a test's frozen clock must not stall it.
+                await Task.Delay(options.Value.MailPollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                LogSendFailed(e);
+                try { await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken); } catch (OperationCanceledException) { break; }
+            }
+        }
+    }
+
+    internal async Task<int> SendBatchAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var token = Guid.NewGuid();
+        var now = clock.GetUtcNow();
+        var claimed = new List<Claimed>();
+        await using (var cmd = dataSource.CreateCommand("""
+            WITH due AS (
+                SELECT id FROM guarantee_mails WHERE status = 'pending' AND next_attempt_at <= @now
+                ORDER BY next_attempt_at LIMIT @batch FOR UPDATE SKIP LOCKED)
+            UPDATE guarantee_mails m SET claim_token = @token, next_attempt_at = @lease_until
+            FROM due WHERE m.id = due.id
+            RETURNING m.id, m.tenant_id, m.letter_id, m.kind, m.address, m.attempts, m.created_at
+            """))
+        {
+            cmd.Parameters.AddWithValue("now", now);
+            cmd.Parameters.AddWithValue("batch", BatchSize);
+            cmd.Parameters.AddWithValue("token", token);
+            cmd.Parameters.AddWithValue("lease_until", now + 2 * o.MailTimeout + TimeSpan.FromSeconds(30));
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                claimed.Add(new Claimed(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetString(3), r.GetString(4), r.GetInt32(5),
+                    r.GetFieldValue<DateTimeOffset>(6)));
+        }
+        if (claimed.Count == 0) return 0;
+
+        var results = await SendAsync(claimed, ct);
+        foreach (var mail in claimed)
+            await RecordAsync(mail, token, results.TryGetValue(mail.Id, out var result) ? result : (false, false, "No outcome."), ct);
+        return claimed.Count;
+    }
+
+    private async Task<Dictionary<Guid, (bool Sent, bool Permanent, string? Error)>> SendAsync(List<Claimed> mails, CancellationToken ct)
+    {
+        var o = options.Value;
+        var results = new Dictionary<Guid, (bool, bool, string?)>();
+        var connection = configuration.GetConnectionString("mail");
+        var server = MailEndpoint.From(connection);
+        if (server is null)
+        {
+            foreach (var m in mails) results[m.Id] = (false, false, "No mail server is configured (ConnectionStrings:mail: Endpoint=smtp://host:port).");
+            return results;
+        }
+
+        using var client = new SmtpClient { Timeout = (int)o.MailTimeout.TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(server.Host, server.Port, server.Security, ct);
+            if (server.UserName is not null) await client.AuthenticateAsync(server.UserName, server.Password ?? "", ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            foreach (var m in mails) results[m.Id] = (false, false, $"The mail server {server.Host}:{server.Port} could not be used: {e.Message}");
+            return results;
+        }
+
+        var from = MailboxAddress.Parse(o.MailFrom!);
+        foreach (var mail in mails)
+        {
+            if (await letters.GetAsync(mail.TenantId, mail.LetterId, ct) is not { } letter)
+            {
+                results[mail.Id] = (false, true, "The letter is gone.");
+                continue;
+            }
+            try
+            {
+                await client.SendAsync(Compose(letter, mail, from), ct);
+                results[mail.Id] = (true, false, null);
+            }
+            catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
+            {
+                results[mail.Id] = (false, true, $"The mail server refused the message to {mail.Address}: {(int)e.StatusCode} {e.Message}");
+            }
+            catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException or IOException
+                                          or SocketException or TimeoutException)
+            {
+                results[mail.Id] = (false, false, $"Sending to {mail.Address} failed: {e.Message}");
+            }
+        }
+        try { if (client.IsConnected) await client.DisconnectAsync(true, ct); }
+        catch (Exception e) when (e is IOException or SmtpProtocolException or SocketException) { } // sent is sent
+        return results;
+    }
+
+    private MimeMessage Compose(GuaranteeLetter letter, Claimed mail, MailboxAddress from)
+    {
+        var o = options.Value;
+        var t = LetterTexts.For(letter.Language);
+        var link = links.Url(letter.TenantId, letter.Id);
+        var amount = t.Money(letter.Amount, letter.Currency);
+        (string, string?)[] values =
+        [
+            ("number", letter.Number), ("patient", letter.Insured.Name), ("case", letter.CaseNumber), ("amount", amount),
+            ("dob", letter.Insured.DateOfBirth is { } dob ? t.Date(dob) : "—"), ("benefit", t.BenefitOf(letter.Benefit)),
+            ("from", t.Date(letter.PeriodFrom)), ("to", t.Date(letter.PeriodTo)), ("status", t.StatusOf(letter.Status)), ("link", link),
+            ("assistance", o.AssistanceName), ("phone", o.AssistancePhone),
+        ];
+        var subject = mail.Kind switch { "amended" => t.MailAmended, "revoked" => t.MailRevoked, _ => t.MailIssued };
+        var body = new BodyBuilder { TextBody = PersonLanguage.Fill(t.MailBody, values) };
+        body.Attachments.Add($"{letter.Number}.pdf", LetterPdf.Render(letter, o, link), new ContentType("application", "pdf"));
+        var message = new MimeMessage
+        {
+            Subject = PersonLanguage.Fill(subject, values),
+            MessageId = $"{mail.Id:N}@{from.Domain}", // the same on a resend after a crash: recognisable as one message
+            Body = body.ToMessageBody(),
+        };
+        message.From.Add(from);
+        message.To.Add(new MailboxAddress(letter.Clinic.Name, mail.Address));
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        message.Headers.Add(HeaderId.ContentLanguage, letter.Language);
+        return message;
+    }
+
+    private async Task RecordAsync(Claimed mail, Guid token, (bool Sent, bool Permanent, string? Error) result, CancellationToken ct)
+    {
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        var attempt = mail.Attempts + 1;
+        // Doubling waits from the initial one, capped; given up once past the retry window.
+        var wait = TimeSpan.FromTicks(Math.Min(o.MailMaxBackoff.Ticks, o.MailInitialBackoff.Ticks * (1L << Math.Min(attempt - 1, 30))));
+        var (status, next, error) = result switch
+        {
+            { Sent: true } => (DeliveryStatuses.Sent, (DateTimeOffset?)null, (string?)null),
+            { Permanent: true } => (DeliveryStatuses.Failed, null, result.Error),
+            _ when now + wait <= mail.CreatedAt + o.MailRetryFor => (DeliveryStatuses.Pending, now + wait, result.Error),
+            _ => (DeliveryStatuses.Failed, null, $"Gave up after {attempt} attempt(s); the last: {result.Error}"),
+        };
+        await using var cmd = dataSource.CreateCommand("""
+            UPDATE guarantee_mails
+            SET status = @status, attempts = @attempts, last_error = @error, claim_token = NULL, next_attempt_at = @next,
+                sent_at = CASE WHEN @status = 'sent' THEN @now ELSE sent_at END
+            WHERE id = @id AND claim_token = @token
+            """);
+        cmd.Parameters.AddWithValue("status", status);
+        cmd.Parameters.AddWithValue("attempts", attempt);
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("error", error));
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?>("next", next));
+        cmd.Parameters.AddWithValue("now", now);
+        cmd.Parameters.AddWithValue("id", mail.Id);
+        cmd.Parameters.AddWithValue("token", token);
+        await cmd.ExecuteNonQueryAsync(ct);
+        if (status == DeliveryStatuses.Failed) LogGaveUp(mail.LetterId, mail.Address, error!);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "The e-mail of guarantee letter {LetterId} to {Address} failed: {Error}")]
+    private partial void LogGaveUp(Guid letterId, string address, string error);
+
+    [LoggerMessage(LogLevel.Error, "Sending guarantee letters' e-mails failed; retrying")]
+    private partial void LogSendFailed(Exception e);
+}
+
+/// <summary>
+/// The mail server of <c>ConnectionStrings:mail</c>, read by the same rules as Cases' MailServer (a service cannot
+/// reference another's project): <c>smtp://</c> requires STARTTLS except on the loopback (the development mail
+/// catcher), <c>smtps://</c> is TLS from the first byte.
+/// </summary>
+public sealed record MailEndpoint(string Host, int Port, SecureSocketOptions Security, string? UserName, string? Password)
+{
+    public static MailEndpoint? From(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString)) return null;
+        var parts = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        string? Get(string key) => parts.TryGetValue(key, out var value) && value is string s && s.Length > 0 ? s : null;
+        if (Get("Endpoint") is not { } endpoint || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("smtp" or "smtps"))
+            return null;
+        var security = uri.Scheme == "smtps" ? SecureSocketOptions.SslOnConnect
+            : uri.IsLoopback ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.StartTls;
+        return new MailEndpoint(uri.Host, uri.IsDefaultPort ? (uri.Scheme == "smtps" ? 465 : 25) : uri.Port, security, Get("Username"), Get("Password"));
+    }
+}
