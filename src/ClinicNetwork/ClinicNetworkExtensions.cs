@@ -1,4 +1,5 @@
 using Platform.ClinicNetwork.Clinics;
+using Platform.ClinicNetwork.Register;
 using Platform.Messaging;
 
 namespace Platform.ClinicNetwork;
@@ -12,6 +13,8 @@ public static class ClinicNetworkExtensions
         builder.Services.AddGatewayIdentity();
         builder.AddMessaging(bus => { });
         builder.Services.AddSingleton<ClinicStore>();
+        builder.Services.AddSingleton<ClinicLoader>();
+        builder.Services.AddSingleton<PriceStore>();
         return builder;
     }
 
