@@ -1,5 +1,7 @@
 using Platform.ClinicNetwork.Clinics;
+using Platform.ClinicNetwork.Quality;
 using Platform.ClinicNetwork.Register;
+using Platform.ClinicNetwork.Search;
 using Platform.Messaging;
 
 namespace Platform.ClinicNetwork;
@@ -15,12 +17,16 @@ public static class ClinicNetworkExtensions
         builder.Services.AddSingleton<ClinicStore>();
         builder.Services.AddSingleton<ClinicLoader>();
         builder.Services.AddSingleton<PriceStore>();
+        builder.Services.AddSingleton<ClinicSearch>();
+        builder.Services.AddSingleton<QualityStore>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapClinicNetworkApi(this IEndpointRouteBuilder app)
     {
         app.MapClinicsApi();
+        app.MapSearchApi();
+        app.MapQualityApi();
         return app;
     }
 }
