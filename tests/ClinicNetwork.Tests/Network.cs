@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Platform.Tests;
 
 namespace Platform.ClinicNetwork.Tests;
@@ -14,13 +13,21 @@ public sealed class ClockedClinicsFactory() : ServiceFactory<Program>("clinicsdb
 {
     public static readonly DateTimeOffset Now = new(2026, 6, 10, 14, 0, 0, TimeSpan.Zero);
 
-    public FakeTimeProvider Clock { get; } = new(Now);
+    public SettableClock Clock { get; } = new() { Now = Now };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
+}
+
+/// <summary>A clock a test sets forwards and back (FakeTimeProvider only goes forwards; the fixture is shared).</summary>
+public sealed class SettableClock : TimeProvider
+{
+    public DateTimeOffset Now { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => Now;
 }
 
 public static class Network

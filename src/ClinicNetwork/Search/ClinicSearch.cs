@@ -95,11 +95,22 @@ public sealed class ClinicSearch(NpgsqlDataSource dataSource, TimeProvider clock
     public static async Task<IReadOnlyList<ClinicMatch>> SearchAsync(NpgsqlConnection connection, string tenantId, SearchQuery query,
         DateTimeOffset now, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(CandidatesSql, connection);
-        Bind(cmd, tenantId, query, now);
         var found = new List<(Clinic Clinic, double Km, bool Open)>();
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct)) found.Add((ClinicStore.Read(r), r.GetDouble(23) / 1000, r.GetBoolean(24)));
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            // Filters on hours, contract dates and lists defeat the planner's row estimates, and it then prefers a bitmap
+            // scan of every clinic within the radius followed by a sort (185 ms for a 500 km search of 100,000 clinics).
+            // Without bitmap scans it takes the GiST scan that applies the radius as an index condition and hands the
+            // clinics over nearest first, stopping after the candidates (1-2 ms). LOCAL: for this transaction only.
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands = { new NpgsqlBatchCommand("SET LOCAL enable_bitmapscan = off"), new NpgsqlBatchCommand(CandidatesSql) },
+            };
+            Bind(batch.BatchCommands[1].Parameters, tenantId, query, now);
+            await using (var r = await batch.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct)) found.Add((ClinicStore.Read(r), r.GetDouble(23) / 1000, r.GetBoolean(24)));
+            await transaction.CommitAsync(ct);
+        }
         if (found.Count == 0) return [];
 
         var scores = await QualityStore.ScoresAsync(connection, tenantId, found.Select(f => f.Clinic.Id).ToList(), now, ct);
@@ -112,9 +123,8 @@ public sealed class ClinicSearch(NpgsqlDataSource dataSource, TimeProvider clock
             .ToList();
     }
 
-    public static void Bind(NpgsqlCommand cmd, string tenantId, SearchQuery query, DateTimeOffset now)
+    public static void Bind(NpgsqlParameterCollection p, string tenantId, SearchQuery query, DateTimeOffset now)
     {
-        var p = cmd.Parameters;
         p.AddWithValue("tenant", tenantId);
         p.AddWithValue("now", now);
         p.AddWithValue("latitude", query.Latitude);
