@@ -1,5 +1,8 @@
 using Platform.ClinicNetwork.Clinics;
 using Platform.ClinicNetwork.Guarantees;
+using Platform.ClinicNetwork.Quality;
+using Platform.ClinicNetwork.Register;
+using Platform.ClinicNetwork.Search;
 using Platform.Messaging;
 
 namespace Platform.ClinicNetwork;
@@ -18,6 +21,10 @@ public static class ClinicNetworkExtensions
         });
         builder.Services.AddSingleton<ClinicStore>();
         builder.AddGuarantees();
+        builder.Services.AddSingleton<ClinicLoader>();
+        builder.Services.AddSingleton<PriceStore>();
+        builder.Services.AddSingleton<ClinicSearch>();
+        builder.Services.AddSingleton<QualityStore>();
         return builder;
     }
 
@@ -25,6 +32,8 @@ public static class ClinicNetworkExtensions
     {
         app.MapClinicsApi();
         app.MapGuaranteesApi();
+        app.MapSearchApi();
+        app.MapQualityApi();
         return app;
     }
 }
