@@ -9,7 +9,7 @@ using Platform.Tests;
 namespace Platform.ClinicNetwork.Tests;
 
 /// <summary>The service with the platform's clock fixed: Wednesday 10 June 2026, 14:00 UTC (10:00 in Orlando).</summary>
-public sealed class ClockedClinicsFactory() : ServiceFactory<Program>("clinicsdb")
+public sealed class ClockedClinicsFactory : ClinicsFactory
 {
     public static readonly DateTimeOffset Now = new(2026, 6, 10, 14, 0, 0, TimeSpan.Zero);
 
