@@ -245,6 +245,30 @@ public sealed class Acknowledging_a_guarantee_letter(ClinicsFactory clinics) : I
         };
 
     [Fact]
+    public async Task By_the_clinics_own_key_only_for_its_own_letters_and_a_refusal_counts_against_its_quality()
+    {
+        var (_, letter) = await LetterAsync("ack-key");
+        var number = letter.GetProperty("number").GetString()!;
+        var orlando = clinics.ClientFor("ack-key", "clinic:ORL-001", "clinic", "clinic");
+        var another = clinics.ClientFor("ack-key", "clinic:MIA-002", "clinic", "clinic");
+
+        var listed = await orlando.GetFromJsonAsync<JsonElement>("/clinic/guarantees");
+        var othersView = await another.GetFromJsonAsync<JsonElement>("/clinic/guarantees");
+        var byAnother = await another.PostAsJsonAsync($"/clinic/guarantees/{number}/acknowledge", new { decision = "accepted" });
+        var refused = await orlando.PostAsJsonAsync($"/clinic/guarantees/{number}/acknowledge",
+            new { decision = "refused", reason = "No beds in cardiology this week" });
+
+        Assert.Equal(number, listed.EnumerateArray().Single().GetProperty("number").GetString());
+        Assert.Empty(othersView.EnumerateArray());
+        await ProblemAssert.IsProblemAsync(byAnother, HttpStatusCode.NotFound, Microsoft.Extensions.Hosting.ProblemTypes.NotFound);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var acknowledgement = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("acknowledgement");
+        Assert.Equal(("refused", "clinic:ORL-001"), (acknowledgement.GetProperty("decision").GetString(), acknowledgement.GetProperty("by").GetString()));
+        Assert.Equal(1, await clinics.CountAsync(
+            "SELECT count(*) FROM clinic_quality_events WHERE tenant_id = 'ack-key' AND kind = 'gop-refusal' AND note LIKE '%No beds in cardiology%'"));
+    }
+
+    [Fact]
     public async Task By_its_signed_link_shows_the_letter_and_records_the_acceptance_without_any_identity()
     {
         var (client, letter) = await LetterAsync("ack-link");

@@ -41,7 +41,7 @@ public sealed record LetterInsured(string Name, DateOnly? DateOfBirth, string? P
 
 public sealed record LetterClinic(Guid Id, string Code, string Name, string Address, string? Email);
 
-/// <summary>The clinic's answer; <c>By</c>: <c>clinic</c> (its signed link) or the staff member who recorded it.</summary>
+/// <summary>The clinic's answer; <c>By</c>: <c>clinic</c> (its signed link), <c>clinic:{code}</c> (its own API key) or the staff member who recorded it.</summary>
 public sealed record LetterAcknowledgement(
     [property: OneOf(typeof(AcknowledgementDecisions), nameof(AcknowledgementDecisions.All))] string Decision,
     string? Reason, DateTimeOffset At, string By);

@@ -30,6 +30,10 @@ public sealed partial class GuaranteeLetters(NpgsqlDataSource dataSource, ILogge
         }, ct)).SingleOrDefault();
 
     /// <summary>The case's letters, newest first.</summary>
+    /// <summary>The letters to one clinic (its code in the tenant's network), newest first.</summary>
+    public Task<IReadOnlyList<GuaranteeLetter>> OfClinicAsync(string tenantId, string clinicCode, CancellationToken ct) =>
+        ListAsync(tenantId, "l.clinic_code = @clinic", c => c.Parameters.AddWithValue("clinic", clinicCode), ct);
+
     public Task<IReadOnlyList<GuaranteeLetter>> OfCaseAsync(string tenantId, string caseNumber, CancellationToken ct) =>
         ListAsync(tenantId, "l.case_number = @case", c => c.Parameters.AddWithValue("case", caseNumber), ct);
 
@@ -133,16 +137,16 @@ public sealed partial class GuaranteeLetters(NpgsqlDataSource dataSource, ILogge
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        (Guid CaseId, string Number, string ClinicCode, Guid ClinicId, string Status) letter;
+        (Guid CaseId, string Number, string ClinicCode, Guid ClinicId, string Status, string CaseNumber) letter;
         await using (var read = new NpgsqlCommand("""
-            SELECT case_id, number, clinic_code, clinic_id, status FROM guarantee_letters WHERE tenant_id = @tenant AND id = @id FOR UPDATE
+            SELECT case_id, number, clinic_code, clinic_id, status, case_number FROM guarantee_letters WHERE tenant_id = @tenant AND id = @id FOR UPDATE
             """, connection, transaction))
         {
             read.Parameters.AddWithValue("tenant", tenantId);
             read.Parameters.AddWithValue("id", letterId);
             await using var r = await read.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct)) return AcknowledgeOutcome.NotFound;
-            letter = (r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4));
+            letter = (r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), r.GetString(5));
         }
         if (letter.Status != LetterStatuses.Issued) return AcknowledgeOutcome.NotInForce;
 
@@ -162,24 +166,25 @@ public sealed partial class GuaranteeLetters(NpgsqlDataSource dataSource, ILogge
         await transaction.EnqueueAsync(new GuaranteeLetterAcknowledged(letterId, tenantId, letter.CaseId, letter.Number, letter.ClinicCode,
             decision, reason, now), ct);
         if (decision == AcknowledgementDecisions.Refused)
-            await OnRefusedAsync(transaction, new RefusedLetter(tenantId, letterId, letter.Number, letter.CaseId, letter.ClinicId,
-                letter.ClinicCode, reason ?? "", now), ct);
+            await OnRefusedAsync(transaction, new RefusedLetter(tenantId, letterId, letter.Number, letter.CaseId, letter.CaseNumber,
+                letter.ClinicId, letter.ClinicCode, reason ?? "", now, by), ct);
         await transaction.CommitAsync(ct);
         return AcknowledgeOutcome.Recorded;
     }
 
     /// <summary>A letter the clinic refused: evidence about the clinic's quality.</summary>
-    public sealed record RefusedLetter(string TenantId, Guid LetterId, string Number, Guid CaseId, Guid ClinicId, string ClinicCode, string Reason,
-        DateTimeOffset RefusedAt);
+    public sealed record RefusedLetter(string TenantId, Guid LetterId, string Number, Guid CaseId, string CaseNumber, Guid ClinicId,
+        string ClinicCode, string Reason, DateTimeOffset RefusedAt, string By);
 
     /// <summary>
-    /// The hook for a clinic's refusal, called in the transaction that records it: the place where the refusal becomes
-    /// a quality event of the clinic (the clinic register's quality score counts GOP refusals). For now it logs.
+    /// A clinic's refusal, in the transaction that records it, becomes evidence against the clinic's quality score
+    /// (a GOP refusal), so the next search ranks it lower.
     /// </summary>
-    public Task OnRefusedAsync(NpgsqlTransaction transaction, RefusedLetter refused, CancellationToken ct)
+    public async Task OnRefusedAsync(NpgsqlTransaction transaction, RefusedLetter refused, CancellationToken ct)
     {
         LogRefused(refused.ClinicCode, refused.Number, refused.TenantId, refused.Reason);
-        return Task.CompletedTask;
+        await Quality.ClinicQuality.RecordAsync(transaction, refused.TenantId, refused.ClinicId, Quality.QualityKinds.GopRefusal,
+            refused.RefusedAt, refused.CaseNumber, $"Guarantee letter {refused.Number} refused: {refused.Reason}", actor: refused.By, ct: ct);
     }
 
     [LoggerMessage(LogLevel.Information, "Clinic {ClinicCode} refused guarantee letter {Number} of tenant {TenantId}: {Reason}")]

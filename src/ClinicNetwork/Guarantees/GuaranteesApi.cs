@@ -55,8 +55,44 @@ public static partial class GuaranteesApi
         group.MapPost("/acknowledge", AcknowledgementPage.RecordAsync).AllowAnonymous()
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
             .WithSummary("The clinic's answer from the signed link's page (form fields decision = accepted | refused, reason)");
+        MapClinicsOwnApi(app);
         return group;
     }
+
+    /// <summary>
+    /// A clinic with its own API key (role clinic, actor clinic:{code}): its letters, and its answer to one. Another
+    /// clinic's letter is not found, as another tenant's is.
+    /// </summary>
+    private static void MapClinicsOwnApi(IEndpointRouteBuilder app)
+    {
+        var clinic = app.MapGroup("/clinic/guarantees").WithTags("Guarantee letters").RequireAccess(Access.ActAsClinic);
+        clinic.MapGet("/", async Task<Ok<IReadOnlyList<GuaranteeLetter>>> (RequestIdentity identity, GuaranteeLetters letters, CancellationToken ct) =>
+                TypedResults.Ok(await letters.OfClinicAsync(identity.TenantId, ClinicCodeOf(identity), ct)))
+            .WithSummary("The calling clinic's guarantee letters, newest first");
+        clinic.MapPost("/{number}/acknowledge", async Task<Results<Ok<GuaranteeLetter>, ValidationProblem, ProblemHttpResult>> (
+                string number, AcknowledgeGuaranteeRequest request, RequestIdentity identity, GuaranteeLetters letters, TimeProvider clock,
+                CancellationToken ct) =>
+            {
+                var errors = ValidateAnswer(request.Decision, request.Reason);
+                if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
+                var code = ClinicCodeOf(identity);
+                if (await letters.FindAsync(identity.TenantId, number, ct) is not { } found || found.Clinic.Code != code)
+                    return Problems.NotFound($"Guarantee letter {number} was not found.");
+                var outcome = await letters.AcknowledgeAsync(identity.TenantId, found.Id, request.Decision!, Reason(request.Reason),
+                    identity.ActorId, clock.GetUtcNow(), ct);
+                return outcome switch
+                {
+                    GuaranteeLetters.AcknowledgeOutcome.Recorded => TypedResults.Ok((await letters.GetAsync(identity.TenantId, found.Id, ct))!),
+                    GuaranteeLetters.AcknowledgeOutcome.NotInForce => Problems.Conflict($"Guarantee letter {found.Number} is not in force: there is nothing to answer."),
+                    _ => Problems.NotFound($"Guarantee letter {number} was not found."),
+                };
+            })
+            .WithSummary("The calling clinic accepts its guarantee letter, or refuses it with a reason");
+    }
+
+    /// <summary>The clinic's code from its key's actor id (clinic:{code}); empty for anyone else, which matches no letter.</summary>
+    private static string ClinicCodeOf(RequestIdentity identity) =>
+        identity.ActorId.StartsWith(Roles.ClinicActorPrefix, StringComparison.Ordinal) ? identity.ActorId[Roles.ClinicActorPrefix.Length..] : "";
 
     [GeneratedRegex("^[A-Z]{3}$")]
     private static partial Regex CurrencyCode();
