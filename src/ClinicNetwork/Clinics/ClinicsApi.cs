@@ -40,8 +40,9 @@ public static class ClinicsApi
                 """);
         group.MapGet("/", ListAsync).RequireAccess(Access.ReadCases)
             .WithSummary("Lists the tenant's clinics in code order, a page at a time, optionally by country, city, status or specialty");
-        group.MapGet("/{idOrCode}", GetAsync).RequireAccess(Access.ReadCases)
-            .WithSummary("One clinic of the network, by its id or the network's code");
+        // One path template for the clinic (OpenAPI wants /clinics/{x} once): the code, or the clinic's id in its place.
+        group.MapGet("/{code}", GetAsync).RequireAccess(Access.ReadCases)
+            .WithSummary("One clinic of the network, by the network's code (or the clinic's id)");
         group.MapPut("/{code}", PutAsync).RequireAccess(Access.ConfigureInsurer)
             .WithSummary("Creates or replaces one clinic (the same fields and rules as a register row; the code is the path's)");
         group.MapGet("/{code}/prices", PricesAsync).RequireAccess(Access.ReadCases)
@@ -91,10 +92,10 @@ public static class ClinicsApi
     }
 
     private static async Task<Results<Ok<Clinic>, ProblemHttpResult>> GetAsync(
-        string idOrCode, RequestIdentity identity, ClinicStore clinics, CancellationToken ct) =>
-        await clinics.FindAsync(identity.TenantId, idOrCode, ct) is { } clinic
+        string code, RequestIdentity identity, ClinicStore clinics, CancellationToken ct) =>
+        await clinics.FindAsync(identity.TenantId, code, ct) is { } clinic
             ? TypedResults.Ok(clinic)
-            : Problems.NotFound($"Clinic {idOrCode} was not found.");
+            : Problems.NotFound($"Clinic {code} was not found.");
 
     private static async Task<Results<Ok<Clinic>, ValidationProblem>> PutAsync(
         string code, ClinicInput clinic, RequestIdentity identity, ClinicLoader loader, ClinicStore clinics, CancellationToken ct)

@@ -14,6 +14,14 @@ namespace Platform.ApiClient.Gateway.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The clinicCode property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ClinicCode { get; set; }
+#nullable restore
+#else
+        public string ClinicCode { get; set; }
+#endif
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
         /// <summary>The keyId property</summary>
@@ -30,6 +38,14 @@ namespace Platform.ApiClient.Gateway.Models
 #endif
         /// <summary>The revokedAt property</summary>
         public DateTimeOffset? RevokedAt { get; set; }
+        /// <summary>The role property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Role { get; set; }
+#nullable restore
+#else
+        public string Role { get; set; }
+#endif
         /// <summary>The tenantId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -44,6 +60,7 @@ namespace Platform.ApiClient.Gateway.Models
         public ApiKeySummary()
         {
             AdditionalData = new Dictionary<string, object>();
+            Role = "insurer";
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -63,11 +80,13 @@ namespace Platform.ApiClient.Gateway.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "clinicCode", n => { ClinicCode = n.GetStringValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "keyId", n => { KeyId = n.GetGuidValue(); } },
                 { "lastUsedAt", n => { LastUsedAt = n.GetDateTimeOffsetValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "revokedAt", n => { RevokedAt = n.GetDateTimeOffsetValue(); } },
+                { "role", n => { Role = n.GetStringValue(); } },
                 { "tenantId", n => { TenantId = n.GetStringValue(); } },
             };
         }
@@ -78,11 +97,13 @@ namespace Platform.ApiClient.Gateway.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("clinicCode", ClinicCode);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteGuidValue("keyId", KeyId);
             writer.WriteDateTimeOffsetValue("lastUsedAt", LastUsedAt);
             writer.WriteStringValue("name", Name);
             writer.WriteDateTimeOffsetValue("revokedAt", RevokedAt);
+            writer.WriteStringValue("role", Role);
             writer.WriteStringValue("tenantId", TenantId);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -14,6 +14,14 @@ namespace Platform.ApiClient.Gateway.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The clinicCode property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ClinicCode { get; set; }
+#nullable restore
+#else
+        public string ClinicCode { get; set; }
+#endif
         /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -22,6 +30,8 @@ namespace Platform.ApiClient.Gateway.Models
 #else
         public string Name { get; set; }
 #endif
+        /// <summary>The role property</summary>
+        public global::Platform.ApiClient.Gateway.Models.ApiKeyRole? Role { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::Platform.ApiClient.Gateway.Models.CreateApiKeyRequest"/> and sets the default values.
         /// </summary>
@@ -47,7 +57,9 @@ namespace Platform.ApiClient.Gateway.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "clinicCode", n => { ClinicCode = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
+                { "role", n => { Role = n.GetEnumValue<global::Platform.ApiClient.Gateway.Models.ApiKeyRole>(); } },
             };
         }
         /// <summary>
@@ -57,7 +69,9 @@ namespace Platform.ApiClient.Gateway.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("clinicCode", ClinicCode);
             writer.WriteStringValue("name", Name);
+            writer.WriteEnumValue<global::Platform.ApiClient.Gateway.Models.ApiKeyRole>("role", Role);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

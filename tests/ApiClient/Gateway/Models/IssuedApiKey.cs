@@ -22,6 +22,14 @@ namespace Platform.ApiClient.Gateway.Models
 #else
         public string ApiKey { get; set; }
 #endif
+        /// <summary>The clinicCode property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ClinicCode { get; set; }
+#nullable restore
+#else
+        public string ClinicCode { get; set; }
+#endif
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
         /// <summary>The keyId property</summary>
@@ -33,6 +41,14 @@ namespace Platform.ApiClient.Gateway.Models
 #nullable restore
 #else
         public string Name { get; set; }
+#endif
+        /// <summary>The role property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Role { get; set; }
+#nullable restore
+#else
+        public string Role { get; set; }
 #endif
         /// <summary>The tenantId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -68,9 +84,11 @@ namespace Platform.ApiClient.Gateway.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "apiKey", n => { ApiKey = n.GetStringValue(); } },
+                { "clinicCode", n => { ClinicCode = n.GetStringValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "keyId", n => { KeyId = n.GetGuidValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
+                { "role", n => { Role = n.GetStringValue(); } },
                 { "tenantId", n => { TenantId = n.GetStringValue(); } },
             };
         }
@@ -82,9 +100,11 @@ namespace Platform.ApiClient.Gateway.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("apiKey", ApiKey);
+            writer.WriteStringValue("clinicCode", ClinicCode);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteGuidValue("keyId", KeyId);
             writer.WriteStringValue("name", Name);
+            writer.WriteStringValue("role", Role);
             writer.WriteStringValue("tenantId", TenantId);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -14,6 +14,8 @@ namespace Platform.ApiClient.Intake.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The consentsToMessages property</summary>
+        public bool? ConsentsToMessages { get; set; }
         /// <summary>The email property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -47,6 +49,14 @@ namespace Platform.ApiClient.Intake.Models
 #nullable restore
 #else
         public string Phone { get; set; }
+#endif
+        /// <summary>The preferredChannel property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PreferredChannel { get; set; }
+#nullable restore
+#else
+        public string PreferredChannel { get; set; }
 #endif
         /// <summary>The relation property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -89,11 +99,13 @@ namespace Platform.ApiClient.Intake.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "consentsToMessages", n => { ConsentsToMessages = n.GetBoolValue(); } },
                 { "email", n => { Email = n.GetStringValue(); } },
                 { "language", n => { Language = n.GetStringValue(); } },
                 { "mayReceiveMedicalDetails", n => { MayReceiveMedicalDetails = n.GetBoolValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "phone", n => { Phone = n.GetStringValue(); } },
+                { "preferredChannel", n => { PreferredChannel = n.GetStringValue(); } },
                 { "relation", n => { Relation = n.GetStringValue(); } },
                 { "timeZone", n => { TimeZone = n.GetStringValue(); } },
             };
@@ -105,11 +117,13 @@ namespace Platform.ApiClient.Intake.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteBoolValue("consentsToMessages", ConsentsToMessages);
             writer.WriteStringValue("email", Email);
             writer.WriteStringValue("language", Language);
             writer.WriteBoolValue("mayReceiveMedicalDetails", MayReceiveMedicalDetails);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("phone", Phone);
+            writer.WriteStringValue("preferredChannel", PreferredChannel);
             writer.WriteStringValue("relation", Relation);
             writer.WriteStringValue("timeZone", TimeZone);
             writer.WriteAdditionalData(AdditionalData);

@@ -62,7 +62,7 @@ namespace Platform.ApiClient.Gateway.Admin.Tenants.Item.ApiKeys
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Issues an API key for an insurer. The secret is in this answer only.
+        /// Issues an API key for an insurer, or for one clinic of its network. The secret is in this answer only.
         /// </summary>
         /// <returns>A <see cref="global::Platform.ApiClient.Gateway.Models.IssuedApiKey"/></returns>
         /// <param name="body">The request body</param>
@@ -110,7 +110,7 @@ namespace Platform.ApiClient.Gateway.Admin.Tenants.Item.ApiKeys
             return requestInfo;
         }
         /// <summary>
-        /// Issues an API key for an insurer. The secret is in this answer only.
+        /// Issues an API key for an insurer, or for one clinic of its network. The secret is in this answer only.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
