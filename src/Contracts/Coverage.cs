@@ -4,7 +4,11 @@ namespace Platform.Contracts;
 // (Billing) spend it, and Cases tells everyone when a case crosses a threshold of a limit. Amounts are in the
 // currency named next to them; benefits use the codes of CoverLimit (medical-expenses, repatriation, ...).
 
-/// <summary>Clinic network issued a guarantee of payment (GOP) to a clinic for a case: the amount is reserved against the benefit.</summary>
+/// <summary>
+/// Clinic network issued a guarantee of payment (GOP) to a clinic for a case: the amount is reserved against the benefit.
+/// <c>Number</c> (GOP-2026-000001), <c>ClinicName</c> and <c>CoPayment</c> (what the patient still pays, in the letter's
+/// currency) are what the caller is told; optional and last, so messages written before they existed still read.
+/// </summary>
 public sealed record GuaranteeLetterIssued(
     Guid LetterId,
     string TenantId,
@@ -12,7 +16,10 @@ public sealed record GuaranteeLetterIssued(
     string Benefit,
     decimal Amount,
     string Currency,
-    DateTimeOffset IssuedAt);
+    DateTimeOffset IssuedAt,
+    string? Number = null,
+    string? ClinicName = null,
+    decimal? CoPayment = null);
 
 /// <summary>A guarantee letter's amount changed; <c>NewAmount</c> replaces the amount issued (it is not a difference).</summary>
 public sealed record GuaranteeLetterAmended(

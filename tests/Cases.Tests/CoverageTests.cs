@@ -12,6 +12,29 @@ public sealed class Coverage_consumption(CasesFactory cases) : IClassFixture<Cas
     private const string Medical = "medical-expenses";
 
     [Fact]
+    public async Task Tells_the_caller_in_her_language_that_the_clinic_holds_a_guarantee_and_what_she_still_pays_until_it_is_revoked()
+    {
+        const string tenant = "cov-told";
+        var (caseId, number) = await CaseOpening.OpenAsync(cases, CasesFactory.Appeal(tenant, "Told Person"));
+        var letter = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow;
+        var client = cases.ClientFor(tenant);
+        async Task<Dictionary<string, string>> StepsAsync() =>
+            (await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/cases/{number}/briefing")).GetProperty("nextStepsForCaller")
+            .EnumerateArray().ToDictionary(s => s.GetProperty("code").GetString()!, s => s.GetProperty("text").GetString()!);
+
+        await CaseOpening.PublishAndWaitAsync(cases, new GuaranteeLetterIssued(letter, tenant, caseId, Medical, 10_000m, "USD", now,
+            "GOP-2026-000007", "Orlando Regional Hospital", 250m));
+        var held = await StepsAsync();
+        await CaseOpening.PublishAndWaitAsync(cases, new GuaranteeLetterRevoked(letter, tenant, caseId, now.AddHours(1)));
+        var revoked = await StepsAsync();
+
+        Assert.Equal("Клиника «Orlando Regional Hospital» получила наше гарантийное письмо GOP-2026-000007: за лечение по полису вы ничего " +
+                     "не платите, кроме доплаты 250,00 USD.", held["guarantee"].Replace('\u00a0', ' '));
+        Assert.False(revoked.ContainsKey("guarantee"));
+    }
+
+    [Fact]
     public async Task Counts_letters_as_reserved_and_invoices_as_spent_without_counting_twice()
     {
         const string tenant = "cov-sums";

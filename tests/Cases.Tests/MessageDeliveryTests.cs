@@ -101,7 +101,7 @@ public sealed class Delivering_messages_to_contacts(DeliveringCasesFactory cases
         var briefing = await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/briefing");
         var latest = briefing.GetProperty("messages")[0];
         Assert.Equal("sent", latest.GetProperty("status").GetString());
-        Assert.Contains(briefing.GetProperty("lastContacts").EnumerateArray(), c => c.GetProperty("kind").GetString() == "message-sent");
+        Assert.Contains(briefing.GetProperty("lastContacts").EnumerateArray(), c => c.GetProperty("kind").GetString() == "message-to-contact");
     }
 
     [Fact]

@@ -88,6 +88,12 @@ public sealed class A_guarantee_of_payment_through_the_gateway(PlatformFixture p
             .Any(b => b.GetProperty("benefit").GetString() == "medical-expenses" && b.GetProperty("reserved").GetDecimal() == 10_000m),
             TimeSpan.FromSeconds(20), "the case's coverage shows the letter reserved");
 
+        // The daughter is told, in Russian, that the hospital has the guarantee and she pays nothing.
+        var steps = (await coordinator.GetFromJsonAsync<JsonElement>($"/api/cases/cases/{caseNumber}/briefing")).GetProperty("nextStepsForCaller")
+            .EnumerateArray().ToDictionary(s => s.GetProperty("code").GetString()!, s => s.GetProperty("text").GetString()!);
+        Assert.Equal($"Клиника «Orlando Regional Hospital» получила наше гарантийное письмо {gop}: за лечение по полису вы ничего не платите.",
+            steps["guarantee"]);
+
         // Raising it to 15,000 would pass the 12,000 limit: refused, naming what was asked and what remains.
         var amended = await coordinator.PostAsJsonAsync($"/api/clinics/guarantees/{gop}/amend", new { amount = 15_000m });
         Assert.Equal((HttpStatusCode)422, amended.StatusCode);

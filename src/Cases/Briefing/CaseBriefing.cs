@@ -70,10 +70,13 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
 
     public enum Outcome { Found, CaseNotFound, ContactNotFound }
 
-    /// <summary>What the briefing's last contacts are made of: calls, messages and their delivery, documents, tasks done.</summary>
+    /// <summary>
+    /// What the briefing's last contacts are made of: calls, messages (and the ones that could not be delivered),
+    /// documents, tasks done. A message's delivery is in the briefing's messages, not here twice.
+    /// </summary>
     private static readonly HashSet<string> LastContactKinds =
     [
-        TimelineKinds.Appeal, TimelineKinds.MessageToContact, TimelineKinds.MessageSent, TimelineKinds.MessageFailed,
+        TimelineKinds.Appeal, TimelineKinds.MessageToContact, TimelineKinds.MessageFailed,
         TimelineKinds.DocumentReceived, TimelineKinds.DocumentReviewed, TimelineKinds.TaskCompleted,
     ];
 
@@ -185,11 +188,33 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
             contacts, lastContacts, checklist.Items, messages,
             audience is null ? null : new BriefingAudience(audience.Id, audience.Name, audience.Relation, audience.WrittenLanguage, audience.ToldTimesIn!),
             CallerSteps(new CallerContext(audience?.WrittenLanguage ?? PersonLanguage.English, audience?.ToldTimesIn ?? PersonTimeZone.Resolve(null, null, country),
-                country.Trim(), plan, tasks, medical, policy, checklist.Items, lastDescription, now)), version, now);
+                country.Trim(), plan, tasks, medical, policy, checklist.Items, lastDescription, LettersInForce(timeline), now)), version, now);
     }
 
     private sealed record CallerContext(string Language, PersonTimeZone Zone, string Country, SettlementPlan? Plan, List<BriefingTask> Tasks,
-        MedicalRecord? Medical, PolicyTerms? Policy, IReadOnlyList<ChecklistItem> Documents, string? AskedAbout, DateTimeOffset Now);
+        MedicalRecord? Medical, PolicyTerms? Policy, IReadOnlyList<ChecklistItem> Documents, string? AskedAbout, IReadOnlyList<LetterInForce> Letters,
+        DateTimeOffset Now);
+
+    /// <summary>A guarantee letter the clinic holds (issued, not revoked or expired), as the case's timeline recorded it.</summary>
+    private sealed record LetterInForce(string? Number, string ClinicName, decimal CoPayment, string Currency);
+
+    /// <summary>The guarantee letters in force, oldest first, from the timeline's guarantee-letter entries.</summary>
+    private static List<LetterInForce> LettersInForce(IEnumerable<TimelineEntry> timeline)
+    {
+        var letters = new Dictionary<string, LetterInForce?>();
+        foreach (var e in timeline)
+        {
+            if (e.Data is not { ValueKind: JsonValueKind.Object } d || !d.TryGetProperty("letterId", out var id)) continue;
+            string? S(string name) => d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (e.Kind == TimelineKinds.GuaranteeLetterIssued)
+                letters[id.ToString()] = S("clinicName") is { } clinic
+                    ? new LetterInForce(S("number"), clinic,
+                        d.TryGetProperty("coPayment", out var co) && co.ValueKind == JsonValueKind.Number ? co.GetDecimal() : 0, S("currency") ?? "")
+                    : null; // issued before letters named their clinic: nothing to tell the caller about it
+            else if (e.Kind == TimelineKinds.GuaranteeLetterRevoked) letters.Remove(id.ToString());
+        }
+        return letters.Values.OfType<LetterInForce>().ToList();
+    }
 
     /// <summary>Every text of the caller steps, per language; placeholders in braces are filled in by <see cref="CallerSteps"/>.</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> CallerTexts = new Dictionary<string, IReadOnlyDictionary<string, string>>
@@ -211,6 +236,8 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
             ["cover-limit"] = "{benefit}: covered up to {amount} {currency}.",
             ["cover-excluded"] = "{benefit}: excluded by the policy, not covered.",
             ["cover-none"] = "{benefit}: not covered by this policy.",
+            ["guarantee"] = "{clinic} has our guarantee of payment {number}: you pay nothing for the covered care.",
+            ["guarantee-co-payment"] = "{clinic} has our guarantee of payment {number}: you pay nothing for the covered care but the co-payment of {amount} {currency}.",
         },
         [PersonLanguage.Russian] = new Dictionary<string, string>
         {
@@ -229,6 +256,8 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
             ["cover-limit"] = "{benefit}: покрывается до {amount} {currency}.",
             ["cover-excluded"] = "{benefit}: исключено полисом, не покрывается.",
             ["cover-none"] = "{benefit}: этим полисом не покрывается.",
+            ["guarantee"] = "Клиника «{clinic}» получила наше гарантийное письмо {number}: за лечение по полису вы ничего не платите.",
+            ["guarantee-co-payment"] = "Клиника «{clinic}» получила наше гарантийное письмо {number}: за лечение по полису вы ничего не платите, кроме доплаты {amount} {currency}.",
         },
     };
 
@@ -265,6 +294,11 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
             }))));
         else Add("documents", c.Documents.Any(i => i.State == ReviewStates.Received) ? "documents-in-review" : "documents-complete");
 
+        foreach (var letter in c.Letters)
+            Add("guarantee", letter.CoPayment > 0 ? "guarantee-co-payment" : "guarantee", ("clinic", letter.ClinicName), ("number", letter.Number),
+                ("amount", letter.CoPayment.ToString("N2", language == PersonLanguage.Russian
+                    ? System.Globalization.CultureInfo.GetCultureInfo("ru-RU") : System.Globalization.CultureInfo.InvariantCulture)),
+                ("currency", letter.Currency));
         if (c.Country == "US")
         {
             Add("romif", "romif");

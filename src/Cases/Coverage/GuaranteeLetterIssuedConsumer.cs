@@ -16,7 +16,8 @@ public sealed class GuaranteeLetterIssuedConsumer(NpgsqlDataSource dataSource, C
         return ledger.ApplyAsync(transaction, new CoverageLedger.Fact(m.TenantId, m.CaseId,
             new CoverageEntry(0, CoverageEntryKinds.LetterIssued, m.LetterId, null, m.Benefit, m.Amount, m.Currency, m.IssuedAt),
             "guarantee-letter-issued",
-            string.Create(CultureInfo.InvariantCulture, $"Guarantee letter issued: {m.Amount:N2} {m.Currency} reserved for {m.Benefit}"),
-            new { m.LetterId, m.Benefit, m.Amount, m.Currency }), context.CancellationToken);
+            string.Create(CultureInfo.InvariantCulture,
+                $"Guarantee letter {(m.Number is null ? "" : m.Number + " ")}issued{(m.ClinicName is null ? "" : " to " + m.ClinicName)}: {m.Amount:N2} {m.Currency} reserved for {m.Benefit}"),
+            new { m.LetterId, m.Benefit, m.Amount, m.Currency, m.Number, m.ClinicName, m.CoPayment }), context.CancellationToken);
     }
 }

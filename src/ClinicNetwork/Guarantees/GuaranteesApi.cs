@@ -179,7 +179,8 @@ public static partial class GuaranteesApi
             await insert.ExecuteNonQueryAsync(ct);
         }
         await GuaranteeLetters.QueueMailAsync(transaction, tenant, id, "issued", clinic.Email, now, ct);
-        await transaction.EnqueueAsync(new GuaranteeLetterIssued(id, tenant, cover.CaseId, benefit, amount, currency, now), ct);
+        await transaction.EnqueueAsync(new GuaranteeLetterIssued(id, tenant, cover.CaseId, benefit, amount, currency, now, number, clinic.Name,
+            request.CoPayment ?? 0), ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Created($"/guarantees/{number}", await letters.GetAsync(tenant, id, ct));
     }
