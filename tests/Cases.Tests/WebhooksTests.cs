@@ -1,3 +1,4 @@
+using Platform.Messaging;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

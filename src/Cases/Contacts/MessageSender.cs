@@ -1,3 +1,4 @@
+using Platform.Messaging;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,3 +1,4 @@
+using Platform.Messaging;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;

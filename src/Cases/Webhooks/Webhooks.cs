@@ -1,3 +1,4 @@
+using Platform.Messaging;
 using System.Text.Json;
 
 namespace Platform.Cases.Webhooks;

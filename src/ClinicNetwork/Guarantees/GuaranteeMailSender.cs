@@ -6,6 +6,7 @@ using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Npgsql;
+using Platform.Messaging;
 using Platform.Contracts;
 
 namespace Platform.ClinicNetwork.Guarantees;
@@ -26,27 +27,8 @@ public sealed partial class GuaranteeMailSender(
 
     private sealed record Claimed(Guid Id, string TenantId, Guid LetterId, string Kind, string Address, int Attempts, DateTimeOffset CreatedAt);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await SendBatchAsync(stoppingToken) == BatchSize) continue;
-                // Real time, not the TimeProvider: polling is plumbing, and a test's frozen clock must not stall it.
-                await Task.Delay(options.Value.MailPollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                LogSendFailed(e);
-                try { await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken); } catch (OperationCanceledException) { break; }
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BatchPolling.RunAsync(SendBatchAsync, BatchSize, options.Value.MailPollInterval, LogSendFailed, stoppingToken);
 
     internal async Task<int> SendBatchAsync(CancellationToken ct)
     {
@@ -166,13 +148,13 @@ public sealed partial class GuaranteeMailSender(
         var o = options.Value;
         var now = clock.GetUtcNow();
         var attempt = mail.Attempts + 1;
-        // Doubling waits from the initial one, capped; given up once past the retry window.
-        var wait = TimeSpan.FromTicks(Math.Min(o.MailMaxBackoff.Ticks, o.MailInitialBackoff.Ticks * (1L << Math.Min(attempt - 1, 30))));
+        // The platform's retry schedule (doubling, capped, with jitter), given up once past the retry window.
         var (status, next, error) = result switch
         {
             { Sent: true } => (DeliveryStatuses.Sent, (DateTimeOffset?)null, (string?)null),
             { Permanent: true } => (DeliveryStatuses.Failed, null, result.Error),
-            _ when now + wait <= mail.CreatedAt + o.MailRetryFor => (DeliveryStatuses.Pending, now + wait, result.Error),
+            _ when RetrySchedule.NextAttempt(attempt, now, mail.CreatedAt, o.MailRetries, Random.Shared.NextDouble()) is { } at =>
+                (DeliveryStatuses.Pending, at, result.Error),
             _ => (DeliveryStatuses.Failed, null, $"Gave up after {attempt} attempt(s); the last: {result.Error}"),
         };
         await using var cmd = dataSource.CreateCommand("""

@@ -32,6 +32,9 @@ public sealed class GuaranteeOptions
 
     public TimeSpan MailMaxBackoff { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>The e-mails' retries as the platform's retry schedule (with its 20 % jitter).</summary>
+    public Platform.Messaging.IRetrySchedule MailRetries => new Platform.Messaging.RetryWindow(MailRetryFor, MailInitialBackoff, MailMaxBackoff);
+
     /// <summary>How often due e-mails are looked for (each replica; rows are claimed, so replicas share the work).</summary>
     public TimeSpan MailPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

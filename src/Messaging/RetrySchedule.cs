@@ -1,6 +1,6 @@
-namespace Platform.Cases;
+namespace Platform.Messaging;
 
-/// <summary>How a delivery that failed is tried again: webhooks to insurers and messages to contacts back off alike.</summary>
+/// <summary>How a delivery that failed is tried again: webhooks, messages to contacts and guarantee-letter e-mails back off alike.</summary>
 public interface IRetrySchedule
 {
     /// <summary>How long a delivery is retried, from its first attempt (or from a redelivery), before it is marked failed.</summary>
@@ -20,6 +20,10 @@ public interface IRetrySchedule
     /// <summary>An optional cap on the attempts of one retry window as well.</summary>
     int? MaxAttempts { get; }
 }
+
+/// <summary>A retry schedule given by its values (for options that name them under their own keys).</summary>
+public sealed record RetryWindow(TimeSpan RetryFor, TimeSpan InitialBackoff, TimeSpan MaxBackoff, double Jitter = 0.2, int? MaxAttempts = null)
+    : IRetrySchedule;
 
 public static class RetrySchedule
 {
@@ -51,7 +55,7 @@ public static class RetrySchedule
 }
 
 /// <summary>
-/// The loop of a sender that claims due rows in batches (webhook deliveries, messages to contacts): a full batch is
+/// The loop of a sender that claims due rows in batches (webhook deliveries, messages, e-mails): a full batch is
 /// followed at once by the next, otherwise it waits <c>pollInterval</c> (real time, not the TimeProvider: polling is
 /// plumbing, and a test's frozen clock must not stall it); a failure is reported and retried after 5 s.
 /// </summary>
