@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -69,16 +68,6 @@ public static partial class PolicyRules
     public static readonly string[] KnownRisks =
         ["illness", "accident", "pre-existing-conditions", "chronic-conditions", "pregnancy", "extreme-sports", "alcohol", "covid-19"];
 
-    /// <summary>ISO 4217 currencies in circulation (funds, metals and test codes left out).</summary>
-    public static readonly FrozenSet<string> Currencies = """
-        AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF
-        CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL
-        HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL
-        MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON
-        RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS
-        UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL
-        """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.Ordinal);
-
     [GeneratedRegex(@"^[\p{L}\p{N}][\p{L}\p{N}._/-]*$")]
     private static partial Regex PolicyNumberPattern();
 
@@ -105,7 +94,7 @@ public static partial class PolicyRules
         : $"'{code}' is not a {what} code: lower-case words joined by '-', such as '{(what == "risk" ? "extreme-sports" : "medical-expenses")}'.";
 
     public static string? CheckCurrency(string code) =>
-        Currencies.Contains(code) ? null : $"'{code}' is not an ISO 4217 currency code such as 'EUR' or 'USD'.";
+        IsoCodes.Currencies.Contains(code) ? null : $"'{code}' is not an ISO 4217 currency code such as 'EUR' or 'USD'.";
 
     public static string? CheckAmount(decimal amount, bool allowZero) =>
         amount < 0 || (!allowZero && amount == 0) ? (allowZero ? "The amount must not be negative." : "The amount must be positive.")
