@@ -73,7 +73,9 @@ public sealed record CoverageThresholdReached(
 /// Cases' account of a case's cover: published when a case opens with policy terms and whenever its coverage ledger
 /// changes, so that another service (the clinic network, issuing guarantee letters within the remaining cover) keeps
 /// its own view without reading Cases' database. A whole picture, not a difference: a consumer keeps the one with the
-/// highest <c>Version</c> (increasing per case; messages may arrive out of order) and drops older ones.
+/// highest <c>Version</c> (increasing per case; messages may arrive out of order) and drops older ones. <c>Location</c>:
+/// where the case is (country and city, no address), for finding clinics near it; optional and last, so messages
+/// written before it existed still read.
 /// </summary>
 public sealed record CaseCoverageChanged(
     string TenantId,
@@ -82,7 +84,8 @@ public sealed record CaseCoverageChanged(
     InsuredIdentity Insured,
     IReadOnlyList<BenefitCover> Benefits,
     long Version,
-    DateTimeOffset ChangedAt);
+    DateTimeOffset ChangedAt,
+    AppealLocation? Location = null);
 
 /// <summary>
 /// One benefit of a case's cover: its limit (null when the policy sets none for it) and currency, what guarantee

@@ -130,6 +130,24 @@ public sealed class Searching_for_a_clinic(ClockedClinicsFactory clinics) : ICla
         Assert.Equal(["latitude", "longitude"], problem.ErrorKeys());
     }
 
+    [Fact]
+    public async Task For_a_case_by_its_number_starts_from_the_city_Cases_published_for_it()
+    {
+        var (client, tenant) = await NetworkAsync();
+        await Gop.PublishAsync(clinics, new Platform.Contracts.CaseCoverageChanged(tenant, Guid.NewGuid(), "2026-000777",
+            new Platform.Contracts.InsuredIdentity("POL-1", "Pyotr Ivanov", new DateOnly(1956, 4, 12)),
+            [new Platform.Contracts.BenefitCover(Gop.Medical, 50_000m, "USD", 0, 0)], 0, DateTimeOffset.UtcNow,
+            new Platform.Contracts.AppealLocation("US", "Tampa", null)));
+
+        var (codes, body) = await SearchAsync(client, "caseNumber=2026-000777&radiusKm=10");
+        var unknown = await client.GetAsync("/clinics/search?caseNumber=2026-999999");
+
+        Assert.Equal(["TPA-1"], codes);
+        Assert.Equal("city-centroid", body.GetProperty("origin").GetProperty("source").GetString());
+        var problem = await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.BadRequest, ProblemTypes.Validation);
+        Assert.Equal(["caseNumber"], problem.ErrorKeys());
+    }
+
     [Theory]
     [InlineData("latitude=91&longitude=0", "latitude")]
     [InlineData("latitude=10", "longitude")]

@@ -33,9 +33,16 @@ public sealed class A_guarantee_of_payment_through_the_gateway(PlatformFixture p
         Assert.True(network.IsSuccessStatusCode, await network.Content.ReadAsStringAsync());
         var (_, caseNumber, _) = await PlatformFixture.RegisterAndAwaitCaseAsync(insurer);
 
-        // The coordinator looks for an in-patient hospital near the case that bills the insurer directly.
-        var found = await coordinator.GetFromJsonAsync<JsonElement>(
-            "/api/clinics/clinics/search?country=US&city=Orlando&care=inpatient&directBilling=true&radiusKm=50");
+        // The coordinator looks for an in-patient hospital near the case (by its number: the clinic network knows the
+        // case's city from Cases' events) that bills the insurer directly.
+        JsonElement found = default;
+        await Eventually.True(async () =>
+        {
+            var response = await coordinator.GetAsync($"/api/clinics/clinics/search?caseNumber={caseNumber}&care=inpatient&directBilling=true&radiusKm=50");
+            if (response.StatusCode == HttpStatusCode.BadRequest) return false; // the case's city is on its way
+            found = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return true;
+        }, TimeSpan.FromSeconds(20), "the clinic network knows where the case is");
         var results = found.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal("ORL-001", results[0].GetProperty("clinic").GetProperty("code").GetString());
         Assert.Contains("direct billing with " + tenant, results[0].GetProperty("matches").EnumerateArray().Select(m => m.GetString()));

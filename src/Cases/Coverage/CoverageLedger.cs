@@ -33,8 +33,9 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
         string number;
         IReadOnlyList<CoverLimit> limits;
         InsuredIdentity insured;
+        AppealLocation location;
         await using (var read = new NpgsqlCommand("""
-            SELECT number, policy_terms::text, insured_policy_number, insured_full_name, insured_date_of_birth
+            SELECT number, policy_terms::text, insured_policy_number, insured_full_name, insured_date_of_birth, country, city
             FROM cases WHERE id = @case_id AND tenant_id = @tenant FOR UPDATE
             """, connection, transaction))
         {
@@ -50,6 +51,7 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
             limits = r.IsDBNull(1) ? [] : JsonSerializer.Deserialize<PolicyTerms>(r.GetString(1), Json)?.Limits ?? [];
             insured = new InsuredIdentity(r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3),
                 r.IsDBNull(4) ? null : r.GetFieldValue<DateOnly>(4));
+            location = new AppealLocation(r.GetString(5).Trim(), r.IsDBNull(6) ? null : r.GetString(6), null);
         }
 
         var now = clock.GetUtcNow();
@@ -59,7 +61,7 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
 
         var coverage = await ComputeAsync(connection, transaction, fact.TenantId, fact.CaseId, limits, ct);
         // The entry's id orders the pictures of one case: entries of a case are inserted one at a time, under the lock above.
-        await transaction.EnqueueAsync(CoverageChanged(fact.TenantId, fact.CaseId, number, insured, coverage, entryId, now), ct);
+        await transaction.EnqueueAsync(CoverageChanged(fact.TenantId, fact.CaseId, number, insured, coverage, entryId, now, location), ct);
         await FlagCurrenciesAsync(transaction, fact.TenantId, fact.CaseId, coverage, now, ct);
         await WarnAsync(transaction, fact.TenantId, fact.CaseId, number, coverage, now, ct);
     }
@@ -95,9 +97,10 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
 
     /// <summary>The case's cover as other services keep it (<see cref="CaseCoverageChanged"/>); version 0 is the case as opened.</summary>
     public static CaseCoverageChanged CoverageChanged(string tenantId, Guid caseId, string number, InsuredIdentity insured,
-        IReadOnlyList<BenefitCoverage> coverage, long version, DateTimeOffset at) =>
+        IReadOnlyList<BenefitCoverage> coverage, long version, DateTimeOffset at, AppealLocation location) =>
         new(tenantId, caseId, number, insured,
-            coverage.Select(b => new BenefitCover(b.Benefit, b.Limit, b.Currency, b.Reserved, b.Spent)).ToArray(), version, at);
+            coverage.Select(b => new BenefitCover(b.Benefit, b.Limit, b.Currency, b.Reserved, b.Spent)).ToArray(), version, at,
+            location with { Address = null });
 
     /// <summary>Records the fact; returns its entry's id, or null when it was recorded before.</summary>
     private static async Task<long?> InsertAsync(NpgsqlTransaction transaction, Fact fact, DateTimeOffset now, CancellationToken ct)

@@ -16,12 +16,14 @@ public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : I
         var m = context.Message;
         var ct = context.CancellationToken;
         await using (var upsert = new NpgsqlCommand("""
-            INSERT INTO case_covers (tenant_id, case_id, case_number, insured_name, insured_date_of_birth, policy_number, version, changed_at)
-            VALUES (@tenant, @case_id, @number, @name, @dob, @policy, @version, @at)
+            INSERT INTO case_covers (tenant_id, case_id, case_number, insured_name, insured_date_of_birth, policy_number, version, changed_at,
+                                     country, city)
+            VALUES (@tenant, @case_id, @number, @name, @dob, @policy, @version, @at, @country, @city)
             ON CONFLICT (tenant_id, case_id) DO UPDATE
             SET case_number = excluded.case_number, insured_name = excluded.insured_name,
                 insured_date_of_birth = excluded.insured_date_of_birth, policy_number = excluded.policy_number,
-                version = excluded.version, changed_at = excluded.changed_at
+                version = excluded.version, changed_at = excluded.changed_at,
+                country = coalesce(excluded.country, case_covers.country), city = coalesce(excluded.city, case_covers.city)
             WHERE case_covers.version < excluded.version
             """, transaction.Connection, transaction))
         {
@@ -33,6 +35,8 @@ public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : I
             upsert.Parameters.Add(new NpgsqlParameter<string?>("policy", m.Insured.PolicyNumber));
             upsert.Parameters.AddWithValue("version", m.Version);
             upsert.Parameters.AddWithValue("at", m.ChangedAt);
+            upsert.Parameters.Add(new NpgsqlParameter<string?>("country", m.Location?.Country));
+            upsert.Parameters.Add(new NpgsqlParameter<string?>("city", m.Location?.City));
             if (await upsert.ExecuteNonQueryAsync(ct) == 0) return; // an older picture than the one kept
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 using Platform.ClinicNetwork.Register;
 
 namespace Platform.ClinicNetwork.Search;
@@ -9,24 +10,35 @@ public static class SearchApi
         app.MapGet("/clinics/search", SearchAsync).WithTags("Clinics").RequireAccess(Access.ReadCases)
             .WithSummary("Finds the right clinics for a need near a point, or near a case's city")
             .WithDescription($"""
-                From latitude and longitude, or (for a case, whose location is a country and a city) from country and city:
-                then the centroid of the tenant's clinics in that city, and a 400 naming latitude and longitude when it has
-                none there. Only active clinics within their contract period, within radiusKm (default {ClinicSearch.DefaultRadiusKm}, at
+                From latitude and longitude, or for a case: caseNumber (the case's country and city, as Cases published them),
+                or country and city given; then the centroid of the tenant's clinics in that city, and a 400 naming latitude and
+                longitude when it has none there. Only active clinics within their contract period, within radiusKm (default {ClinicSearch.DefaultRadiusKm}, at
                 most {ClinicSearch.MaxRadiusKm}); with urgency emergency or urgent, only those open now (in their own zone) or
                 admitting 24/7; with directBilling=true, only those billing this tenant directly. Ranked by
                 (distanceKm + 1) × (1.5 − qualityScore/100), lowest first, among the nearest qualifying clinics.
                 """);
 
     private static async Task<Results<Ok<SearchResult>, ValidationProblem>> SearchAsync(
-        double? latitude, double? longitude, string? country, string? city,
+        double? latitude, double? longitude, string? country, string? city, string? caseNumber,
         [OneOf(typeof(Specialties), nameof(Specialties.Codes))] string? specialty,
         [OneOf(typeof(Urgencies), nameof(Urgencies.All))] string? urgency,
         string? language,
         [OneOf(typeof(CareKinds), nameof(CareKinds.All))] string? care,
         bool? directBilling, double? radiusKm, int? limit,
-        RequestIdentity identity, ClinicSearch search, CancellationToken ct)
+        RequestIdentity identity, ClinicSearch search, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var e = new ValidationErrors();
+        if (caseNumber is not null && latitude is null && longitude is null && country is null && city is null)
+        {
+            // The case's place as Cases published it; a case the service has not heard of is named as the problem.
+            await using var cmd = dataSource.CreateCommand("SELECT country, city FROM case_covers WHERE tenant_id = @tenant AND case_number = @number");
+            cmd.Parameters.AddWithValue("tenant", identity.TenantId);
+            cmd.Parameters.AddWithValue("number", caseNumber.Trim());
+            await using var place = await cmd.ExecuteReaderAsync(ct);
+            if (await place.ReadAsync(ct) && !place.IsDBNull(0) && !place.IsDBNull(1)) (country, city) = (place.GetString(0).Trim(), place.GetString(1));
+            else return Problems.Validation("caseNumber",
+                $"Case {caseNumber.Trim()} is not known here with a city (or Cases has not published it yet): give latitude and longitude, or country and city.");
+        }
         var byPoint = latitude is not null || longitude is not null;
         if (byPoint)
         {

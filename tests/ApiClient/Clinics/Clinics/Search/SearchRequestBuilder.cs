@@ -22,7 +22,7 @@ namespace Platform.ApiClient.Clinics.Clinics.Search
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SearchRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/clinics/search{?care*,city*,country*,directBilling*,language*,latitude*,limit*,longitude*,radiusKm*,specialty*,urgency*}", pathParameters)
+        public SearchRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/clinics/search{?care*,caseNumber*,city*,country*,directBilling*,language*,latitude*,limit*,longitude*,radiusKm*,specialty*,urgency*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace Platform.ApiClient.Clinics.Clinics.Search
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SearchRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/clinics/search{?care*,city*,country*,directBilling*,language*,latitude*,limit*,longitude*,radiusKm*,specialty*,urgency*}", rawUrl)
+        public SearchRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/clinics/search{?care*,caseNumber*,city*,country*,directBilling*,language*,latitude*,limit*,longitude*,radiusKm*,specialty*,urgency*}", rawUrl)
         {
         }
         /// <summary>
-        /// From latitude and longitude, or (for a case, whose location is a country and a city) from country and city:then the centroid of the tenant&apos;s clinics in that city, and a 400 naming latitude and longitude when it hasnone there. Only active clinics within their contract period, within radiusKm (default 50, atmost 1000); with urgency emergency or urgent, only those open now (in their own zone) oradmitting 24/7; with directBilling=true, only those billing this tenant directly. Ranked by(distanceKm + 1) × (1.5 − qualityScore/100), lowest first, among the nearest qualifying clinics.
+        /// From latitude and longitude, or for a case: caseNumber (the case&apos;s country and city, as Cases published them),or country and city given; then the centroid of the tenant&apos;s clinics in that city, and a 400 naming latitude andlongitude when it has none there. Only active clinics within their contract period, within radiusKm (default 50, atmost 1000); with urgency emergency or urgent, only those open now (in their own zone) oradmitting 24/7; with directBilling=true, only those billing this tenant directly. Ranked by(distanceKm + 1) × (1.5 − qualityScore/100), lowest first, among the nearest qualifying clinics.
         /// </summary>
         /// <returns>A <see cref="global::Platform.ApiClient.Clinics.Models.SearchResult"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -57,7 +57,7 @@ namespace Platform.ApiClient.Clinics.Clinics.Search
             return await RequestAdapter.SendAsync<global::Platform.ApiClient.Clinics.Models.SearchResult>(requestInfo, global::Platform.ApiClient.Clinics.Models.SearchResult.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// From latitude and longitude, or (for a case, whose location is a country and a city) from country and city:then the centroid of the tenant&apos;s clinics in that city, and a 400 naming latitude and longitude when it hasnone there. Only active clinics within their contract period, within radiusKm (default 50, atmost 1000); with urgency emergency or urgent, only those open now (in their own zone) oradmitting 24/7; with directBilling=true, only those billing this tenant directly. Ranked by(distanceKm + 1) × (1.5 − qualityScore/100), lowest first, among the nearest qualifying clinics.
+        /// From latitude and longitude, or for a case: caseNumber (the case&apos;s country and city, as Cases published them),or country and city given; then the centroid of the tenant&apos;s clinics in that city, and a 400 naming latitude andlongitude when it has none there. Only active clinics within their contract period, within radiusKm (default 50, atmost 1000); with urgency emergency or urgent, only those open now (in their own zone) oradmitting 24/7; with directBilling=true, only those billing this tenant directly. Ranked by(distanceKm + 1) × (1.5 − qualityScore/100), lowest first, among the nearest qualifying clinics.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -85,7 +85,7 @@ namespace Platform.ApiClient.Clinics.Clinics.Search
             return new global::Platform.ApiClient.Clinics.Clinics.Search.SearchRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// From latitude and longitude, or (for a case, whose location is a country and a city) from country and city:then the centroid of the tenant&apos;s clinics in that city, and a 400 naming latitude and longitude when it hasnone there. Only active clinics within their contract period, within radiusKm (default 50, atmost 1000); with urgency emergency or urgent, only those open now (in their own zone) oradmitting 24/7; with directBilling=true, only those billing this tenant directly. Ranked by(distanceKm + 1) × (1.5 − qualityScore/100), lowest first, among the nearest qualifying clinics.
+        /// From latitude and longitude, or for a case: caseNumber (the case&apos;s country and city, as Cases published them),or country and city given; then the centroid of the tenant&apos;s clinics in that city, and a 400 naming latitude andlongitude when it has none there. Only active clinics within their contract period, within radiusKm (default 50, atmost 1000); with urgency emergency or urgent, only those open now (in their own zone) oradmitting 24/7; with directBilling=true, only those billing this tenant directly. Ranked by(distanceKm + 1) × (1.5 − qualityScore/100), lowest first, among the nearest qualifying clinics.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class SearchRequestBuilderGetQueryParameters 
@@ -94,6 +94,19 @@ namespace Platform.ApiClient.Clinics.Clinics.Search
             [QueryParameter("care")]
             public global::Platform.ApiClient.Clinics.Models.Care? Care { get; set; }
             #pragma warning restore CS1591
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("caseNumber")]
+            public string? CaseNumber { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("caseNumber")]
+            public string CaseNumber { get; set; }
+            #pragma warning restore CS1591
+#endif
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             #pragma warning disable CS1591
