@@ -6,7 +6,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using MassTransit;
 using Platform.Contracts;
 using Platform.Gateway.Auth;
 using Platform.Tests;
@@ -110,8 +109,26 @@ public sealed class The_case_study_replayed_over_three_days(PlatformFixture plat
         Assert.Equal("missing", items["itemised-bill"]);
 
         // Row 13: the clinic network issues a guarantee letter for 8,500 USD of the 10,000: past 80% of the limit.
-        var caseId = (await coordinator.GetFromJsonAsync<JsonElement>($"/api/cases/cases/{caseNumber}")).GetProperty("id").GetGuid();
-        await PublishAsClinicNetworkAsync(new GuaranteeLetterIssued(Guid.NewGuid(), tenant, caseId, "medical-expenses", 8500m, "USD", DateTimeOffset.UtcNow));
+        (await insurer.PostAsJsonAsync("/api/clinics/clinics/network/batch", new[]
+        {
+            new
+            {
+                code = "ORL-ADV", name = "AdventHealth Orlando", country = "US", city = "Orlando", address = "601 E Rollins St",
+                latitude = 28.5744, longitude = -81.3689, email = "gop@adventhealth.example", inpatient = true, admits247 = true,
+                directBilling = true, status = "active",
+            },
+        })).EnsureSuccessStatusCode();
+        await Eventually.True(async () =>
+        {
+            var issued = await coordinator.PostAsJsonAsync("/api/clinics/guarantees", new
+            {
+                caseNumber, clinicCode = "ORL-ADV", benefit = "medical-expenses", amount = 8500m, currency = "USD",
+                periodFrom = Today, periodTo = Today.AddDays(10), roomType = "semi-private",
+            });
+            if (issued.StatusCode == HttpStatusCode.NotFound) return false; // the case's cover is on its way to the clinic network
+            Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+            return true;
+        }, TimeSpan.FromSeconds(20), "the clinic network issues the letter within the case's cover");
         await Eventually.True(async () =>
         {
             var coverage = await coordinator.GetFromJsonAsync<JsonElement>($"/api/cases/cases/{caseNumber}/coverage");
@@ -190,14 +207,6 @@ public sealed class The_case_study_replayed_over_three_days(PlatformFixture plat
 
     private async Task MoveClockAsync(TimeSpan offset) =>
         (await platform.Admin.PutAsJsonAsync("/admin/dev-clock", new { offset })).EnsureSuccessStatusCode();
-
-    private async Task PublishAsClinicNetworkAsync<T>(T message) where T : class
-    {
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(platform.RabbitMq)));
-        await bus.StartAsync();
-        try { await bus.Publish(message); }
-        finally { await bus.StopAsync(); }
-    }
 
     private static List<string> Codes(JsonElement steps) => steps.EnumerateArray().Select(s => s.GetProperty("code").GetString()!).ToList();
 
