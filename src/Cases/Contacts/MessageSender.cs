@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Cases.Timeline;
 using Platform.Contracts;
+using Platform.Mail;
 
 namespace Platform.Cases.Contacts;
 
@@ -36,14 +37,6 @@ public sealed class MessageDeliveryOptions : IRetrySchedule
 public sealed record OutgoingMessage(
     Guid Id, string TenantId, Guid CaseId, string CaseNumber, string Kind, string Text, string Language, string? Recipient,
     Guid? ContactId, string Channel, string Address, int Attempts, DateTimeOffset RetryFrom);
-
-/// <summary>The outcome of one attempt: sent (with the provider's id), refused for good, or to be tried again.</summary>
-public sealed record SendResult(bool Sent, bool Permanent, string? ProviderId, string? Error)
-{
-    public static SendResult Ok(string? providerId) => new(true, false, providerId, null);
-    public static SendResult Retry(string error) => new(false, false, null, error);
-    public static SendResult Refused(string error) => new(false, true, null, error);
-}
 
 /// <summary>A way of reaching a person: e-mail (<see cref="EmailChannel"/>) or SMS (<see cref="SmsChannel"/>).</summary>
 public interface IMessageChannel

@@ -1,22 +1,18 @@
-using System.Data.Common;
-using System.Net.Sockets;
-using MailKit;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Npgsql;
-using Platform.Messaging;
 using Platform.Contracts;
+using Platform.Mail;
+using Platform.Messaging;
 
 namespace Platform.ClinicNetwork.Guarantees;
 
 /// <summary>
 /// Sends the letters' e-mails to clinics, with the letter as it stands attached as a PDF, through
-/// <c>ConnectionStrings:mail</c> (<c>Endpoint=smtp://host:port;Username=...;Password=...</c>, read as Cases reads it).
+/// <c>ConnectionStrings:mail</c> by the platform's <see cref="Smtp"/> (as Cases' messages to contacts go).
 /// Rows are claimed with FOR UPDATE SKIP LOCKED and leased (a claim token and a later due time) before sending, as
 /// Cases' MessageSender does, so replicas share the work and a replica that dies mid-send leaves the row to be taken
-/// again; a failure is retried with doubling waits for <see cref="GuaranteeOptions.MailRetryFor"/>, a refused
+/// again; a failure is retried by the platform's retry schedule for <see cref="GuaranteeOptions.MailRetryFor"/>, a refused
 /// recipient (5xx) fails at once.
 /// </summary>
 public sealed partial class GuaranteeMailSender(
@@ -58,60 +54,17 @@ public sealed partial class GuaranteeMailSender(
 
         var results = await SendAsync(claimed, ct);
         foreach (var mail in claimed)
-            await RecordAsync(mail, token, results.TryGetValue(mail.Id, out var result) ? result : (false, false, "No outcome."), ct);
+            await RecordAsync(mail, token, results.GetValueOrDefault(mail.Id) ?? SendResult.Retry("No outcome."), ct);
         return claimed.Count;
     }
 
-    private async Task<Dictionary<Guid, (bool Sent, bool Permanent, string? Error)>> SendAsync(List<Claimed> mails, CancellationToken ct)
+    /// <summary>Sends the claimed e-mails over one connection; a letter gone since it was queued has nothing left to send.</summary>
+    private Task<IReadOnlyDictionary<Guid, SendResult>> SendAsync(List<Claimed> mails, CancellationToken ct)
     {
-        var o = options.Value;
-        var results = new Dictionary<Guid, (bool, bool, string?)>();
-        var connection = configuration.GetConnectionString("mail");
-        var server = MailEndpoint.From(connection);
-        if (server is null)
-        {
-            foreach (var m in mails) results[m.Id] = (false, false, "No mail server is configured (ConnectionStrings:mail: Endpoint=smtp://host:port).");
-            return results;
-        }
-
-        using var client = new SmtpClient { Timeout = (int)o.MailTimeout.TotalMilliseconds };
-        try
-        {
-            await client.ConnectAsync(server.Host, server.Port, server.Security, ct);
-            if (server.UserName is not null) await client.AuthenticateAsync(server.UserName, server.Password ?? "", ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            foreach (var m in mails) results[m.Id] = (false, false, $"The mail server {server.Host}:{server.Port} could not be used: {e.Message}");
-            return results;
-        }
-
-        var from = MailboxAddress.Parse(o.MailFrom!);
-        foreach (var mail in mails)
-        {
-            if (await letters.GetAsync(mail.TenantId, mail.LetterId, ct) is not { } letter)
-            {
-                results[mail.Id] = (false, true, "The letter is gone.");
-                continue;
-            }
-            try
-            {
-                await client.SendAsync(Compose(letter, mail, from), ct);
-                results[mail.Id] = (true, false, null);
-            }
-            catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
-            {
-                results[mail.Id] = (false, true, $"The mail server refused the message to {mail.Address}: {(int)e.StatusCode} {e.Message}");
-            }
-            catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException or IOException
-                                          or SocketException or TimeoutException)
-            {
-                results[mail.Id] = (false, false, $"Sending to {mail.Address} failed: {e.Message}");
-            }
-        }
-        try { if (client.IsConnected) await client.DisconnectAsync(true, ct); }
-        catch (Exception e) when (e is IOException or SmtpProtocolException or SocketException) { } // sent is sent
-        return results;
+        var from = MailboxAddress.Parse(options.Value.MailFrom!);
+        return Smtp.SendAsync(configuration.GetConnectionString("mail"), options.Value.MailTimeout,
+            mails.Select(mail => new OutgoingMail(mail.Id, mail.Address, async token =>
+                await letters.GetAsync(mail.TenantId, mail.LetterId, token) is { } letter ? Compose(letter, mail, from) : null)).ToList(), ct);
     }
 
     private MimeMessage Compose(GuaranteeLetter letter, Claimed mail, MailboxAddress from)
@@ -143,7 +96,7 @@ public sealed partial class GuaranteeMailSender(
         return message;
     }
 
-    private async Task RecordAsync(Claimed mail, Guid token, (bool Sent, bool Permanent, string? Error) result, CancellationToken ct)
+    private async Task RecordAsync(Claimed mail, Guid token, SendResult result, CancellationToken ct)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
@@ -179,24 +132,4 @@ public sealed partial class GuaranteeMailSender(
 
     [LoggerMessage(LogLevel.Error, "Sending guarantee letters' e-mails failed; retrying")]
     private partial void LogSendFailed(Exception e);
-}
-
-/// <summary>
-/// The mail server of <c>ConnectionStrings:mail</c>, read by the same rules as Cases' MailServer (a service cannot
-/// reference another's project): <c>smtp://</c> requires STARTTLS except on the loopback (the development mail
-/// catcher), <c>smtps://</c> is TLS from the first byte.
-/// </summary>
-public sealed record MailEndpoint(string Host, int Port, SecureSocketOptions Security, string? UserName, string? Password)
-{
-    public static MailEndpoint? From(string? connectionString)
-    {
-        if (string.IsNullOrWhiteSpace(connectionString)) return null;
-        var parts = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        string? Get(string key) => parts.TryGetValue(key, out var value) && value is string s && s.Length > 0 ? s : null;
-        if (Get("Endpoint") is not { } endpoint || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("smtp" or "smtps"))
-            return null;
-        var security = uri.Scheme == "smtps" ? SecureSocketOptions.SslOnConnect
-            : uri.IsLoopback ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.StartTls;
-        return new MailEndpoint(uri.Host, uri.IsDefaultPort ? (uri.Scheme == "smtps" ? 465 : 25) : uri.Port, security, Get("Username"), Get("Password"));
-    }
 }
