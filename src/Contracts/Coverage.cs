@@ -7,7 +7,9 @@ namespace Platform.Contracts;
 /// <summary>
 /// Clinic network issued a guarantee of payment (GOP) to a clinic for a case: the amount is reserved against the benefit.
 /// <c>Number</c> (GOP-2026-000001), <c>ClinicName</c> and <c>CoPayment</c> (what the patient still pays, in the letter's
-/// currency) are what the caller is told; optional and last, so messages written before they existed still read.
+/// currency) are what the caller is told; <c>ClinicCode</c>, the period of treatment it covers (inclusive),
+/// <c>Deductible</c> and <c>ExcludedServices</c> (service codes it does not guarantee) are the terms billing checks
+/// invoices against. Optional and last, so messages written before they existed still read.
 /// </summary>
 public sealed record GuaranteeLetterIssued(
     Guid LetterId,
@@ -19,7 +21,12 @@ public sealed record GuaranteeLetterIssued(
     DateTimeOffset IssuedAt,
     string? Number = null,
     string? ClinicName = null,
-    decimal? CoPayment = null);
+    decimal? CoPayment = null,
+    string? ClinicCode = null,
+    DateOnly? PeriodFrom = null,
+    DateOnly? PeriodTo = null,
+    decimal? Deductible = null,
+    IReadOnlyList<string>? ExcludedServices = null);
 
 /// <summary>A guarantee letter's amount changed; <c>NewAmount</c> replaces the amount issued (it is not a difference).</summary>
 public sealed record GuaranteeLetterAmended(
@@ -74,8 +81,9 @@ public sealed record CoverageThresholdReached(
 /// changes, so that another service (the clinic network, issuing guarantee letters within the remaining cover) keeps
 /// its own view without reading Cases' database. A whole picture, not a difference: a consumer keeps the one with the
 /// highest <c>Version</c> (increasing per case; messages may arrive out of order) and drops older ones. <c>Location</c>:
-/// where the case is (country and city, no address), for finding clinics near it; optional and last, so messages
-/// written before it existed still read.
+/// where the case is (country and city, no address), for finding clinics near it; <c>Policy</c>: the policy's terms
+/// (period, deductible, limits, risks), for adjudicating invoices. Both optional and last, so messages written before
+/// they existed still read.
 /// </summary>
 public sealed record CaseCoverageChanged(
     string TenantId,
@@ -85,7 +93,8 @@ public sealed record CaseCoverageChanged(
     IReadOnlyList<BenefitCover> Benefits,
     long Version,
     DateTimeOffset ChangedAt,
-    AppealLocation? Location = null);
+    AppealLocation? Location = null,
+    PolicyTerms? Policy = null);
 
 /// <summary>
 /// One benefit of a case's cover: its limit (null when the policy sets none for it) and currency, what guarantee
@@ -106,3 +115,19 @@ public sealed record GuaranteeLetterAcknowledged(
     string Decision,
     string? Reason,
     DateTimeOffset AcknowledgedAt);
+
+/// <summary>
+/// A clinic's price list changed (a register load or an edit): every version of every price it has, a whole picture,
+/// not a difference. <c>ChangedAt</c> orders the pictures of one clinic; a consumer keeps the latest. Billing checks
+/// invoices against the price valid on each line's date of service.
+/// </summary>
+public sealed record ClinicPriceListChanged(
+    string TenantId,
+    string ClinicCode,
+    string ClinicName,
+    string Country,
+    IReadOnlyList<ClinicPrice> Prices,
+    DateTimeOffset ChangedAt);
+
+/// <summary>One version of a price: valid from <c>ValidFrom</c> to <c>ValidTo</c> inclusive (open-ended when null).</summary>
+public sealed record ClinicPrice(string ServiceCode, decimal Price, string Currency, DateOnly ValidFrom, DateOnly? ValidTo);

@@ -17,10 +17,11 @@ public static class Subscribers
         [typeof(AppealAttachedToCase)] = ["intake-appeal-attached-to-case"],
         [typeof(CaseStatusChanged)] = ["intake-case-closed"],
         [typeof(SettlementPlanChanged)] = ["intake-settlement-plan-changed"],
-        [typeof(GuaranteeLetterIssued)] = ["cases-guarantee-letter-issued"],
-        [typeof(GuaranteeLetterAmended)] = ["cases-guarantee-letter-amended"],
-        [typeof(GuaranteeLetterRevoked)] = ["cases-guarantee-letter-revoked"],
+        [typeof(GuaranteeLetterIssued)] = ["cases-guarantee-letter-issued", "billing-guarantee-letter-issued"],
+        [typeof(GuaranteeLetterAmended)] = ["cases-guarantee-letter-amended", "billing-guarantee-letter-amended"],
+        [typeof(GuaranteeLetterRevoked)] = ["cases-guarantee-letter-revoked", "billing-guarantee-letter-revoked"],
         [typeof(InvoiceAdjudicated)] = ["cases-invoice-adjudicated", "clinicnetwork-invoice-adjudicated"],
-        [typeof(CaseCoverageChanged)] = ["clinicnetwork-case-coverage-changed"],
+        [typeof(CaseCoverageChanged)] = ["clinicnetwork-case-coverage-changed", "billing-case-coverage-changed"],
+        [typeof(ClinicPriceListChanged)] = ["billing-clinic-price-list-changed"],
     };
 }

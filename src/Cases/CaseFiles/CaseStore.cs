@@ -128,7 +128,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             // The cover as opened (nothing reserved or spent yet), for the services that issue against it.
             if (appeal.Coverage.Policy is { } policy)
                 batch.Enqueue(Coverage.CoverageLedger.CoverageChanged(appeal.TenantId, opened.CaseId, opened.CaseNumber, appeal.Insured,
-                    Coverage.CoverageCalculation.Compute(policy.Limits, [], []), 0, now, appeal.Location));
+                    Coverage.CoverageCalculation.Compute(policy.Limits, [], []), 0, now, appeal.Location, policy));
             await batch.ExecuteNonQueryAsync(ct);
         }
         return (opened.CaseId, opened.CaseNumber, true);

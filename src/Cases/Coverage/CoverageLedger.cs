@@ -31,7 +31,7 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
         // The case must be the event's tenant's: an event naming another tenant's case changes nothing there. Locked, so
         // that facts about one case are applied one at a time and a threshold is judged on all of them.
         string number;
-        IReadOnlyList<CoverLimit> limits;
+        PolicyTerms? policy;
         InsuredIdentity insured;
         AppealLocation location;
         await using (var read = new NpgsqlCommand("""
@@ -48,7 +48,7 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
                 return;
             }
             number = r.GetString(0);
-            limits = r.IsDBNull(1) ? [] : JsonSerializer.Deserialize<PolicyTerms>(r.GetString(1), Json)?.Limits ?? [];
+            policy = r.IsDBNull(1) ? null : JsonSerializer.Deserialize<PolicyTerms>(r.GetString(1), Json);
             insured = new InsuredIdentity(r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3),
                 r.IsDBNull(4) ? null : r.GetFieldValue<DateOnly>(4));
             location = new AppealLocation(r.GetString(5).Trim(), r.IsDBNull(6) ? null : r.GetString(6), null);
@@ -59,9 +59,9 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
         await CaseTimeline.AppendAsync(transaction, fact.TenantId, fact.CaseId, fact.Entry.At, fact.TimelineKind, fact.Summary,
             fact.Entry.Kind.StartsWith("letter", StringComparison.Ordinal) ? "clinic-network" : "billing", fact.Data, ct);
 
-        var coverage = await ComputeAsync(connection, transaction, fact.TenantId, fact.CaseId, limits, ct);
+        var coverage = await ComputeAsync(connection, transaction, fact.TenantId, fact.CaseId, policy?.Limits ?? [], ct);
         // The entry's id orders the pictures of one case: entries of a case are inserted one at a time, under the lock above.
-        await transaction.EnqueueAsync(CoverageChanged(fact.TenantId, fact.CaseId, number, insured, coverage, entryId, now, location), ct);
+        await transaction.EnqueueAsync(CoverageChanged(fact.TenantId, fact.CaseId, number, insured, coverage, entryId, now, location, policy), ct);
         await FlagCurrenciesAsync(transaction, fact.TenantId, fact.CaseId, coverage, now, ct);
         await WarnAsync(transaction, fact.TenantId, fact.CaseId, number, coverage, now, ct);
     }
@@ -97,10 +97,10 @@ public sealed partial class CoverageLedger(IOptions<CoverageOptions> options, Ti
 
     /// <summary>The case's cover as other services keep it (<see cref="CaseCoverageChanged"/>); version 0 is the case as opened.</summary>
     public static CaseCoverageChanged CoverageChanged(string tenantId, Guid caseId, string number, InsuredIdentity insured,
-        IReadOnlyList<BenefitCoverage> coverage, long version, DateTimeOffset at, AppealLocation location) =>
+        IReadOnlyList<BenefitCoverage> coverage, long version, DateTimeOffset at, AppealLocation location, PolicyTerms? policy) =>
         new(tenantId, caseId, number, insured,
             coverage.Select(b => new BenefitCover(b.Benefit, b.Limit, b.Currency, b.Reserved, b.Spent)).ToArray(), version, at,
-            location with { Address = null });
+            location with { Address = null }, policy);
 
     /// <summary>Records the fact; returns its entry's id, or null when it was recorded before.</summary>
     private static async Task<long?> InsertAsync(NpgsqlTransaction transaction, Fact fact, DateTimeOffset now, CancellationToken ct)

@@ -180,7 +180,7 @@ public static partial class GuaranteesApi
         }
         await GuaranteeLetters.QueueMailAsync(transaction, tenant, id, "issued", clinic.Email, now, ct);
         await transaction.EnqueueAsync(new GuaranteeLetterIssued(id, tenant, cover.CaseId, benefit, amount, currency, now, number, clinic.Name,
-            request.CoPayment ?? 0), ct);
+            request.CoPayment ?? 0, clinic.Code, request.PeriodFrom, request.PeriodTo, request.Deductible ?? 0, excluded), ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Created($"/guarantees/{number}", await letters.GetAsync(tenant, id, ct));
     }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Platform.Contracts;
+using Platform.Messaging;
 
 namespace Platform.ClinicNetwork.Register;
 
@@ -144,7 +146,8 @@ public sealed class ClinicLoader(NpgsqlDataSource dataSource, IOptions<JsonOptio
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM clinic_upserted;
             """, connection, transaction);
         merge.Parameters.AddWithValue("tenant", tenantId);
-        merge.Parameters.AddWithValue("now", clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        merge.Parameters.AddWithValue("now", now);
         int created, updated;
         await using (var reader = await merge.ExecuteReaderAsync(ct))
         {
@@ -152,8 +155,36 @@ public sealed class ClinicLoader(NpgsqlDataSource dataSource, IOptions<JsonOptio
             created = (int)reader.GetInt64(0);
             updated = (int)reader.GetInt64(1);
         }
+        await PublishPriceListsAsync(transaction, tenantId, now, ct);
         await transaction.CommitAsync(ct);
         return new ClinicLoadOutcome(new ClinicBatchResult(created, updated, created + updated, batch.PriceVersions), null, false);
+    }
+
+    /// <summary>
+    /// Tells billing the whole price list of every clinic whose prices this load changed (in its transaction, by the
+    /// outbox): billing checks invoices against it without reading this database.
+    /// </summary>
+    private static async Task PublishPriceListsAsync(NpgsqlTransaction transaction, string tenantId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT c.code, c.name, c.country,
+                   jsonb_agg(jsonb_build_object('serviceCode', p.service_code, 'price', p.price, 'currency', p.currency,
+                             'validFrom', p.valid_from, 'validTo', p.valid_to) ORDER BY p.service_code, p.valid_from)::text
+            FROM clinics c
+            JOIN clinic_prices p ON p.clinic_id = c.id
+            WHERE c.tenant_id = @tenant
+              AND c.id IN (SELECT clinic_id FROM clinic_prices WHERE updated_at = @now AND clinic_id IN (SELECT id FROM clinic_upserted))
+            GROUP BY c.id
+            """, transaction.Connection, transaction);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("now", now);
+        var lists = new List<ClinicPriceListChanged>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                lists.Add(new ClinicPriceListChanged(tenantId, r.GetString(0), r.GetString(1), r.GetString(2).Trim(),
+                    JsonSerializer.Deserialize<Contracts.ClinicPrice[]>(r.GetString(3), PlatformJson.Options)!
+                        .Select(p => p with { Currency = p.Currency.Trim() }).ToArray(), now));
+        foreach (var list in lists) await transaction.EnqueueAsync(list, ct);
     }
 }
 
