@@ -53,6 +53,12 @@ public static class Access
     /// <summary>A clinic of the network, with its own API key: its guarantee letters and their acknowledgement.</summary>
     public const string ActAsClinic = "act-as-clinic";
 
+    /// <summary>Invoices: submit one for a clinic, decide a line by hand, return one for correction, adjudicate again.</summary>
+    public const string Adjudicate = "adjudicate";
+
+    /// <summary>Payment orders: record that they were sent, paid or failed.</summary>
+    public const string Pay = "pay";
+
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
     {
         [ReadCases] = [Roles.Insurer, Roles.Coordinator, Roles.Doctor, Roles.Supervisor],
@@ -62,6 +68,8 @@ public static class Access
         [Supervise] = [Roles.Supervisor],
         [ConfigureInsurer] = [Roles.Insurer, Roles.Supervisor, Roles.Admin],
         [ActAsClinic] = [Roles.Clinic],
+        [Adjudicate] = [Roles.Coordinator, Roles.Doctor, Roles.Supervisor],
+        [Pay] = [Roles.Supervisor, Roles.Admin],
     };
 
     internal static AuthorizationBuilder AddAccessPolicies(this AuthorizationBuilder authorization)
