@@ -11,6 +11,7 @@ var gatewayDb = postgres.AddDatabase("gatewaydb", "gateway");
 var intakeDb = postgres.AddDatabase("intakedb", "intake");
 var casesDb = postgres.AddDatabase("casesdb", "cases");
 var clinicsDb = postgres.AddDatabase("clinicsdb", "clinics");
+var billingDb = postgres.AddDatabase("billingdb", "billing");
 var rabbitmq = builder.AddRabbitMQServer("rabbitmq", state, port: 55672, distributionPort: 55679, epmdPort: 55369);
 var redis = builder.AddRedisServer("redis", state, port: 56379);
 // Where messages to contacts go: a mail catcher and an SMS stand-in that keep what they receive and show it (links on
@@ -53,12 +54,22 @@ var clinics = builder.AddService<Projects.ClinicNetwork>("clinics", port: 5103, 
         new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true))
     .WithEnvironment("Guarantees__MailFrom", "Medical assistance <assistance@medassist.example>");
 
+var billing = builder.AddService<Projects.Billing>("billing", port: 5104, identitySecret)
+    .WithReference(billingDb).WaitFor(billingDb)
+    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithReference(redis).WaitFor(redis)
+    // The payer, as invoices, X12 files and forms name it.
+    .WithEnvironment("Billing__PayerName", "Medical assistance (development)")
+    .WithEnvironment("Billing__PayerIdentifier", "MEDASSIST01")
+    .WithEnvironment("Billing__PayerAddress", "1 Example Street, Limassol, CY");
+
 var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080, identitySecret)
     .WithReference(gatewayDb).WaitFor(gatewayDb)
     .WithReference(redis).WaitFor(redis)
     .WithReference(intake).WaitFor(intake)
     .WithReference(cases).WaitFor(cases)
     .WithReference(clinics).WaitFor(clinics)
+    .WithReference(billing).WaitFor(billing)
     .WithEnvironment("Auth__Jwt__SigningKey", signingKey)
     .WithUrlForEndpoint("http", url => url.DisplayText = "Gateway")
     .WithUrl("/docs", "API documents")

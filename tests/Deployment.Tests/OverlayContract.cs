@@ -18,9 +18,9 @@ public abstract class OverlayContract(string overlay)
     protected abstract IEnumerable<string> SecretKeys(string name);
 
     [Fact]
-    public void Renders_the_three_deployables_at_least()
+    public void Renders_the_gateway_and_every_service_at_least()
     {
-        Assert.Superset(new HashSet<string> { "gateway", "intake", "cases" }, Rendered.Deployables.Select(d => d.Name).ToHashSet());
+        Assert.Superset(new HashSet<string> { "gateway", "intake", "cases", "clinics", "billing" }, Rendered.Deployables.Select(d => d.Name).ToHashSet());
     }
 
     [Fact]
@@ -101,9 +101,13 @@ public abstract class OverlayContract(string overlay)
             Assert.True(expected.Any(e => e.StartsWith("ConnectionStrings__", StringComparison.Ordinal)),
                 $"Found no connection string read by {deployable.SourcePath}; found only {string.Join(", ", expected)}.");
 
-            var provided = EnvironmentNames(deployable.Pod.MainContainers.Single());
+            var container = deployable.Pod.MainContainers.Single();
+            var provided = EnvironmentNames(container);
             var missing = expected.Where(e => !provided.Contains(e)).ToList();
             Assert.True(missing.Count == 0, $"{deployable} reads {string.Join(", ", missing)}, which its Deployment does not set.");
+            // Set, but to nothing (a config map key left empty): the service would refuse to start all the same.
+            var empty = expected.Where(e => EnvValue(container, e) is "").ToList();
+            Assert.True(empty.Count == 0, $"{deployable} needs {string.Join(", ", empty)}, which its Deployment sets empty.");
             Assert.Contains("OTEL_SERVICE_NAME", provided);
         }
     }
@@ -340,7 +344,7 @@ public abstract class OverlayContract(string overlay)
             .Select(d => (d, EnvValue(d.Pod.MainContainers.Single(), "Messaging__QuorumQueues")))
             .ToList();
         // Guard against a scan that silently finds nothing.
-        Assert.Superset(new HashSet<string> { "intake", "cases" }, messaging.Select(m => m.d.Name).ToHashSet());
+        Assert.Superset(new HashSet<string> { "intake", "cases", "clinics", "billing" }, messaging.Select(m => m.d.Name).ToHashSet());
         return messaging;
     }
 

@@ -9,6 +9,8 @@ public sealed class ApiDocsTests(GatewayFactory gateway) : IClassFixture<Gateway
     [Theory]
     [InlineData("intake")]
     [InlineData("cases")]
+    [InlineData("clinics")]
+    [InlineData("billing")]
     public async Task Service_api_documents_are_reachable_anonymously_through_the_gateway(string service)
     {
         using var client = gateway.CreateClient();
@@ -102,6 +104,8 @@ public sealed class ApiDocsTests(GatewayFactory gateway) : IClassFixture<Gateway
         Assert.Contains("\"url\":\"openapi/v1.json\"", html);
         Assert.Contains("\"url\":\"api/intake/openapi/v1.json\"", html);
         Assert.Contains("\"url\":\"api/cases/openapi/v1.json\"", html);
+        Assert.Contains("\"url\":\"api/clinics/openapi/v1.json\"", html);
+        Assert.Contains("\"url\":\"api/billing/openapi/v1.json\"", html);
     }
 
     [Theory]

@@ -78,11 +78,14 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
 
         var cases = await EchoedRequest.ReadAsync(await client.GetAsync("/api/cases/cases/123?view=briefing"));
         var intake = await EchoedRequest.ReadAsync(await client.GetAsync("/api/intake/appeals"));
+        var billing = await EchoedRequest.ReadAsync(await client.GetAsync("/api/billing/invoices/INV-1?view=lines"));
 
         Assert.Equal(("cases", "/cases/123", "?view=briefing"), (cases.Service, cases.Path, cases.Query));
         Assert.Equal("/api/cases", cases.Header("X-Forwarded-Prefix"));
         Assert.Equal(("intake", "/appeals"), (intake.Service, intake.Path));
         Assert.Equal("/api/intake", intake.Header("X-Forwarded-Prefix"));
+        Assert.Equal(("billing", "/invoices/INV-1", "?view=lines"), (billing.Service, billing.Path, billing.Query));
+        Assert.Equal("/api/billing", billing.Header("X-Forwarded-Prefix"));
     }
 
     [Fact]
@@ -128,6 +131,46 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(100_000, (await EchoedRequest.ReadAsync(response)).BodyLength);
+    }
+
+    [Theory]
+    [InlineData("/api/billing/rates/batch", 33_554_432)]
+    [InlineData("/api/billing/invoices/x12", 16_777_216)]
+    public async Task A_billing_bulk_upload_may_exceed_the_general_cap_up_to_its_own(string path, long cap)
+    {
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("alpha"));
+
+        var within = await client.PostAsync(path, new ByteArrayContent(new byte[100_000]));
+        var over = await client.PostAsync(path, new ByteArrayContent(new byte[cap + 1]));
+
+        Assert.Equal(HttpStatusCode.OK, within.StatusCode);
+        var echoed = await EchoedRequest.ReadAsync(within);
+        Assert.Equal(("billing", 100_000L), (echoed.Service, echoed.BodyLength));
+        var problem = await ProblemAssert.IsProblemAsync(over, HttpStatusCode.RequestEntityTooLarge, ProblemTypes.PayloadTooLarge);
+        Assert.Equal(cap, problem.GetProperty("maxBodyBytes").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("/api/billing/rates/batch")]
+    [InlineData("/api/billing/invoices/x12")]
+    public async Task Billing_bulk_uploads_need_a_caller(string path)
+    {
+        using var client = gateway.CreateClient();
+
+        var response = await client.PostAsync(path, new ByteArrayContent(new byte[10]));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.Unauthenticated);
+        Assert.Equal(0, gateway.Billing.Received("POST", path["/api/billing".Length..]));
+    }
+
+    [Fact]
+    public async Task Other_billing_requests_keep_the_general_cap()
+    {
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("alpha"));
+
+        var response = await client.PostAsync("/api/billing/invoices", new ByteArrayContent(new byte[4097]));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, ProblemTypes.PayloadTooLarge);
     }
 
     [Fact]
