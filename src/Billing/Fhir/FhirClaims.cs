@@ -19,7 +19,7 @@ public static class FhirClaims
 {
     // The SDK's System.Text.Json converters; FHIR JSON has its own rules (primitives' extensions as _name, choice
     // types as valueX), so these options are for FHIR resources only.
-    private static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions().ForFhir().Pretty();
+    private static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions().ForFhir();
 
     private const string PatientId = "patient";
     private const string ProviderId = "provider";
@@ -119,7 +119,7 @@ public static class FhirClaims
             Total = Totals(adjudication, returned, currency),
         };
         if (payment is { Status: not PaymentStatuses.Failed })
-            response.Payment = Payment(payment, adjudication);
+            response.Payment = Payment(payment, adjudication, currency);
         response.Contained =
         [
             ToPatient(invoice.Patient),
@@ -131,7 +131,7 @@ public static class FhirClaims
 
     public static string ToJson(Resource resource) => JsonSerializer.Serialize(resource, JsonOptions);
 
-    /// <summary>Parses FHIR JSON (strictly: unknown elements and invalid values are errors).</summary>
+    /// <summary>Parses FHIR JSON; the SDK throws when it is not a valid resource of that type.</summary>
     public static T FromJson<T>(string json) where T : Resource =>
         JsonSerializer.Deserialize<T>(json, JsonOptions) ?? throw new JsonException("The JSON is null, not a resource.");
 
@@ -160,6 +160,10 @@ public static class FhirClaims
         Sequence = line.Number,
         DiagnosisSequence = line.DiagnosisPointers.Select(p => (int?)p).ToList(),
         Revenue = line.RevenueCode is { } revenue ? Concept(FhirSystems.NubcRevenue, revenue) : null,
+        // A professional invoice's facility code is the CMS place of service (an institutional one's is the type of bill).
+        Location = invoice is { Form: ClaimForms.Professional, FacilityCode: { } place }
+            ? Concept(FhirSystems.PlaceOfService, place)
+            : null,
         ProductOrService = ProductOrService(invoice, line),
         Serviced = Date(line.ServiceDate),
         Quantity = new Quantity { Value = line.Quantity },
@@ -256,9 +260,10 @@ public static class FhirClaims
             $"{count(LineOutcomes.Approved)} line(s) approved, {count(LineOutcomes.Reduced)} reduced, {count(LineOutcomes.Rejected)} rejected.");
     }
 
-    private static ClaimResponse.PaymentComponent Payment(PaymentOrder payment, Adjudication adjudication) => new()
+    private static ClaimResponse.PaymentComponent Payment(PaymentOrder payment, Adjudication adjudication, string currency) => new()
     {
-        Type = payment.Amount == adjudication.Approved
+        // Less than approved, in the invoice's currency, is a part; in another currency the amounts do not compare.
+        Type = payment.Currency != currency || payment.Amount >= adjudication.Approved
             ? Concept(FhirSystems.PaymentType, "complete", "Complete")
             : Concept(FhirSystems.PaymentType, "partial", "Partial"),
         // The date it was paid, or until then the date it was ordered.

@@ -18,6 +18,7 @@ public static class FhirSystems
     public const string Icd10Cm = "http://hl7.org/fhir/sid/icd-10-cm";
     public const string Cpt = "http://www.ama-assn.org/go/cpt";
     public const string Hcpcs = "urn:oid:2.16.840.1.113883.6.285";
+    public const string PlaceOfService = "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set";
     public const string NubcRevenue = "https://www.nubc.org/CodeSystem/RevenueCodes";
     public const string X12AdjustmentGroup = "https://x12.org/codes/claim-adjustment-group-codes";
     public const string X12AdjustmentReason = "https://x12.org/codes/claim-adjustment-reason-codes";

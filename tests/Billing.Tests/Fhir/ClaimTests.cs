@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using Platform.Billing.Fhir;
+using Platform.Billing.Invoices;
 using Xunit.Abstractions;
 
 namespace Platform.Billing.Tests.Fhir;
@@ -103,6 +104,37 @@ public sealed class An_invoice_as_a_FHIR_claim(FhirValidator validator, ITestOut
         Assert.Equal(15m, injection.UnitPrice!.Value);
         Assert.Equal(30m, injection.Net!.Value);
         Assert.Equal(Money.Currencies.USD, injection.Net.Currency);
+    }
+
+    [Fact]
+    public void Of_a_professional_invoice_gives_each_item_the_place_of_service_and_the_clinic_as_payee()
+    {
+        var claim = RoundTrip(FhirClaims.ToClaim(BillingSamples.Professional(), BillingSamples.Payer));
+
+        Assert.All(claim.Item, i => AssertCoded(Assert.IsType<CodeableConcept>(i.Location), FhirSystems.PlaceOfService, "23"));
+        AssertCoded(claim.Payee!.Type, FhirSystems.PayeeType, "provider");
+        Assert.Equal("#provider", claim.Payee.Party?.Reference);
+    }
+
+    [Fact]
+    public void Of_a_reimbursement_pays_the_insured_and_is_valid()
+    {
+        var invoice = BillingSamples.PriceList() with
+        {
+            Kind = InvoiceKinds.Reimbursement,
+            Source = "receipt",
+            Biller = new Party("IVANOVA MARIA", null, null, null, null, null, null, null, "RU"),
+        };
+
+        var claim = RoundTrip(FhirClaims.ToClaim(invoice, BillingSamples.Payer));
+
+        AssertValid(claim);
+        AssertCoded(claim.Payee!.Type, FhirSystems.PayeeType, "subscriber");
+        Assert.Equal("#patient", claim.Payee.Party?.Reference);
+        // A receipt's codes belong to no price list of ours.
+        var coding = Assert.Single(claim.Item[0].ProductOrService.Coding);
+        Assert.Null(coding.System);
+        Assert.Equal("Consultation", claim.Item[0].ProductOrService.Text);
     }
 
     [Fact]
