@@ -70,7 +70,7 @@ public static class FhirClaims
             ToPatient(invoice.Patient),
             ToOrganization(ProviderId, invoice.Biller),
             ToOrganization(payer),
-            ToCoverage(invoice.Patient, payer),
+            ToCoverage(invoice.Patient),
         ];
         return claim;
     }
@@ -341,7 +341,7 @@ public static class FhirClaims
         Country = country,
     };
 
-    private static Coverage ToCoverage(Patient patient, Payer payer)
+    private static Coverage ToCoverage(Patient patient)
     {
         var coverage = new Coverage
         {
