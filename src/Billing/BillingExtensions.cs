@@ -1,3 +1,9 @@
+using Platform.Billing.Covers;
+using Platform.Billing.Decisions;
+using Platform.Billing.Invoices;
+using Platform.Billing.Payments;
+using Platform.Billing.Rates;
+using Platform.Billing.Statements;
 using Platform.Messaging;
 
 namespace Platform.Billing;
@@ -9,7 +15,16 @@ public static class BillingExtensions
         builder.AddPostgres("billingdb", typeof(BillingExtensions).Assembly);
         builder.AddRedis("redis");
         builder.Services.AddGatewayIdentity();
-        builder.AddMessaging(bus => { });
+        builder.AddMessaging(bus =>
+        {
+            bus.AddPlatformConsumer<CaseCoverageChangedConsumer>();
+            bus.AddPlatformConsumer<GuaranteeLetterIssuedConsumer>();
+            bus.AddPlatformConsumer<GuaranteeLetterAmendedConsumer>();
+            bus.AddPlatformConsumer<GuaranteeLetterRevokedConsumer>();
+            bus.AddPlatformConsumer<ClinicPriceListChangedConsumer>();
+        });
+        builder.Services.AddSingleton<Adjudications>();
+        builder.Services.AddSingleton<InvoiceIntake>();
         builder.Services.AddOptions<BillingOptions>().BindConfiguration(BillingOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -18,6 +33,11 @@ public static class BillingExtensions
 
     public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder app)
     {
+        app.MapInvoicesApi();
+        app.MapReimbursementsApi();
+        app.MapRatesApi();
+        app.MapPaymentsApi();
+        app.MapCaseStatementApi();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Hl7.Fhir.Model;
+using FhirMoney = Hl7.Fhir.Model.Money;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Utility;
 using Platform.Billing.Invoices;
@@ -367,10 +368,10 @@ public static class FhirClaims
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static Money Money(decimal amount, string currency) => new()
+    private static FhirMoney Money(decimal amount, string currency) => new()
     {
         Value = amount,
-        Currency = EnumUtility.ParseLiteral<Money.Currencies>(currency)
+        Currency = EnumUtility.ParseLiteral<FhirMoney.Currencies>(currency)
             ?? throw new ArgumentException($"'{currency}' is not an ISO 4217 currency code.", nameof(currency)),
     };
 

@@ -83,7 +83,7 @@ public sealed class An_adjudication_as_a_FHIR_claim_response(FhirValidator valid
         var duplicate = items[2];
         Assert.Equal((1200m, 0m), (Amount(duplicate, "submitted"), Amount(duplicate, "benefit")));
         Assert.Equal(["CO-18 1200.00"], Adjustments(duplicate));
-        Assert.All(items.SelectMany(i => i.Adjudication), a => Assert.Equal(Money.Currencies.USD, a.Amount!.Currency));
+        Assert.All(items.SelectMany(i => i.Adjudication), a => Assert.Equal(Hl7.Fhir.Model.Money.Currencies.USD, a.Amount!.Currency));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class An_adjudication_as_a_FHIR_claim_response(FhirValidator valid
         Assert.Equal(100m, Total(response, "deductible"));
         Assert.Equal(1430m, Total(response, "benefit"));
         Assert.Equal(1430m, response.Payment!.Amount!.Value);
-        Assert.Equal(Money.Currencies.USD, response.Payment.Amount.Currency);
+        Assert.Equal(Hl7.Fhir.Model.Money.Currencies.USD, response.Payment.Amount.Currency);
         Assert.Equal("2026-07-24", response.Payment.Date);
         Assert.Equal("TRN-2026-000042", response.Payment.Identifier!.Value);
         AssertCoded(response.Payment.Type, FhirSystems.PaymentType, "complete");

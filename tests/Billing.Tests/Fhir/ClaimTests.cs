@@ -58,7 +58,7 @@ public sealed class An_invoice_as_a_FHIR_claim(FhirValidator validator, ITestOut
         Assert.Equal("2026-07-14", claim.BillablePeriod!.Start);
         Assert.Equal("2026-07-15", claim.BillablePeriod.End);
         Assert.Equal(2880m, claim.Total!.Value);
-        Assert.Equal(Money.Currencies.USD, claim.Total.Currency);
+        Assert.Equal(Hl7.Fhir.Model.Money.Currencies.USD, claim.Total.Currency);
         Assert.Equal(new DateTimeOffset(2026, 7, 20, 9, 30, 0, TimeSpan.Zero), claim.CreatedElement.ToDateTimeOffset(TimeSpan.Zero));
         Assert.Equal(["J18.9", "R50.9"], claim.Diagnosis.Select(d => Assert.Single(Assert.IsType<CodeableConcept>(d.Diagnosis).Coding, c => c.System == FhirSystems.Icd10Cm).Code));
         Assert.Equal([1, 2], claim.Diagnosis.Select(d => d.Sequence));
@@ -103,7 +103,7 @@ public sealed class An_invoice_as_a_FHIR_claim(FhirValidator validator, ITestOut
         Assert.Equal(2m, injection.Quantity!.Value);
         Assert.Equal(15m, injection.UnitPrice!.Value);
         Assert.Equal(30m, injection.Net!.Value);
-        Assert.Equal(Money.Currencies.USD, injection.Net.Currency);
+        Assert.Equal(Hl7.Fhir.Model.Money.Currencies.USD, injection.Net.Currency);
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class An_invoice_as_a_FHIR_claim(FhirValidator validator, ITestOut
         AssertValid(claim);
         AssertCoded(claim.Type, FhirSystems.ClaimType, "professional");
         AssertCoded(claim.Item[0].ProductOrService, "urn:platform:price-list:AYT-017", "CONS-01");
-        Assert.Equal(Money.Currencies.EUR, claim.Total!.Currency);
+        Assert.Equal(Hl7.Fhir.Model.Money.Currencies.EUR, claim.Total!.Currency);
         Assert.Equal("T78.4", Assert.IsType<CodeableConcept>(claim.Diagnosis[0].Diagnosis).Coding[0].Code);
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Platform.Billing.Invoices;
 using Platform.Contracts;
 
-namespace Platform.Billing.Adjudication;
+namespace Platform.Billing.Decisions;
 
 /// <summary>
 /// What an adjustment means, said to a patient's relative or a clinic's billing clerk rather than to an X12 expert, in

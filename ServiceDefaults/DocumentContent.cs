@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace Platform.Cases.Documents;
+namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The formats a document may have, recognised by their leading bytes: what a client declares is only a claim, and a
+/// The formats a document (a case's scan, a receipt) may have, recognised by their leading bytes: what a client declares is only a claim, and a
 /// file that is not what it says (an executable named scan.pdf) must never reach a coordinator's screen.
 /// </summary>
 public static class DocumentContent
