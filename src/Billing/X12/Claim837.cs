@@ -107,6 +107,7 @@ public static partial class Claim837
             public X12Segment Segment { get; } = lx;
             public int Index { get; } = index;
             public bool SawService;
+            public bool ChargeRead;
             public string Code = "", CodeSystem = "";
             public string? Revenue, Description;
             public decimal Amount, Units;
@@ -531,7 +532,11 @@ public static partial class Claim837
         {
             if (!TryAmount(s[n], out var amount)) Error(s, i, $"{s.Id}{n:00}", $"the line's charge \"{s[n]}\" is not a number");
             else if (amount < 0) Error(s, i, $"{s.Id}{n:00}", $"the line's charge \"{s[n]}\" is negative");
-            else line.Amount = amount;
+            else
+            {
+                line.Amount = amount;
+                line.ChargeRead = true;
+            }
         }
 
         private void Units(X12Segment s, int i, int n, Line line)
@@ -576,7 +581,7 @@ public static partial class Claim837
                     ClaimError(line.Segment, line.Index, null, $"the line has no {(institutional ? "SV2" : "SV1")}");
                     continue;
                 }
-                foreach (var p in line.Pointers.Where(p => p > diagnoses.Count).Distinct())
+                foreach (var p in line.Pointers.Where(p => diagnoses.Count > 0 && p > diagnoses.Count).Distinct())
                     ClaimError(set.Segments[line.PointerIndex], line.PointerIndex, $"SV107-{line.Pointers.IndexOf(p) + 1}",
                         $"the diagnosis pointer {p} points past the claim's {diagnoses.Count} diagnoses");
                 var date = line.From ?? claim.StatementFrom ?? claim.Admission;
@@ -589,8 +594,9 @@ public static partial class Claim837
                 lines.Add(new InvoiceLine(lines.Count + 1, line.Code, line.CodeSystem, line.Revenue, line.Description, date.Value,
                     line.Units, unitPrice, line.Amount, line.Pointers, DefaultBenefit));
             }
+            // A line whose charge could not be read is already an error; its claim's total is not compared as well.
             var sum = claim.Lines.Sum(l => l.Amount);
-            if (claim.Total is { } total && total != sum)
+            if (claim.Total is { } total && claim.Lines.All(l => l.ChargeRead) && total != sum)
                 ClaimError(clm, claim.Index, "CLM02", $"the claim's total charge {Format(total)} is not the sum of its lines' charges {Format(sum)}");
 
             if (_claimBad || _providerBad || _subscriberBad || _headerBad) return;

@@ -104,16 +104,18 @@ public static class X12Reader
             return null;
         }
         var element = text[3];
-        var at = 3;
-        for (var i = 0; i < IsaWidths.Length; i++)
+        var at = 4;
+        for (var i = 0; i < IsaWidths.Length - 1; i++)
         {
-            if (text[at] != element)
+            var next = text.IndexOf(element, at, IsaLength - at);
+            if (next != at + IsaWidths[i])
             {
+                var length = next < 0 ? "longer" : $"{next - at} characters";
                 errors.Add(new("ISA", 1, $"ISA{i + 1:00}",
-                    $"the ISA is not fixed-width: expected the element separator '{element}' before ISA{i + 1:00} at character {at + 1}, found '{Printable(text[at])}'"));
+                    $"the ISA's elements are fixed width and ISA{i + 1:00} must be {IsaWidths[i]} characters, not {length} (with '{element}' as the element separator)"));
                 return null;
             }
-            at += 1 + IsaWidths[i];
+            at += IsaWidths[i] + 1;
         }
         var repetition = text[82];
         var component = text[104];
