@@ -569,7 +569,7 @@ public static partial class Claim837
             if (!claim.SawHi) ClaimError(clm, claim.Index, null, "the claim has no diagnosis (HI)");
             if (institutional && claim.StatementFrom is null) ClaimError(clm, claim.Index, null, "an institutional claim needs its statement period (DTP*434)");
             if (claim.Lines.Count == 0) ClaimError(clm, claim.Index, null, "the claim has no service lines (LX)");
-            if (_subscriber is null && _level == Level.Subscriber) ClaimError(clm, claim.Index, null, "the subscriber loop has no NM1*IL naming the subscriber");
+            if (_subscriber is null) ClaimError(clm, claim.Index, null, "the subscriber loop has no NM1*IL naming the subscriber");
             if (_level == Level.Patient && _patient is null) ClaimError(clm, claim.Index, null, "the patient loop has no NM1*QC naming the patient");
             if (!_sawPayer) ClaimError(clm, claim.Index, null, "the subscriber loop has no NM1*PR naming the payer");
 

@@ -94,7 +94,8 @@ internal sealed class X12Output(X12Control control, string functionalId, string 
                 D.Component.ToString()),
             string.Join(D.Element, "GS", functionalId, sender, receiver, Date(at), Time(at),
                 control.GroupNumber.ToString(CultureInfo.InvariantCulture), "X", version),
-            string.Join(D.Element, "ST", transactionSet, ControlNumber, version),
+            // The 835 guide marks ST03 not used; the 837 guides require it.
+            transactionSet == "835" ? string.Join(D.Element, "ST", transactionSet, ControlNumber) : string.Join(D.Element, "ST", transactionSet, ControlNumber, version),
         };
         lines.AddRange(_segments);
         lines.Add(string.Join(D.Element, "SE", (_segments.Count + 2).ToString(CultureInfo.InvariantCulture), ControlNumber));

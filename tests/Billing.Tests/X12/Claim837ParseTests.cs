@@ -215,4 +215,15 @@ public class Claim837ParseTests
 
         Assert.Equal(["NM109", "CLM02", "SV102"], elements);
     }
+
+    [Fact]
+    public void A_dependants_claim_whose_subscriber_is_not_named_is_refused()
+    {
+        var text = X12Samples.Professional.Edit("NM1*IL*1*MUELLER*HANS****MI*POL-DE-7788~\n", "").Recount();
+
+        var result = X12Samples.Parse(text);
+
+        Assert.Contains("no NM1*IL", Assert.Single(result.Errors).Message);
+        Assert.Equal(["INV-1001", "INV-1002"], result.Invoices.Select(i => i.Number));
+    }
 }

@@ -188,4 +188,17 @@ public class Remittance835Tests
 
         Assert.Contains(refusal.Problems, p => p.Contains("returned, not adjudicated"));
     }
+
+    [Fact]
+    public void The_835_leaves_ST03_out_as_its_guide_marks_it_not_used_and_counts_its_segments_in_SE01()
+    {
+        var invoice = X12Samples.ProfessionalInvoice();
+        var text = WriteOne(invoice, Decide(invoice));
+
+        var segments = X12Samples.Segments(text);
+
+        Assert.Equal("ST*835*0001", segments[0].ToString());
+        Assert.Equal(segments.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), segments[^1][1]);
+        Assert.Equal("005010X221A1", X12Reader.Read(text).Interchange!.Groups[0].Version);
+    }
 }
