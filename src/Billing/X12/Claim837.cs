@@ -76,6 +76,7 @@ public static partial class Claim837
         private string? _providerHl, _subscriberHl;
 
         private X12Segment? _providerHlSegment;
+        private bool _billerChecked;
         private string? _billerName, _npi, _taxId, _address, _city, _state, _postalCode, _country;
         private string _currency = "USD";
 
@@ -215,6 +216,7 @@ public static partial class Claim837
                     _providerBad = false;
                     _providerHl = s[1];
                     _providerHlSegment = s;
+                    _billerChecked = false;
                     _subscriberHl = null;
                     _billerName = _npi = _taxId = _address = _city = _state = _postalCode = _country = null;
                     _currency = "USD";
@@ -243,14 +245,12 @@ public static partial class Claim837
             if (!X12Reader.IsDigits(s[1], 1, 12)) Error(s, i, "HL01", $"the hierarchical id \"{s[1]}\" is not a number");
         }
 
-        private bool _providerChecked;
-
         private void CheckProvider()
         {
-            if (_providerHlSegment is null || _providerChecked) return;
-            _providerChecked = true;
-            var index = IndexOf(_providerHlSegment);
-            if (_billerName is null) Error(_providerHlSegment, index, null, "the billing provider loop has no NM1*85 naming the billing provider");
+            // Once per billing provider, when its first subscriber starts: by then its NM1*85 should have come.
+            if (_providerHlSegment is null || _billerChecked) return;
+            _billerChecked = true;
+            if (_billerName is null) Error(_providerHlSegment, IndexOf(_providerHlSegment), null, "the billing provider loop has no NM1*85 naming the billing provider");
         }
 
         private void Nm1(X12Segment s, int i)
@@ -260,7 +260,6 @@ public static partial class Claim837
             switch (_level, s[1])
             {
                 case (Level.Provider, "85"):
-                    _providerChecked = false;
                     _billerName = s[2] == "1" && s[4].Length > 0 ? $"{s[3]} {s[4]}" : s[3];
                     if (s[3].Length == 0) Error(s, i, "NM103", "the billing provider's name is missing");
                     if (s[8] != "XX") Error(s, i, "NM108", $"the billing provider's id qualifier is \"{s[8]}\"; it must be XX (NPI)");

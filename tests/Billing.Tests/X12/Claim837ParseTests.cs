@@ -226,4 +226,17 @@ public class Claim837ParseTests
         Assert.Contains("no NM1*IL", Assert.Single(result.Errors).Message);
         Assert.Equal(["INV-1001", "INV-1002"], result.Invoices.Select(i => i.Number));
     }
+
+    [Fact]
+    public void A_billing_provider_loop_without_its_NM1_85_is_refused_at_its_HL()
+    {
+        var text = X12Samples.Professional.Edit("NM1*85*2*MIAMI BEACH URGENT CARE*****XX*1234567893~\n", "").Recount();
+
+        var result = X12Samples.Parse(text);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("HL", X12Samples.PositionOf(text, "HL*1**20")), (error.SegmentId, error.Position));
+        Assert.Contains("NM1*85", error.Message);
+        Assert.Empty(result.Invoices);
+    }
 }
