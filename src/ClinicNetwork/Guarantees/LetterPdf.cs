@@ -1,15 +1,13 @@
 using PdfSharp;
 using PdfSharp.Drawing;
-using PdfSharp.Fonts;
 using PdfSharp.Pdf;
+using Platform.Pdf;
 
 namespace Platform.ClinicNetwork.Guarantees;
 
 /// <summary>
-/// The letter itself: one A4 page in the clinic's language with PDFsharp. The font is DejaVu Sans, embedded in this
-/// assembly (Guarantees/Fonts, with its licence), which has the Latin and Cyrillic glyphs: on Linux PDFsharp finds no
-/// fonts by itself, and the container images carry none, so reading them from the machine would work on one machine
-/// and fail on the next.
+/// The letter itself: one A4 page in the clinic's language with PDFsharp, in DejaVu Sans (Latin and Cyrillic) from
+/// <see cref="EmbeddedFonts"/> (src/Pdf).
 /// </summary>
 public static class LetterPdf
 {
@@ -128,33 +126,5 @@ public static class LetterPdf
             else line += token;
         }
         if (line.Length > 0) yield return line;
-    }
-}
-
-/// <summary>PDFsharp's fonts: DejaVu Sans (regular and bold) from this assembly's resources, whatever family is asked for.</summary>
-public sealed class EmbeddedFonts : IFontResolver
-{
-    public const string Family = "DejaVu Sans";
-    private static readonly Lock Gate = new();
-
-    /// <summary>Installs the resolver once per process (PDFsharp's font settings are global).</summary>
-    public static void Install()
-    {
-        lock (Gate)
-        {
-            if (GlobalFontSettings.FontResolver is not EmbeddedFonts) GlobalFontSettings.FontResolver = new EmbeddedFonts();
-        }
-    }
-
-    public FontResolverInfo ResolveTypeface(string familyName, bool bold, bool italic) =>
-        new(bold ? "DejaVuSans-Bold" : "DejaVuSans", false, italic);
-
-    public byte[]? GetFont(string faceName)
-    {
-        using var stream = typeof(EmbeddedFonts).Assembly.GetManifestResourceStream($"fonts.{faceName}.ttf");
-        if (stream is null) return null;
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 }
