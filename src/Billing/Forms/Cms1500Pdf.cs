@@ -18,7 +18,7 @@ public static class Cms1500Pdf
     [
         new("24A. From", 50), new("24A. To", 50), new("24B. Place of service", 42), new("24C. EMG", 26),
         new("24D. CPT/HCPCS", 54), new("24D. Modifier", 54), new("24E. Diagnosis pointer", 48),
-        new("24F. $ Charges", 66, AlignRight: true), new("24G. Days or units", 42, AlignRight: true), new("24J. Rendering provider NPI", 112),
+        new("24F. $ Charges", 66, AlignRight: true), new("24G. Days or units", 42, AlignRight: true), new("24J. Rendering provider NPI", 108),
     ];
 
     /// <param name="invoice">A professional invoice (<see cref="ClaimForms.Professional"/>); its biller is the billing and rendering provider.</param>

@@ -1,7 +1,11 @@
 using Platform.Billing.Invoices;
+using System.Text;
 using UglyToad.PdfPig;
+using UglyToad.PdfPig.Content;
 
 namespace Platform.Billing.Tests.Forms;
+
+// The record, not the namespace Platform.Billing.Decisions (which this namespace would find first).
 
 /// <summary>Invoices, adjudications and payers the form tests render, and reading a PDF's text back.</summary>
 internal static class Samples
@@ -31,11 +35,49 @@ internal static class Samples
         ["J189", "R509", "E860", "I10"], [.. Enumerable.Range(1, lineCount).Select(line)], facility,
         new DateTimeOffset(2025, 7, 12, 9, 0, 0, TimeSpan.Zero));
 
-    /// <summary>Every page's words, joined by spaces, with no-break spaces made plain ones.</summary>
+    /// <summary>
+    /// An adjudication of <paramref name="invoice"/> in which line n gets the adjustment <c>codes[(n - 1) % codes.Count]</c>
+    /// of a quarter of its amount (the rest paid), so every code appears when there are enough lines.
+    /// </summary>
+    public static Adjudication Adjudicate(Invoice invoice, IReadOnlyList<(string Group, string Reason)> codes)
+    {
+        var decisions = invoice.Lines.Select(l =>
+        {
+            var (group, reason) = codes[(l.Number - 1) % codes.Count];
+            var adjusted = Math.Round(l.Amount / 4, 2);
+            var patient = group == "PR" ? adjusted : 0;
+            return new LineDecision(l.Number, LineOutcomes.Reduced, l.Amount, l.Amount - adjusted + patient, l.Amount - adjusted, patient,
+                [new Adjustment(group, reason, adjusted)], null);
+        }).ToList();
+        return new Adjudication(invoice.Id, 1, AdjudicationStatuses.Adjudicated, null, invoice.Total, decisions.Sum(d => d.Paid),
+            decisions.Sum(d => d.PatientPays), decisions.Sum(d => d.Billed - d.Paid - d.PatientPays), "EUR", 0.92m,
+            new DateOnly(2025, 7, 12), Math.Round(decisions.Sum(d => d.Paid) * 0.92m, 2), decisions,
+            new DateTimeOffset(2025, 7, 14, 10, 0, 0, TimeSpan.Zero), "rules");
+    }
+
+    /// <summary>
+    /// Every page's text in the order it was drawn (a box's label, then its value; a table cell's lines together), a
+    /// space where letters jump (a new line, the next cell), no-break spaces made plain ones.
+    /// </summary>
     public static IReadOnlyList<string> Pages(byte[] pdf)
     {
         using var document = PdfDocument.Open(pdf);
-        return [.. document.GetPages().Select(p => Normal(string.Join(' ', p.GetWords().Select(w => w.Text))))];
+        return [.. document.GetPages().Select(p => Normal(DrawnText(p)))];
+    }
+
+    private static string DrawnText(Page page)
+    {
+        var text = new StringBuilder();
+        Letter? previous = null;
+        foreach (var letter in page.Letters)
+        {
+            if (previous is not null
+                && (Math.Abs(letter.StartBaseLine.Y - previous.StartBaseLine.Y) > 0.5 || Math.Abs(letter.StartBaseLine.X - previous.EndBaseLine.X) > 1))
+                text.Append(' ');
+            text.Append(letter.Value);
+            previous = letter;
+        }
+        return text.ToString();
     }
 
     public static string Text(byte[] pdf) => string.Join("\n", Pages(pdf));
