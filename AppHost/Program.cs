@@ -61,7 +61,8 @@ var billing = builder.AddService<Projects.Billing>("billing", port: 5104, identi
     // The payer, as invoices, X12 files and forms name it.
     .WithEnvironment("Billing__PayerName", "Medical assistance (development)")
     .WithEnvironment("Billing__PayerIdentifier", "MEDASSIST01")
-    .WithEnvironment("Billing__PayerAddress", "1 Example Street, Limassol, CY");
+    .WithEnvironment("Billing__PayerAddress", "1 Example Street, Limassol, CY")
+    .WithEnvironment("Billing__PayerEmail", "claims@medassist.example");
 
 var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080, identitySecret)
     .WithReference(gatewayDb).WaitFor(gatewayDb)

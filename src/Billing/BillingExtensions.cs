@@ -1,3 +1,4 @@
+using Platform.Billing.Authorizations;
 using Platform.Billing.Covers;
 using Platform.Billing.Decisions;
 using Platform.Billing.Invoices;
@@ -34,10 +35,14 @@ public static class BillingExtensions
     public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder app)
     {
         app.MapInvoicesApi();
+        app.MapX12InvoicesApi();
+        app.MapClaimDocumentsApi();
         app.MapReimbursementsApi();
         app.MapRatesApi();
         app.MapPaymentsApi();
+        app.MapRemittancesApi();
         app.MapCaseStatementApi();
+        app.MapReleaseAuthorizationApi();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Platform.Billing.Invoices;
 
 namespace Platform.Billing;
 
@@ -15,7 +16,21 @@ public sealed class BillingOptions
     [Required]
     public string? PayerIdentifier { get; set; }
 
-    /// <summary>The payer's postal address, on one line.</summary>
+    /// <summary>The payer's postal address, on one line: street, city, ISO country code ("1 Example Street, Limassol, CY").</summary>
     [Required]
     public string? PayerAddress { get; set; }
+
+    /// <summary>Where clinics ask about a remittance (the 835's payer technical contact, the statement's footer).</summary>
+    [Required, EmailAddress]
+    public string? PayerEmail { get; set; }
+
+    /// <summary>The payer as X12 files, forms and FHIR resources name it, its one-line address split at its commas.</summary>
+    public Payer Payer()
+    {
+        var parts = (PayerAddress ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var country = parts is [.., { Length: 2 } last] && parts.Length > 1 ? last.ToUpperInvariant() : "";
+        var rest = country.Length > 0 ? parts[..^1] : parts;
+        return new Payer(PayerName ?? "", PayerIdentifier ?? "", rest.Length > 1 ? string.Join(", ", rest[..^1]) : rest.FirstOrDefault(),
+            rest.Length > 1 ? rest[^1] : null, null, null, country);
+    }
 }

@@ -18,20 +18,21 @@ public static class Bill
     public const string Medical = "medical-expenses";
     public static readonly DateOnly Day = new(2026, 1, 10);
 
-    public static PolicyTerms Policy(decimal limit = 50_000m, string currency = "USD", decimal deductible = 100m, string policyNumber = "POL-778899") =>
-        new(policyNumber, "Travel Premium", new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 31), ["US"],
+    public static PolicyTerms Policy(decimal limit = 50_000m, string currency = "USD", decimal deductible = 100m, string policyNumber = "POL-778899",
+        DateOnly? start = null, DateOnly? end = null) =>
+        new(policyNumber, "Travel Premium", start ?? new DateOnly(2026, 1, 1), end ?? new DateOnly(2026, 1, 31), ["US"],
             [new CoverLimit(Medical, limit, currency), new CoverLimit("repatriation", 20_000m, currency)],
             deductible > 0 ? new CoverAmount(deductible, currency) : null, ["illness", "accident"], [], null);
 
     /// <summary>Publishes a case's cover as Cases would and waits until billing applied it; returns the case id.</summary>
     public static async Task<Guid> CaseAsync(BillingFactory service, string tenant, string caseNumber, PolicyTerms? policy = null, Guid? caseId = null,
-        long version = 0)
+        long version = 0, string country = "US")
     {
         var id = caseId ?? Guid.NewGuid();
         policy ??= Policy();
         await PublishAsync(service, new CaseCoverageChanged(tenant, id, caseNumber, new InsuredIdentity(policy.PolicyNumber, "IVANOVA MARIA", new DateOnly(1958, 3, 14)),
             policy.Limits.Select(l => new BenefitCover(l.Benefit, l.Amount, l.Currency, 0, 0)).ToArray(), version, DateTimeOffset.UtcNow,
-            new AppealLocation("US", "Orlando", null), policy));
+            new AppealLocation(country, country == "US" ? "Orlando" : "Antalya", null), policy));
         return id;
     }
 

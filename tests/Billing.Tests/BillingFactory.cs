@@ -12,5 +12,6 @@ public class BillingFactory() : ServiceFactory<Program>("billingdb")
         builder.UseSetting("Billing:PayerName", "Acme Assistance");
         builder.UseSetting("Billing:PayerIdentifier", "ACMEASSIST");
         builder.UseSetting("Billing:PayerAddress", "1 Example Street, Limassol, CY");
+        builder.UseSetting("Billing:PayerEmail", "claims@acme.example");
     }
 }

@@ -43,14 +43,15 @@ public static class AccessMatrix
             var allowed = classes.Select(c => (IEnumerable<string>)Access.RolesOf[c]).Aggregate((a, b) => a.Intersect(b)).ToHashSet();
             var path = RouteTemplates.Fill(endpoint.RoutePattern.RawText ?? "/");
             // A body of the kind the endpoint accepts, so that routing lets the request reach authorization.
-            var multipart = endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes.Contains("multipart/form-data") == true;
+            var accepts = endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes ?? [];
+            var contentType = accepts.Count == 0 || accepts.Contains("application/json") ? "application/json" : accepts[0];
 
             foreach (var method in methods)
             {
                 foreach (var role in Roles.All)
                 {
                     using var client = service.ClientFor(tenant, $"matrix-{role}", role == Roles.Insurer ? "insurer" : "staff", role);
-                    var status = await SendAsync(client, method, path, multipart);
+                    var status = await SendAsync(client, method, path, contentType);
                     requests++;
                     if (allowed.Contains(role) && status == HttpStatusCode.Forbidden)
                         failures.Add($"{name}: {role} is in {string.Join(" and ", classes)} but was refused");
@@ -59,7 +60,7 @@ public static class AccessMatrix
                 }
 
                 using var anonymous = service.CreateClient();
-                var unauthenticated = await SendAsync(anonymous, method, path, multipart);
+                var unauthenticated = await SendAsync(anonymous, method, path, contentType);
                 if (unauthenticated != HttpStatusCode.Unauthorized)
                     failures.Add($"{name}: a request without the gateway's identity got {(int)unauthenticated}, not 401");
             }
@@ -68,11 +69,16 @@ public static class AccessMatrix
         Assert.True(failures.Count == 0, $"{failures.Count} of {requests} role checks failed:\n" + string.Join('\n', failures));
     }
 
-    private static async Task<HttpStatusCode> SendAsync(HttpClient client, string method, string path, bool multipart)
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, string method, string path, string contentType)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PUT" or "PATCH")
-            request.Content = multipart ? new MultipartFormDataContent { { new StringContent("passport"), "type" } } : JsonContent.Create(new { });
+            request.Content = contentType switch
+            {
+                "multipart/form-data" => new MultipartFormDataContent { { new StringContent("passport"), "type" } },
+                "application/json" => JsonContent.Create(new { }),
+                _ => new StringContent("", System.Text.Encoding.UTF8, contentType),
+            };
         using var response = await client.SendAsync(request);
         return response.StatusCode;
     }

@@ -22,8 +22,6 @@ public sealed record Remittance(
     string Currency,
     IReadOnlyList<RemittanceClaim> Claims);
 
-public sealed record RemittanceClaim(Invoice Invoice, Adjudication Adjudication);
-
 /// <summary>
 /// The remittance statement: the readable companion of an X12 835 for a clinic's billing clerk or the insured, in
 /// their language (en or ru). Per invoice and line: billed, allowed, paid and what the patient pays, each adjustment

@@ -191,5 +191,8 @@ public static class PaymentStatuses
     public const string Failed = "failed";
 }
 
+/// <summary>One claim of a remittance (an 835, a statement): the invoice and the decision its payment comes from.</summary>
+public sealed record RemittanceClaim(Invoice Invoice, Adjudication Adjudication);
+
 /// <summary>The payer's side of an 835 or a statement: the assistance company (or the insurer) paying the claim.</summary>
 public sealed record Payer(string Name, string Identifier, string? Address, string? City, string? State, string? PostalCode, string Country);

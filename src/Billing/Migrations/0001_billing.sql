@@ -195,6 +195,8 @@ CREATE TABLE line_overrides (
     PRIMARY KEY (invoice_id, line)
 );
 
+CREATE SEQUENCE x12_control_numbers MAXVALUE 999999999;
+
 CREATE TABLE payment_orders (
     id             uuid PRIMARY KEY,
     tenant_id      text        NOT NULL,
@@ -210,6 +212,9 @@ CREATE TABLE payment_orders (
     failure_reason text        NULL,
     reference      text        NOT NULL,
     method         text        NOT NULL,
+    -- The interchange and group control number of the payment's 835 (ISA13, GS06): one per payment, so the file
+    -- read twice is the same file.
+    control_number integer     NOT NULL DEFAULT nextval('x12_control_numbers'),
     created_at     timestamptz NOT NULL,
     changed_at     timestamptz NOT NULL,
     paid_on        date        NULL,

@@ -3,9 +3,6 @@ using Platform.Billing.Invoices;
 
 namespace Platform.Billing.X12;
 
-/// <summary>One claim of a remittance: the invoice and the adjudication its payment comes from.</summary>
-public sealed record RemittanceClaim(Invoice Invoice, Adjudication Adjudication);
-
 /// <summary>
 /// The X12 835 (005010X221A1) health care claim payment/advice: one payment to one payee, explaining claim by claim
 /// and line by line how each charge became what is paid. The writer refuses records that would not balance.

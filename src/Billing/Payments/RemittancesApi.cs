@@ -1,0 +1,98 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Platform.Billing.Decisions;
+using Platform.Billing.Forms;
+using Platform.Billing.Invoices;
+using Platform.Billing.X12;
+
+namespace Platform.Billing.Payments;
+
+/// <summary>
+/// What a payee is told about a payment: the X12 835 (for a US clinic's system) and the PDF statement (for a person),
+/// both from the payment order and the decision on its invoice. The clinic's own key reads its own payments' only.
+/// </summary>
+public static class RemittancesApi
+{
+    public static void MapRemittancesApi(this IEndpointRouteBuilder app)
+    {
+        var staff = app.MapGroup("/payments").WithTags("Payments").RequireAccess(Access.ReadCases);
+        staff.MapGet("/{id:guid}/835", (Guid id, RequestIdentity identity, NpgsqlDataSource db, IOptions<BillingOptions> options,
+                IHostEnvironment environment, CancellationToken ct) => X12Async(id, null, identity, db, options.Value, environment, ct))
+            .Produces(StatusCodes.Status200OK, contentType: "application/edi-x12")
+            .WithSummary("The payment's remittance advice as an X12 835 (CLP/SVC/CAS with the CARC codes); for a US clinic with an NPI or tax id");
+        staff.MapGet("/{id:guid}/statement.pdf", (Guid id, HttpRequest http, string? language, RequestIdentity identity, NpgsqlDataSource db,
+                IOptions<BillingOptions> options, CancellationToken ct) => StatementAsync(id, null, http, language, identity, db, options.Value, ct))
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+            .WithSummary("The payment's statement as a PDF: every line billed, allowed, paid and why, in the reader's language (language=en|ru)");
+
+        var clinic = app.MapGroup("/clinic/payments").WithTags("Payments").RequireAccess(Access.ActAsClinic);
+        clinic.MapGet("/{id:guid}/835", (Guid id, RequestIdentity identity, NpgsqlDataSource db, IOptions<BillingOptions> options,
+                IHostEnvironment environment, CancellationToken ct) => X12Async(id, InvoicesApi.ClinicCodeOf(identity), identity, db, options.Value, environment, ct))
+            .Produces(StatusCodes.Status200OK, contentType: "application/edi-x12")
+            .WithSummary("The 835 of a payment to the calling clinic");
+        clinic.MapGet("/{id:guid}/statement.pdf", (Guid id, HttpRequest http, string? language, RequestIdentity identity, NpgsqlDataSource db,
+                IOptions<BillingOptions> options, CancellationToken ct) =>
+                StatementAsync(id, InvoicesApi.ClinicCodeOf(identity), http, language, identity, db, options.Value, ct))
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+            .WithSummary("The statement of a payment to the calling clinic");
+    }
+
+    private sealed record Paid(PaymentOrder Order, int ControlNumber, RemittanceClaim Claim);
+
+    /// <summary>The payment with its invoice and decision; null when it is not the tenant's (or, for a clinic, not its own).</summary>
+    private static async Task<Paid?> FindAsync(NpgsqlDataSource db, string tenantId, Guid id, string? clinicCode, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        PaymentOrder order;
+        int control;
+        await using (var cmd = new NpgsqlCommand($"""
+            SELECT {PaymentOrders.Columns}, p.control_number FROM payment_orders p WHERE p.id = @id AND p.tenant_id = @tenant
+            """, connection))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("tenant", tenantId);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return null;
+            order = PaymentOrders.Read(r);
+            control = r.GetInt32(13);
+        }
+        if (await InvoiceStore.GetAsync(connection, null, tenantId, order.InvoiceId, ct) is not { } stored) return null;
+        if (clinicCode is not null && (stored.Invoice.Kind != InvoiceKinds.Clinic || stored.Invoice.Biller.Code != clinicCode)) return null;
+        if (await Adjudications.LatestAsync(connection, null, order.InvoiceId, ct) is not { } decision) return null;
+        return new Paid(order, control, new RemittanceClaim(stored.Invoice, decision));
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> X12Async(Guid id, string? clinicCode, RequestIdentity identity,
+        NpgsqlDataSource db, BillingOptions options, IHostEnvironment environment, CancellationToken ct)
+    {
+        if (await FindAsync(db, identity.TenantId, id, clinicCode, ct) is not { } paid) return Problems.NotFound($"Payment {id} was not found.");
+        var payee = paid.Claim.Invoice.Biller;
+        var control = new X12Control(options.PayerIdentifier!, payee.Npi ?? payee.TaxId ?? payee.Code ?? "PAYEE", paid.ControlNumber, paid.ControlNumber,
+            paid.Order.CreatedAt, Production: environment.IsProduction());
+        try
+        {
+            var text = Remittance835.Write(paid.Order, [paid.Claim], options.Payer(), new X12Contact(options.PayerName!, null, options.PayerEmail), control);
+            return TypedResults.Text(text, "application/edi-x12", Encoding.ASCII);
+        }
+        catch (X12WriteException e)
+        {
+            return Problems.Conflict($"This payment cannot be written as an X12 835: {string.Join(" ", e.Problems)} " +
+                                     "(an 835 is for a US clinic identified by its NPI or tax id; the PDF statement serves every payee).");
+        }
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> StatementAsync(Guid id, string? clinicCode, HttpRequest http,
+        string? language, RequestIdentity identity, NpgsqlDataSource db, BillingOptions options, CancellationToken ct)
+    {
+        if (await FindAsync(db, identity.TenantId, id, clinicCode, ct) is not { } paid) return Problems.NotFound($"Payment {id} was not found.");
+        var o = paid.Order;
+        var payee = o.PayeeKind == "insured"
+            ? new Party(o.PayeeName, null, null, null, null, null, null, null, "")
+            : paid.Claim.Invoice.Biller;
+        var pdf = RemittanceStatementPdf.Render(new Remittance(options.Payer(), payee, o.Reference, o.Method,
+            o.PaidOn ?? DateOnly.FromDateTime(o.CreatedAt.UtcDateTime), o.Amount, o.Currency, [paid.Claim]), InvoiceViews.LanguageOf(http, language));
+        return TypedResults.File(pdf, "application/pdf", $"{o.Reference}.pdf");
+    }
+}
