@@ -60,7 +60,7 @@ var billing = builder.AddService<Projects.Billing>("billing", port: 5104, identi
     .WithReference(redis).WaitFor(redis)
     // The payer, as invoices, X12 files and forms name it.
     .WithEnvironment("Billing__PayerName", "Medical assistance (development)")
-    .WithEnvironment("Billing__PayerIdentifier", "MEDASSIST01")
+    .WithEnvironment("Billing__PayerIdentifier", "1987654321")
     .WithEnvironment("Billing__PayerAddress", "1 Example Street, Limassol, CY")
     .WithEnvironment("Billing__PayerEmail", "claims@medassist.example");
 

@@ -12,8 +12,11 @@ public sealed class BillingOptions
     [Required]
     public string? PayerName { get; set; }
 
-    /// <summary>The payer's identifier in X12 files and on forms.</summary>
-    [Required]
+    /// <summary>
+    /// The payer's identifier in X12 files and on forms: ten characters, as the 835's TRN03 takes it (by convention 1
+    /// followed by the payer's nine-digit EIN).
+    /// </summary>
+    [Required, RegularExpression("^[0-9A-Z]{10}$", ErrorMessage = "Billing:PayerIdentifier must be ten letters or digits (TRN03 of an 835), e.g. 1 and the EIN.")]
     public string? PayerIdentifier { get; set; }
 
     /// <summary>The payer's postal address, on one line: street, city, ISO country code ("1 Example Street, Limassol, CY").</summary>

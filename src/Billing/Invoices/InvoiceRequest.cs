@@ -22,7 +22,8 @@ public sealed record InvoiceRequest(
 
 /// <summary>
 /// A line: <c>codeSystem</c> CPT or HCPCS (US), or price-list (the clinic's own code; the default); <c>amount</c>
-/// defaults to quantity x unitPrice; <c>benefit</c> defaults to medical-expenses.
+/// defaults to quantity x unitPrice; <c>benefit</c> defaults by the code (<see cref="ServiceBenefits"/>: rehabilitation
+/// for CPT 97010-97799, dental for HCPCS D-codes, medical-expenses otherwise).
 /// </summary>
 public sealed record InvoiceLineRequest(
     string? ServiceCode,
@@ -97,7 +98,7 @@ public static partial class InvoiceRules
                 if (l.ServiceCode is null || l.ServiceDate is null || l.Quantity is null || l.UnitPrice is null) continue;
                 lines.Add(new InvoiceLine(i + 1, l.ServiceCode.Trim(), system, l.RevenueCode?.Trim(), l.Description?.Trim(), l.ServiceDate.Value,
                     l.Quantity.Value, Money.Round(l.UnitPrice.Value), Money.Round(l.Amount ?? l.Quantity.Value * l.UnitPrice.Value),
-                    l.DiagnosisPointers ?? [], Money.Key(l.Benefit) is { Length: > 0 } b ? b : "medical-expenses"));
+                    l.DiagnosisPointers ?? [], Money.Key(l.Benefit) is { Length: > 0 } b ? b : ServiceBenefits.Of(system, l.ServiceCode)));
             }
         if (!errors.IsValid) return null;
         return new Invoice(Guid.CreateVersion7(now), tenantId, kind, form, kind == InvoiceKinds.Reimbursement ? "receipt" : "json",

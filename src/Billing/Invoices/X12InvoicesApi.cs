@@ -59,7 +59,12 @@ public static class X12InvoicesApi
                 return Problems.Validation(field == "guaranteeNumber" ? "REF*G1" : "REF*9F",
                     $"Claim {claim.Number} (claim {index + 1} of the file): {error} " +
                     "A claim names our guarantee letter in 2300 REF*G1 (prior authorization) or our case in REF*9F (referral number).");
-            var invoice = claim with { Biller = claim.Biller with { Code = clinicCode } };
+            // An 837 does not say which benefit a line is billed against: its code does (ServiceBenefits).
+            var invoice = claim with
+            {
+                Biller = claim.Biller with { Code = clinicCode },
+                Lines = claim.Lines.Select(l => l with { Benefit = ServiceBenefits.Of(l.CodeSystem, l.ServiceCode) }).ToArray(),
+            };
             var outcome = await intake.SubmitAsync(transaction, invoice, target, null, identity.ActorId, text, ct);
             if (outcome.Conflict is { } conflict) return Problems.Conflict($"Claim {claim.Number}: {conflict}");
             submitted.Add(InvoiceViews.Of(outcome.Invoice!, outcome.Adjudication, lang));
