@@ -178,6 +178,8 @@ public sealed class Coverage_consumption(CasesFactory cases) : IClassFixture<Cas
             Assert.Equal(tenant, e.GetProperty("tenantId").GetString());
             Assert.Equal(number, e.GetProperty("caseNumber").GetString());
             Assert.Equal("Event Person", e.GetProperty("insured").GetProperty("fullName").GetString());
+            // The policy's terms travel with every picture: billing adjudicates invoices against them.
+            Assert.Contains(e.GetProperty("policy").GetProperty("limits").EnumerateArray(), l => l.GetProperty("benefit").GetString() == Medical);
         });
         var (opened, issued, billed) = (Figures(events[0]), Figures(events[1]), Figures(events[2]));
         Assert.Equal((50_000m, "USD", 0m, 0m), opened);

@@ -117,6 +117,40 @@ public sealed class Loading_the_clinic_network(ClinicsFactory clinics) : IClassF
     private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 
     [Fact]
+    public async Task That_changes_a_clinics_prices_tells_billing_its_whole_price_list_and_one_that_changes_none_tells_nothing()
+    {
+        var tenant = Network.Tenant();
+        var client = clinics.ClientFor(tenant);
+        await client.LoadAsync(Network.Clinic("PL-1").With("prices", new[] { new { serviceCode = "consultation", price = 80, currency = "USD", validFrom = "2026-01-01" } }));
+        await client.LoadAsync(Network.Clinic("PL-1").With("prices", new[] { new { serviceCode = "x-ray", price = 120, currency = "USD", validFrom = "2026-01-01" } }));
+        await client.LoadAsync(Network.Clinic("PL-1").With("name", "Renamed, prices as they were")
+            .With("prices", new[] { new { serviceCode = "x-ray", price = 120, currency = "USD", validFrom = "2026-01-01" } }));
+
+        var published = await PriceListsAsync(tenant);
+
+        Assert.Equal(2, published.Count);
+        var latest = published[^1];
+        Assert.Equal("PL-1", latest.GetProperty("clinicCode").GetString());
+        Assert.Equal(["consultation", "x-ray"], latest.GetProperty("prices").EnumerateArray().Select(p => p.GetProperty("serviceCode").GetString()));
+        Assert.Equal("USD", latest.GetProperty("prices")[1].GetProperty("currency").GetString());
+    }
+
+    private async Task<List<System.Text.Json.JsonElement>> PriceListsAsync(string tenant)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(clinics.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("""
+            SELECT body::text FROM outbox_messages
+            WHERE message_type LIKE 'Platform.Contracts.ClinicPriceListChanged,%' AND body->>'tenantId' = @tenant ORDER BY id
+            """, connection);
+        cmd.Parameters.AddWithValue("tenant", tenant);
+        var list = new List<System.Text.Json.JsonElement>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) list.Add(System.Text.Json.JsonDocument.Parse(r.GetString(0)).RootElement.Clone());
+        return list;
+    }
+
+    [Fact]
     public async Task One_clinic_is_put_by_its_code_and_listed_by_filters_a_page_at_a_time()
     {
         var client = clinics.ClientFor(Network.Tenant());
