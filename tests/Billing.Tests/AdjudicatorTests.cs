@@ -86,6 +86,16 @@ public sealed class The_adjudication_rules
     }
 
     [Fact]
+    public void A_line_cut_to_the_tariff_whose_rest_the_deductible_takes_is_reduced_not_rejected()
+    {
+        var (lines, _) = Adjudicator.Decide(Invoice(Line(1, "99211", 125m)), Terms(deductible: 100m, tariff: (_, _) => 90m));
+
+        var line = Assert.Single(lines);
+        Assert.Equal((LineOutcomes.Reduced, 0m), (line.Outcome, line.Paid));
+        Assert.Equal([new Adjustment("CO", "45", 35m), new Adjustment("PR", "1", 90m)], line.Adjustments);
+    }
+
+    [Fact]
     public void What_exceeds_the_remaining_cover_is_not_paid_CO_119_and_later_lines_get_nothing()
     {
         var (lines, _) = Adjudicator.Decide(Invoice(Line(1, "A", 30_000m), Line(2, "B", 30_000m), Line(3, "C", 100m)), Terms(remaining: 50_000m));

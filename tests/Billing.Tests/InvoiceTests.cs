@@ -142,6 +142,22 @@ public sealed class An_invoice(BillingFactory billing) : IClassFixture<BillingFa
     }
 
     [Fact]
+    public async Task Of_a_second_case_under_the_same_policy_does_not_take_the_deductible_again()
+    {
+        const string tenant = "billing-deductible";
+        await Bill.CaseAsync(billing, tenant, "DED-1", Bill.Policy(policyNumber: "POL-ONE"));
+        await Bill.CaseAsync(billing, tenant, "DED-2", Bill.Policy(policyNumber: "POL-ONE"));
+        var client = billing.ClientFor(tenant);
+
+        var results = await Task.WhenAll(
+            Bill.SubmitAsync(client, Bill.Invoice("INV-DED-1", "ORL-001", "DED-1", null, Bill.Line("99285", 1_000m))),
+            Bill.SubmitAsync(client, Bill.Invoice("INV-DED-2", "MIA-002", "DED-2", null, Bill.Line("99285", 1_000m))));
+
+        Assert.Equal(100m, results.Sum(r => r.GetProperty("decision").GetProperty("patientResponsibility").GetDecimal()));
+        Assert.Equal(1_900m, results.Sum(r => r.GetProperty("decision").GetProperty("approved").GetDecimal()));
+    }
+
+    [Fact]
     public async Task Above_the_clinics_tariff_is_reduced_to_it()
     {
         const string tenant = "billing-tariff";

@@ -47,6 +47,14 @@ public sealed class Adjudications(TimeProvider clock)
         }
         if (policy is null)
             return await PendAsync(transaction, invoice, "The case has no policy terms: its cover has not been confirmed.", ct);
+        if (policyNumber is not null)
+        {
+            // The deductible is the policy's, over all its cases: invoices of two cases of one policy are decided one
+            // at a time, or both would take the whole deductible.
+            await using var policyLock = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", connection, transaction);
+            policyLock.Parameters.AddWithValue("key", $"billing-policy/{invoice.TenantId}/{policyNumber}");
+            await policyLock.ExecuteNonQueryAsync(ct);
+        }
 
         var policyCurrency = Money.Currency(policy.Limits.FirstOrDefault(l => Money.Key(l.Benefit) == "medical-expenses")?.Currency
             ?? policy.Limits.FirstOrDefault()?.Currency ?? policy.Deductible?.Currency ?? invoice.Currency);
@@ -258,8 +266,9 @@ public sealed class Adjudications(TimeProvider clock)
             // The deductible is the policy's: what other invoices of the policy (any of its cases) or of this case took.
             $"""
             SELECT coalesce(sum(a.deductible_taken), 0) FROM invoices i {latest}
-            JOIN case_covers c ON c.tenant_id = i.tenant_id AND c.case_id = i.case_id
-            WHERE i.tenant_id = @tenant AND i.id <> @invoice AND (i.case_id = @case_id OR (@policy_number::text IS NOT NULL AND c.policy_number = @policy_number))
+            WHERE i.tenant_id = @tenant AND i.id <> @invoice
+              AND i.case_id IN (SELECT case_id FROM case_covers WHERE tenant_id = @tenant
+                                AND (case_id = @case_id OR (@policy_number::text IS NOT NULL AND policy_number = @policy_number)))
             """,
             // The letter's co-payment taken by its other invoices.
             $"""

@@ -99,7 +99,8 @@ public static class Adjudicator
             if (remaining.TryGetValue(benefit, out var before) && before is { } b) remaining[benefit] = b - payable;
 
             var contractual = adjustments.Where(a => a.Group == "CO").Sum(a => a.Amount);
-            var outcome = contractual == 0 ? LineOutcomes.Approved : payable == 0 ? LineOutcomes.Rejected : LineOutcomes.Reduced;
+            // Rejected: the payer's own adjustments took the whole line. What the patient's share takes is no reduction.
+            var outcome = contractual == 0 ? LineOutcomes.Approved : contractual == billed ? LineOutcomes.Rejected : LineOutcomes.Reduced;
             decisions.Add(new LineDecision(line.Number, outcome, billed, allowed, payable, deductible + coPayment, adjustments, manual));
         }
         return (decisions, Money.Round(deductibleTaken * terms.Rate));

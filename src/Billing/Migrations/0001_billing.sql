@@ -18,6 +18,8 @@ CREATE TABLE case_covers (
     PRIMARY KEY (tenant_id, case_id),
     UNIQUE (tenant_id, case_number)
 );
+-- The deductible is taken once per policy, over all of its cases.
+CREATE INDEX case_covers_by_policy ON case_covers (tenant_id, policy_number) WHERE policy_number IS NOT NULL;
 
 -- Per benefit (lower-case code): the limit and its currency as Cases counts it.
 CREATE TABLE case_cover_benefits (
@@ -126,6 +128,8 @@ CREATE TABLE invoices (
 -- was returned for correction and the second corrects it).
 CREATE UNIQUE INDEX invoices_number ON invoices (tenant_id, biller_code, number) WHERE superseded_by IS NULL;
 CREATE INDEX invoices_by_case ON invoices (tenant_id, case_id);
+-- What other invoices under a letter used of it (its reservation, its co-payment).
+CREATE INDEX invoices_by_letter ON invoices (letter_id) WHERE letter_id IS NOT NULL;
 
 CREATE TABLE invoice_lines (
     invoice_id         uuid    NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
