@@ -25,6 +25,10 @@ public sealed record RequestIdentity(string TenantId, string ActorId, string Act
     /// <summary>All headers that carry identity; the gateway removes these from every incoming request.</summary>
     public static readonly string[] Headers = [TenantHeader, ActorHeader, ActorKindHeader, RolesHeader, GatewayStamp.Header];
 
+    /// <summary>The clinic's code when a clinic's own key calls (actor <c>clinic:{code}</c>); empty for anyone else, which matches no clinic.</summary>
+    public string ClinicCode => ActorId.StartsWith(Microsoft.Extensions.Hosting.Roles.ClinicActorPrefix, StringComparison.Ordinal)
+        ? ActorId[Microsoft.Extensions.Hosting.Roles.ClinicActorPrefix.Length..] : "";
+
     public const string TenantClaim = "tenant";
     public const string ActorKindClaim = "actor_kind";
 

@@ -72,6 +72,13 @@ public sealed class NaiveAdjudicator(TimeProvider clock)
             policy = JsonSerializer.Deserialize<PolicyTerms>(r.GetString(0), Json)!;
             policyNumber = r.IsDBNull(1) ? null : r.GetString(1);
         }
+        if (policyNumber is not null)
+        {
+            // The same lock as Adjudications: one policy's deductible is decided one invoice at a time.
+            await using var policyLock = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", connection, transaction);
+            policyLock.Parameters.AddWithValue("key", $"billing-policy/{invoice.TenantId}/{policyNumber}");
+            await policyLock.ExecuteNonQueryAsync(ct);
+        }
         var policyCurrency = Money.Currency(policy.Limits.FirstOrDefault(l => Money.Key(l.Benefit) == "medical-expenses")?.Currency
             ?? policy.Limits.FirstOrDefault()?.Currency ?? policy.Deductible?.Currency ?? invoice.Currency);
         if (policyCurrency != invoice.Currency || policy.Limits.Any(l => Money.Currency(l.Currency) != policyCurrency))
@@ -250,7 +257,7 @@ public sealed class NaiveAdjudicator(TimeProvider clock)
                 payable = left;
             }
             var contractual = adjustments.Where(a => a.Group == "CO").Sum(a => a.Amount);
-            var outcome = contractual == 0 ? LineOutcomes.Approved : payable == 0 ? LineOutcomes.Rejected : LineOutcomes.Reduced;
+            var outcome = contractual == 0 ? LineOutcomes.Approved : contractual == billed ? LineOutcomes.Rejected : LineOutcomes.Reduced;
             var decision = new LineDecision(line.Number, outcome, billed, allowed, payable, deductible + coPayment, adjustments, manual);
             decisions.Add(decision);
 

@@ -99,6 +99,27 @@ public sealed class An_invoice(BillingFactory billing) : IClassFixture<BillingFa
     }
 
     [Fact]
+    public async Task Returned_after_its_decision_gives_back_what_it_spent_and_cancels_the_pending_payment()
+    {
+        const string tenant = "billing-return-late";
+        var caseId = await Bill.CaseAsync(billing, tenant, "RET-2", Bill.Policy(currency: "EUR", deductible: 0));
+        var client = billing.ClientFor(tenant);
+        (await client.PostAsJsonAsync("/rates/batch", new { rates = new[] { new { date = new DateOnly(2026, 1, 20), currency = "USD", @base = "EUR", rate = 0.9m } } }))
+            .EnsureSuccessStatusCode();
+        var invoice = await Bill.SubmitAsync(client, Bill.Invoice("INV-RL", "ORL-001", "RET-2", null, Bill.Line("99285", 1_000m)));
+        Assert.Equal("adjudicated", invoice.GetProperty("status").GetString());
+
+        var response = await client.PostAsJsonAsync($"/invoices/{invoice.GetProperty("id")}/return", new { reason = "The itemised bill is missing." });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var returned = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("returned", "The itemised bill is missing."), (returned.GetProperty("status").GetString(), returned.GetProperty("returnReason").GetString()));
+        // What Cases was told, in the policy's currency both times: 900 EUR spent, then nothing.
+        Assert.Equal([(Bill.Medical, 900m, "EUR"), (Bill.Medical, 0m, "EUR")], await Bill.ReportedAsync(billing, caseId));
+        Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/payments?caseNumber=RET-2")).GetArrayLength());
+    }
+
+    [Fact]
     public async Task Sent_twice_under_one_number_is_a_conflict_naming_the_first()
     {
         const string tenant = "billing-twice";

@@ -105,14 +105,15 @@ public sealed class Adjudications(TimeProvider clock)
     {
         var invoice = stored.Invoice;
         var now = clock.GetUtcNow();
-        var revision = await RevisionAsync(transaction, invoice.Id, ct);
+        // A decision in force is replaced by nothing, in its own currency (what Cases counted it in).
+        var previous = await LatestAsync(transaction.Connection!, transaction, invoice.Id, ct);
         var lines = invoice.Lines.Select(l => new LineDecision(l.Number, LineOutcomes.Rejected, Money.Round(l.Amount), 0, 0, 0,
             [new Adjustment("CO", "16", Money.Round(l.Amount))], null)).ToArray();
-        var adjudication = new Adjudication(invoice.Id, revision + 1, AdjudicationStatuses.Returned, reason, lines.Sum(l => l.Billed), 0, 0,
-            lines.Sum(l => l.Billed), invoice.Currency, 1, null, 0, lines, now, by);
+        var adjudication = new Adjudication(invoice.Id, (previous?.Revision ?? 0) + 1, AdjudicationStatuses.Returned, reason, lines.Sum(l => l.Billed),
+            0, 0, lines.Sum(l => l.Billed), previous?.PolicyCurrency ?? invoice.Currency, previous?.Rate ?? 1, previous?.RateDate, 0, lines, now, by);
         await SaveAsync(transaction, stored, adjudication, 0, ct);
         await PaymentOrders.OrderAsync(transaction, stored, 0, now, ct);
-        if (revision > 0) await ReportAsync(transaction, stored, adjudication, now, ct);
+        if (previous?.Status == AdjudicationStatuses.Adjudicated) await ReportAsync(transaction, stored, adjudication, now, ct);
         return adjudication;
     }
 
@@ -149,14 +150,6 @@ public sealed class Adjudications(TimeProvider clock)
         cmd.Parameters.AddWithValue("reason", reason);
         await cmd.ExecuteNonQueryAsync(ct);
         return new AdjudicationOutcome(null, reason);
-    }
-
-    private static async Task<int> RevisionAsync(NpgsqlTransaction transaction, Guid invoiceId, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT coalesce(max(revision), 0) FROM adjudications WHERE invoice_id = @id",
-            transaction.Connection, transaction);
-        cmd.Parameters.AddWithValue("id", invoiceId);
-        return (int)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task SaveAsync(NpgsqlTransaction transaction, StoredInvoice stored, Adjudication a, decimal deductibleTaken,

@@ -58,7 +58,7 @@ public sealed class InvoiceIntake(Adjudications adjudications)
     /// for correction: the new one then supersedes it.
     /// </summary>
     public async Task<SubmissionOutcome> SubmitAsync(NpgsqlTransaction transaction, Invoice invoice, BillingTarget target, PayeeAccount? account,
-        string by, string? x12, CancellationToken ct)
+        string by, Guid? x12File, CancellationToken ct)
     {
         var billerCode = InvoiceStore.BillerCode(invoice);
         Guid? returned = null;
@@ -96,7 +96,7 @@ public sealed class InvoiceIntake(Adjudications adjudications)
             CaseId = target.CaseId, CaseNumber = target.CaseNumber,
             Patient = invoice.Patient.FamilyName.Length == 0 ? target.Patient : invoice.Patient,
         };
-        await InvoiceStore.InsertAsync(transaction, invoice, target.LetterId, account, by, x12, ct);
+        await InvoiceStore.InsertAsync(transaction, invoice, target.LetterId, account, by, x12File, ct);
         var stored = new StoredInvoice(invoice, target.LetterId, InvoiceStatuses.Pending, null, null, account, by);
         var adjudication = CorrectionNeeded(invoice, target) is { } reason
             ? await adjudications.ReturnAsync(transaction, stored, reason, by, ct)

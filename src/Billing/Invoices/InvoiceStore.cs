@@ -24,13 +24,13 @@ public static class InvoiceStore
     private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 
     public static async Task InsertAsync(NpgsqlTransaction transaction, Invoice invoice, Guid? letterId, PayeeAccount? account, string by,
-        string? x12, CancellationToken ct)
+        Guid? x12File, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             INSERT INTO invoices (id, tenant_id, kind, form, source, number, case_id, case_number, letter_id, guarantee_number, biller_code,
                 biller, patient, service_from, service_to, currency, diagnoses, facility_code, payee_account, status, received_at,
-                submitted_by, x12)
+                submitted_by, x12_file_id)
             VALUES (@id, @tenant, @kind, @form, @source, @number, @case_id, @case_number, @letter_id, @guarantee, @biller_code, @biller,
                 @patient, @from, @to, @currency, @diagnoses, @facility, @account, 'pending', @received, @by, @x12)
             """)
@@ -46,7 +46,7 @@ public static class InvoiceStore
                 new("from", invoice.ServiceFrom), new("to", invoice.ServiceTo), new("currency", invoice.Currency),
                 new("diagnoses", invoice.Diagnoses.ToArray()), new NpgsqlParameter<string?>("facility", invoice.FacilityCode),
                 new("account", NpgsqlDbType.Jsonb) { Value = account is null ? DBNull.Value : JsonSerializer.Serialize(account, Json) },
-                new("received", invoice.ReceivedAt), new("by", by), new NpgsqlParameter<string?>("x12", x12),
+                new("received", invoice.ReceivedAt), new("by", by), new NpgsqlParameter<Guid?>("x12", x12File),
             },
         });
         var lines = invoice.Lines;

@@ -34,14 +34,14 @@ public static class InvoicesApi
         var clinic = app.MapGroup("/clinic/invoices").WithTags("Invoices").RequireAccess(Access.ActAsClinic);
         clinic.MapPost("/", (InvoiceRequest request, HttpRequest http, string? language, RequestIdentity identity, NpgsqlDataSource db,
                     InvoiceIntake intake, TimeProvider clock, CancellationToken ct) =>
-                SubmitJsonAsync(request, ClinicCodeOf(identity), http, language, identity, db, intake, clock, ct))
+                SubmitJsonAsync(request, identity.ClinicCode, http, language, identity, db, intake, clock, ct))
             .WithSummary("The calling clinic submits its invoice; it is adjudicated at once");
         clinic.MapGet("/{id:guid}", async Task<Results<Ok<InvoiceView>, ProblemHttpResult>> (Guid id, HttpRequest http, string? language,
                 RequestIdentity identity, NpgsqlDataSource db, CancellationToken ct) =>
             {
                 await using var connection = await db.OpenConnectionAsync(ct);
                 if (await InvoiceStore.GetAsync(connection, null, identity.TenantId, id, ct) is not { } stored
-                    || stored.Invoice.Kind != InvoiceKinds.Clinic || stored.Invoice.Biller.Code != ClinicCodeOf(identity))
+                    || stored.Invoice.Kind != InvoiceKinds.Clinic || stored.Invoice.Biller.Code != identity.ClinicCode)
                     return Problems.NotFound($"Invoice {id} was not found.");
                 return TypedResults.Ok(InvoiceViews.Of(stored, await Adjudications.LatestAsync(connection, null, id, ct),
                     InvoiceViews.LanguageOf(http, language)));
@@ -49,9 +49,6 @@ public static class InvoicesApi
             .WithSummary("One of the calling clinic's invoices with the decision on each line");
     }
 
-    /// <summary>The clinic's code from its key's actor id (clinic:{code}); empty for anyone else, which bills nothing.</summary>
-    public static string ClinicCodeOf(RequestIdentity identity) =>
-        identity.ActorId.StartsWith(Roles.ClinicActorPrefix, StringComparison.Ordinal) ? identity.ActorId[Roles.ClinicActorPrefix.Length..] : "";
 
     private static async Task<Results<Created<InvoiceView>, ValidationProblem, ProblemHttpResult>> SubmitJsonAsync(InvoiceRequest request,
         string? clinicCode, HttpRequest http, string? language, RequestIdentity identity, NpgsqlDataSource db, InvoiceIntake intake,

@@ -22,7 +22,7 @@ public static class X12InvoicesApi
             .WithSummary("Submits a US clinic's X12 837P or 837I file on its behalf (clinicCode: the clinic in the network); each claim becomes an invoice, adjudicated at once");
         app.MapPost("/clinic/invoices/x12", (HttpRequest http, string? language, RequestIdentity identity, NpgsqlDataSource db,
                     InvoiceIntake intake, TimeProvider clock, CancellationToken ct) =>
-                SubmitAsync(http, InvoicesApi.ClinicCodeOf(identity), language, identity, db, intake, clock, ct))
+                SubmitAsync(http, identity.ClinicCode, language, identity, db, intake, clock, ct))
             .WithTags("Invoices").RequireAccess(Access.ActAsClinic)
             .Accepts<string>("application/edi-x12", "text/plain")
             .WithSummary("The calling clinic submits its X12 837P or 837I file; each claim becomes an invoice, adjudicated at once");
@@ -32,13 +32,17 @@ public static class X12InvoicesApi
         string? clinicCode, string? language, RequestIdentity identity, NpgsqlDataSource db, InvoiceIntake intake, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(clinicCode)) return Problems.Validation("clinicCode", "The field is required: the clinic in your network that sends the file.");
+        if (http.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxFileBytes;
         string text;
-        using (var reader = new StreamReader(http.Body))
+        try
         {
-            var buffer = new char[MaxFileBytes + 1];
-            var read = await reader.ReadBlockAsync(buffer, ct);
-            if (read > MaxFileBytes) return Problems.Validation("file", $"An X12 file is at most {MaxFileBytes / 1024 / 1024} MB.");
-            text = new string(buffer, 0, read);
+            using var reader = new StreamReader(http.Body, System.Text.Encoding.ASCII);
+            text = await reader.ReadToEndAsync(ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problems.Validation("file", $"An X12 file is at most {MaxFileBytes / 1024 / 1024} MB: send its claims in several files.");
         }
         var parsed = Claim837.Parse(text, identity.TenantId, clock.GetUtcNow());
         if (!parsed.Ok)
@@ -49,6 +53,19 @@ public static class X12InvoicesApi
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // The file is kept once, as received; each of its invoices points at it.
+        var fileId = Guid.CreateVersion7();
+        await using (var keep = new NpgsqlCommand(
+            "INSERT INTO x12_files (id, tenant_id, content, received_at, received_by) VALUES (@id, @tenant, @content, @at, @by)",
+            connection, transaction))
+        {
+            keep.Parameters.AddWithValue("id", fileId);
+            keep.Parameters.AddWithValue("tenant", identity.TenantId);
+            keep.Parameters.AddWithValue("content", text);
+            keep.Parameters.AddWithValue("at", clock.GetUtcNow());
+            keep.Parameters.AddWithValue("by", identity.ActorId);
+            await keep.ExecuteNonQueryAsync(ct);
+        }
         var submitted = new List<InvoiceView>();
         var lang = InvoiceViews.LanguageOf(http, language);
         foreach (var (claim, index) in parsed.Invoices.Select((c, i) => (c, i)))
@@ -65,7 +82,7 @@ public static class X12InvoicesApi
                 Biller = claim.Biller with { Code = clinicCode },
                 Lines = claim.Lines.Select(l => l with { Benefit = ServiceBenefits.Of(l.CodeSystem, l.ServiceCode) }).ToArray(),
             };
-            var outcome = await intake.SubmitAsync(transaction, invoice, target, null, identity.ActorId, text, ct);
+            var outcome = await intake.SubmitAsync(transaction, invoice, target, null, identity.ActorId, fileId, ct);
             if (outcome.Conflict is { } conflict) return Problems.Conflict($"Claim {claim.Number}: {conflict}");
             submitted.Add(InvoiceViews.Of(outcome.Invoice!, outcome.Adjudication, lang));
         }

@@ -89,6 +89,15 @@ CREATE TABLE exchange_rates (
     PRIMARY KEY (tenant_id, currency, base, rate_date)
 );
 
+-- X12 837 files as received, once each.
+CREATE TABLE x12_files (
+    id          uuid PRIMARY KEY,
+    tenant_id   text        NOT NULL,
+    content     text        NOT NULL,
+    received_at timestamptz NOT NULL,
+    received_by text        NOT NULL
+);
+
 CREATE TABLE invoices (
     id               uuid PRIMARY KEY,
     tenant_id        text        NOT NULL,
@@ -119,8 +128,8 @@ CREATE TABLE invoices (
     return_reason    text        NULL,
     received_at      timestamptz NOT NULL,
     submitted_by     text        NOT NULL,
-    -- The X12 file the invoice came in, kept as received.
-    x12              text        NULL,
+    -- The X12 file the invoice came in (one file may carry many claims).
+    x12_file_id      uuid        NULL REFERENCES x12_files (id),
     -- A returned invoice, once its biller sent the corrected one under the same number.
     superseded_by    uuid        NULL
 );

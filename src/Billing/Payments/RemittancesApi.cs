@@ -29,12 +29,12 @@ public static class RemittancesApi
 
         var clinic = app.MapGroup("/clinic/payments").WithTags("Payments").RequireAccess(Access.ActAsClinic);
         clinic.MapGet("/{id:guid}/835", (Guid id, RequestIdentity identity, NpgsqlDataSource db, IOptions<BillingOptions> options,
-                IHostEnvironment environment, CancellationToken ct) => X12Async(id, InvoicesApi.ClinicCodeOf(identity), identity, db, options.Value, environment, ct))
+                IHostEnvironment environment, CancellationToken ct) => X12Async(id, identity.ClinicCode, identity, db, options.Value, environment, ct))
             .Produces(StatusCodes.Status200OK, contentType: "application/edi-x12")
             .WithSummary("The 835 of a payment to the calling clinic");
         clinic.MapGet("/{id:guid}/statement.pdf", (Guid id, HttpRequest http, string? language, RequestIdentity identity, NpgsqlDataSource db,
                 IOptions<BillingOptions> options, CancellationToken ct) =>
-                StatementAsync(id, InvoicesApi.ClinicCodeOf(identity), http, language, identity, db, options.Value, ct))
+                StatementAsync(id, identity.ClinicCode, http, language, identity, db, options.Value, ct))
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
             .WithSummary("The statement of a payment to the calling clinic");
     }

@@ -67,7 +67,7 @@ public static partial class GuaranteesApi
     {
         var clinic = app.MapGroup("/clinic/guarantees").WithTags("Guarantee letters").RequireAccess(Access.ActAsClinic);
         clinic.MapGet("/", async Task<Ok<IReadOnlyList<GuaranteeLetter>>> (RequestIdentity identity, GuaranteeLetters letters, CancellationToken ct) =>
-                TypedResults.Ok(await letters.OfClinicAsync(identity.TenantId, ClinicCodeOf(identity), ct)))
+                TypedResults.Ok(await letters.OfClinicAsync(identity.TenantId, identity.ClinicCode, ct)))
             .WithSummary("The calling clinic's guarantee letters, newest first");
         clinic.MapPost("/{number}/acknowledge", async Task<Results<Ok<GuaranteeLetter>, ValidationProblem, ProblemHttpResult>> (
                 string number, AcknowledgeGuaranteeRequest request, RequestIdentity identity, GuaranteeLetters letters, TimeProvider clock,
@@ -75,7 +75,7 @@ public static partial class GuaranteesApi
             {
                 var errors = ValidateAnswer(request.Decision, request.Reason);
                 if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
-                var code = ClinicCodeOf(identity);
+                var code = identity.ClinicCode;
                 if (await letters.FindAsync(identity.TenantId, number, ct) is not { } found || found.Clinic.Code != code)
                     return Problems.NotFound($"Guarantee letter {number} was not found.");
                 var outcome = await letters.AcknowledgeAsync(identity.TenantId, found.Id, request.Decision!, Reason(request.Reason),
@@ -90,9 +90,6 @@ public static partial class GuaranteesApi
             .WithSummary("The calling clinic accepts its guarantee letter, or refuses it with a reason");
     }
 
-    /// <summary>The clinic's code from its key's actor id (clinic:{code}); empty for anyone else, which matches no letter.</summary>
-    private static string ClinicCodeOf(RequestIdentity identity) =>
-        identity.ActorId.StartsWith(Roles.ClinicActorPrefix, StringComparison.Ordinal) ? identity.ActorId[Roles.ClinicActorPrefix.Length..] : "";
 
     [GeneratedRegex("^[A-Z]{3}$")]
     private static partial Regex CurrencyCode();
