@@ -98,7 +98,8 @@ public sealed class The_documents_of_a_paid_invoice(BillingFactory billing) : IC
         const string tenant = "billing-docs-us";
         var spring = Bill.Policy(deductible: 100, start: new DateOnly(2026, 2, 1), end: new DateOnly(2026, 3, 31));
         await Bill.CaseAsync(billing, tenant, "ACME-2026-000042", spring);
-        await Bill.CaseAsync(billing, tenant, "ACME-2026-000043", spring);
+        // The second case's policy ended before its claim's dates: nothing of that claim is paid.
+        await Bill.CaseAsync(billing, tenant, "ACME-2026-000043", Bill.Policy(start: new DateOnly(2026, 1, 1), end: new DateOnly(2026, 1, 31)));
         var client = billing.ClientFor(tenant);
         (await client.PostAsync("/invoices/x12?clinicCode=MBU-01", new StringContent(X12Samples.Professional.Edit("REF*G1*GOP-2026-000001~\n", "")
             .Edit("REF*G1*GOP-2026-000007", "REF*9F*ACME-2026-000043").Recount(), Encoding.ASCII, "application/edi-x12"))).EnsureSuccessStatusCode();
@@ -113,6 +114,15 @@ public sealed class The_documents_of_a_paid_invoice(BillingFactory billing) : IC
         Assert.Contains("CLP*INV-1001*1*", x12);
         Assert.Contains("CAS*PR*1*100", x12);
         Assert.Equal(x12, await client.GetStringAsync($"/payments/{payment}/835")); // the same file every time it is read
+
+        var denied = (await client.GetFromJsonAsync<JsonElement>("/invoices?caseNumber=ACME-2026-000043")).EnumerateArray()
+            .Single(i => i.GetProperty("number").GetString() == "INV-1002");
+        Assert.Equal(0m, denied.GetProperty("decision").GetProperty("approved").GetDecimal());
+        var none = await client.GetStringAsync($"/invoices/{denied.GetProperty("id")}/835");
+        Assert.Empty(X12Reader.Read(none).Errors);
+        Assert.Contains("BPR*H*0*C*NON", none);
+        Assert.Contains("CLP*INV-1002*4*", none);
+        Assert.Contains("CAS*CO*27*", none);
     }
 
     [Fact]

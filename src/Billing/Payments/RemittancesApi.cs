@@ -27,6 +27,19 @@ public static class RemittancesApi
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
             .WithSummary("The payment's statement as a PDF: every line billed, allowed, paid and why, in the reader's language (language=en|ru)");
 
+        // An invoice's own 835: its payment's, or for an invoice nothing of which is paid, a remittance of no payment
+        // (BPR H, CLP status 4) that tells the clinic why.
+        app.MapGet("/invoices/{id:guid}/835", (Guid id, RequestIdentity identity, NpgsqlDataSource db, IOptions<BillingOptions> options,
+                IHostEnvironment environment, CancellationToken ct) => InvoiceX12Async(id, null, identity, db, options.Value, environment, ct))
+            .WithTags("Invoices").RequireAccess(Access.ReadCases)
+            .Produces(StatusCodes.Status200OK, contentType: "application/edi-x12")
+            .WithSummary("The invoice's remittance advice as an X12 835: its payment's, or one of no payment when nothing of it is paid");
+        app.MapGet("/clinic/invoices/{id:guid}/835", (Guid id, RequestIdentity identity, NpgsqlDataSource db, IOptions<BillingOptions> options,
+                IHostEnvironment environment, CancellationToken ct) => InvoiceX12Async(id, identity.ClinicCode, identity, db, options.Value, environment, ct))
+            .WithTags("Invoices").RequireAccess(Access.ActAsClinic)
+            .Produces(StatusCodes.Status200OK, contentType: "application/edi-x12")
+            .WithSummary("The 835 of one of the calling clinic's invoices");
+
         var clinic = app.MapGroup("/clinic/payments").WithTags("Payments").RequireAccess(Access.ActAsClinic);
         clinic.MapGet("/{id:guid}/835", (Guid id, RequestIdentity identity, NpgsqlDataSource db, IOptions<BillingOptions> options,
                 IHostEnvironment environment, CancellationToken ct) => X12Async(id, identity.ClinicCode, identity, db, options.Value, environment, ct))
@@ -65,9 +78,37 @@ public static class RemittancesApi
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> X12Async(Guid id, string? clinicCode, RequestIdentity identity,
+        NpgsqlDataSource db, BillingOptions options, IHostEnvironment environment, CancellationToken ct) =>
+        await FindAsync(db, identity.TenantId, id, clinicCode, ct) is { } paid
+            ? Write835(paid, options, environment)
+            : Problems.NotFound($"Payment {id} was not found.");
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> InvoiceX12Async(Guid id, string? clinicCode, RequestIdentity identity,
         NpgsqlDataSource db, BillingOptions options, IHostEnvironment environment, CancellationToken ct)
     {
-        if (await FindAsync(db, identity.TenantId, id, clinicCode, ct) is not { } paid) return Problems.NotFound($"Payment {id} was not found.");
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (await InvoiceStore.GetAsync(connection, null, identity.TenantId, id, ct) is not { } stored
+            || (clinicCode is not null && (stored.Invoice.Kind != InvoiceKinds.Clinic || stored.Invoice.Biller.Code != clinicCode)))
+            return Problems.NotFound($"Invoice {id} was not found.");
+        if (stored.Status != InvoiceStatuses.Adjudicated || await Adjudications.LatestAsync(connection, null, id, ct) is not { } decision)
+            return Problems.Conflict($"Invoice {stored.Invoice.Number} is {stored.Status}: an 835 answers a decided invoice.");
+        Guid? paymentId;
+        await using (var cmd = new NpgsqlCommand("SELECT id FROM payment_orders WHERE invoice_id = @id ORDER BY created_at DESC LIMIT 1", connection))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            paymentId = await cmd.ExecuteScalarAsync(ct) as Guid?;
+        }
+        if (paymentId is { } payment && await FindAsync(db, identity.TenantId, payment, clinicCode, ct) is { } paid)
+            return Write835(paid, options, environment);
+        // Nothing to pay: no payment order exists; the remittance carries a payment of zero, traced by the invoice's id.
+        var none = new PaymentOrder(Guid.Empty, id, "clinic", stored.Invoice.Biller.Name, null, 0, stored.Invoice.Currency, "none",
+            $"NOPAY-{id:N}", "CHK", decision.AdjudicatedAt, null);
+        var control = (int)(BitConverter.ToUInt32(id.ToByteArray(), 0) % 999_999_999) + 1;
+        return Write835(new Paid(none, control, new RemittanceClaim(stored.Invoice, decision)), options, environment);
+    }
+
+    private static Results<ContentHttpResult, ProblemHttpResult> Write835(Paid paid, BillingOptions options, IHostEnvironment environment)
+    {
         var payee = paid.Claim.Invoice.Biller;
         var control = new X12Control(options.PayerIdentifier!, payee.Npi ?? payee.TaxId ?? payee.Code ?? "PAYEE", paid.ControlNumber, paid.ControlNumber,
             paid.Order.CreatedAt, Production: environment.IsProduction());
