@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Platform.ApiClient.Billing.Invoices.Item.Adjudicate;
 using Platform.ApiClient.Billing.Invoices.Item.ClaimFormPdf;
+using Platform.ApiClient.Billing.Invoices.Item.EightThreeFive;
 using Platform.ApiClient.Billing.Invoices.Item.Fhir;
 using Platform.ApiClient.Billing.Invoices.Item.Lines;
 using Platform.ApiClient.Billing.Invoices.Item.Return;
@@ -31,6 +32,11 @@ namespace Platform.ApiClient.Billing.Invoices.Item
         public global::Platform.ApiClient.Billing.Invoices.Item.ClaimFormPdf.ClaimFormPdfRequestBuilder ClaimFormPdf
         {
             get => new global::Platform.ApiClient.Billing.Invoices.Item.ClaimFormPdf.ClaimFormPdfRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The EightThreeFive property</summary>
+        public global::Platform.ApiClient.Billing.Invoices.Item.EightThreeFive.EightThreeFiveRequestBuilder EightThreeFive
+        {
+            get => new global::Platform.ApiClient.Billing.Invoices.Item.EightThreeFive.EightThreeFiveRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The fhir property</summary>
         public global::Platform.ApiClient.Billing.Invoices.Item.Fhir.FhirRequestBuilder Fhir

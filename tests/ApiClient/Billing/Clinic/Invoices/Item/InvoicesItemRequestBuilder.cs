@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
+using Platform.ApiClient.Billing.Clinic.Invoices.Item.EightThreeFive;
 using Platform.ApiClient.Billing.Models;
 using System.Collections.Generic;
 using System.IO;
@@ -17,6 +18,11 @@ namespace Platform.ApiClient.Billing.Clinic.Invoices.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class InvoicesItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The EightThreeFive property</summary>
+        public global::Platform.ApiClient.Billing.Clinic.Invoices.Item.EightThreeFive.EightThreeFiveRequestBuilder EightThreeFive
+        {
+            get => new global::Platform.ApiClient.Billing.Clinic.Invoices.Item.EightThreeFive.EightThreeFiveRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>
         /// Instantiates a new <see cref="global::Platform.ApiClient.Billing.Clinic.Invoices.Item.InvoicesItemRequestBuilder"/> and sets the default values.
         /// </summary>
