@@ -1,0 +1,7 @@
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+var app = builder.Build();
+app.MapDefaultEndpoints();
+await app.RunAsync();
+
+public partial class Program;
