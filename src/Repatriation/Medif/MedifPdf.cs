@@ -23,13 +23,13 @@ public static class MedifPdf
 
     private static readonly Column[] ItineraryColumns =
     [
-        new("Leg", 26, Indent: 48), new("Carrier", 90), new("Flight no.", 52), new("Class", 82), new("Date and time of departure (local)", 97),
-        new("From", 64), new("To", 64),
+        new("Leg", 22, Indent: 48), new("Carrier", 100), new("Flight no.", 46), new("Class", 118), new("Departure, local time", 105),
+        new("From", 42), new("To", 42),
     ];
 
     private static readonly Column[] GroundColumns =
     [
-        new("Leg", 26, Indent: 48), new("Date and time", 97), new("From", 110), new("To", 110), new("Arranged by", 132),
+        new("Leg", 22, Indent: 48), new("Date and time, local", 105), new("From", 110), new("To", 110), new("Arranged by", 128),
     ];
 
     public static byte[] Render(MedifRequest r)
@@ -84,18 +84,15 @@ public static class MedifPdf
         w.Item("MEDA03", "Nature of incapacity");
         w.Answer(r.Incapacity);
 
-        w.Item("MEDA04", "Stretcher needed on board?");
+        w.Item("MEDA04", "Stretcher needed on board?", 24, ("Yes", r.StretcherNeeded), ("No", !r.StretcherNeeded));
         var seats = r.Flights.Select(f => f.Seats).FirstOrDefault(s => s is > 0);
-        w.Ticks(("Yes", r.StretcherNeeded), ("No", !r.StretcherNeeded));
         if (r.StretcherNeeded)
             w.Answer(seats is { } n ? $"Stretcher (STCR) on every flight, taking {n} seats." : "Stretcher (STCR) on every flight.");
 
-        w.Item("MEDA05", "Is the passenger to be escorted? If so, by whom (name and qualification)");
-        w.Ticks(("Yes", r.Escorted), ("No", !r.Escorted));
+        w.Item("MEDA05", "Is the passenger to be escorted? If so, by whom (name and qualification)", 24, ("Yes", r.Escorted), ("No", !r.Escorted));
         if (r.Escorted) w.Answer($"{EscortQualification(r.Escort)}: {(string.IsNullOrWhiteSpace(r.EscortName) ? "to be named" : r.EscortName)}, arranged by {r.AssistanceCompany}.");
 
-        w.Item("MEDA06", "Wheelchair needed? Which category");
-        w.Ticks(("No", r.Wheelchair == WheelchairCodes.None), ("WCHR", r.Wheelchair == WheelchairCodes.Wchr),
+        w.Item("MEDA06", "Wheelchair needed? Which category", 24, ("No", r.Wheelchair == WheelchairCodes.None), ("WCHR", r.Wheelchair == WheelchairCodes.Wchr),
             ("WCHS", r.Wheelchair == WheelchairCodes.Wchs), ("WCHC", r.Wheelchair == WheelchairCodes.Wchc));
         w.Paragraph("WCHR: can walk short distances and climb stairs, not the length of the terminal. WCHS: cannot climb stairs, can walk to the seat. WCHC: immobile, to be carried to and from the seat.",
             MedifWriter.Small, indent: 48, brush: MedifWriter.LabelBrush, spaceAfter: 2);
@@ -106,10 +103,10 @@ public static class MedifPdf
         var lastFlight = r.Flights.Count > 0 ? r.Flights[^1].Number : int.MinValue;
         var before = legs.Where(l => l.Kind != "flight" && l.Number < firstFlight).ToList();
         var after = legs.Where(l => l.Kind != "flight" && l.Number > lastFlight).ToList();
-        w.Ticks(("At departure: yes", r.AmbulanceAtDeparture), ("no", !r.AmbulanceAtDeparture));
-        if (r.AmbulanceAtDeparture) w.Answer($"Arranged by {ArrangedBy(before.LastOrDefault()?.ArrangedBy, r)}.");
-        w.Ticks(("At arrival: yes", r.AmbulanceAtArrival), ("no", !r.AmbulanceAtArrival));
-        if (r.AmbulanceAtArrival) w.Answer($"Arranged by {ArrangedBy(after.FirstOrDefault()?.ArrangedBy, r)}.");
+        w.Ticks([("At departure: yes", r.AmbulanceAtDeparture), ("no", !r.AmbulanceAtDeparture)],
+            r.AmbulanceAtDeparture ? $"Arranged by {ArrangedBy(before.LastOrDefault()?.ArrangedBy, r)}." : null);
+        w.Ticks([("At arrival: yes", r.AmbulanceAtArrival), ("no", !r.AmbulanceAtArrival)],
+            r.AmbulanceAtArrival ? $"Arranged by {ArrangedBy(after.FirstOrDefault()?.ArrangedBy, r)}." : null);
 
         w.Item("MEDA08", "Other ground arrangements needed", keepWith: 40);
         w.Answer(string.IsNullOrWhiteSpace(r.GroundArrangements) ? "None besides the above." : r.GroundArrangements);
@@ -129,7 +126,7 @@ public static class MedifPdf
         if (r.Mode == TransportModes.CommercialExtraSeats) w.Answer("Extra seats so the leg can be kept straight.");
 
         w.Y += 6;
-        w.Item("", "Passenger's declaration", keepWith: 110);
+        w.Item("", "Passenger's declaration", keepWith: 100);
         w.Paragraph(ReleaseStatement, MedifWriter.Text, spaceAfter: 2);
         w.SignatureLines(("Signature of the passenger (or of the representative, with the capacity in which they sign)", 2.2), ("Date", 0.8));
         w.SignatureLines(("Name of the person signing, if not the passenger", 2.2), ("Relationship to the passenger", 0.8));
@@ -138,31 +135,29 @@ public static class MedifPdf
     private static void Part2(MedifWriter w, MedifRequest r, string name)
     {
         w.Band(Part2Title,
-            $"The carrier's medical department decides from these answers whether {name} can fly and with what. Please answer every item, give details where the answer is yes, and return the form to {r.AssistanceCompany} ({r.AssistancePhone}). What the assistance company already knows is filled in: correct it where it is wrong.");
+            $"The carrier's medical department decides from these answers whether the passenger can fly and with what. Please answer every item and return the form to {r.AssistanceCompany} ({r.AssistancePhone}). What is filled in comes from the case: correct it where it is wrong.");
 
         w.Item("2.1", "Passenger");
         w.Boxes(
-            new Box("Name (family name/given name)", name, 2.4, Emphasis: true),
-            new Box("Sex", Sex(r.Passenger.Sex), 0.8),
-            new Box("Age", r.AgeAtTravel?.ToString(Invariant) ?? "", 0.6),
+            new Box("Name (family name/given name)", name, 2, Emphasis: true),
+            new Box("Sex", Sex(r.Passenger.Sex), 0.7),
+            new Box("Age", r.AgeAtTravel?.ToString(Invariant) ?? "", 0.4),
             new Box("First flight", r.Flights.Count > 0 ? $"{Carrier(r.Flights[0].Carrier, r)} {r.Flights[0].FlightNumber} {Date(DateOnly.FromDateTime(r.Flights[0].DepartsAt.DateTime))}" : "", 1.6));
 
         w.Item("2.2", "Attending physician");
         var p = r.Physician;
         w.Boxes(
-            new Box("Name", p.Name, 1.5, Lines: 2),
-            new Box("Hospital or practice", p.Hospital, 1.5, Lines: 2));
-        w.Boxes(
-            new Box("Telephone", p.Phone, 1.5, Lines: 2),
-            new Box("E-mail", p.Email, 1.5, Lines: 2));
+            new Box("Name", p.Name, 1.3, Lines: 2),
+            new Box("Hospital or practice", p.Hospital, 1.3, Lines: 2),
+            new Box("Telephone", p.Phone, 1, Lines: 2),
+            new Box("E-mail", p.Email, 1.2, Lines: 2));
 
-        w.Item("2.3", "Medical data: diagnosis in detail, date of first symptoms (onset), date of diagnosis or operation, vital signs", keepWith: 60);
+        w.Item("2.3", "Medical data: diagnosis in detail, date of onset, of diagnosis or operation; vital signs", keepWith: 60);
         w.Boxes(
             new Box("Diagnosis, ICD-10 code", Icd10(r.DiagnosisCode), 0.9, Emphasis: true),
             new Box("Diagnosis", r.DiagnosisText, 3.1),
             new Box("Date of onset", r.DiagnosisSince is { } since ? Date(since) : "", 1));
-        w.WriteIn(1, "Details, operations and dates:");
-        w.WriteIn(1);
+        w.WriteIn(2, "Details, operations and dates:");
         w.WriteIn(1, "Vital signs (blood pressure, pulse, respiratory rate, SpO2 on room air, haemoglobin):");
 
         w.Item("2.4", "Prognosis for the trip");
@@ -174,30 +169,27 @@ public static class MedifPdf
             r.StretcherNeeded ? "Planned: a stretcher. If no, why:" : "If no, why:");
         YesNo(w, "2.8", "Can the passenger take care of their own needs on board unassisted (meals, visits to the toilet, medication)?", "If no, what help is needed:");
 
-        w.Item("2.9", "Is an escort needed? If yes, of what kind");
-        w.Ticks(("No", false), ("Companion", false), ("Nurse", false), ("Paramedic", false), ("Doctor", false));
+        w.Item("2.9", "Escort needed? Of what kind", 12, ("No", false), ("Companion", false), ("Nurse", false), ("Paramedic", false), ("Doctor", false));
         w.Answer(r.Escorted
             ? $"Planned by the assistance company: {EscortQualification(r.Escort).ToLowerInvariant()} ({(string.IsNullOrWhiteSpace(r.EscortName) ? "to be named" : r.EscortName)})."
             : "Planned by the assistance company: none.", MedifWriter.Small);
 
-        w.Item("2.10", "Is supplementary oxygen needed in flight? If yes, how much");
-        w.Ticks(("No", false), ("Yes", false), ("continuous", false), ("intermittent", false));
-        w.WriteIn(1, "Flow rate (l/min):");
-        w.Answer(r.OxygenLitresPerMinute is { } o && o > 0
-            ? $"Planned by the assistance company: {Litres(o)} l/min."
-            : "Planned by the assistance company: no oxygen.", MedifWriter.Small);
+        w.Item("2.10", "Supplementary oxygen needed in flight?", 14, ("No", false), ("Yes", false), ("continuous", false), ("intermittent", false));
+        w.WriteIn(1, r.OxygenLitresPerMinute is { } o && o > 0
+            ? $"Flow rate, l/min (planned by the assistance company: {Litres(o)} l/min):"
+            : "Flow rate, l/min (planned by the assistance company: no oxygen):");
 
         YesNo(w, "2.11", "Does the passenger need medication on board other than self-administered, or medical equipment?", "If yes, which (drug, dose, times; equipment):");
 
         w.Item("2.12", "Cabin altitude", keepWith: 40);
         w.Answer(CabinAltitudeQuestion);
-        w.Ticks(("Yes, fit to fly at this cabin altitude", false), ("No", false), ("Only with oxygen as in 2.10", false));
+        w.Ticks([("Yes, fit to fly at this cabin altitude", false), ("No", false), ("Only with oxygen as in 2.10", false)]);
 
         w.Item("2.13", "Other remarks or information in the interest of the passenger's safe and comfortable carriage (hospital care needed on arrival, positioning, special meals)");
-        w.WriteIn(3);
+        w.WriteIn(2);
 
         w.Y += 6;
-        w.Item("", "Physician's declaration", keepWith: 110);
+        w.Item("", "Physician's declaration", keepWith: 80);
         w.Paragraph("I have examined the passenger and the answers above are, to the best of my knowledge, correct.", MedifWriter.Text, spaceAfter: 2);
         w.SignatureLines((p.Name is { Length: > 0 } ? $"Physician's name: {p.Name}" : "Physician's name (in capitals)", 1.6), ("Signature and stamp", 1.4));
         w.SignatureLines(("Place", 1.6), ("Date", 1.4));
@@ -205,8 +197,7 @@ public static class MedifPdf
 
     private static void YesNo(MedifWriter w, string number, string question, string detail)
     {
-        w.Item(number, question, keepWith: 32);
-        w.Ticks(("No", false), ("Yes", false));
+        w.Item(number, question, 18, ("No", false), ("Yes", false));
         w.WriteIn(1, detail);
     }
 
@@ -221,8 +212,7 @@ public static class MedifPdf
         return $"{at.ToString("dd MMM yyyy HH:mm", Invariant)} ({zone})";
     }
 
-    private static string Hours(TimeSpan lead) =>
-        lead.TotalHours % 24 == 0 && lead.TotalHours > 48 ? $"{lead.TotalDays:0} days" : $"{lead.TotalHours:0} hours";
+    private static string Hours(TimeSpan lead) => $"{lead.TotalHours.ToString("0", Invariant)} hours";
 
     private static string Litres(decimal value) => value.ToString("0.##", Invariant);
 

@@ -49,7 +49,7 @@ public static class MedifTexts
     ];
 
     private const string RussianLate =
-        "Обычный срок авиакомпании ({due}) уже прошёл: мы просим её принять анкету позже и сообщим, если это изменит рейс.";
+        "Обычный срок авиакомпании, до {due}, уже прошёл: мы просим её принять анкету позже и сообщим, если это изменит рейс.";
 
     private static readonly string[] English =
     [
@@ -61,5 +61,5 @@ public static class MedifTexts
     ];
 
     private const string EnglishLate =
-        "The airline's usual deadline ({due}) has passed: we are asking it to accept the form later and will tell you if that changes the flight.";
+        "The airline's usual deadline, {due}, has passed: we are asking it to accept the form later and will tell you if that changes the flight.";
 }

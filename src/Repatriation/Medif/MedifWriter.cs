@@ -140,63 +140,91 @@ internal sealed class MedifWriter : IDisposable
         if (!string.IsNullOrEmpty(note)) Paragraph(note, Small, indent: Pad, brush: LabelBrush, spaceAfter: 4);
     }
 
-    /// <summary>An item's number and question in bold, kept with at least <paramref name="keepWith"/> points of what follows.</summary>
-    public void Item(string number, string question, double keepWith = 30)
+    /// <summary>
+    /// An item's number and question in bold, kept with at least <paramref name="keepWith"/> points of what follows;
+    /// its tick boxes (<paramref name="ticks"/>) on the question's last line when they fit there, else under it.
+    /// </summary>
+    public void Item(string number, string question, double keepWith = 24, params (string Label, bool Ticked)[] ticks)
     {
         var indent = number.Length == 0 ? 0 : 48;
         var lines = Wrap(question, Bold, Width - indent);
-        Need(lines.Count * LineHeight(Bold) + 4 + keepWith);
-        Y += 4;
+        var lineHeight = Math.Max(LineHeight(Bold), TickSize + 3);
+        Need(lines.Count * lineHeight + 2 + keepWith);
+        Y += 2;
         if (number.Length > 0)
-            Gfx.DrawString(number, Bold, XBrushes.Black, new XPoint(Left, Y + LineHeight(Bold) - Bold.Size * 0.28));
+            Gfx.DrawString(number, Bold, XBrushes.Black, new XPoint(Left, Y + lineHeight - Bold.Size * 0.28 - 1));
         foreach (var line in lines)
         {
-            Y += LineHeight(Bold);
-            Gfx.DrawString(line, Bold, XBrushes.Black, new XPoint(Left + indent, Y - Bold.Size * 0.28));
+            Gfx.DrawString(line, Bold, XBrushes.Black, new XPoint(Left + indent, Y + lineHeight - Bold.Size * 0.28 - 1));
+            Y += lineHeight;
         }
-        Y += 2;
+        if (ticks.Length > 0)
+        {
+            var x = Left + indent + Measure(lines[^1], Bold) + 12;
+            if (x + TicksWidth(ticks) <= Right) DrawTicks(x, Y - lineHeight, lineHeight, ticks);
+            else Ticks(ticks);
+        }
+        Y += 1;
     }
 
     /// <summary>An item's answer, indented under its question.</summary>
     public void Answer(string value, XFont? font = null) => Paragraph(value, font ?? Text, indent: 48, spaceAfter: 2);
 
     /// <summary>
-    /// A row of tick boxes under an item, each with its label: the ticked ones carry an X. Too many for a line wrap onto
-    /// the next.
+    /// A row of tick boxes under an item, each with its label (the ticked ones carry an X), and <paramref name="after"/>
+    /// beside them, wrapped in the room left. Too many boxes for a line go on the next.
     /// </summary>
-    public void Ticks(params (string Label, bool Ticked)[] options)
+    public void Ticks((string Label, bool Ticked)[] options, string? after = null)
     {
-        var x = Left + 48;
         var lineHeight = Math.Max(LineHeight(Text), TickSize + 3);
         Need(lineHeight + 2);
-        foreach (var (label, ticked) in options)
+        var x = Left + 48;
+        foreach (var option in options)
         {
-            var width = TickSize + 4 + Measure(label, Text) + 14;
-            if (x + width > Right + 14 && x > Left + 48)
+            if (x + TicksWidth([option]) > Right + 14 && x > Left + 48)
             {
                 Y += lineHeight;
                 Need(lineHeight + 2);
                 x = Left + 48;
             }
-            var top = Y + (lineHeight - TickSize) / 2;
+            x = DrawTicks(x, Y, lineHeight, option);
+        }
+        if (!string.IsNullOrEmpty(after))
+        {
+            var lines = Wrap(after, Text, Right - x);
+            for (var i = 0; i < lines.Count; i++)
+            {
+                if (i > 0) { Y += lineHeight; Need(lineHeight + 2); }
+                Gfx.DrawString(lines[i], Text, XBrushes.Black, new XPoint(x, Y + lineHeight - Text.Size * 0.28 - 1));
+            }
+        }
+        Y += lineHeight + 2;
+    }
+
+    private double TicksWidth((string Label, bool Ticked)[] options) => options.Sum(o => TickSize + 4 + Measure(o.Label, Text) + 14);
+
+    // Draws the boxes on the line whose top is y; returns where the next thing on the line starts.
+    private double DrawTicks(double x, double y, double lineHeight, params (string Label, bool Ticked)[] options)
+    {
+        foreach (var (label, ticked) in options)
+        {
+            var top = y + (lineHeight - TickSize) / 2;
             Gfx.DrawRectangle(XPens.Black, x, top, TickSize, TickSize);
             if (ticked)
             {
                 var mark = Measure("X", TickMark);
                 Gfx.DrawString("X", TickMark, XBrushes.Black, new XPoint(x + (TickSize - mark) / 2, top + TickSize - 1.3));
             }
-            var baseline = Y + lineHeight - Text.Size * 0.28 - 1;
-            foreach (var line in Wrap(label, Text, Right - x - TickSize - 4).Take(1))
-                Gfx.DrawString(line, Text, XBrushes.Black, new XPoint(x + TickSize + 4, baseline));
-            x += width;
+            Gfx.DrawString(label, Text, XBrushes.Black, new XPoint(x + TickSize + 4, y + lineHeight - Text.Size * 0.28 - 1));
+            x += TickSize + 4 + Measure(label, Text) + 14;
         }
-        Y += lineHeight + 2;
+        return x;
     }
 
     /// <summary><paramref name="count"/> empty lines to write on, with <paramref name="prompt"/> in small print at the start of the first.</summary>
     public void WriteIn(int count, string? prompt = null, double indent = 48)
     {
-        const double height = 15;
+        const double height = 13;
         for (var i = 0; i < count; i++)
         {
             Need(height);
@@ -296,8 +324,8 @@ internal sealed class MedifWriter : IDisposable
     /// <summary>Lines to sign and date on, each with what goes on it in small print under it, side by side by weight.</summary>
     public void SignatureLines(params (string Label, double Weight)[] lines)
     {
-        Need(36);
-        Y += 22;
+        Need(34);
+        Y += 20;
         var total = lines.Sum(l => l.Weight);
         var x = Left;
         foreach (var (label, weight) in lines)
@@ -307,7 +335,7 @@ internal sealed class MedifWriter : IDisposable
             Gfx.DrawString(Wrap(label, Label, width - 12)[0], Label, LabelBrush, new XPoint(x, Y + 8));
             x += width;
         }
-        Y += 14;
+        Y += 12;
     }
 
     /// <summary>Adds each page's footer ("{footer} · page 2 of 3") and returns the PDF.</summary>
