@@ -1,6 +1,7 @@
 using PdfSharp;
 using PdfSharp.Drawing;
 using Platform.Billing.Invoices;
+using Platform.Pdf;
 
 namespace Platform.Billing.Forms;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using PdfSharp;
 using PdfSharp.Drawing;
 using Platform.Contracts;
+using Platform.Pdf;
 
 namespace Platform.Billing.Forms;
 

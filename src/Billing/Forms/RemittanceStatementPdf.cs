@@ -2,6 +2,7 @@ using PdfSharp;
 using Platform.Billing.Decisions;
 using Platform.Billing.Invoices;
 using Platform.Contracts;
+using Platform.Pdf;
 
 namespace Platform.Billing.Forms;
 

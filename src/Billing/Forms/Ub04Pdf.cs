@@ -1,5 +1,6 @@
 using PdfSharp;
 using Platform.Billing.Invoices;
+using Platform.Pdf;
 
 namespace Platform.Billing.Forms;
 
