@@ -1,4 +1,7 @@
 using System.Globalization;
+using PdfSharp;
+using PdfSharp.Drawing;
+using Platform.Pdf;
 using Platform.Repatriation.Plans;
 
 namespace Platform.Repatriation.Medif;
@@ -21,32 +24,38 @@ public static class MedifPdf
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    // A shade darker than billing's forms, so the parts' bands stand out on the printed form.
+    private static readonly XBrush BandShade = new XSolidBrush(XColor.FromArgb(232, 232, 232));
+
     private static readonly Column[] ItineraryColumns =
     [
-        new("Leg", 22, Indent: 48), new("Carrier", 100), new("Flight no.", 46), new("Class", 118), new("Departure, local time", 105),
+        new("Leg", 22, Indent: FormWriter.ItemIndent), new("Carrier", 100), new("Flight no.", 46), new("Class", 118), new("Departure, local time", 105),
         new("From", 42), new("To", 42),
     ];
 
     private static readonly Column[] GroundColumns =
     [
-        new("Leg", 22, Indent: 48), new("Date and time, local", 105), new("From", 110), new("To", 110), new("Arranged by", 128),
+        new("Leg", 22, Indent: FormWriter.ItemIndent), new("Date and time, local", 105), new("From", 110), new("To", 110), new("Arranged by", 128),
     ];
 
     public static byte[] Render(MedifRequest r)
     {
         var name = $"{r.Passenger.FamilyName.ToUpperInvariant()}/{r.Passenger.GivenName.ToUpperInvariant()}";
         var due = r.Flights.Count > 0 ? MedifDeadlines.Due(r) : (DateTimeOffset?)null;
-        using var w = new MedifWriter($"MEDIF {name}, case {r.Passenger.CaseNumber}", $"MEDIF · {name} · case {r.Passenger.CaseNumber}");
+        using var w = new FormWriter(PageSize.A4, $"MEDIF {name}, case {r.Passenger.CaseNumber}", $"MEDIF · {name} · case {r.Passenger.CaseNumber}")
+        {
+            Shade = BandShade,
+        };
         w.RunningHeader = x =>
         {
-            x.Paragraph($"MEDIF · {name} · case {r.Passenger.CaseNumber} (continued)", MedifWriter.Bold);
+            x.Paragraph($"MEDIF · {name} · case {r.Passenger.CaseNumber} (continued)", FormWriter.Bold);
             x.Y += 2;
         };
 
         w.NewPage();
-        w.Paragraph("MEDIF · MEDICAL INFORMATION FORM", MedifWriter.Title, spaceAfter: 0);
+        w.Paragraph("MEDIF · MEDICAL INFORMATION FORM", FormWriter.Title, spaceAfter: 0);
         w.Paragraph("For passengers who need special assistance or a medical clearance to fly. Laid out as the IATA MEDIF; part 1 is filled in from the assistance company's transport plan, part 2 by the attending physician.",
-            MedifWriter.Small, brush: MedifWriter.LabelBrush, spaceAfter: 6);
+            FormWriter.Small, brush: FormWriter.LabelBrush, spaceAfter: 6);
         w.Boxes(
             new Box("To (carrier, medical or special assistance desk)", $"{r.CarrierName} ({r.CarrierCode})", 1.4, Emphasis: true),
             new Box("From (assistance company, 24/7)", $"{r.AssistanceCompany}\n{r.AssistancePhone}", 1.6),
@@ -61,7 +70,7 @@ public static class MedifPdf
         return w.Save();
     }
 
-    private static void Part1(MedifWriter w, MedifRequest r, string name)
+    private static void Part1(FormWriter w, MedifRequest r, string name)
     {
         w.Y += 8;
         w.Band(Part1Title, $"Completed by {r.AssistanceCompany} for the passenger, from the transport plan of case {r.Passenger.CaseNumber}.");
@@ -75,7 +84,7 @@ public static class MedifPdf
             new Box("Date of birth", r.Passenger.DateOfBirth is { } born ? Date(born) : "", 1));
 
         w.Item("MEDA02", "Proposed itinerary", keepWith: 50);
-        w.BeginTable(ItineraryColumns);
+        w.BeginTable(ItineraryColumns, FormWriter.Text, FormWriter.Label);
         foreach (var f in r.Flights)
             w.Row([f.Number.ToString(Invariant), Carrier(f.Carrier, r), f.FlightNumber ?? "", CabinClass(r, f), DateTime(f.DepartsAt), f.From, f.To]);
         if (r.Flights.Count == 0) w.Row(["", "No flight in the plan", "", "", "", "", ""]);
@@ -95,7 +104,7 @@ public static class MedifPdf
         w.Item("MEDA06", "Wheelchair needed? Which category", 24, ("No", r.Wheelchair == WheelchairCodes.None), ("WCHR", r.Wheelchair == WheelchairCodes.Wchr),
             ("WCHS", r.Wheelchair == WheelchairCodes.Wchs), ("WCHC", r.Wheelchair == WheelchairCodes.Wchc));
         w.Paragraph("WCHR: can walk short distances and climb stairs, not the length of the terminal. WCHS: cannot climb stairs, can walk to the seat. WCHC: immobile, to be carried to and from the seat.",
-            MedifWriter.Small, indent: 48, brush: MedifWriter.LabelBrush, spaceAfter: 2);
+            FormWriter.Small, indent: FormWriter.ItemIndent, brush: FormWriter.LabelBrush, spaceAfter: 2);
 
         w.Item("MEDA07", "Ambulance needed? At departure and at arrival, and with whom arranged", keepWith: 50);
         var legs = r.ActiveLegs;
@@ -113,7 +122,7 @@ public static class MedifPdf
         var ground = legs.Where(l => l.Kind != "flight").ToList();
         if (ground.Count > 0)
         {
-            w.BeginTable(GroundColumns);
+            w.BeginTable(GroundColumns, FormWriter.Text, FormWriter.Label);
             foreach (var g in ground) w.Row([g.Number.ToString(Invariant), DateTime(g.DepartsAt), g.From, g.To, ArrangedBy(g.ArrangedBy, r)]);
             w.EndTable();
         }
@@ -127,12 +136,12 @@ public static class MedifPdf
 
         w.Y += 6;
         w.Item("", "Passenger's declaration", keepWith: 100);
-        w.Paragraph(ReleaseStatement, MedifWriter.Text, spaceAfter: 2);
+        w.Paragraph(ReleaseStatement, FormWriter.Text, spaceAfter: 2);
         w.SignatureLines(("Signature of the passenger (or of the representative, with the capacity in which they sign)", 2.2), ("Date", 0.8));
         w.SignatureLines(("Name of the person signing, if not the passenger", 2.2), ("Relationship to the passenger", 0.8));
     }
 
-    private static void Part2(MedifWriter w, MedifRequest r, string name)
+    private static void Part2(FormWriter w, MedifRequest r, string name)
     {
         w.Band(Part2Title,
             $"The carrier's medical department decides from these answers whether the passenger can fly and with what. Please answer every item and return the form to {r.AssistanceCompany} ({r.AssistancePhone}). What is filled in comes from the case: correct it where it is wrong.");
@@ -172,7 +181,7 @@ public static class MedifPdf
         w.Item("2.9", "Escort needed? Of what kind", 12, ("No", false), ("Companion", false), ("Nurse", false), ("Paramedic", false), ("Doctor", false));
         w.Answer(r.Escorted
             ? $"Planned by the assistance company: {EscortQualification(r.Escort).ToLowerInvariant()} ({(string.IsNullOrWhiteSpace(r.EscortName) ? "to be named" : r.EscortName)})."
-            : "Planned by the assistance company: none.", MedifWriter.Small);
+            : "Planned by the assistance company: none.", FormWriter.Small);
 
         w.Item("2.10", "Supplementary oxygen needed in flight?", 14, ("No", false), ("Yes", false), ("continuous", false), ("intermittent", false));
         w.WriteIn(1, r.OxygenLitresPerMinute is { } o && o > 0
@@ -190,12 +199,12 @@ public static class MedifPdf
 
         w.Y += 6;
         w.Item("", "Physician's declaration", keepWith: 80);
-        w.Paragraph("I have examined the passenger and the answers above are, to the best of my knowledge, correct.", MedifWriter.Text, spaceAfter: 2);
+        w.Paragraph("I have examined the passenger and the answers above are, to the best of my knowledge, correct.", FormWriter.Text, spaceAfter: 2);
         w.SignatureLines((p.Name is { Length: > 0 } ? $"Physician's name: {p.Name}" : "Physician's name (in capitals)", 1.6), ("Signature and stamp", 1.4));
         w.SignatureLines(("Place", 1.6), ("Date", 1.4));
     }
 
-    private static void YesNo(MedifWriter w, string number, string question, string detail)
+    private static void YesNo(FormWriter w, string number, string question, string detail)
     {
         w.Item(number, question, 18, ("No", false), ("Yes", false));
         w.WriteIn(1, detail);
