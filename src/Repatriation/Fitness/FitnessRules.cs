@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using CsvHelper;
+using CsvHelper.Configuration;
 using Platform.Repatriation.Plans;
 
 namespace Platform.Repatriation.Fitness;
@@ -202,81 +204,51 @@ public sealed partial class FitnessRules
         return new FitnessRules(table.Rules);
     }
 
-    /// <summary>The records of a CSV text, each with the line it starts on; blank lines are skipped.</summary>
+    /// <summary>
+    /// The records of a CSV text (RFC 4180, read with CsvHelper), each with the line it starts on; blank lines are
+    /// skipped, and the fields' surrounding spaces and tabs trimmed. Bad quoting is reported with its line and field.
+    /// </summary>
     private static List<(int Line, List<string> Fields)> ReadRecords(TextReader csv, List<RuleError> errors)
     {
         var records = new List<(int, List<string>)>();
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        int line = 1, start = 1, column = 1;
-        bool quoted = false, wasQuoted = false, any = false;
-
-        void EndField()
+        int line = 1, field = 0;
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
-            fields.Add(wasQuoted ? field.ToString() : field.ToString().Trim());
-            field.Clear();
-            wasQuoted = false;
-            column++;
-        }
-        void EndRecord()
+            IgnoreBlankLines = false, // every line comes through, so the count of lines stays right
+            TrimOptions = TrimOptions.Trim,
+            WhiteSpaceChars = [' ', '\t'],
+            MissingFieldFound = null,
+            BadDataFound = args => errors.Add(QuoteError(args.Field, args.RawRecord, line, field)),
+        };
+        using var parser = new CsvParser(csv, config, leaveOpen: true);
+        while (parser.Read())
         {
-            EndField();
-            if (any) records.Add((start, fields));
-            fields = [];
-            any = false;
-            column = 1;
+            // CsvHelper reads a field (and reports its bad quoting) when it is asked for: field is the one being read.
+            var fields = new List<string>(parser.Count);
+            for (field = 0; field < parser.Count; field++) fields.Add(parser[field]);
+            var raw = parser.RawRecord;
+            if (!string.IsNullOrWhiteSpace(raw)) records.Add((line, fields));
+            line += raw.Count(c => c == '\n');
         }
-
-        int c;
-        while ((c = csv.Read()) != -1)
-        {
-            var ch = (char)c;
-            if (quoted)
-            {
-                if (ch == '"')
-                {
-                    if (csv.Peek() == '"') { field.Append('"'); csv.Read(); }
-                    else quoted = false;
-                }
-                else
-                {
-                    if (ch == '\n') line++;
-                    field.Append(ch);
-                }
-                continue;
-            }
-            switch (ch)
-            {
-                case '"' when field.ToString().Trim().Length == 0 && !wasQuoted:
-                    field.Clear();
-                    quoted = wasQuoted = any = true;
-                    break;
-                case '"':
-                    errors.Add(new RuleError(line, column, "", "a quote inside an unquoted field: quote the whole field and double the quote"));
-                    field.Append(ch);
-                    break;
-                case ',':
-                    any = true;
-                    EndField();
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    EndRecord();
-                    line++;
-                    start = line;
-                    break;
-                default:
-                    if (!char.IsWhiteSpace(ch)) any = true;
-                    if (wasQuoted && !char.IsWhiteSpace(ch))
-                        errors.Add(new RuleError(line, column, "", "text after a quoted field's closing quote"));
-                    field.Append(ch);
-                    break;
-            }
-        }
-        if (quoted) errors.Add(new RuleError(start, column, "", "a quoted field is not closed"));
-        EndRecord();
         return records;
+    }
+
+    // What is wrong with the quoting of the record's field (0-based index) that starts on line start, and on which line.
+    private static RuleError QuoteError(string field, string record, int start, int index)
+    {
+        var at = Math.Max(record.IndexOf(field, StringComparison.Ordinal), 0);
+        int LineOf(int offset) => start + record.AsSpan(0, Math.Min(at + offset, record.Length)).Count('\n');
+        var text = field.TrimStart(' ', '\t');
+        var lead = field.Length - text.Length;
+        if (!text.StartsWith('"'))
+            return new RuleError(LineOf(lead + text.IndexOf('"')), index + 1, "", "a quote inside an unquoted field: quote the whole field and double the quote");
+        for (var i = 1; i < text.Length; i++)
+        {
+            if (text[i] != '"') continue;
+            if (i + 1 < text.Length && text[i + 1] == '"') { i++; continue; }
+            return new RuleError(LineOf(lead + i), index + 1, "", "text after a quoted field's closing quote");
+        }
+        return new RuleError(start, index + 1, "", "a quoted field is not closed");
     }
 
     /// <summary>A record's fields by column name, gathering the row's errors.</summary>
