@@ -1,4 +1,6 @@
 using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace Platform.Repatriation.Medif;
 
@@ -35,28 +37,38 @@ public static class MedifDeadlines
     public static DateTimeOffset Due(MedifRequest request) => Due(request.CarrierCode, request.FirstDeparture);
 
     /// <summary>
-    /// Reads the table: a header line, then <c>carrier,hours_before_departure,note</c>; lines starting with # are
-    /// comments. A lead time outside 48 hours to 7 days, or a carrier listed twice, is an error in the data.
+    /// Reads the table (CSV, read with CsvHelper): a header line, then <c>carrier,hours_before_departure,note</c>; lines
+    /// starting with # are comments, and a note with a comma in it is quoted. A lead time outside 48 hours to 7 days, a
+    /// carrier listed twice, or a line that is not CSV, is an error in the data.
     /// </summary>
     public static IReadOnlyDictionary<string, CarrierDeadline> Parse(string csv)
     {
         var table = new Dictionary<string, CarrierDeadline>(StringComparer.Ordinal);
-        var header = true;
-        var number = 0;
-        foreach (var raw in csv.Replace("\r", "").Split('\n'))
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
-            number++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
+            AllowComments = true,
+            TrimOptions = TrimOptions.Trim,
+            WhiteSpaceChars = [' ', '\t'],
+            MissingFieldFound = null,
+            BadDataFound = args => throw new FormatException(
+                $"medif-deadlines.csv line {args.Context.Parser!.RawRow}: the quotes are malformed (quote the whole field and double any quote in it)."),
+        };
+        using var parser = new CsvParser(new StringReader(csv), config);
+        var header = true;
+        while (parser.Read())
+        {
+            if (string.IsNullOrWhiteSpace(parser.RawRecord)) continue; // a line of spaces
+            var fields = parser.Record!;
+            // The line the record starts on: where CsvHelper is now, less the line breaks inside its quoted fields.
+            var number = parser.RawRow - parser.RawRecord.TrimEnd('\r', '\n').Count(c => c == '\n');
             if (header) { header = false; continue; }
-            var fields = line.Split(',', 3);
-            if (fields.Length < 2 || !int.TryParse(fields[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var hours))
-                throw new FormatException($"medif-deadlines.csv line {number}: expected carrier,hours_before_departure,note.");
-            var carrier = fields[0].Trim().ToUpperInvariant();
+            if (fields.Length is < 2 or > 3 || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var hours))
+                throw new FormatException($"medif-deadlines.csv line {number}: expected carrier,hours_before_departure,note (a note with a comma quoted).");
+            var carrier = fields[0].ToUpperInvariant();
             var lead = TimeSpan.FromHours(hours);
             if (lead < ShortestLeadTime || lead > LongestLeadTime)
                 throw new FormatException($"medif-deadlines.csv line {number}: {carrier} {hours} h is outside 48 hours to 7 days.");
-            if (!table.TryAdd(carrier, new CarrierDeadline(carrier, lead, fields.Length > 2 ? fields[2].Trim() : "")))
+            if (!table.TryAdd(carrier, new CarrierDeadline(carrier, lead, fields.Length > 2 ? fields[2] : "")))
                 throw new FormatException($"medif-deadlines.csv line {number}: {carrier} is listed twice.");
         }
         return table;
