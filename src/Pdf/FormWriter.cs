@@ -64,6 +64,16 @@ public sealed class FormWriter : IDisposable
     /// <summary>Drawn at the top of every page the writer adds because content overflowed (not by <see cref="NewPage"/>).</summary>
     public Action<FormWriter>? RunningHeader { get; set; }
 
+    /// <summary>
+    /// Makes <paramref name="text"/> (the document's name and "(continued)", in the document's language) the
+    /// <see cref="RunningHeader"/>: one bold line at the top of every page content overflows onto.
+    /// </summary>
+    public void ContinuedHeader(string text) => RunningHeader = w =>
+    {
+        w.Paragraph(text, Bold);
+        w.Y += 2;
+    };
+
     /// <summary>The grey behind table headers, shaded rows and bands; <see cref="LightShade"/> unless the document wants another.</summary>
     public XBrush Shade { get; init; } = LightShade;
 

@@ -46,11 +46,7 @@ public static class MedifPdf
         {
             Shade = BandShade,
         };
-        w.RunningHeader = x =>
-        {
-            x.Paragraph($"MEDIF · {name} · case {r.Passenger.CaseNumber} (continued)", FormWriter.Bold);
-            x.Y += 2;
-        };
+        w.ContinuedHeader($"MEDIF · {name} · case {r.Passenger.CaseNumber} (continued)");
 
         w.NewPage();
         w.Paragraph("MEDIF · MEDICAL INFORMATION FORM", FormWriter.Title, spaceAfter: 0);
