@@ -1,6 +1,7 @@
 using PdfSharp;
 using PdfSharp.Drawing;
 using Platform.Billing.Invoices;
+using Platform.Pdf;
 
 namespace Platform.Billing.Forms;
 
@@ -28,11 +29,7 @@ public static class Cms1500Pdf
         var pages = FormText.Pages(invoice.Lines, LinesPerPage);
         var title = $"CMS-1500 claim data {invoice.Number}";
         using var writer = new FormWriter(PageSize.Letter, title, $"CMS-1500 claim data · invoice {invoice.Number} · amounts in {invoice.Currency}");
-        writer.RunningHeader = w =>
-        {
-            w.Paragraph($"CMS-1500 claim data · invoice {invoice.Number} · {FormText.LastFirst(invoice.Patient)} (continued)", FormWriter.Bold);
-            w.Y += 2;
-        };
+        writer.ContinuedHeader($"CMS-1500 claim data · invoice {invoice.Number} · {FormText.LastFirst(invoice.Patient)} (continued)");
         for (var p = 0; p < pages.Count; p++)
         {
             writer.NewPage();

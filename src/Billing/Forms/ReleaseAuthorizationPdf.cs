@@ -2,6 +2,7 @@ using System.Globalization;
 using PdfSharp;
 using PdfSharp.Drawing;
 using Platform.Contracts;
+using Platform.Pdf;
 
 namespace Platform.Billing.Forms;
 
@@ -48,11 +49,7 @@ public static class ReleaseAuthorizationPdf
         string UsDate(DateOnly d) => d.ToString("MMMM d, yyyy", us);
         using var w = new FormWriter(PageSize.Letter, $"Authorization to release medical information, case {a.CaseNumber}",
             $"Authorization to release medical information · case {a.CaseNumber}");
-        w.RunningHeader = x =>
-        {
-            x.Paragraph($"Authorization to release medical information · {a.PatientName} · case {a.CaseNumber} (continued)", FormWriter.Bold);
-            x.Y += 2;
-        };
+        w.ContinuedHeader($"Authorization to release medical information · {a.PatientName} · case {a.CaseNumber} (continued)");
         w.NewPage();
         w.Paragraph("AUTHORIZATION TO RELEASE MEDICAL INFORMATION", FormWriter.Title, spaceAfter: 1);
         w.Paragraph("Under the HIPAA Privacy Rule, 45 CFR 164.508. Please read it all before you sign. You will be given a copy of this form.",

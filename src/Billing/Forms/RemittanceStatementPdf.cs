@@ -2,6 +2,7 @@ using PdfSharp;
 using Platform.Billing.Decisions;
 using Platform.Billing.Invoices;
 using Platform.Contracts;
+using Platform.Pdf;
 
 namespace Platform.Billing.Forms;
 
@@ -40,11 +41,7 @@ public static class RemittanceStatementPdf
 
         var size = remittance.Payee.Country == "US" ? PageSize.Letter : PageSize.A4;
         using var w = new FormWriter(size, $"{t.Title} {remittance.Reference}", $"{t.Title} · {t.Reference} {remittance.Reference}");
-        w.RunningHeader = x =>
-        {
-            x.Paragraph($"{t.Title} · {t.Reference} {remittance.Reference} ({t.Continued})", FormWriter.Bold);
-            x.Y += 2;
-        };
+        w.ContinuedHeader($"{t.Title} · {t.Reference} {remittance.Reference} ({t.Continued})");
         w.NewPage();
         w.Paragraph(remittance.Payer.Name, FormWriter.Bold, brush: FormWriter.LabelBrush, spaceAfter: 4);
         w.Paragraph(t.Title, FormWriter.Title, spaceAfter: 2);

@@ -1,5 +1,6 @@
 using PdfSharp;
 using Platform.Billing.Invoices;
+using Platform.Pdf;
 
 namespace Platform.Billing.Forms;
 
@@ -26,11 +27,7 @@ public static class Ub04Pdf
         var pages = FormText.Pages(invoice.Lines, LinesPerPage);
         using var writer = new FormWriter(PageSize.Letter, $"UB-04 claim data {invoice.Number}",
             $"UB-04 claim data · invoice {invoice.Number} · amounts in {invoice.Currency}");
-        writer.RunningHeader = w =>
-        {
-            w.Paragraph($"UB-04 claim data · invoice {invoice.Number} · {FormText.LastFirst(invoice.Patient)} (continued)", FormWriter.Bold);
-            w.Y += 2;
-        };
+        writer.ContinuedHeader($"UB-04 claim data · invoice {invoice.Number} · {FormText.LastFirst(invoice.Patient)} (continued)");
         for (var p = 0; p < pages.Count; p++)
         {
             writer.NewPage();
