@@ -18,7 +18,7 @@ public sealed record Remittance(
     Party Payee,
     string Reference,
     string Method,
-    DateOnly PaidOn,
+    DateOnly? PaidOn,
     decimal Amount,
     string Currency,
     IReadOnlyList<RemittanceClaim> Claims);
@@ -53,7 +53,7 @@ public static class RemittanceStatementPdf
             .Where(p => !string.IsNullOrWhiteSpace(p))));
         w.Field(t.Reference, remittance.Reference);
         w.Field(t.Method, t.MethodOf(remittance.Method));
-        w.Field(t.PaidOn, Date(remittance.PaidOn));
+        w.Field(t.PaidOn, remittance.PaidOn is { } paidOn ? Date(paidOn) : t.NotYetPaid);
         w.Field(t.PaymentAmount, Money(remittance.Amount, remittance.Currency));
 
         var width = w.Width;
@@ -130,7 +130,7 @@ internal sealed record StatementTexts(
     string PaymentAmount, string Invoice, string Details, string Case, string Guarantee, string Policy, string Services,
     string AmountsIn, string Returned, string Line, string Service, string Date, string Billed, string Allowed, string Paid,
     string PatientPays, string Outcome, string Override, string InvoiceTotal, string NotPaid, string Totals, string Questions,
-    string Continued, string Page, string Of, string Transfer, string Cheque, string DateFormat)
+    string Continued, string Page, string Of, string Transfer, string Cheque, string DateFormat, string NotYetPaid)
 {
     public static readonly StatementTexts English = new(
         "en", "Remittance statement",
@@ -139,7 +139,7 @@ internal sealed record StatementTexts(
         "case", "guarantee of payment", "policy", "services", "amounts in", "Returned for correction", "Line", "Service",
         "Date", "Billed", "Allowed", "Paid", "Patient pays", "Decision", "Changed by our reviewer", "Invoice total", "Not paid",
         "Totals", "Questions about this statement: please contact us and quote the payment reference and the invoice number.",
-        "continued", "page", "of", "bank transfer (ACH)", "cheque", "d MMM yyyy");
+        "continued", "page", "of", "bank transfer (ACH)", "cheque", "d MMM yyyy", "not paid yet: the payment is on its way");
 
     public static readonly StatementTexts Russian = new(
         "ru", "Выписка об оплате",
@@ -149,7 +149,7 @@ internal sealed record StatementTexts(
         "Дата", "Выставлено", "Допустимо", "Оплачено", "Платит пациент", "Решение", "Изменено нашим экспертом", "Итого по счёту",
         "Не оплачено", "Итого",
         "Вопросы по этой выписке: свяжитесь с нами и назовите номер платежа и номер счёта.",
-        "продолжение", "стр.", "из", "банковский перевод (ACH)", "чек", "dd.MM.yyyy");
+        "продолжение", "стр.", "из", "банковский перевод (ACH)", "чек", "dd.MM.yyyy", "ещё не оплачено: платёж готовится");
 
     public string MethodOf(string method) => method.ToUpperInvariant() switch
     {

@@ -133,7 +133,7 @@ public static class RemittancesApi
             ? new Party(o.PayeeName, null, null, null, null, null, null, null, "")
             : paid.Claim.Invoice.Biller;
         var pdf = RemittanceStatementPdf.Render(new Remittance(options.Payer(), payee, o.Reference, o.Method,
-            o.PaidOn ?? DateOnly.FromDateTime(o.CreatedAt.UtcDateTime), o.Amount, o.Currency, [paid.Claim]), InvoiceViews.LanguageOf(http, language));
+            o.PaidOn, o.Amount, o.Currency, [paid.Claim]), InvoiceViews.LanguageOf(http, language));
         return TypedResults.File(pdf, "application/pdf", $"{o.Reference}.pdf");
     }
 }

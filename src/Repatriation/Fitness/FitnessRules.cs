@@ -95,7 +95,7 @@ public sealed partial class FitnessRules
             var rowErrors = new List<RuleError>();
             var row = new Row(line, fields, index, rowErrors);
             var rule = ReadRule(row, carrier);
-            if (rule is not null && !ids.Add(rule.Id)) rowErrors.Add(row.Error("id", $"the id {rule.Id} is already used in this table"));
+            if (rule is not null && !ids.Add(rule.Id)) row.Error("id", $"the id {rule.Id} is already used in this table");
             if (rowErrors.Count == 0 && rule is not null) rules.Add(rule);
             errors.AddRange(rowErrors);
         }

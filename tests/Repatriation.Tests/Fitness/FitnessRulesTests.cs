@@ -85,6 +85,20 @@ public sealed class Fitness_rule_tables
         Assert.Equal([(2, 6, "limit"), (2, 5, "min_days"), (3, 7, "counted_from")], table.Errors.Select(e => (e.Line, e.Column, e.ColumnName)));
     }
 
+    [Fact]
+    public void An_id_used_twice_is_one_error_on_the_second_row()
+    {
+        const string csv = """
+            id,applies_to,risk,modes,min_days,limit,counted_from,condition,source
+            pci,pci,any,commercial,5,,procedure,,UK CAA
+            pci,pci,low,commercial,2,,procedure,,UK CAA
+            """;
+
+        var table = FitnessRules.Parse(new StringReader(csv), null);
+
+        Assert.Equal([(3, 1, "id")], table.Errors.Select(e => (e.Line, e.Column, e.ColumnName)));
+    }
+
     private static (int, int, string) Only(FitnessRuleTable table)
     {
         var error = Assert.Single(table.Errors);
