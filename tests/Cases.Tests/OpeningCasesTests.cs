@@ -132,7 +132,8 @@ public sealed class Case_numbers(CasesFactory cases) : IClassFixture<CasesFactor
             await Eventually.True(async () =>
             {
                 list = await client.GetFromJsonAsync<JsonElement>("/cases");
-                return list.GetProperty("total").GetInt64() == 3;
+                // The page and its total are two statements: a case opened between them is counted but not listed yet.
+                return list.GetProperty("total").GetInt64() == 3 && list.GetProperty("items").GetArrayLength() == 3;
             }, TimeSpan.FromSeconds(15), $"three cases of {tenant} are open");
 
             var numbers = list.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("number").GetString()!).Order().ToArray();
