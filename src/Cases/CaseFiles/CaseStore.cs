@@ -229,7 +229,10 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         var filter = "WHERE c.tenant_id = @tenant"
             + (status is null ? "" : " AND c.status = @status")
             + (appealId is null ? "" : " AND c.id = (SELECT a.case_id FROM case_appeals a WHERE a.appeal_id = @appeal_id AND a.tenant_id = @tenant)");
-        await using var batch = dataSource.CreateBatch();
+        // One snapshot for the page and its total: read apart, a case opened between the two is counted but not listed.
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await using var batch = new NpgsqlBatch(connection, transaction);
         var list = new NpgsqlBatchCommand($"""
             SELECT {SummaryColumns} FROM cases c {filter}
             ORDER BY c.opened_at DESC, c.id DESC
@@ -248,11 +251,16 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         batch.BatchCommands.Add(count);
 
         var items = new List<CaseSummary>();
-        await using var r = await batch.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) items.Add(ReadSummary(r));
-        await r.NextResultAsync(ct);
-        await r.ReadAsync(ct);
-        return new CaseListResponse(items, page, pageSize, r.GetInt64(0));
+        long total;
+        await using (var r = await batch.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct)) items.Add(ReadSummary(r));
+            await r.NextResultAsync(ct);
+            await r.ReadAsync(ct);
+            total = r.GetInt64(0);
+        }
+        await transaction.CommitAsync(ct);
+        return new CaseListResponse(items, page, pageSize, total);
     }
 
     private static CaseSummary ReadSummary(NpgsqlDataReader r) => new(
