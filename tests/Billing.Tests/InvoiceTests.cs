@@ -120,6 +120,20 @@ public sealed class An_invoice(BillingFactory billing) : IClassFixture<BillingFa
     }
 
     [Fact]
+    public async Task Exchange_rates_load_from_csv_and_a_bad_row_is_named()
+    {
+        var client = billing.ClientFor("billing-rates-csv");
+        var good = await client.PostAsync("/rates/batch", new StringContent("date,currency,base,rate\n2026-01-05,EUR,USD,1.08\n2026-01-06,EUR,USD,\"1.09\"\n",
+            System.Text.Encoding.UTF8, "text/csv"));
+        var bad = await client.PostAsync("/rates/batch", new StringContent("2026-01-07,EUR,USD,abc\n", System.Text.Encoding.UTF8, "text/csv"));
+
+        Assert.Equal(2, (await good.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rates").GetInt32());
+        var problem = await ProblemAssert.IsProblemAsync(bad, HttpStatusCode.BadRequest, Microsoft.Extensions.Hosting.ProblemTypes.Validation);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("rates[0].rate", out _));
+        Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>("/rates?currency=EUR&base=USD")).GetArrayLength());
+    }
+
+    [Fact]
     public async Task Sent_twice_under_one_number_is_a_conflict_naming_the_first()
     {
         const string tenant = "billing-twice";

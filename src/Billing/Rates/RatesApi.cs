@@ -1,4 +1,6 @@
 using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Billing.Decisions;
@@ -22,7 +24,7 @@ public static class RatesApi
     {
         var group = app.MapGroup("/rates").WithTags("Exchange rates");
         group.MapPost("/batch", LoadAsync).RequireAccess(Access.ConfigureInsurer)
-            .Accepts<RateBatch>("application/json")
+            .Accepts<RateBatch>("application/json", "text/csv")
             .WithSummary("Loads exchange rates in bulk (JSON {rates:[{date,currency,base,rate}]} or CSV date,currency,base,rate), all or nothing; " +
                          "a rate for the same day replaces the earlier one; invoices waiting for a rate are then adjudicated");
         group.MapGet("/", ListAsync).RequireAccess(Access.ReadCases)
@@ -108,12 +110,19 @@ public static class RatesApi
     {
         var rates = new List<ExchangeRate>();
         using var reader = new StreamReader(body);
-        var row = 0;
-        while (await reader.ReadLineAsync(ct) is { } line)
+        using var parser = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
         {
-            if (line.Trim().Length == 0) continue;
-            var cells = line.Split(',', StringSplitOptions.TrimEntries);
-            if (row == 0 && cells[0].Equals("date", StringComparison.OrdinalIgnoreCase)) { row = -1; continue; }
+            TrimOptions = TrimOptions.Trim, BadDataFound = null, MissingFieldFound = null,
+        });
+        var first = true;
+        while (await parser.ReadAsync())
+        {
+            ct.ThrowIfCancellationRequested();
+            var cells = parser.Record!;
+            // The header is optional: a first row that starts with "date" is one.
+            var header = first && cells[0].Equals("date", StringComparison.OrdinalIgnoreCase);
+            first = false;
+            if (header) continue;
             var index = rates.Count;
             if (cells.Length != 4)
             {
