@@ -10,6 +10,14 @@ using Platform.Messaging;
 
 namespace Platform.Billing.Decisions;
 
+/// <summary>What a pending invoice waits for: an exchange rate (loading rates decides it), the case's cover, or a person.</summary>
+public static class PendingOn
+{
+    public const string Rate = "rate";
+    public const string Cover = "cover";
+    public const string Person = "person";
+}
+
 /// <summary>What adjudicating an invoice came to: a decision, or why it is still pending.</summary>
 public sealed record AdjudicationOutcome(Adjudication? Adjudication, string? PendingReason);
 
@@ -41,12 +49,12 @@ public sealed class Adjudications(TimeProvider clock)
             cover.Parameters.AddWithValue("tenant", invoice.TenantId);
             cover.Parameters.AddWithValue("case_id", invoice.CaseId!.Value);
             await using var r = await cover.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return await PendAsync(transaction, invoice, "The case's cover is not known to billing yet.", ct);
+            if (!await r.ReadAsync(ct)) return await PendAsync(transaction, invoice, PendingOn.Cover, "The case's cover is not known to billing yet.", ct);
             policy = r.IsDBNull(0) ? null : JsonSerializer.Deserialize<PolicyTerms>(r.GetString(0), Json);
             policyNumber = r.IsDBNull(1) ? null : r.GetString(1);
         }
         if (policy is null)
-            return await PendAsync(transaction, invoice, "The case has no policy terms: its cover has not been confirmed.", ct);
+            return await PendAsync(transaction, invoice, PendingOn.Cover, "The case has no policy terms: its cover has not been confirmed.", ct);
         if (policyNumber is not null)
         {
             // The deductible is the policy's, over all its cases: invoices of two cases of one policy are decided one
@@ -59,17 +67,17 @@ public sealed class Adjudications(TimeProvider clock)
         var policyCurrency = Money.Currency(policy.Limits.FirstOrDefault(l => Money.Key(l.Benefit) == "medical-expenses")?.Currency
             ?? policy.Limits.FirstOrDefault()?.Currency ?? policy.Deductible?.Currency ?? invoice.Currency);
         if (policy.Limits.Any(l => Money.Currency(l.Currency) != policyCurrency))
-            return await PendAsync(transaction, invoice, $"The policy's limits are in several currencies; adjudicate by hand.", ct);
+            return await PendAsync(transaction, invoice, PendingOn.Person, $"The policy's limits are in several currencies; adjudicate by hand.", ct);
 
         var gathered = await GatherAsync(transaction, stored, policyCurrency, policyNumber, ct);
         if (gathered.Rate is null)
-            return await PendAsync(transaction, invoice,
+            return await PendAsync(transaction, invoice, PendingOn.Rate,
                 $"No exchange rate from {invoice.Currency} to {policyCurrency} dated {invoice.ServiceTo.AddDays(-RateDays):yyyy-MM-dd}" +
                 $" to {invoice.ServiceTo:yyyy-MM-dd} (the last day of service): load one and the invoice is adjudicated.", ct);
         var rate = gathered.Rate.Value;
         var foreignTariff = gathered.Prices.FirstOrDefault(p => p.Currency != invoice.Currency && p.Currency != policyCurrency);
         if (foreignTariff is not null)
-            return await PendAsync(transaction, invoice,
+            return await PendAsync(transaction, invoice, PendingOn.Person,
                 $"The clinic's price for {foreignTariff.Code} is in {foreignTariff.Currency}, the invoice in {invoice.Currency}.", ct);
 
         var remaining = policy.Limits.GroupBy(l => Money.Key(l.Benefit)).ToDictionary(g => g.Key,
@@ -141,13 +149,15 @@ public sealed class Adjudications(TimeProvider clock)
         return found;
     }
 
-    private static async Task<AdjudicationOutcome> PendAsync(NpgsqlTransaction transaction, Invoice invoice, string reason, CancellationToken ct)
+    private static async Task<AdjudicationOutcome> PendAsync(NpgsqlTransaction transaction, Invoice invoice, string waitsFor, string reason,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            UPDATE invoices SET status = 'pending', pending_reason = @reason, return_reason = NULL WHERE id = @id
+            UPDATE invoices SET status = 'pending', pending_on = @waits_for, pending_reason = @reason, return_reason = NULL WHERE id = @id
             """, transaction.Connection, transaction);
         cmd.Parameters.AddWithValue("id", invoice.Id);
         cmd.Parameters.AddWithValue("reason", reason);
+        cmd.Parameters.AddWithValue("waits_for", waitsFor);
         await cmd.ExecuteNonQueryAsync(ct);
         return new AdjudicationOutcome(null, reason);
     }
@@ -175,7 +185,7 @@ public sealed class Adjudications(TimeProvider clock)
             },
         });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            UPDATE invoices SET status = @status, pending_reason = NULL, return_reason = @reason WHERE id = @id
+            UPDATE invoices SET status = @status, pending_on = NULL, pending_reason = NULL, return_reason = @reason WHERE id = @id
             """)
         {
             Parameters = { new("id", a.InvoiceId), new("status", a.Status), new NpgsqlParameter<string?>("reason", a.ReturnReason) },

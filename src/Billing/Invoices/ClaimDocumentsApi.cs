@@ -4,6 +4,7 @@ using Npgsql;
 using Platform.Billing.Decisions;
 using Platform.Billing.Fhir;
 using Platform.Billing.Forms;
+using Platform.Billing.Payments;
 
 namespace Platform.Billing.Invoices;
 
@@ -36,10 +37,8 @@ public static class ClaimDocumentsApi
                     return Problems.NotFound($"Invoice {id} was not found.");
                 if (await Adjudications.LatestAsync(connection, null, id, ct) is not { } decision)
                     return Problems.Conflict($"Invoice {stored.Invoice.Number} is pending: {stored.PendingReason} There is no decision to answer with yet.");
-                var payment = (await Payments.PaymentsApi.QueryAsync(connection, null, identity.TenantId, "p.invoice_id = @invoice",
-                    p => p.AddWithValue("invoice", id), ct)).FirstOrDefault(p => p.Status == PaymentStatuses.Paid);
-                var order = payment is null ? null : new PaymentOrder(payment.Id, id, payment.PayeeKind, payment.PayeeName, payment.PayeeAccount,
-                    payment.Amount, payment.Currency, payment.Status, payment.Reference, payment.Method, payment.CreatedAt, payment.PaidOn);
+                var order = await PaymentOrders.FindAsync(connection, identity.TenantId, null, id, ct) is var (found, _)
+                            && found.Status == PaymentStatuses.Paid ? found : null;
                 return TypedResults.Text(FhirClaims.ToJson(FhirClaims.ToClaimResponse(stored.Invoice, decision, options.Value.Payer(), order)), FhirJson);
             })
             .Produces(StatusCodes.Status200OK, contentType: FhirJson)

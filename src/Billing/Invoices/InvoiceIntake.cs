@@ -98,11 +98,15 @@ public sealed class InvoiceIntake(Adjudications adjudications)
         };
         await InvoiceStore.InsertAsync(transaction, invoice, target.LetterId, account, by, x12File, ct);
         var stored = new StoredInvoice(invoice, target.LetterId, InvoiceStatuses.Pending, null, null, account, by);
-        var adjudication = CorrectionNeeded(invoice, target) is { } reason
-            ? await adjudications.ReturnAsync(transaction, stored, reason, by, ct)
-            : (await adjudications.AdjudicateAsync(transaction, stored, by, ct)).Adjudication;
-        return new SubmissionOutcome(await InvoiceStore.GetAsync(transaction.Connection!, transaction, invoice.TenantId, invoice.Id, ct),
-            adjudication, null);
+        var outcome = CorrectionNeeded(invoice, target) is { } reason
+            ? new AdjudicationOutcome(await adjudications.ReturnAsync(transaction, stored, reason, by, ct), null)
+            : await adjudications.AdjudicateAsync(transaction, stored, by, ct);
+        // The invoice as it now stands, from what was just written (no reading it back).
+        var decided = outcome.Adjudication;
+        return new SubmissionOutcome(stored with
+        {
+            Status = decided?.Status ?? InvoiceStatuses.Pending, PendingReason = outcome.PendingReason, ReturnReason = decided?.ReturnReason,
+        }, decided, null);
     }
 
     /// <summary>

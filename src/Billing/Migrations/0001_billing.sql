@@ -124,6 +124,8 @@ CREATE TABLE invoices (
     -- adjudicated, returned (to the biller for correction: return_reason) or pending (cannot be decided yet:
     -- pending_reason, e.g. no exchange rate; adjudicated again when the rate is loaded, or on request).
     status           text        NOT NULL,
+    -- What a pending invoice waits for: rate (adjudicated when rates are loaded), cover or person.
+    pending_on       text        NULL,
     pending_reason   text        NULL,
     return_reason    text        NULL,
     received_at      timestamptz NOT NULL,

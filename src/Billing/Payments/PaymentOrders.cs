@@ -55,6 +55,25 @@ public static class PaymentOrders
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>
+    /// A payment order of the tenant, by its id or (the latest) by its invoice's, with the control number of its 835;
+    /// null when there is none.
+    /// </summary>
+    public static async Task<(PaymentOrder Order, int ControlNumber)?> FindAsync(NpgsqlConnection connection, string tenantId, Guid? id,
+        Guid? invoiceId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT {Columns}, p.control_number FROM payment_orders p
+            WHERE p.tenant_id = @tenant AND (p.id = @id OR p.invoice_id = @invoice)
+            ORDER BY p.created_at DESC LIMIT 1
+            """, connection);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid?>("id", id));
+        cmd.Parameters.Add(new NpgsqlParameter<Guid?>("invoice", invoiceId));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (Read(r), r.GetInt32(13)) : null;
+    }
+
     public const string Columns = """
         p.id, p.invoice_id, p.payee_kind, p.payee_name, p.payee_account::text, p.amount, p.currency, p.status, p.reference, p.method,
         p.created_at, p.paid_on, p.failure_reason

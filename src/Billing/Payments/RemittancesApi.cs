@@ -58,19 +58,7 @@ public static class RemittancesApi
     private static async Task<Paid?> FindAsync(NpgsqlDataSource db, string tenantId, Guid id, string? clinicCode, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        PaymentOrder order;
-        int control;
-        await using (var cmd = new NpgsqlCommand($"""
-            SELECT {PaymentOrders.Columns}, p.control_number FROM payment_orders p WHERE p.id = @id AND p.tenant_id = @tenant
-            """, connection))
-        {
-            cmd.Parameters.AddWithValue("id", id);
-            cmd.Parameters.AddWithValue("tenant", tenantId);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return null;
-            order = PaymentOrders.Read(r);
-            control = r.GetInt32(13);
-        }
+        if (await PaymentOrders.FindAsync(connection, tenantId, id, null, ct) is not var (order, control)) return null;
         if (await InvoiceStore.GetAsync(connection, null, tenantId, order.InvoiceId, ct) is not { } stored) return null;
         if (clinicCode is not null && (stored.Invoice.Kind != InvoiceKinds.Clinic || stored.Invoice.Biller.Code != clinicCode)) return null;
         if (await Adjudications.LatestAsync(connection, null, order.InvoiceId, ct) is not { } decision) return null;
@@ -92,19 +80,13 @@ public static class RemittancesApi
             return Problems.NotFound($"Invoice {id} was not found.");
         if (stored.Status != InvoiceStatuses.Adjudicated || await Adjudications.LatestAsync(connection, null, id, ct) is not { } decision)
             return Problems.Conflict($"Invoice {stored.Invoice.Number} is {stored.Status}: an 835 answers a decided invoice.");
-        Guid? paymentId;
-        await using (var cmd = new NpgsqlCommand("SELECT id FROM payment_orders WHERE invoice_id = @id ORDER BY created_at DESC LIMIT 1", connection))
-        {
-            cmd.Parameters.AddWithValue("id", id);
-            paymentId = await cmd.ExecuteScalarAsync(ct) as Guid?;
-        }
-        if (paymentId is { } payment && await FindAsync(db, identity.TenantId, payment, clinicCode, ct) is { } paid)
-            return Write835(paid, options, environment);
+        if (await PaymentOrders.FindAsync(connection, identity.TenantId, null, id, ct) is var (order, control))
+            return Write835(new Paid(order, control, new RemittanceClaim(stored.Invoice, decision)), options, environment);
         // Nothing to pay: no payment order exists; the remittance carries a payment of zero, traced by the invoice's id.
         var none = new PaymentOrder(Guid.Empty, id, "clinic", stored.Invoice.Biller.Name, null, 0, stored.Invoice.Currency, "none",
             $"NOPAY-{id:N}", "CHK", decision.AdjudicatedAt, null);
-        var control = (int)(BitConverter.ToUInt32(id.ToByteArray(), 0) % 999_999_999) + 1;
-        return Write835(new Paid(none, control, new RemittanceClaim(stored.Invoice, decision)), options, environment);
+        var noneControl = (int)(BitConverter.ToUInt32(id.ToByteArray(), 0) % 999_999_999) + 1;
+        return Write835(new Paid(none, noneControl, new RemittanceClaim(stored.Invoice, decision)), options, environment);
     }
 
     private static Results<ContentHttpResult, ProblemHttpResult> Write835(Paid paid, BillingOptions options, IHostEnvironment environment)

@@ -92,7 +92,7 @@ public static class RatesApi
     private static async Task<(int Adjudicated, int Pending)> AdjudicateWaitingAsync(NpgsqlConnection connection, RequestIdentity identity,
         Adjudications adjudications, CancellationToken ct)
     {
-        var waiting = await InvoiceStore.ListAsync(connection, null, identity.TenantId, "i.status = 'pending' AND i.pending_reason LIKE 'No exchange rate%'",
+        var waiting = await InvoiceStore.ListAsync(connection, null, identity.TenantId, "i.status = 'pending' AND i.pending_on = 'rate'",
             _ => { }, ct);
         int adjudicated = 0, pending = 0;
         foreach (var invoice in waiting)
