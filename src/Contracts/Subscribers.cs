@@ -21,7 +21,8 @@ public static class Subscribers
         [typeof(GuaranteeLetterAmended)] = ["cases-guarantee-letter-amended", "billing-guarantee-letter-amended"],
         [typeof(GuaranteeLetterRevoked)] = ["cases-guarantee-letter-revoked", "billing-guarantee-letter-revoked"],
         [typeof(InvoiceAdjudicated)] = ["cases-invoice-adjudicated", "clinicnetwork-invoice-adjudicated"],
-        [typeof(CaseCoverageChanged)] = ["clinicnetwork-case-coverage-changed", "billing-case-coverage-changed"],
+        [typeof(CaseCoverageChanged)] = ["clinicnetwork-case-coverage-changed", "billing-case-coverage-changed", "repatriation-case-coverage-changed"],
         [typeof(ClinicPriceListChanged)] = ["billing-clinic-price-list-changed"],
+        [typeof(MedicalDetailsRecorded)] = ["repatriation-medical-details-recorded"],
     };
 }
