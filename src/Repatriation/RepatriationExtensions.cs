@@ -1,5 +1,9 @@
 using Platform.Messaging;
+using Platform.Repatriation.Bookings;
 using Platform.Repatriation.Cases;
+using Platform.Repatriation.Fitness;
+using Platform.Repatriation.Plans;
+using Platform.Repatriation.Providers;
 
 namespace Platform.Repatriation;
 
@@ -19,11 +23,16 @@ public static class RepatriationExtensions
             .Validate(o => !o.Problems().Any(), "The Repatriation section is incomplete: set Repatriation:AssistanceName, AssistancePhone, " +
                 "PublicBaseUrl, LinkSecret (32+ characters) and MailFrom.")
             .ValidateOnStart();
+        builder.Services.AddHostedService<BookingMailSender>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapRepatriationApi(this IEndpointRouteBuilder app)
     {
+        app.MapFitnessApi();
+        app.MapProvidersApi();
+        app.MapPlansApi();
+        app.MapBookingsApi();
         return app;
     }
 }

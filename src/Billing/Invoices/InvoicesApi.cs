@@ -44,7 +44,7 @@ public static class InvoicesApi
                     || stored.Invoice.Kind != InvoiceKinds.Clinic || stored.Invoice.Biller.Code != identity.ClinicCode)
                     return Problems.NotFound($"Invoice {id} was not found.");
                 return TypedResults.Ok(InvoiceViews.Of(stored, await Adjudications.LatestAsync(connection, null, id, ct),
-                    InvoiceViews.LanguageOf(http, language)));
+                    ReaderLanguage.Of(http, language)));
             })
             .WithSummary("One of the calling clinic's invoices with the decision on each line");
     }
@@ -69,7 +69,7 @@ public static class InvoicesApi
         var outcome = await intake.SubmitAsync(transaction, draft, target, null, identity.ActorId, null, ct);
         if (outcome.Conflict is { } conflict) return Problems.Conflict(conflict);
         await transaction.CommitAsync(ct);
-        return TypedResults.Created($"/invoices/{draft.Id}", InvoiceViews.Of(outcome.Invoice!, outcome.Adjudication, InvoiceViews.LanguageOf(http, language)));
+        return TypedResults.Created($"/invoices/{draft.Id}", InvoiceViews.Of(outcome.Invoice!, outcome.Adjudication, ReaderLanguage.Of(http, language)));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<InvoiceView>>, ValidationProblem>> ListAsync(string? caseNumber, HttpRequest http,
@@ -80,7 +80,7 @@ public static class InvoicesApi
         var invoices = await InvoiceStore.ListAsync(connection, null, identity.TenantId, "i.case_number = @case_number",
             p => p.AddWithValue("case_number", caseNumber.Trim()), ct);
         var decisions = await Adjudications.LatestAsync(connection, null, invoices.Select(i => i.Invoice.Id).ToArray(), ct);
-        var lang = InvoiceViews.LanguageOf(http, language);
+        var lang = ReaderLanguage.Of(http, language);
         return TypedResults.Ok<IReadOnlyList<InvoiceView>>(invoices.Select(i => InvoiceViews.Of(i, decisions.GetValueOrDefault(i.Invoice.Id), lang)).ToArray());
     }
 
@@ -90,7 +90,7 @@ public static class InvoicesApi
         await using var connection = await db.OpenConnectionAsync(ct);
         if (await InvoiceStore.GetAsync(connection, null, identity.TenantId, id, ct) is not { } stored)
             return Problems.NotFound($"Invoice {id} was not found.");
-        return TypedResults.Ok(InvoiceViews.Of(stored, await Adjudications.LatestAsync(connection, null, id, ct), InvoiceViews.LanguageOf(http, language)));
+        return TypedResults.Ok(InvoiceViews.Of(stored, await Adjudications.LatestAsync(connection, null, id, ct), ReaderLanguage.Of(http, language)));
     }
 
     private static async Task<Results<Ok<InvoiceView>, ValidationProblem, ProblemHttpResult>> OverrideAsync(Guid id, int line,
@@ -137,7 +137,7 @@ public static class InvoicesApi
         var result = await adjudications.AdjudicateAsync(transaction, stored, identity.ActorId, ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(InvoiceViews.Of((await InvoiceStore.GetAsync(connection, null, identity.TenantId, id, ct))!, result.Adjudication,
-            InvoiceViews.LanguageOf(http, language)));
+            ReaderLanguage.Of(http, language)));
     }
 
     private static async Task<Results<Ok<InvoiceView>, ValidationProblem, ProblemHttpResult>> ReturnAsync(Guid id, ReturnInvoiceRequest request,
@@ -155,7 +155,7 @@ public static class InvoicesApi
         var decision = await adjudications.ReturnAsync(transaction, stored, request.Reason!.Trim(), identity.ActorId, ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(InvoiceViews.Of((await InvoiceStore.GetAsync(connection, null, identity.TenantId, id, ct))!, decision,
-            InvoiceViews.LanguageOf(http, language)));
+            ReaderLanguage.Of(http, language)));
     }
 
     private static async Task<Results<Ok<InvoiceView>, ProblemHttpResult>> AdjudicateAgainAsync(Guid id, HttpRequest http, string? language,
@@ -169,7 +169,7 @@ public static class InvoicesApi
         var result = await adjudications.AdjudicateAsync(transaction, stored, identity.ActorId, ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(InvoiceViews.Of((await InvoiceStore.GetAsync(connection, null, identity.TenantId, id, ct))!, result.Adjudication,
-            InvoiceViews.LanguageOf(http, language)));
+            ReaderLanguage.Of(http, language)));
     }
 
     /// <summary>The tenant's invoice, its row locked for the decision; null when there is none (or it is another tenant's).</summary>

@@ -113,7 +113,7 @@ public static class ReimbursementsApi
             await receipt.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
-        return TypedResults.Created($"/invoices/{draft.Id}", InvoiceViews.Of(outcome.Invoice!, outcome.Adjudication, InvoiceViews.LanguageOf(request, language)));
+        return TypedResults.Created($"/invoices/{draft.Id}", InvoiceViews.Of(outcome.Invoice!, outcome.Adjudication, ReaderLanguage.Of(request, language)));
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ReceiptAsync(Guid id, HttpResponse response, RequestIdentity identity,

@@ -67,7 +67,7 @@ public static class X12InvoicesApi
             await keep.ExecuteNonQueryAsync(ct);
         }
         var submitted = new List<InvoiceView>();
-        var lang = InvoiceViews.LanguageOf(http, language);
+        var lang = ReaderLanguage.Of(http, language);
         foreach (var (claim, index) in parsed.Invoices.Select((c, i) => (c, i)))
         {
             var (target, field, error) = await InvoiceIntake.FindTargetAsync(transaction, identity.TenantId, claim.CaseNumber, claim.GuaranteeNumber,

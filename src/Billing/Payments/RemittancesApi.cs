@@ -115,7 +115,7 @@ public static class RemittancesApi
             ? new Party(o.PayeeName, null, null, null, null, null, null, null, "")
             : paid.Claim.Invoice.Biller;
         var pdf = RemittanceStatementPdf.Render(new Remittance(options.Payer(), payee, o.Reference, o.Method,
-            o.PaidOn, o.Amount, o.Currency, [paid.Claim]), InvoiceViews.LanguageOf(http, language));
+            o.PaidOn, o.Amount, o.Currency, [paid.Claim]), ReaderLanguage.Of(http, language));
         return TypedResults.File(pdf, "application/pdf", $"{o.Reference}.pdf");
     }
 }

@@ -104,3 +104,69 @@ public sealed record TransportPlan(
 
 /// <summary>The passenger as a MEDIF names them: family name first, as the case has them; sex F, M or U.</summary>
 public sealed record Passenger(string FamilyName, string GivenName, DateOnly? DateOfBirth, string? Sex, string CaseNumber);
+
+public static class LegKinds
+{
+    public const string Ground = "ground";
+    public const string Flight = "flight";
+    public static readonly string[] All = [Ground, Flight];
+}
+
+/// <summary>
+/// A leg's status: planned, requested (a booking request went to its provider), booked (we booked it), confirmed (the
+/// provider confirmed it), done (travelled), cancelled.
+/// </summary>
+public static class LegStatuses
+{
+    public const string Planned = "planned";
+    public const string Requested = "requested";
+    public const string Booked = "booked";
+    public const string Confirmed = "confirmed";
+    public const string Done = "done";
+    public const string Cancelled = "cancelled";
+    public static readonly string[] All = [Planned, Requested, Booked, Confirmed, Done, Cancelled];
+
+    /// <summary>What a coordinator may set by hand (requested is set by sending a booking request).</summary>
+    public static readonly string[] Settable = [Planned, Booked, Confirmed, Done, Cancelled];
+
+    public static bool IsBooked(string status) => status is Booked or Confirmed or Done;
+}
+
+/// <summary>A plan's status: draft (being worked out), agreed, in-progress (a leg done), completed, cancelled.</summary>
+public static class PlanStatuses
+{
+    public const string Draft = "draft";
+    public const string Agreed = "agreed";
+    public const string InProgress = "in-progress";
+    public const string Completed = "completed";
+    public const string Cancelled = "cancelled";
+    public static readonly string[] All = [Draft, Agreed, InProgress, Completed, Cancelled];
+
+    public static bool IsLive(string status) => status is Agreed or InProgress;
+}
+
+/// <summary>Who arranges a leg and who pays for it.</summary>
+public static class LegParties
+{
+    public static readonly string[] ArrangedBy = ["assistance", "clinic", "family", "provider"];
+    public static readonly string[] PaidBy = ["insurer", "insured"];
+}
+
+/// <summary>
+/// How far the patient travels, as providers price it: domestic (within a country), short-haul (up to about 1,500 km),
+/// medium-haul (about 1,500 to 4,000 km), long-haul (beyond).
+/// </summary>
+public static class RouteClasses
+{
+    public const string Domestic = "domestic";
+    public const string ShortHaul = "short-haul";
+    public const string MediumHaul = "medium-haul";
+    public const string LongHaul = "long-haul";
+    public static readonly string[] All = [Domestic, ShortHaul, MediumHaul, LongHaul];
+}
+
+/// <summary>Who a transport provider is: an air ambulance operator, a ground ambulance company, an escort agency, an airline's medical desk.</summary>
+public static class ProviderKinds
+{
+    public static readonly string[] All = ["air-ambulance", "ground-ambulance", "escort-agency", "airline"];
+}
