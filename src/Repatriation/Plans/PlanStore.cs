@@ -12,7 +12,7 @@ public static class PlanStore
 {
     private const string Columns = """
         id, tenant_id, case_id, case_number, mode, escort, route_class, provider_code, receiving_clinic_code, receiving_name,
-        receiving_address, oxygen_lpm, equipment, details::text, estimate_amount, estimate_currency, status, version, created_at, created_by,
+        receiving_address, oxygen_lpm, equipment, details, estimate_amount, estimate_currency, status, version, created_at, created_by,
         changed_at, changed_by, cancel_reason
         """;
 
@@ -31,7 +31,7 @@ public static class PlanStore
         NpgsqlParameter[] parameters, CancellationToken ct)
     {
         var plans = new List<StoredPlan>();
-        await using (var cmd = new NpgsqlCommand($"SELECT {Columns} FROM plans {where}", connection, transaction))
+        await using (var cmd = new NpgsqlCommand($"SELECT {Columns.Replace("details,", "details::text,")} FROM plans {where}", connection, transaction))
         {
             cmd.Parameters.AddRange(parameters);
             await using var r = await cmd.ExecuteReaderAsync(ct);

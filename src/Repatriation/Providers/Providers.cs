@@ -57,7 +57,7 @@ public static partial class Providers
         if (!Code().IsMatch(key)) e.Add("code", "The code must be 2 to 32 capitals, digits or dashes, such as MEDAIR-1.");
         if (e.Required("name", request.Name)) e.MaxLength("name", request.Name, 200);
         if (e.Required("kind", request.Kind)) e.OneOf("kind", request.Kind, ProviderKinds.All);
-        if (e.Required("email", request.Email) && !MimeKit.MailboxAddress.TryParse(request.Email!.Trim(), out _))
+        if (e.Required("email", request.Email) && (!MimeKit.MailboxAddress.TryParse(request.Email!.Trim(), out var mailbox) || !mailbox.Address.Contains('@')))
             e.Add("email", "The field must be an e-mail address.");
         e.MaxLength("phone", request.Phone, 50);
         e.OneOf("language", request.Language?.Trim().ToLowerInvariant(), ["en", "ru"]);
