@@ -23,5 +23,6 @@ public static class Subscribers
         [typeof(InvoiceAdjudicated)] = ["cases-invoice-adjudicated", "clinicnetwork-invoice-adjudicated"],
         [typeof(CaseCoverageChanged)] = ["clinicnetwork-case-coverage-changed", "billing-case-coverage-changed"],
         [typeof(ClinicPriceListChanged)] = ["billing-clinic-price-list-changed"],
+        [typeof(MedicalDetailsRecorded)] = ["repatriation-medical-details-recorded"],
     };
 }
