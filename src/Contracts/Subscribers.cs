@@ -24,5 +24,9 @@ public static class Subscribers
         [typeof(CaseCoverageChanged)] = ["clinicnetwork-case-coverage-changed", "billing-case-coverage-changed", "repatriation-case-coverage-changed"],
         [typeof(ClinicPriceListChanged)] = ["billing-clinic-price-list-changed"],
         [typeof(MedicalDetailsRecorded)] = ["repatriation-medical-details-recorded"],
+        [typeof(RepatriationPlanned)] = ["cases-repatriation-planned"],
+        [typeof(RepatriationLegBooked)] = ["cases-repatriation-leg-booked"],
+        [typeof(RepatriationCompleted)] = ["cases-repatriation-completed"],
+        [typeof(RepatriationCancelled)] = ["cases-repatriation-cancelled"],
     };
 }

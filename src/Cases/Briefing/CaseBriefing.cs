@@ -6,10 +6,12 @@ using Platform.Cases.CaseFiles;
 using Platform.Cases.Contacts;
 using Platform.Cases.Documents;
 using Platform.Cases.Medical;
+using Platform.Cases.Repatriation;
 using Platform.Cases.Settlement;
 using Platform.Cases.Tasks;
 using Platform.Cases.Timeline;
 using Platform.Contracts;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Platform.Cases.Briefing;
@@ -25,7 +27,7 @@ public sealed record BriefingAudience(Guid ContactId, string Name, string Relati
 
 /// <summary>
 /// Everything a coordinator needs to answer any question about the case, in one answer: who and where, what is wrong,
-/// the plan and its current step, what was promised and when, what is pending, the policy's terms, the last contacts,
+/// the plan and its current step, the transport plans home (<c>Repatriation</c>, the most recent first), what was promised and when, what is pending, the policy's terms, the last contacts,
 /// the documents checklist (each item received, accepted, rejected with the reason, or missing), the latest messages to
 /// contacts with their delivery (sent, pending with the last error, failed, held and why), and what to tell the caller next: in the language and time zone of <c>SpeakingTo</c>, the contact on the line (by default the insured's
 /// most recent caller).
@@ -45,6 +47,7 @@ public sealed record CaseBriefing(
     MedicalRecord? Medical,
     IReadOnlyList<string> MedicalWarnings,
     SettlementPlan? Plan,
+    IReadOnlyList<RepatriationPicture> Repatriation,
     IReadOnlyList<BriefingTask> Promises,
     IReadOnlyList<BriefingTask> Pending,
     IReadOnlyList<CaseContact> Contacts,
@@ -60,7 +63,8 @@ public sealed record CaseBriefing(
 /// Builds briefings and caches them in Redis under the case's version: every change to a case appends to its
 /// timeline, which bumps the version, so a cached briefing is never stale and needs no explicit invalidation.
 /// </summary>
-public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, TimeProvider clock, ILogger<CaseBriefings> logger)
+public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, TimeProvider clock, IOptions<AssistanceOptions> assistance,
+    ILogger<CaseBriefings> logger)
 {
     private static readonly JsonSerializerOptions Json = PlatformJson.Options;
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(10);
@@ -167,6 +171,7 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
         var medicalHistory = await MedicalDetails.HistoryAsync(connection, tenantId, caseId, ct);
         var medical = medicalHistory.FirstOrDefault();
         var plan = await SettlementPlans.ReadAsync(connection, tenantId, caseId, ct);
+        var repatriation = await RepatriationPlans.ReadAsync(connection, tenantId, caseId, ct);
         var contacts = await CaseContacts.ReadAsync(connection, tenantId, caseId, ct);
         var timeline = await CaseTimeline.ReadAsync(connection, tenantId, caseId, last: 200, ct);
         var (checklist, _) = await DocumentChecklists.EvaluateAsync(connection, null, tenantId, new CaseRef(caseId, number, status, country.Trim()), ct);
@@ -182,16 +187,18 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
         var messages = await ContactMessagesApi.ReadAsync(connection, null, tenantId, caseId, null, 5, ct);
 
         return new CaseBriefing(number, status, reason, urgency, coordinator, insured, country, city, openedAt, policy, coverage,
-            medical, MedicalDetails.WarningsFor(medical), plan,
+            medical, MedicalDetails.WarningsFor(medical), plan, repatriation,
             tasks.Where(t => TaskKinds.OfTheCoordinator.Contains(t.Kind)).ToList(),
             tasks.Where(t => !TaskKinds.OfTheCoordinator.Contains(t.Kind)).ToList(),
             contacts, lastContacts, checklist.Items, messages,
             audience is null ? null : new BriefingAudience(audience.Id, audience.Name, audience.Relation, audience.WrittenLanguage, audience.ToldTimesIn!),
             CallerSteps(new CallerContext(audience?.WrittenLanguage ?? PersonLanguage.English, audience?.ToldTimesIn ?? PersonTimeZone.Resolve(null, null, country),
-                country.Trim(), plan, tasks, medical, policy, checklist.Items, lastDescription, LettersInForce(timeline), now)), version, now);
+                country.Trim(), plan, repatriation.FirstOrDefault(p => p.Status == RepatriationStatuses.Planned), assistance.Value, tasks, medical, policy,
+                checklist.Items, lastDescription, LettersInForce(timeline), now)), version, now);
     }
 
-    private sealed record CallerContext(string Language, PersonTimeZone Zone, string Country, SettlementPlan? Plan, List<BriefingTask> Tasks,
+    private sealed record CallerContext(string Language, PersonTimeZone Zone, string Country, SettlementPlan? Plan, RepatriationPicture? Transport,
+        AssistanceOptions Assistance, List<BriefingTask> Tasks,
         MedicalRecord? Medical, PolicyTerms? Policy, IReadOnlyList<ChecklistItem> Documents, string? AskedAbout, IReadOnlyList<LetterInForce> Letters,
         DateTimeOffset Now);
 
@@ -263,8 +270,8 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
 
     /// <summary>
     /// What to tell the caller now, in their language and time zone: the next promised call, the plan's current step,
-    /// the documents still owed, what the country demands, and what the policy covers for what they asked about
-    /// (and for rehabilitation when the medical details say it will be needed).
+    /// the legs of the transport plan home and its MEDIF, the documents still owed, what the country demands, and what
+    /// the policy covers for what they asked about (and for rehabilitation when the medical details say it will be needed).
     /// </summary>
     private static List<CallerStep> CallerSteps(CallerContext c)
     {
@@ -284,6 +291,15 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
             else Add("plan", "plan-complete", ("kind", kind));
         }
         else Add("plan", "plan-pending");
+        if (c.Transport is { } transport)
+        {
+            // The legs ahead, as who does what and when; then the MEDIF the plan's flights need, explained, with its deadline.
+            foreach (var leg in transport.Legs.Where(l => l.Status is not ("done" or "cancelled")).OrderBy(l => l.DepartsAt))
+                steps.Add(new CallerStep($"repatriation-leg-{leg.Number}", RepatriationTexts.Leg(leg, transport.Mode, transport.Escort, language, c.Zone, c.Now)));
+            if (transport.Medif is { } medif)
+                steps.Add(new CallerStep("medif", RepatriationTexts.Medif(medif.CarrierName, c.Assistance.Name, c.Assistance.Phone, medif.DueAt,
+                    medif.Stretcher, medif.Oxygen, medif.Wheelchair, language, c.Zone, c.Now)));
+        }
 
         var owed = c.Documents.Where(i => i.State is DocumentChecklists.Missing or ReviewStates.Rejected).ToArray();
         if (owed.Length > 0)
@@ -304,7 +320,7 @@ public sealed class CaseBriefings(NpgsqlDataSource dataSource, IConnectionMultip
             Add("romif", "romif");
             Add("itemised-bill", "itemised-bill");
         }
-        if (c.Medical is { FitToFly: "stretcher" or "with-escort" }) Add("medif", "medif");
+        if (c.Medical is { FitToFly: "stretcher" or "with-escort" } && steps.All(s => s.Code != "medif")) Add("medif", "medif");
         if (c.Policy is { } policy && c.Medical?.ExpectedDischargeOn is { } discharge && discharge > policy.End)
             Add("policy-extension", "policy-extension", ("end", PersonTime.Date(policy.End, language)), ("discharge", PersonTime.Date(discharge, language)));
         if (c.Policy is { } terms)

@@ -5,6 +5,8 @@ using Npgsql;
 using Platform.Cases.CaseFiles;
 using Platform.Cases.Tasks;
 using Platform.Cases.Timeline;
+using Platform.Contracts;
+using Platform.Messaging;
 
 namespace Platform.Cases.Medical;
 
@@ -83,6 +85,20 @@ public static partial class MedicalDetails
         return list;
     }
 
+    /// <summary>
+    /// Tells the repatriation service the new version (through the outbox, in the transaction that records it), so fitness
+    /// to fly is judged on what the doctor reported last.
+    /// </summary>
+    private static async Task PublishAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, MedicalRecord record, CancellationToken ct)
+    {
+        await using var number = new NpgsqlCommand("SELECT number FROM cases WHERE tenant_id = @tenant AND id = @id", transaction.Connection, transaction);
+        number.Parameters.AddWithValue("tenant", tenantId);
+        number.Parameters.AddWithValue("id", caseId);
+        await transaction.EnqueueAsync(new MedicalDetailsRecorded(tenantId, caseId, (string)(await number.ExecuteScalarAsync(ct))!, record.Version,
+            record.Diagnosis?.Code, record.Diagnosis?.Text, record.Procedures, record.AdmissionOn, record.ExpectedDischargeOn,
+            record.ReturnFlightOn, record.FitToFly, record.RecordedAt), ct);
+    }
+
     private static async Task<Results<Ok<MedicalDetailsResponse>, ProblemHttpResult>> GetAsync(
         string numberOrId, RequestIdentity identity, NpgsqlDataSource dataSource, CaseStore cases, CancellationToken ct)
     {
@@ -144,6 +160,7 @@ public static partial class MedicalDetails
         }
         var history = await HistoryAsync(connection, identity.TenantId, caseId, ct);
         var warnings = WarningsFor(history[0]);
+        await PublishAsync(transaction, identity.TenantId, caseId, history[0], ct);
         await CaseTimeline.AppendAsync(transaction, identity.TenantId, caseId, now, "medical-details",
             $"Medical details: {request.Diagnosis?.Code} {request.Diagnosis?.Text}; discharge expected {request.ExpectedDischargeOn:yyyy-MM-dd}; fit to fly: {request.FitToFly ?? "unknown"}",
             identity.ActorId, history[0], ct);

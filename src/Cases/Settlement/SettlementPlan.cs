@@ -65,7 +65,7 @@ public static class SettlementPlans
         var group = app.MapGroup("/cases/{numberOrId}/settlement-plan").WithTags("Settlement plan");
         group.MapGet("/", GetAsync).RequireAccess(Access.ReadCases)
             .WithSummary("How the case will be settled and its current step; state not-set until a plan is set");
-        group.MapPut("/", SetAsync).RequireAccess(Access.WorkCases).WithSummary("Sets the plan: a kind and, optionally, its own steps (else the usual ones)");
+        group.MapPut("/", PutAsync).RequireAccess(Access.WorkCases).WithSummary("Sets the plan: a kind and, optionally, its own steps (else the usual ones)");
         group.MapPost("/advance", AdvanceAsync).RequireAccess(Access.WorkCases).WithSummary("Marks the current step done and moves to the next");
         return group;
     }
@@ -92,7 +92,7 @@ public static class SettlementPlans
         return TypedResults.Ok(SettlementPlanView.Of(await ReadAsync(connection, identity.TenantId, caseId, ct)));
     }
 
-    private static async Task<Results<Ok<SettlementPlanView>, ValidationProblem, ProblemHttpResult>> SetAsync(
+    private static async Task<Results<Ok<SettlementPlanView>, ValidationProblem, ProblemHttpResult>> PutAsync(
         string numberOrId, SetPlanRequest request, RequestIdentity identity, NpgsqlDataSource dataSource, CaseStore cases,
         TimeProvider clock, CancellationToken ct)
     {
@@ -108,17 +108,27 @@ public static class SettlementPlans
         if (!e.IsValid) return Problems.Validation(e.ToDictionary());
         if (await cases.ResolveAsync(identity.TenantId, numberOrId, ct) is not { } caseId) return Problems.NotFound($"Case {numberOrId} was not found.");
 
-        var steps = request.Steps?.Select(s => new PlanStep(s.Title!.Trim(), s.Owner!, "pending")).ToList()
-            ?? PlanTexts.Templates[request.Kind!].Select(t => new PlanStep(t.English, t.Owner, "pending")).ToList();
-        steps[0] = steps[0] with { Status = "current" };
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await SaveAsync(transaction, identity.TenantId, caseId, request.Kind!, steps, 0, now, identity.ActorId, ct);
-        await CaseTimeline.AppendAsync(transaction, identity.TenantId, caseId, now, "plan-set",
-            $"Settlement plan: {request.Kind}; first step: {steps[0].Title} ({steps[0].Owner})", identity.ActorId, new { request.Kind, steps }, ct);
+        await SetAsync(transaction, identity.TenantId, caseId, request.Kind!,
+            request.Steps?.Select(s => new PlanStep(s.Title!.Trim(), s.Owner!, "pending")).ToList(), now, identity.ActorId, ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(SettlementPlanView.Of(await ReadAsync(connection, identity.TenantId, caseId, ct)));
+    }
+
+    /// <summary>
+    /// Sets the case's plan in the caller's transaction: <paramref name="kind"/> with <paramref name="steps"/> (the
+    /// usual ones of the kind when null), the first step current; on the timeline, and told to Intake.
+    /// </summary>
+    internal static async Task SetAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string kind, List<PlanStep>? steps,
+        DateTimeOffset now, string actor, CancellationToken ct)
+    {
+        steps ??= PlanTexts.Templates[kind].Select(t => new PlanStep(t.English, t.Owner, "pending")).ToList();
+        steps[0] = steps[0] with { Status = "current" };
+        await SaveAsync(transaction, tenantId, caseId, kind, steps, 0, now, actor, ct);
+        await CaseTimeline.AppendAsync(transaction, tenantId, caseId, now, "plan-set",
+            $"Settlement plan: {kind}; first step: {steps[0].Title} ({steps[0].Owner})", actor, new { kind, steps }, ct);
     }
 
     private static async Task<Results<Ok<SettlementPlanView>, ValidationProblem, ProblemHttpResult>> AdvanceAsync(
@@ -130,25 +140,54 @@ public static class SettlementPlans
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var lockPlan = new NpgsqlCommand("SELECT 1 FROM settlement_plans WHERE case_id = @case_id FOR UPDATE", connection, transaction))
+        if (await LockAsync(transaction, identity.TenantId, caseId, ct) is not { } plan)
+            return Problems.Conflict($"Case {numberOrId} has no settlement plan yet; set one first.");
+        if (plan.Current is null) return Problems.Conflict($"Every step of the plan of case {numberOrId} is done.");
+
+        await MarkDoneAsync(transaction, identity.TenantId, caseId, plan, plan.CurrentStep + 1, now, identity.ActorId, request.Note, ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(SettlementPlanView.Of(await ReadAsync(connection, identity.TenantId, caseId, ct)));
+    }
+
+    /// <summary>
+    /// Moves a plan of <paramref name="kind"/> on so that every step before <paramref name="next"/> is done and that one is
+    /// current (every step done when it is the count of steps), in the caller's transaction. Never backwards: a plan of
+    /// another kind, or already that far, is left as it is, so running it again changes nothing.
+    /// </summary>
+    /// <returns>Whether the plan moved.</returns>
+    internal static async Task<bool> AdvanceToAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string kind, int next,
+        DateTimeOffset now, string actor, string? note, CancellationToken ct)
+    {
+        if (await LockAsync(transaction, tenantId, caseId, ct) is not { } plan || plan.Kind != kind) return false;
+        next = Math.Min(next, plan.Steps.Count);
+        if (plan.CurrentStep >= next) return false;
+        await MarkDoneAsync(transaction, tenantId, caseId, plan, next, now, actor, note, ct);
+        return true;
+    }
+
+    /// <summary>The case's plan, its row locked for the rest of the transaction (null: none).</summary>
+    private static async Task<SettlementPlan?> LockAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, CancellationToken ct)
+    {
+        await using (var lockPlan = new NpgsqlCommand("SELECT 1 FROM settlement_plans WHERE case_id = @case_id FOR UPDATE", transaction.Connection, transaction))
         {
             lockPlan.Parameters.AddWithValue("case_id", caseId);
             await lockPlan.ExecuteNonQueryAsync(ct);
         }
-        if (await ReadAsync(connection, identity.TenantId, caseId, ct) is not { } plan)
-            return Problems.Conflict($"Case {numberOrId} has no settlement plan yet; set one first.");
-        if (plan.Current is null) return Problems.Conflict($"Every step of the plan of case {numberOrId} is done.");
+        return await ReadAsync(transaction.Connection!, tenantId, caseId, ct);
+    }
 
+    // The steps from the current one up to next (exclusive) are done, next is current; saved and on the timeline.
+    private static async Task MarkDoneAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, SettlementPlan plan, int next,
+        DateTimeOffset now, string actor, string? note, CancellationToken ct)
+    {
         var steps = plan.Steps.ToList();
-        steps[plan.CurrentStep] = steps[plan.CurrentStep] with { Status = "done" };
-        var next = plan.CurrentStep + 1;
+        for (var i = plan.CurrentStep; i < next; i++) steps[i] = steps[i] with { Status = "done" };
         if (next < steps.Count) steps[next] = steps[next] with { Status = "current" };
-        await SaveAsync(transaction, identity.TenantId, caseId, plan.Kind, steps, next, now, identity.ActorId, ct);
-        await CaseTimeline.AppendAsync(transaction, identity.TenantId, caseId, now, "plan-advanced",
-            $"Done: {plan.Current.Title}{(next < steps.Count ? $"; next: {steps[next].Title} ({steps[next].Owner})" : "; plan complete")}" +
-            (request.Note is null ? "" : $" — {request.Note}"), identity.ActorId, ct: ct);
-        await transaction.CommitAsync(ct);
-        return TypedResults.Ok(SettlementPlanView.Of(await ReadAsync(connection, identity.TenantId, caseId, ct)));
+        await SaveAsync(transaction, tenantId, caseId, plan.Kind, steps, next, now, actor, ct);
+        var done = string.Join("; ", steps.Skip(plan.CurrentStep).Take(next - plan.CurrentStep).Select(s => s.Title));
+        await CaseTimeline.AppendAsync(transaction, tenantId, caseId, now, "plan-advanced",
+            $"Done: {done}{(next < steps.Count ? $"; next: {steps[next].Title} ({steps[next].Owner})" : "; plan complete")}" +
+            (note is null ? "" : $" — {note}"), actor, ct: ct);
     }
 
     /// <summary>Saves the plan and tells Intake (through the outbox), so a later appeal is answered with the plan's current step.</summary>

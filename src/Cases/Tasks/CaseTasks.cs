@@ -16,6 +16,8 @@ public static class TaskKinds
     public const string Other = "other";
     /// <summary>A message to a contact that could not be written to them (no consent, no address, delivery failed): tell them by phone.</summary>
     public const string PassOnMessage = "pass-on-message";
+    /// <summary>The airline must have a transport plan's MEDIF by the task's due time: one task per plan, moved when the plan changes.</summary>
+    public const string Medif = "medif";
 
     /// <summary>Promises to call: they belong to the case's responsible coordinator and move with a handover.</summary>
     public static readonly string[] OfTheCoordinator = [Callback, ControlCall, PassOnMessage];
@@ -24,7 +26,7 @@ public static class TaskKinds
     [EnumSchema("ManualTaskKind")]
     public static readonly string[] Manual = [Callback, ControlCall, DocumentChase, Other];
 
-    public static readonly string[] All = [Callback, ControlCall, DocumentChase, CoverageWarning, ExtensionWarning, PassOnMessage, Other];
+    public static readonly string[] All = [Callback, ControlCall, DocumentChase, CoverageWarning, ExtensionWarning, PassOnMessage, Medif, Other];
 }
 
 public static class TaskStatuses

@@ -27,6 +27,7 @@ public static class TimelineKinds
     public const string TaskCompleted = "task-completed";
     public const string TaskCancelled = "task-cancelled";
     public const string TaskEscalated = "task-escalated";
+    public const string TaskRescheduled = "task-rescheduled";
     public const string TasksReassigned = "tasks-reassigned";
     public const string GuaranteeLetterIssued = "guarantee-letter-issued";
     public const string GuaranteeLetterAmended = "guarantee-letter-amended";
@@ -34,6 +35,10 @@ public static class TimelineKinds
     public const string InvoiceAdjudicated = "invoice-adjudicated";
     public const string CoverageCurrencyMismatch = "coverage-currency-mismatch";
     public const string CoverageThresholdReached = "coverage-threshold-reached";
+    public const string RepatriationPlanned = "repatriation-planned";
+    public const string RepatriationLegBooked = "repatriation-leg-booked";
+    public const string RepatriationCompleted = "repatriation-completed";
+    public const string RepatriationCancelled = "repatriation-cancelled";
 
     /// <summary>The constants above, in order: one list, so a kind added here is known everywhere.</summary>
     public static readonly string[] All = typeof(TimelineKinds).GetFields(BindingFlags.Public | BindingFlags.Static)
