@@ -12,6 +12,7 @@ var intakeDb = postgres.AddDatabase("intakedb", "intake");
 var casesDb = postgres.AddDatabase("casesdb", "cases");
 var clinicsDb = postgres.AddDatabase("clinicsdb", "clinics");
 var billingDb = postgres.AddDatabase("billingdb", "billing");
+var repatriationDb = postgres.AddDatabase("repatriationdb", "repatriation");
 var rabbitmq = builder.AddRabbitMQServer("rabbitmq", state, port: 55672, distributionPort: 55679, epmdPort: 55369);
 var redis = builder.AddRedisServer("redis", state, port: 56379);
 // Where messages to contacts go: a mail catcher and an SMS stand-in that keep what they receive and show it (links on
@@ -64,6 +65,22 @@ var billing = builder.AddService<Projects.Billing>("billing", port: 5104, identi
     .WithEnvironment("Billing__PayerAddress", "1 Example Street, Limassol, CY")
     .WithEnvironment("Billing__PayerEmail", "claims@medassist.example");
 
+var repatriation = builder.AddService<Projects.Repatriation>("repatriation", port: 5105, identitySecret)
+    .WithReference(repatriationDb).WaitFor(repatriationDb)
+    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithReference(redis).WaitFor(redis)
+    // Booking requests go to transport providers by e-mail; not waited for, as with Cases.
+    .WithReference(mail)
+    // Who the assistance company is on a MEDIF and in a booking request, where a request's confirmation link points
+    // (the gateway below), the key the links are signed with (generated once, kept like the identity secret) and the
+    // sender of the requests.
+    .WithEnvironment("Repatriation__AssistanceName", "Medical assistance (development)")
+    .WithEnvironment("Repatriation__AssistancePhone", "+1 555 0100")
+    .WithEnvironment("Repatriation__PublicBaseUrl", "http://localhost:8080/api/repatriation")
+    .WithEnvironment("Repatriation__LinkSecret", builder.AddParameter("repatriation-link-secret",
+        new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true))
+    .WithEnvironment("Repatriation__MailFrom", "Medical assistance <assistance@medassist.example>");
+
 var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080, identitySecret)
     .WithReference(gatewayDb).WaitFor(gatewayDb)
     .WithReference(redis).WaitFor(redis)
@@ -71,6 +88,7 @@ var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080, identi
     .WithReference(cases).WaitFor(cases)
     .WithReference(clinics).WaitFor(clinics)
     .WithReference(billing).WaitFor(billing)
+    .WithReference(repatriation).WaitFor(repatriation)
     .WithEnvironment("Auth__Jwt__SigningKey", signingKey)
     .WithUrlForEndpoint("http", url => url.DisplayText = "Gateway")
     .WithUrl("/docs", "API documents")

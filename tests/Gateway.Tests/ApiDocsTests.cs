@@ -11,6 +11,7 @@ public sealed class ApiDocsTests(GatewayFactory gateway) : IClassFixture<Gateway
     [InlineData("cases")]
     [InlineData("clinics")]
     [InlineData("billing")]
+    [InlineData("repatriation")]
     public async Task Service_api_documents_are_reachable_anonymously_through_the_gateway(string service)
     {
         using var client = gateway.CreateClient();
@@ -42,6 +43,30 @@ public sealed class ApiDocsTests(GatewayFactory gateway) : IClassFixture<Gateway
         Assert.Equal("?token=abc", echoed.GetProperty("query").GetString());
         Assert.DoesNotContain(echoed.GetProperty("headers").EnumerateObject(), h => h.Name.Equals("X-Tenant-Id", StringComparison.OrdinalIgnoreCase));
         await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/clinics/guarantees/GOP-2026-000001"), HttpStatusCode.Unauthorized,
+            ProblemTypes.Unauthenticated);
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task A_repatriation_booking_confirmation_link_passes_anonymously_with_no_identity(string method)
+    {
+        using var client = gateway.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/api/repatriation/bookings/confirm?token=abc")
+        {
+            Headers = { { "X-Tenant-Id", "someone-else" } },
+        };
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echoed = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("repatriation", echoed.GetProperty("service").GetString());
+        Assert.Equal("/bookings/confirm", echoed.GetProperty("path").GetString());
+        Assert.Equal("?token=abc", echoed.GetProperty("query").GetString());
+        Assert.DoesNotContain(echoed.GetProperty("headers").EnumerateObject(), h => h.Name.Equals("X-Tenant-Id", StringComparison.OrdinalIgnoreCase));
+        // Only the confirmation itself: the rest of the bookings API needs a caller.
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/repatriation/bookings"), HttpStatusCode.Unauthorized,
             ProblemTypes.Unauthenticated);
     }
 
@@ -106,6 +131,7 @@ public sealed class ApiDocsTests(GatewayFactory gateway) : IClassFixture<Gateway
         Assert.Contains("\"url\":\"api/cases/openapi/v1.json\"", html);
         Assert.Contains("\"url\":\"api/clinics/openapi/v1.json\"", html);
         Assert.Contains("\"url\":\"api/billing/openapi/v1.json\"", html);
+        Assert.Contains("\"url\":\"api/repatriation/openapi/v1.json\"", html);
     }
 
     [Theory]

@@ -16,7 +16,7 @@ namespace Platform.Gateway.Tests;
 
 /// <summary>
 /// The gateway on a fresh database of its own, the shared test Redis, and echo backends standing in for the intake,
-/// cases, clinic network and billing services. One per test class.
+/// cases, clinic network, billing and repatriation services. One per test class.
 /// </summary>
 public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -26,6 +26,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public EchoBackend Cases { get; private set; } = null!;
     public EchoBackend Clinics { get; private set; } = null!;
     public EchoBackend Billing { get; private set; } = null!;
+    public EchoBackend Repatriation { get; private set; } = null!;
     public string DatabaseConnectionString => _database;
 
     /// <summary>Settings a test class needs on top of the defaults below.</summary>
@@ -37,6 +38,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         Cases = await EchoBackend.StartAsync("cases");
         Clinics = await EchoBackend.StartAsync("clinics");
         Billing = await EchoBackend.StartAsync("billing");
+        Repatriation = await EchoBackend.StartAsync("repatriation");
         _database = await TestEnvironment.CreateDatabaseAsync("gateway");
     }
 
@@ -51,6 +53,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["services:cases:http:0"] = Cases.Address.ToString(),
             ["services:clinics:http:0"] = Clinics.Address.ToString(),
             ["services:billing:http:0"] = Billing.Address.ToString(),
+            ["services:repatriation:http:0"] = Repatriation.Address.ToString(),
             ["Auth:Jwt:SigningKey"] = TestEnvironment.JwtSigningKey,
             ["Gateway:IdentitySecret"] = IdentitySecret,
             ["RateLimiting:PermitsPerMinute"] = "10000",
@@ -65,7 +68,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string IdentitySecret = "gateway-tests-identity-secret-0123456789abcdef";
 
     /// <summary>Another replica of this gateway: state of its own (its cache), the same database, Redis and backends.</summary>
-    public GatewayFactory Replica() => new() { Intake = Intake, Cases = Cases, Clinics = Clinics, Billing = Billing, _database = _database };
+    public GatewayFactory Replica() => new() { Intake = Intake, Cases = Cases, Clinics = Clinics, Billing = Billing, Repatriation = Repatriation, _database = _database };
 
     /// <summary>A client with a staff token.</summary>
     public HttpClient CreateStaffClient(string subject, IEnumerable<string> roles, string? tenant = null)
@@ -101,6 +104,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await Cases.DisposeAsync();
         await Clinics.DisposeAsync();
         await Billing.DisposeAsync();
+        await Repatriation.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         var database = new NpgsqlConnectionStringBuilder(_database).Database;
         await using var conn = new NpgsqlConnection(TestEnvironment.Postgres);

@@ -79,6 +79,7 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
         var cases = await EchoedRequest.ReadAsync(await client.GetAsync("/api/cases/cases/123?view=briefing"));
         var intake = await EchoedRequest.ReadAsync(await client.GetAsync("/api/intake/appeals"));
         var billing = await EchoedRequest.ReadAsync(await client.GetAsync("/api/billing/invoices/INV-1?view=lines"));
+        var repatriation = await EchoedRequest.ReadAsync(await client.GetAsync("/api/repatriation/cases/2026-000001/plan?language=ru"));
 
         Assert.Equal(("cases", "/cases/123", "?view=briefing"), (cases.Service, cases.Path, cases.Query));
         Assert.Equal("/api/cases", cases.Header("X-Forwarded-Prefix"));
@@ -86,6 +87,8 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
         Assert.Equal("/api/intake", intake.Header("X-Forwarded-Prefix"));
         Assert.Equal(("billing", "/invoices/INV-1", "?view=lines"), (billing.Service, billing.Path, billing.Query));
         Assert.Equal("/api/billing", billing.Header("X-Forwarded-Prefix"));
+        Assert.Equal(("repatriation", "/cases/2026-000001/plan", "?language=ru"), (repatriation.Service, repatriation.Path, repatriation.Query));
+        Assert.Equal("/api/repatriation", repatriation.Header("X-Forwarded-Prefix"));
     }
 
     [Fact]
