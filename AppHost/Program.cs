@@ -38,7 +38,9 @@ var cases = builder.AddService<Projects.Cases>("cases", port: 5102, identitySecr
     .WithReference(redis).WaitFor(redis)
     // Not waited for: Cases works without them, and messages wait (and are retried) until they answer.
     .WithReference(mail)
-    .WithReference(sms);
+    .WithReference(sms)
+    .WithEnvironment("Assistance__Name", "Medical assistance (development)")
+    .WithEnvironment("Assistance__Phone", "+1 555 0100");
 
 var clinics = builder.AddService<Projects.ClinicNetwork>("clinics", port: 5103, identitySecret)
     .WithReference(clinicsDb).WaitFor(clinicsDb)
