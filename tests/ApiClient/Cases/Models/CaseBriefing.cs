@@ -154,6 +154,14 @@ namespace Platform.ApiClient.Cases.Models
 #else
         public List<global::Platform.ApiClient.Cases.Models.BriefingTask> Promises { get; set; }
 #endif
+        /// <summary>The repatriation property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Platform.ApiClient.Cases.Models.RepatriationPicture>? Repatriation { get; set; }
+#nullable restore
+#else
+        public List<global::Platform.ApiClient.Cases.Models.RepatriationPicture> Repatriation { get; set; }
+#endif
         /// <summary>The speakingTo property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -232,6 +240,7 @@ namespace Platform.ApiClient.Cases.Models
                 { "plan", n => { Plan = n.GetObjectValue<global::Platform.ApiClient.Cases.Models.SettlementPlan>(global::Platform.ApiClient.Cases.Models.SettlementPlan.CreateFromDiscriminatorValue); } },
                 { "policy", n => { Policy = n.GetObjectValue<global::Platform.ApiClient.Cases.Models.PolicyTerms>(global::Platform.ApiClient.Cases.Models.PolicyTerms.CreateFromDiscriminatorValue); } },
                 { "promises", n => { Promises = n.GetCollectionOfObjectValues<global::Platform.ApiClient.Cases.Models.BriefingTask>(global::Platform.ApiClient.Cases.Models.BriefingTask.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "repatriation", n => { Repatriation = n.GetCollectionOfObjectValues<global::Platform.ApiClient.Cases.Models.RepatriationPicture>(global::Platform.ApiClient.Cases.Models.RepatriationPicture.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "speakingTo", n => { SpeakingTo = n.GetObjectValue<global::Platform.ApiClient.Cases.Models.BriefingAudience>(global::Platform.ApiClient.Cases.Models.BriefingAudience.CreateFromDiscriminatorValue); } },
                 { "status", n => { Status = n.GetStringValue(); } },
                 { "statusReason", n => { StatusReason = n.GetStringValue(); } },
@@ -265,6 +274,7 @@ namespace Platform.ApiClient.Cases.Models
             writer.WriteObjectValue<global::Platform.ApiClient.Cases.Models.SettlementPlan>("plan", Plan);
             writer.WriteObjectValue<global::Platform.ApiClient.Cases.Models.PolicyTerms>("policy", Policy);
             writer.WriteCollectionOfObjectValues<global::Platform.ApiClient.Cases.Models.BriefingTask>("promises", Promises);
+            writer.WriteCollectionOfObjectValues<global::Platform.ApiClient.Cases.Models.RepatriationPicture>("repatriation", Repatriation);
             writer.WriteObjectValue<global::Platform.ApiClient.Cases.Models.BriefingAudience>("speakingTo", SpeakingTo);
             writer.WriteStringValue("status", Status);
             writer.WriteStringValue("statusReason", StatusReason);

@@ -32,6 +32,10 @@ namespace Platform.ApiClient.Cases.Models
         #pragma warning disable CS1591
         PassOnMessage,
         #pragma warning restore CS1591
+        [EnumMember(Value = "medif")]
+        #pragma warning disable CS1591
+        Medif,
+        #pragma warning restore CS1591
         [EnumMember(Value = "other")]
         #pragma warning disable CS1591
         Other,

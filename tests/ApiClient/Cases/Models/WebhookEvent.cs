@@ -84,6 +84,10 @@ namespace Platform.ApiClient.Cases.Models
         #pragma warning disable CS1591
         TaskEscalated,
         #pragma warning restore CS1591
+        [EnumMember(Value = "task-rescheduled")]
+        #pragma warning disable CS1591
+        TaskRescheduled,
+        #pragma warning restore CS1591
         [EnumMember(Value = "tasks-reassigned")]
         #pragma warning disable CS1591
         TasksReassigned,
@@ -111,6 +115,22 @@ namespace Platform.ApiClient.Cases.Models
         [EnumMember(Value = "coverage-threshold-reached")]
         #pragma warning disable CS1591
         CoverageThresholdReached,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "repatriation-planned")]
+        #pragma warning disable CS1591
+        RepatriationPlanned,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "repatriation-leg-booked")]
+        #pragma warning disable CS1591
+        RepatriationLegBooked,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "repatriation-completed")]
+        #pragma warning disable CS1591
+        RepatriationCompleted,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "repatriation-cancelled")]
+        #pragma warning disable CS1591
+        RepatriationCancelled,
         #pragma warning restore CS1591
     }
 }
