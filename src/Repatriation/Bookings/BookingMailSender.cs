@@ -50,7 +50,7 @@ public sealed partial class BookingMailSender(
         if (claimed.Count == 0) return 0;
 
         var from = MailboxAddress.Parse(options.Value.MailFrom!);
-        var results = await Smtp.SendAsync(configuration.GetConnectionString(MailServer.ConnectionName), Timeout,
+        var results = await Smtp.SendAsync(configuration.GetConnectionString("mail"), Timeout,
             claimed.Select(mail => new OutgoingMail(mail.Id, mail.Address, async c => await ComposeAsync(mail, from, c))).ToList(), ct);
         foreach (var mail in claimed)
             await RecordAsync(mail, token, results.GetValueOrDefault(mail.Id) ?? SendResult.Retry("No outcome."), ct);
