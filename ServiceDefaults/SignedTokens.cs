@@ -45,3 +45,24 @@ public sealed class SignedTokens(string secret)
 
     private byte[] Sign(byte[] payload) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), payload);
 }
+
+/// <summary>The form a person posts from a signed link's page (application/x-www-form-urlencoded), or the problem to answer instead.</summary>
+public static class SignedLinkForm
+{
+    /// <param name="fields">The fields the form carries, named in the problem when something else is sent.</param>
+    public static async Task<(Microsoft.AspNetCore.Http.IFormCollection? Form, Microsoft.AspNetCore.Http.IResult? Problem)> ReadAsync(
+        Microsoft.AspNetCore.Http.HttpRequest request, string fields, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+            return (null, Microsoft.AspNetCore.Http.Results.Problem($"Send the form (application/x-www-form-urlencoded) with {fields}.",
+                statusCode: Microsoft.AspNetCore.Http.StatusCodes.Status415UnsupportedMediaType, type: ProblemTypes.UnsupportedMediaType));
+        try
+        {
+            return (await request.ReadFormAsync(ct), null);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            return (null, Problems.Validation("form", "The form could not be read."));
+        }
+    }
+}

@@ -14,7 +14,8 @@ public sealed class Repatriation_of_a_case(CasesFactory cases) : IClassFixture<C
 {
     // The flight leaves Istanbul at 07:00 UTC (10:00 in Moscow); Turkish Airlines must have the MEDIF three days before.
     private static readonly DateTimeOffset Departure = new(2030, 12, 5, 7, 0, 0, TimeSpan.Zero);
-    private static readonly RepatriationMedif Medif = new("TK", "Turkish Airlines", Departure.AddDays(-3), Stretcher: true, Oxygen: false, Wheelchair: true);
+    // The deadline as the repatriation service sends it: with the departure's local offset (Istanbul, UTC+3).
+    private static readonly RepatriationMedif Medif = new("TK", "Turkish Airlines", Departure.AddDays(-3).ToOffset(TimeSpan.FromHours(3)), Stretcher: true, Oxygen: false, Wheelchair: true);
 
     private static RepatriationPlanned Plan(string tenant, Guid caseId, string number, Guid planId, long version, RepatriationMedif? medif,
         string mode = "commercial-stretcher") =>

@@ -1,8 +1,6 @@
-using MassTransit;
 using Npgsql;
 using Platform.Cases.Timeline;
 using Platform.Contracts;
-using Platform.Messaging;
 
 namespace Platform.Cases.Repatriation;
 
@@ -10,19 +8,13 @@ namespace Platform.Cases.Repatriation;
 /// A transport plan was cancelled: its MEDIF no longer applies, so its task is cancelled, and the reason is on the
 /// timeline. The settlement plan stays as it is: the coordinator decides what replaces the transport.
 /// </summary>
-public sealed partial class RepatriationCancelledConsumer(NpgsqlDataSource dataSource, ILogger<RepatriationCancelledConsumer> logger)
-    : InboxConsumer<RepatriationCancelled>(dataSource)
+public sealed class RepatriationCancelledConsumer(NpgsqlDataSource dataSource, ILogger<RepatriationCancelledConsumer> logger)
+    : RepatriationConsumer<RepatriationCancelled>(dataSource, logger)
 {
-    protected override async Task HandleAsync(ConsumeContext<RepatriationCancelled> context, NpgsqlTransaction transaction)
+    protected override (string TenantId, Guid CaseId, Guid PlanId) Names(RepatriationCancelled m) => (m.TenantId, m.CaseId, m.PlanId);
+
+    protected override async Task HandleCaseAsync(RepatriationCancelled m, NpgsqlTransaction transaction, CancellationToken ct)
     {
-        var m = context.Message;
-        var ct = context.CancellationToken;
-        await RepatriationPlans.LockMedifTasksAsync(transaction, m.TenantId, m.CaseId, ct);
-        if (!await RepatriationPlans.IsTheTenantsAsync(transaction, m.TenantId, m.CaseId, ct))
-        {
-            LogIgnored(m.PlanId, m.CaseId, m.TenantId);
-            return;
-        }
         if (await RepatriationPlans.StatusAsync(transaction, m.TenantId, m.CaseId, m.PlanId, nameof(RepatriationCancelled), ct)
             != RepatriationStatuses.Planned) return;
 
@@ -32,7 +24,4 @@ public sealed partial class RepatriationCancelledConsumer(NpgsqlDataSource dataS
         await RepatriationPlans.CloseMedifAsync(transaction, m.TenantId, m.CaseId, m.PlanId, done: false,
             $"The transport plan was cancelled: {m.Reason}", m.CancelledAt, ct);
     }
-
-    [LoggerMessage(LogLevel.Warning, "Ignored the cancellation of transport plan {PlanId}: case {CaseId} is not a case of tenant {TenantId}")]
-    private partial void LogIgnored(Guid planId, Guid caseId, string tenantId);
 }

@@ -1,9 +1,7 @@
-using MassTransit;
 using Npgsql;
 using Platform.Cases.Settlement;
 using Platform.Cases.Timeline;
 using Platform.Contracts;
-using Platform.Messaging;
 
 namespace Platform.Cases.Repatriation;
 
@@ -11,18 +9,13 @@ namespace Platform.Cases.Repatriation;
 /// A leg was booked or confirmed: on the timeline; once every leg is, the repatriation plan's steps up to "Escort and
 /// seats or stretcher booked" are done (never backwards, and only for a plan of that kind).
 /// </summary>
-public sealed partial class RepatriationLegBookedConsumer(NpgsqlDataSource dataSource, ILogger<RepatriationLegBookedConsumer> logger)
-    : InboxConsumer<RepatriationLegBooked>(dataSource)
+public sealed class RepatriationLegBookedConsumer(NpgsqlDataSource dataSource, ILogger<RepatriationLegBookedConsumer> logger)
+    : RepatriationConsumer<RepatriationLegBooked>(dataSource, logger)
 {
-    protected override async Task HandleAsync(ConsumeContext<RepatriationLegBooked> context, NpgsqlTransaction transaction)
+    protected override (string TenantId, Guid CaseId, Guid PlanId) Names(RepatriationLegBooked m) => (m.TenantId, m.CaseId, m.PlanId);
+
+    protected override async Task HandleCaseAsync(RepatriationLegBooked m, NpgsqlTransaction transaction, CancellationToken ct)
     {
-        var m = context.Message;
-        var ct = context.CancellationToken;
-        if (!await RepatriationPlans.IsTheTenantsAsync(transaction, m.TenantId, m.CaseId, ct))
-        {
-            LogIgnored(m.PlanId, m.CaseId, m.TenantId);
-            return;
-        }
         var status = await RepatriationPlans.StatusAsync(transaction, m.TenantId, m.CaseId, m.PlanId, nameof(RepatriationLegBooked), ct);
         await CaseTimeline.AppendAsync(transaction, m.TenantId, m.CaseId, m.At, TimelineKinds.RepatriationLegBooked,
             $"Repatriation leg {m.LegNumber} {m.Status}{(m.ProviderName is null ? "" : $" with {m.ProviderName}")}" +
@@ -32,7 +25,4 @@ public sealed partial class RepatriationLegBookedConsumer(NpgsqlDataSource dataS
             await SettlementPlans.AdvanceToAsync(transaction, m.TenantId, m.CaseId, RepatriationPlans.PlanKind, RepatriationPlans.BookedStep + 1,
                 m.At, RepatriationPlans.Actor, "every leg of the transport plan is booked", ct);
     }
-
-    [LoggerMessage(LogLevel.Warning, "Ignored a booked leg of transport plan {PlanId}: case {CaseId} is not a case of tenant {TenantId}")]
-    private partial void LogIgnored(Guid planId, Guid caseId, string tenantId);
 }

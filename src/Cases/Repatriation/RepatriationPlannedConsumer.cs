@@ -1,9 +1,7 @@
-using MassTransit;
 using Npgsql;
 using Platform.Cases.Settlement;
 using Platform.Cases.Timeline;
 using Platform.Contracts;
-using Platform.Messaging;
 
 namespace Platform.Cases.Repatriation;
 
@@ -12,19 +10,13 @@ namespace Platform.Cases.Repatriation;
 /// case's settlement plan becomes a repatriation with its usual steps unless it is one already, and the MEDIF's task
 /// follows the plan's deadline and carrier.
 /// </summary>
-public sealed partial class RepatriationPlannedConsumer(NpgsqlDataSource dataSource, ILogger<RepatriationPlannedConsumer> logger)
-    : InboxConsumer<RepatriationPlanned>(dataSource)
+public sealed class RepatriationPlannedConsumer(NpgsqlDataSource dataSource, ILogger<RepatriationPlannedConsumer> logger)
+    : RepatriationConsumer<RepatriationPlanned>(dataSource, logger)
 {
-    protected override async Task HandleAsync(ConsumeContext<RepatriationPlanned> context, NpgsqlTransaction transaction)
+    protected override (string TenantId, Guid CaseId, Guid PlanId) Names(RepatriationPlanned m) => (m.TenantId, m.CaseId, m.PlanId);
+
+    protected override async Task HandleCaseAsync(RepatriationPlanned m, NpgsqlTransaction transaction, CancellationToken ct)
     {
-        var m = context.Message;
-        var ct = context.CancellationToken;
-        await RepatriationPlans.LockMedifTasksAsync(transaction, m.TenantId, m.CaseId, ct);
-        if (!await RepatriationPlans.IsTheTenantsAsync(transaction, m.TenantId, m.CaseId, ct))
-        {
-            LogIgnored(m.PlanId, m.CaseId, m.TenantId);
-            return;
-        }
         var saved = await RepatriationPlans.SaveAsync(transaction, m, ct);
         if (saved == RepatriationPlans.Saved.Stale) return;
 
@@ -41,7 +33,4 @@ public sealed partial class RepatriationPlannedConsumer(NpgsqlDataSource dataSou
             RepatriationPlans.Actor, new { m.PlanId, m.Version, m.Mode, m.Escort, m.Destination, m.Legs, m.Medif }, ct);
         await RepatriationPlans.TrackMedifAsync(transaction, m, ct);
     }
-
-    [LoggerMessage(LogLevel.Warning, "Ignored transport plan {PlanId}: case {CaseId} is not a case of tenant {TenantId}")]
-    private partial void LogIgnored(Guid planId, Guid caseId, string tenantId);
 }

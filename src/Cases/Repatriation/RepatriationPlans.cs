@@ -202,6 +202,8 @@ public static class RepatriationPlans
                 await CancelMedifAsync(transaction, m.TenantId, m.CaseId, task, $"The plan no longer needs a MEDIF (version {m.Version}).", m.ChangedAt, ct);
             return;
         }
+        // The deadline comes with the departure's local offset; PostgreSQL keeps instants (in UTC).
+        medif = medif with { DueAt = medif.DueAt.ToUniversalTime() };
         var title = $"Send the MEDIF to {medif.CarrierName}";
         var data = new { planId = m.PlanId, medif.CarrierCode, medif.CarrierName };
         if (task is { Status: TaskStatuses.Open })

@@ -71,9 +71,9 @@ public static class CaseTasks
         cmd.Parameters.AddWithValue("case_id", caseId);
         cmd.Parameters.AddWithValue("kind", kind);
         cmd.Parameters.AddWithValue("title", title);
-        cmd.Parameters.AddWithValue("due_at", dueAt);
+        cmd.Parameters.AddWithValue("due_at", dueAt.ToUniversalTime());
         cmd.Parameters.Add(new NpgsqlParameter<string?>("owner", owner));
-        cmd.Parameters.AddWithValue("now", now);
+        cmd.Parameters.AddWithValue("now", now.ToUniversalTime());
         cmd.Parameters.Add(new NpgsqlParameter<string?>("dedup", dedupKey));
         cmd.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json));
         if (await cmd.ExecuteNonQueryAsync(ct) == 0) return null;

@@ -25,18 +25,8 @@ public static class AcknowledgementPage
     {
         if (links.Verify(token) is not { } claims || await letters.GetAsync(claims.TenantId, claims.LetterId, ct) is not { } letter)
             return Invalid(http);
-        if (!http.Request.HasFormContentType)
-            return Results.Problem("Send the form (application/x-www-form-urlencoded) with decision and reason.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, type: ProblemTypes.UnsupportedMediaType);
-        IFormCollection form;
-        try
-        {
-            form = await http.Request.ReadFormAsync(ct);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return Problems.Validation("form", "The form could not be read.");
-        }
+        var (form, problem) = await SignedLinkForm.ReadAsync(http.Request, "decision and reason", ct);
+        if (form is null) return problem!;
         string? decision = form["decision"], reason = form["reason"];
         var t = LetterTexts.For(letter.Language);
         if (decision is not null && PlainText.HasControlCharacters(decision) || reason is not null && PlainText.HasControlCharacters(reason))

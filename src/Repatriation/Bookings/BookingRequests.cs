@@ -150,18 +150,8 @@ public static class BookingRequests
     {
         var now = clock.GetUtcNow();
         if (Tokens(options.Value).Verify(token, now) is not { } claims) return Invalid(http);
-        if (!http.Request.HasFormContentType)
-            return Results.Problem("Send the form (application/x-www-form-urlencoded) with answer and reference.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, type: ProblemTypes.UnsupportedMediaType);
-        IFormCollection form;
-        try
-        {
-            form = await http.Request.ReadFormAsync(ct);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return Problems.Validation("form", "The form could not be read.");
-        }
+        var (form, problem) = await SignedLinkForm.ReadAsync(http.Request, "answer and reference", ct);
+        if (form is null) return problem!;
         string? answer = form["answer"], reference = form["reference"];
         var errors = new ValidationErrors();
         if (errors.Required("answer", answer)) errors.OneOf("answer", answer, [Confirmed, Declined]);
