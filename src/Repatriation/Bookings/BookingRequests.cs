@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.Contracts;
 using Platform.Repatriation.Cases;
 using Platform.Repatriation.Fitness;
 using Platform.Repatriation.Plans;
@@ -268,21 +269,12 @@ public sealed record BookingTexts(
         yield return (IsRussian ? "Участок" : "Leg", $"{leg.Number}: {LegLine(leg)}");
         if (leg.Seats is { } seats) yield return (IsRussian ? "Мест" : "Seats", seats.ToString(CultureInfo.InvariantCulture));
         yield return (IsRussian ? "Способ" : "Mode", FitnessTexts.Mode(plan.Mode, language));
-        yield return (IsRussian ? "Сопровождение" : "Escort", Escort(plan.Escort));
+        yield return (IsRussian ? "Сопровождение" : "Escort", RepatriationTexts.Escort(plan.Escort, language) is { Length: > 0 } escort ? escort
+            : IsRussian ? "без сопровождения" : "none");
         yield return (IsRussian ? "Кислород" : "Oxygen", plan.OxygenLitresPerMinute is { } o
             ? o.ToString("0.#", CultureInfo.InvariantCulture) + (IsRussian ? " л/мин" : " l/min") : IsRussian ? "не нужен" : "none");
         if (plan.Equipment.Count > 0) yield return (IsRussian ? "Оборудование" : "Equipment", string.Join(", ", plan.Equipment));
         yield return (IsRussian ? "Куда" : "Destination", string.Join(", ", new[] { plan.ReceivingName, plan.ReceivingAddress }.Where(s => s is not null)));
         yield return (IsRussian ? "Статус" : "Status", leg.Status);
     }
-
-    private string Escort(string escort) => (escort, IsRussian) switch
-    {
-        ("none", true) => "без сопровождения",
-        ("companion", true) => "родственник или спутник",
-        ("nurse", true) => "медсестра",
-        ("doctor", true) => "врач",
-        ("paramedic", true) => "парамедик",
-        _ => escort,
-    };
 }
