@@ -19,7 +19,18 @@ public static class Roles
     public const string Admin = "admin";
     public const string Clinic = "clinic";
 
-    public static readonly IReadOnlyList<string> All = [Insurer, Coordinator, Doctor, Supervisor, Admin, Clinic];
+    /// <summary>OMS insurance representatives of an SMO (a Russian compulsory medical insurer): tier 1 answers typical questions, tier 2 protects rights, tier 3 are doctor-experts.</summary>
+    public const string OmsTier1 = "oms-tier1";
+    public const string OmsTier2 = "oms-tier2";
+    public const string OmsTier3 = "oms-tier3";
+
+    /// <summary>The supervisor of an SMO's contact centre: the law's clock, figures, campaigns, reports, staffing.</summary>
+    public const string OmsSupervisor = "oms-supervisor";
+
+    public static readonly IReadOnlyList<string> All = [Insurer, Coordinator, Doctor, Supervisor, Admin, Clinic, OmsTier1, OmsTier2, OmsTier3, OmsSupervisor];
+
+    /// <summary>The OMS representatives' roles, tier 1 to 3 in order, then the supervisor.</summary>
+    public static readonly IReadOnlyList<string> Oms = [OmsTier1, OmsTier2, OmsTier3, OmsSupervisor];
 
     /// <summary>The actor id of a clinic's API key: <c>clinic:{code}</c>.</summary>
     public const string ClinicActorPrefix = "clinic:";
@@ -59,6 +70,24 @@ public static class Access
     /// <summary>Payment orders: record that they were sent, paid or failed.</summary>
     public const string Pay = "pay";
 
+    /// <summary>OMS appeals: register, read and work them at one's tier, the knowledge base, the insured, the campaigns' call lists.</summary>
+    public const string OmsAppeals = "oms-appeals";
+
+    /// <summary>OMS rights protection: interventions with a medical organisation (tier 2 and up).</summary>
+    public const string OmsRights = "oms-rights";
+
+    /// <summary>OMS quality of care: expertise of quality ordered and concluded, dispensary follow-up (tier 3, the doctor-experts).</summary>
+    public const string OmsExpertise = "oms-expertise";
+
+    /// <summary>OMS supervision: the law's clock across appeals, figures, reminder campaigns, the regulator's reports, staffing.</summary>
+    public const string OmsSupervise = "oms-supervise";
+
+    /// <summary>The SMO's register of insured persons and the clinics' dispensary lists, loaded by its systems or its supervisor.</summary>
+    public const string OmsRegister = "oms-register";
+
+    /// <summary>The SMO's set-up: the knowledge base, staffing norms and the roster.</summary>
+    public const string OmsConfigure = "oms-configure";
+
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
     {
         [ReadCases] = [Roles.Insurer, Roles.Coordinator, Roles.Doctor, Roles.Supervisor],
@@ -70,6 +99,12 @@ public static class Access
         [ActAsClinic] = [Roles.Clinic],
         [Adjudicate] = [Roles.Coordinator, Roles.Doctor, Roles.Supervisor],
         [Pay] = [Roles.Supervisor, Roles.Admin],
+        [OmsAppeals] = [Roles.OmsTier1, Roles.OmsTier2, Roles.OmsTier3, Roles.OmsSupervisor],
+        [OmsRights] = [Roles.OmsTier2, Roles.OmsTier3, Roles.OmsSupervisor],
+        [OmsExpertise] = [Roles.OmsTier3, Roles.OmsSupervisor],
+        [OmsSupervise] = [Roles.OmsSupervisor],
+        [OmsRegister] = [Roles.Insurer, Roles.OmsSupervisor, Roles.Admin],
+        [OmsConfigure] = [Roles.OmsSupervisor, Roles.Admin],
     };
 
     internal static AuthorizationBuilder AddAccessPolicies(this AuthorizationBuilder authorization)
