@@ -1,6 +1,7 @@
 using Platform.Messaging;
 using Platform.OmsRepresentatives.Appeals;
 using Platform.OmsRepresentatives.Campaigns;
+using Platform.OmsRepresentatives.Profile;
 using Platform.OmsRepresentatives.Register;
 using Platform.OmsRepresentatives.Reports;
 using Platform.OmsRepresentatives.Sms;
@@ -27,6 +28,7 @@ public static class OmsExtensions
 
     public static IEndpointRouteBuilder MapOmsApi(this IEndpointRouteBuilder app)
     {
+        app.MapProfileApi();
         app.MapRegisterApi();
         app.MapAppealsApi();
         app.MapCampaignsApi();
