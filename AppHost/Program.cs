@@ -13,6 +13,7 @@ var casesDb = postgres.AddDatabase("casesdb", "cases");
 var clinicsDb = postgres.AddDatabase("clinicsdb", "clinics");
 var billingDb = postgres.AddDatabase("billingdb", "billing");
 var repatriationDb = postgres.AddDatabase("repatriationdb", "repatriation");
+var omsDb = postgres.AddDatabase("omsdb", "oms");
 var rabbitmq = builder.AddRabbitMQServer("rabbitmq", state, port: 55672, distributionPort: 55679, epmdPort: 55369);
 var redis = builder.AddRedisServer("redis", state, port: 56379);
 // Where messages to contacts go: a mail catcher and an SMS stand-in that keep what they receive and show it (links on
@@ -83,6 +84,19 @@ var repatriation = builder.AddService<Projects.Repatriation>("repatriation", por
         new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true))
     .WithEnvironment("Repatriation__MailFrom", "Medical assistance <assistance@medassist.example>");
 
+var oms = builder.AddService<Projects.OmsRepresentatives>("oms", port: 5106, identitySecret)
+    .WithReference(omsDb).WaitFor(omsDb)
+    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithReference(redis).WaitFor(redis)
+    // Reminder SMS of the preventive-care campaigns go through the SMS provider (the stand-in here), which sends its
+    // delivery receipts back through the gateway; not waited for: invitations wait (and are retried) until it answers.
+    .WithReference(sms)
+    .WithEnvironment("Oms__Sms__ReceiptUrl", "http://127.0.0.1:8080/api/oms/sms/receipts")
+    // Reminders go out in the day only (09:00-21:00 in the SMO's region) in production; here at any hour, so that a
+    // campaign can be tried whenever the platform runs.
+    .WithEnvironment("Oms__Sms__WindowFrom", "00:00")
+    .WithEnvironment("Oms__Sms__WindowUntil", "23:59:59");
+
 var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080, identitySecret)
     .WithReference(gatewayDb).WaitFor(gatewayDb)
     .WithReference(redis).WaitFor(redis)
@@ -91,6 +105,7 @@ var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080, identi
     .WithReference(clinics).WaitFor(clinics)
     .WithReference(billing).WaitFor(billing)
     .WithReference(repatriation).WaitFor(repatriation)
+    .WithReference(oms).WaitFor(oms)
     .WithEnvironment("Auth__Jwt__SigningKey", signingKey)
     .WithUrlForEndpoint("http", url => url.DisplayText = "Gateway")
     .WithUrl("/docs", "API documents")

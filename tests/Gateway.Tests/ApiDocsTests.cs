@@ -12,6 +12,7 @@ public sealed class ApiDocsTests(GatewayFactory gateway) : IClassFixture<Gateway
     [InlineData("clinics")]
     [InlineData("billing")]
     [InlineData("repatriation")]
+    [InlineData("oms")]
     public async Task Service_api_documents_are_reachable_anonymously_through_the_gateway(string service)
     {
         using var client = gateway.CreateClient();

@@ -27,6 +27,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public EchoBackend Clinics { get; private set; } = null!;
     public EchoBackend Billing { get; private set; } = null!;
     public EchoBackend Repatriation { get; private set; } = null!;
+    public EchoBackend Oms { get; private set; } = null!;
     public string DatabaseConnectionString => _database;
 
     /// <summary>Settings a test class needs on top of the defaults below.</summary>
@@ -39,6 +40,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         Clinics = await EchoBackend.StartAsync("clinics");
         Billing = await EchoBackend.StartAsync("billing");
         Repatriation = await EchoBackend.StartAsync("repatriation");
+        Oms = await EchoBackend.StartAsync("oms");
         _database = await TestEnvironment.CreateDatabaseAsync("gateway");
     }
 
@@ -54,6 +56,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["services:clinics:http:0"] = Clinics.Address.ToString(),
             ["services:billing:http:0"] = Billing.Address.ToString(),
             ["services:repatriation:http:0"] = Repatriation.Address.ToString(),
+            ["services:oms:http:0"] = Oms.Address.ToString(),
             ["Auth:Jwt:SigningKey"] = TestEnvironment.JwtSigningKey,
             ["Gateway:IdentitySecret"] = IdentitySecret,
             ["RateLimiting:PermitsPerMinute"] = "10000",

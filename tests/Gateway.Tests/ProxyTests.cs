@@ -92,6 +92,24 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
     }
 
     [Fact]
+    public async Task An_SMO_representative_reaches_the_OMS_service_and_the_SMS_provider_its_receipts_endpoint_without_an_identity()
+    {
+        using var client = gateway.CreateStaffClient("olga", [Roles.OmsTier1], Tenants.New("smo"));
+        var appeals = await EchoedRequest.ReadAsync(await client.GetAsync("/api/oms/appeals?status=open"));
+        Assert.Equal(("oms", "/appeals", "?status=open"), (appeals.Service, appeals.Path, appeals.Query));
+        Assert.Equal("/api/oms", appeals.Header("X-Forwarded-Prefix"));
+        Assert.Equal("oms-tier1", appeals.Header(RequestIdentity.RolesHeader));
+
+        using var anonymous = gateway.CreateClient();
+        var receipts = await anonymous.PostAsync("/api/oms/sms/receipts", new StringContent("""{"receipts":[]}""", System.Text.Encoding.UTF8, "application/json"));
+        var echoed = await EchoedRequest.ReadAsync(receipts);
+        Assert.Equal(("oms", "/sms/receipts"), (echoed.Service, echoed.Path));
+        Assert.Null(echoed.Header(RequestIdentity.TenantHeader));
+        // Anything else of the service needs an identity.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/oms/appeals")).StatusCode);
+    }
+
+    [Fact]
     public async Task Client_sent_forwarded_prefix_is_overwritten()
     {
         using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], Tenants.New("alpha"));
