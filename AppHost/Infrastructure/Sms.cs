@@ -9,8 +9,11 @@ namespace Platform.AppHost.Infrastructure;
 public sealed class SmsStandInResource(string name, string workingDirectory)
     : ExecutableResource(name, "dotnet", workingDirectory), IResourceWithConnectionString
 {
+    /// <summary>The stand-in's API key: senders present it, and it presents it back with the delivery receipts it POSTs.</summary>
+    public const string ApiKey = "development-sms-key";
+
     public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"Endpoint=http://127.0.0.1:{this.GetEndpoint("http").Property(EndpointProperty.Port)}");
+        ReferenceExpression.Create($"Endpoint=http://127.0.0.1:{this.GetEndpoint("http").Property(EndpointProperty.Port)};ApiKey={ApiKey}");
 }
 
 public static class SmsBuilderExtensions
@@ -42,7 +45,7 @@ public static class SmsBuilderExtensions
                 .WithEndpoint("http", e => e.TargetHost = "127.0.0.1")
                 .WithUrlForEndpoint("http", url => url.DisplayText = "SMS received")
                 .WithIconName("Chat")
-                .WithArgs(dll, $"--urls=http://127.0.0.1:{port}", "--Logging:LogLevel:Microsoft.AspNetCore=Warning");
+                .WithArgs(dll, $"--urls=http://127.0.0.1:{port}", $"--StandIn:ApiKey={SmsStandInResource.ApiKey}", "--Logging:LogLevel:Microsoft.AspNetCore=Warning");
         });
 
     /// <summary>The provider's host accepts connections (its API may not answer anything but a send).</summary>

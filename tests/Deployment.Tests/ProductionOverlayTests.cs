@@ -8,7 +8,7 @@ public sealed class Production_overlay() : OverlayContract("production")
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string[]> OperatorSecrets = new Dictionary<string, string[]>
     {
-        ["platform-connections"] = ["gatewaydb", "intakedb", "casesdb", "clinicsdb", "billingdb", "repatriationdb", "rabbitmq", "redis", "mail", "sms"],
+        ["platform-connections"] = ["gatewaydb", "intakedb", "casesdb", "clinicsdb", "billingdb", "repatriationdb", "omsdb", "rabbitmq", "redis", "mail", "sms"],
         ["gateway-identity"] = ["identity-secret"],
         ["clinics-guarantees"] = ["link-secret"],
         ["repatriation-bookings"] = ["link-secret"],
