@@ -29,6 +29,7 @@ public sealed class The_checked_in_api_documents(PlatformFixture platform) : ICl
     [InlineData("clinics", "/api/clinics/openapi/v1.json")]
     [InlineData("billing", "/api/billing/openapi/v1.json")]
     [InlineData("repatriation", "/api/repatriation/openapi/v1.json")]
+    [InlineData("oms", "/api/oms/openapi/v1.json")]
     public async Task Are_the_documents_the_gateway_serves(string name, string path)
     {
         var served = JsonNode.Parse(await platform.Anonymous.GetStringAsync(path))!.ToJsonString(Indented) + "\n";
