@@ -46,7 +46,7 @@ internal static class AppealLetters
         var title = $"Ответ на обращение № {appeal.Number} от {Date(appeal.RegisteredAt, options)}";
         using var w = Letter(appeal, options, title, appeal.AnsweredAt ?? appeal.RegisteredAt);
         w.Paragraph($"Уважаемый(ая) {appeal.ApplicantName}!", FormWriter.Bold, spaceAfter: 6);
-        w.Paragraph($"{options.SmoName} рассмотрела Ваше обращение № {appeal.Number} от {Date(appeal.RegisteredAt, options)}.",
+        w.Paragraph($"Сообщаем результаты рассмотрения Вашего обращения № {appeal.Number} от {Date(appeal.RegisteredAt, options)}.",
             FormWriter.Text, spaceAfter: 6);
         w.Paragraph(appeal.Answer ?? "", FormWriter.Text, spaceAfter: 8);
         w.Field("Результат рассмотрения", AppealOutcomes.NameRu(appeal.Outcome));
