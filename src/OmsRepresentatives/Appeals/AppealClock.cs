@@ -20,7 +20,7 @@ public sealed record ClockBoard(DateTimeOffset Now, ClockCounts Counts, IReadOnl
 /// conclusion, and closes the tasks of appeals that were answered.
 /// <para>
 /// Every step is one set-based statement keyed by the unique (appeal, kind) of <c>oms_tasks</c>: two replicas (or two
-/// scans) racing insert each task once, the second waiting on the first's index entry and then doing nothing, and the
+/// scans) racing insert each task once (what already has its task is skipped before the insert is tried), the second waiting on the first's index entry and then doing nothing, and the
 /// history line is written only by the statement whose task insert won. Rows are taken in appeal order, so two scans
 /// never wait on each other crosswise. All state is in the tables: a scan missed while no replica ran is caught up by
 /// the next.
@@ -76,6 +76,8 @@ public sealed partial class AppealClock(NpgsqlDataSource db, TimeProvider clock,
             FROM appeals
             WHERE status = 'open' AND written AND coalesce(extended_to, due_at) >= @now
               AND (coalesce(extended_to, due_at) AT TIME ZONE @tz)::date - (@now AT TIME ZONE @tz)::date <= @soon
+              AND NOT EXISTS (SELECT FROM oms_tasks t WHERE t.appeal_id = appeals.id AND t.kind = 'answer-due-soon'
+                                                        AND t.due_at >= coalesce(appeals.extended_to, appeals.due_at))
             ORDER BY id
             ON CONFLICT (appeal_id, kind) DO UPDATE
                 SET status = 'open', due_at = excluded.due_at, created_at = excluded.created_at, done_at = NULL, done_by = NULL
@@ -87,6 +89,7 @@ public sealed partial class AppealClock(NpgsqlDataSource db, TimeProvider clock,
                 SELECT tenant_id, id, 'answer-overdue', coalesce(extended_to, due_at), @now
                 FROM appeals
                 WHERE status = 'open' AND written AND coalesce(extended_to, due_at) < @now
+                  AND NOT EXISTS (SELECT FROM oms_tasks t WHERE t.appeal_id = appeals.id AND t.kind = 'answer-overdue')
                 ORDER BY id
                 ON CONFLICT (appeal_id, kind) DO NOTHING
                 RETURNING tenant_id, appeal_id, due_at)
@@ -100,6 +103,7 @@ public sealed partial class AppealClock(NpgsqlDataSource db, TimeProvider clock,
             SELECT e.tenant_id, e.appeal_id, 'expertise-overdue', (min(e.due_on) + 1)::timestamp AT TIME ZONE @tz, @now
             FROM expertises e JOIN appeals a ON a.id = e.appeal_id
             WHERE e.concluded_at IS NULL AND a.status = 'open' AND e.due_on < (@now AT TIME ZONE @tz)::date
+              AND NOT EXISTS (SELECT FROM oms_tasks t WHERE t.appeal_id = e.appeal_id AND t.kind = 'expertise-overdue')
             GROUP BY e.tenant_id, e.appeal_id
             ORDER BY e.appeal_id
             ON CONFLICT (appeal_id, kind) DO NOTHING

@@ -35,7 +35,7 @@ internal static class AppealLetters
 
     public static byte[] NoticePdf(AppealRow appeal, AppealOptions options)
     {
-        var title = $"Уведомление о продлении срока рассмотрения обращения № {appeal.Number}";
+        var title = $"Уведомление о продлении срока рассмотрения обращения №\u00a0{appeal.Number}";
         using var w = Letter(appeal, options, title, appeal.NoticeSentAt ?? appeal.RegisteredAt);
         w.Paragraph(appeal.ExtensionNotice ?? "", FormWriter.Text, spaceAfter: 6);
         return w.Save("страница", "из");
@@ -43,7 +43,7 @@ internal static class AppealLetters
 
     public static byte[] AnswerPdf(AppealRow appeal, AppealOptions options)
     {
-        var title = $"Ответ на обращение № {appeal.Number} от {Date(appeal.RegisteredAt, options)}";
+        var title = $"Ответ на обращение №\u00a0{appeal.Number} от {Date(appeal.RegisteredAt, options)}";
         using var w = Letter(appeal, options, title, appeal.AnsweredAt ?? appeal.RegisteredAt);
         w.Paragraph($"Уважаемый(ая) {appeal.ApplicantName}!", FormWriter.Bold, spaceAfter: 6);
         w.Paragraph($"Сообщаем результаты рассмотрения Вашего обращения № {appeal.Number} от {Date(appeal.RegisteredAt, options)}.",

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Platform.OmsRepresentatives.Tests.Service;
 using static Platform.OmsRepresentatives.Tests.Appeals.AppealSteps;
 
@@ -154,5 +155,32 @@ public sealed class ClockTests(OmsFactory service)
         Assert.Equal(0, await Tasks("answer-overdue"));
         Assert.Empty((await GetAsync(supervisor, "/tasks")).EnumerateArray());
         Assert.Equal(0, (await GetAsync(supervisor, "/clock")).GetProperty("counts").GetProperty("overdue").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_extension_closes_the_warning_and_the_clock_warns_again_before_the_new_deadline()
+    {
+        var tenant = OmsFactory.Tenant("rewarn");
+        var tier1 = service.Staff(tenant, "oms-tier1");
+        var number = (await RegisterAsync(tier1, Letter("policy", service.Now()))).Number();
+        var clock = service.AppealClock();
+        async Task<JsonElement> DueSoon() =>
+            (await GetAsync(tier1, $"/appeals/{number}")).GetProperty("tasks").EnumerateArray().Single(t => t.Str("kind") == "answer-due-soon");
+
+        service.Clock.Advance(TimeSpan.FromDays(26));
+        await clock.RunOnceAsync();
+        Assert.Equal("open", (await DueSoon()).Str("status"));
+
+        var extended = await PostAsync(tier1, $"/appeals/{number}/extend", new { days = 10, reason = "Запрошены сведения из поликлиники" });
+        Assert.Equal("on-time", extended.GetProperty("clock").Str("state"));
+        Assert.Equal("done", (await DueSoon()).Str("status"));
+        await clock.RunOnceAsync();
+        Assert.Equal("done", (await DueSoon()).Str("status"));
+
+        service.Clock.Advance(TimeSpan.FromDays(10));
+        await Task.WhenAll(clock.RunOnceAsync(), clock.RunOnceAsync());
+        var again = await DueSoon();
+        Assert.Equal("open", again.Str("status"));
+        Near(extended.GetProperty("clock").GetProperty("extendedTo").GetDateTimeOffset(), again.GetProperty("dueAt").GetDateTimeOffset());
     }
 }
