@@ -71,6 +71,11 @@ public static class InterventionOutcomes
     public const string Pending = "pending", Resolved = "resolved", PartiallyResolved = "partially-resolved", Refused = "refused";
 
     public static readonly IReadOnlyList<string> All = [Pending, Resolved, PartiallyResolved, Refused];
+
+    public static string NameRu(string? outcome) => outcome switch
+    {
+        Pending => "ожидается исполнение", Resolved => "решено", PartiallyResolved => "решено частично", Refused => "отказ", _ => "—",
+    };
 }
 
 /// <summary>The kinds of work the law's clock makes (<c>oms_tasks.kind</c>), one per appeal and kind.</summary>

@@ -61,7 +61,7 @@ internal static class AppealWork
                 new("person", request.ContactPerson!.Trim()), new("contacted", request.ContactedAt!.Value.ToUniversalTime()),
                 new("agreed", request.Agreed!.Trim()), new("outcome", request.Outcome!), new("actor", identity.ActorId), new("now", now));
             await AppealStore.AddEventAsync(connection, tx, identity.TenantId, appeal.Id, now, identity.ActorId, AppealEvents.Intervention,
-                $"{request.Organisation!.Trim()}, {request.ContactPerson!.Trim()}: {request.Agreed!.Trim()} ({request.Outcome})", ct);
+                $"{request.Organisation!.Trim()}, {request.ContactPerson!.Trim()}: {request.Agreed!.Trim()} ({InterventionOutcomes.NameRu(request.Outcome)})", ct);
             return null;
         });
     }
@@ -84,7 +84,7 @@ internal static class AppealWork
                 new NpgsqlParameter<string?>("agreed", string.IsNullOrWhiteSpace(request.Agreed) ? null : request.Agreed.Trim()));
             if (changed == 0) return Problems.NotFound($"Appeal {appeal.Number} has no intervention {intervention}.");
             await AppealStore.AddEventAsync(connection, tx, identity.TenantId, appeal.Id, now, identity.ActorId, AppealEvents.InterventionUpdated,
-                $"#{intervention}: {request.Outcome}{(string.IsNullOrWhiteSpace(request.Agreed) ? "" : ": " + request.Agreed.Trim())}", ct);
+                $"#{intervention}: {InterventionOutcomes.NameRu(request.Outcome)}{(string.IsNullOrWhiteSpace(request.Agreed) ? "" : ": " + request.Agreed.Trim())}", ct);
             return null;
         });
     }

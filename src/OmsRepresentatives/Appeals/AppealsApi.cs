@@ -25,7 +25,9 @@ public sealed record EscalateRequest(int? ToTier, string? Reason, [property: One
 
 public sealed record ReturnRequest(int? ToTier, string? Note);
 
-public sealed record AnswerRequest(string? Answer, [property: OneOf(typeof(AppealOutcomes), nameof(AppealOutcomes.All))] string? Outcome, bool? Justified);
+/// <summary>The answer to the citizen; <c>ArticleCode</c> names the knowledge-base article it was given from, if any.</summary>
+public sealed record AnswerRequest(
+    string? Answer, [property: OneOf(typeof(AppealOutcomes), nameof(AppealOutcomes.All))] string? Outcome, bool? Justified, string? ArticleCode);
 
 public sealed record ExtendRequest(int? Days, string? Reason, string? Notice);
 
@@ -387,6 +389,13 @@ public static partial class AppealsApi
             var complaint = AppealKinds.Find(appeal.Kind)?.Complaint ?? false;
             if (complaint && request.Justified is null)
                 return Problems.Validation("justified", "A complaint is answered with whether it was justified.");
+            if (!string.IsNullOrWhiteSpace(request.ArticleCode))
+            {
+                if (await KnowledgeApi.FindAsync(connection, identity.TenantId, request.ArticleCode, ct) is not { } article)
+                    return Problems.Validation("articleCode", $"There is no knowledge-base article '{request.ArticleCode}'.");
+                await AppealStore.AddEventAsync(connection, tx, identity.TenantId, appeal.Id, now, identity.ActorId, AppealEvents.KnowledgeAnswer,
+                    $"{article.Code}: {article.Question}", ct);
+            }
             await using (var cmd = new NpgsqlCommand("""
                 SELECT (SELECT string_agg(format('#%s %s (%s)', id, organisation, contact_person), '; ' ORDER BY id)
                         FROM interventions WHERE appeal_id = @id AND outcome = 'pending'),

@@ -141,7 +141,27 @@ public sealed class TierTests(OmsFactory service)
         var number = (await RegisterAsync(tier1, Phone("clinic-choice", "Павлов Илья", "Как сменить поликлинику?"))).Number();
         var contacted = await PostAsync(tier1, $"/appeals/{number}/contacts", new { channel = "phone", note = "Перезвонил, уточнил адрес" });
         Assert.Equal(2, contacted.GetProperty("contacts").GetInt32());
-        var answered = await PostAsync(tier1, $"/appeals/{number}/answer", new { answer = "Подайте заявление в выбранную поликлинику.", outcome = "explained" });
+        await OkAsync(await service.Staff(tenant, "oms-supervisor").PutAsJsonAsync("/knowledge/clinic-change", new
+        {
+            kind = "clinic-choice", question = "Как сменить поликлинику?", answer = "Подайте заявление в выбранную поликлинику.",
+        }));
+        var unknown = await tier1.PostAsJsonAsync($"/appeals/{number}/answer", new { answer = "Ответ", outcome = "explained", articleCode = "nope" });
+        Assert.Equal(["articleCode"], (await ProblemAsync(unknown, HttpStatusCode.BadRequest)).Fields());
+        var answered = await PostAsync(tier1, $"/appeals/{number}/answer",
+            new { answer = "Подайте заявление в выбранную поликлинику.", outcome = "explained", articleCode = "clinic-change" });
         Assert.False(answered.GetProperty("answer").GetProperty("firstContact").GetBoolean());
+        Assert.Equal(["registered", "contact", "knowledge-answer", "answered"], answered.HistoryKinds());
+    }
+
+    [Fact]
+    public void The_settings_are_checked_when_the_service_starts()
+    {
+        var problems = new Platform.OmsRepresentatives.Appeals.AppealOptions { TimeZone = "Mars/Olympus", SmoName = " ", DueSoonDays = 0 }.Problems().ToList();
+        Assert.Equal(4, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("TimeZone"));
+        Assert.Contains(problems, p => p.StartsWith("SmoName"));
+        Assert.Contains(problems, p => p.StartsWith("SmoPhone"));
+        Assert.Contains(problems, p => p.StartsWith("DueSoonDays"));
+        Assert.Empty(new Platform.OmsRepresentatives.Appeals.AppealOptions { SmoName = "СМО", SmoPhone = "8-800" }.Problems());
     }
 }
