@@ -54,6 +54,8 @@ internal static class AppealWork
         {
             if (AppealsApi.AtTier(identity, appeal, "recording an intervention") is { } refused) return refused;
             if (appeal.Answered) return Problems.Conflict($"Appeal {appeal.Number} is already answered.");
+            if (request.ContactedAt < appeal.ReceivedAt)
+                return Problems.Validation("contactedAt", $"The contact cannot be before appeal {appeal.Number} was received.");
             await AppealStore.ExecuteAsync(connection, tx, """
                 INSERT INTO interventions (tenant_id, appeal_id, organisation, contact_person, contacted_at, agreed, outcome, created_by, created_at)
                 VALUES (@tenant, @appeal, @organisation, @person, @contacted, @agreed, @outcome, @actor, @now)

@@ -236,7 +236,7 @@ public static partial class AppealsApi
         e.OneOf("status", status, AppealStatuses.All);
         e.OneOf("channel", channel, AppealChannels.All);
         if (tier is < 1 or > 3) e.Add("tier", "The tier must be 1, 2 or 3.");
-        if (page < 1) e.Add("page", "The page must be 1 or more.");
+        if (page is < 1 or > 100_000) e.Add("page", "The page must be 1 to 100000.");
         if (pageSize is < 1 or > 200) e.Add("pageSize", "The page size must be between 1 and 200.");
         if (!e.IsValid) return Problems.Validation(e.ToDictionary());
 

@@ -161,7 +161,17 @@ public sealed class AppealRulesTests(OmsFactory service)
         var kb = await ProblemAsync(await service.Staff(tenant, "oms-supervisor").PutAsJsonAsync("/knowledge/Bad Code!", new { kind = "x" }),
             HttpStatusCode.BadRequest);
         Assert.Equal(["answer", "code", "kind", "question"], kb.Fields().Order().ToArray());
-        var queue = await ProblemAsync(await tier1.GetAsync("/appeals?tier=4&status=lost"), HttpStatusCode.BadRequest);
-        Assert.Equal(["status", "tier"], queue.Fields().Order().ToArray());
+        var queue = await ProblemAsync(await tier1.GetAsync("/appeals?tier=4&status=lost&page=2147483647"), HttpStatusCode.BadRequest);
+        Assert.Equal(["page", "status", "tier"], queue.Fields().Order().ToArray());
+        var complaint = (await RegisterAsync(tier1, Phone("refused-care", "И", "Отказ"))).Number();
+        var before = await ProblemAsync(await service.Staff(tenant, "oms-tier2").PostAsJsonAsync($"/appeals/{complaint}/interventions", new
+        {
+            organisation = "Поликлиника", contactPerson = "Заведующий", contactedAt = service.Now().AddDays(-1), agreed = "Приём", outcome = "pending",
+        }), HttpStatusCode.BadRequest);
+        Assert.Equal(["contactedAt"], before.Fields());
+        var noFields = await ProblemAsync(await service.Staff(tenant, "oms-tier2").PostAsJsonAsync($"/appeals/{complaint}/interventions", new { }),
+            HttpStatusCode.BadRequest);
+        Assert.Equal(["agreed", "contactedAt", "contactPerson", "organisation", "outcome"], noFields.Fields().Order().ToArray());
+        Assert.Equal(0, await service.CountAsync("SELECT count(*) FROM interventions WHERE tenant_id = @t", ("t", tenant)));
     }
 }

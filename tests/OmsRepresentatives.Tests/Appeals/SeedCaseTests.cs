@@ -32,6 +32,7 @@ public sealed class SeedCaseTests(OmsFactory service)
         var refused = await tier1.PostAsJsonAsync($"/appeals/{number}/interventions", new { });
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
 
+        service.Clock.Advance(TimeSpan.FromMinutes(20));
         var contacted = service.Now().AddMinutes(-5);
         var worked = await PostAsync(tier2, $"/appeals/{number}/interventions", new
         {
