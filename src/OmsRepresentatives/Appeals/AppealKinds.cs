@@ -46,3 +46,61 @@ public static class AppealChannels
         Phone => "телефон", Chat => "чат", Letter => "письмо", Email => "электронная почта", Portal => "портал", _ => channel,
     };
 }
+
+/// <summary>How an appeal was answered.</summary>
+public static class AppealOutcomes
+{
+    public const string Resolved = "resolved", PartiallyResolved = "partially-resolved", NotResolved = "not-resolved",
+        Explained = "explained", Redirected = "redirected";
+
+    public static readonly IReadOnlyList<string> All = [Resolved, PartiallyResolved, NotResolved, Explained, Redirected];
+
+    /// <summary>Outcomes that settle the citizen's matter: an answer with one of these at the first contact is first-contact resolution.</summary>
+    public static bool Settles(string outcome) => outcome is Resolved or Explained;
+
+    public static string NameRu(string? outcome) => outcome switch
+    {
+        Resolved => "вопрос решён", PartiallyResolved => "вопрос решён частично", NotResolved => "вопрос не решён",
+        Explained => "даны разъяснения", Redirected => "обращение направлено по принадлежности", _ => "—",
+    };
+}
+
+/// <summary>Where an intervention with a medical organisation stands.</summary>
+public static class InterventionOutcomes
+{
+    public const string Pending = "pending", Resolved = "resolved", PartiallyResolved = "partially-resolved", Refused = "refused";
+
+    public static readonly IReadOnlyList<string> All = [Pending, Resolved, PartiallyResolved, Refused];
+
+    public static string NameRu(string? outcome) => outcome switch
+    {
+        Pending => "ожидается исполнение", Resolved => "решено", PartiallyResolved => "решено частично", Refused => "отказ", _ => "—",
+    };
+}
+
+/// <summary>The kinds of work the law's clock makes (<c>oms_tasks.kind</c>), one per appeal and kind.</summary>
+public static class OmsTaskKinds
+{
+    public const string RegistrationLate = "registration-late", AnswerDueSoon = "answer-due-soon", AnswerOverdue = "answer-overdue",
+        ExpertiseOverdue = "expertise-overdue";
+
+    public static readonly IReadOnlyList<string> All = [RegistrationLate, AnswerDueSoon, AnswerOverdue, ExpertiseOverdue];
+}
+
+/// <summary>Where an appeal stands against the law's clock (59-FZ); spoken calls and chats are not on it.</summary>
+public static class ClockStates
+{
+    public const string NotApplicable = "not-applicable", OnTime = "on-time", DueSoon = "due-soon", Overdue = "overdue",
+        AnsweredOnTime = "answered-on-time", AnsweredLate = "answered-late";
+
+    public static readonly IReadOnlyList<string> All = [NotApplicable, OnTime, DueSoon, Overdue, AnsweredOnTime, AnsweredLate];
+}
+
+/// <summary>What the history of an appeal records (<c>appeal_events.kind</c>).</summary>
+public static class AppealEvents
+{
+    public const string Registered = "registered", RegistrationLate = "registration-late", KnowledgeAnswer = "knowledge-answer",
+        Contact = "contact", Escalated = "escalated", Returned = "de-escalated", Classified = "classified",
+        Intervention = "intervention", InterventionUpdated = "intervention-updated", ExpertiseOrdered = "expertise-ordered",
+        ExpertiseConcluded = "expertise-concluded", Extended = "extended", Answered = "answered", DeadlineBreached = "deadline-breached";
+}

@@ -64,6 +64,7 @@ CREATE TABLE appeals (
     due_at             timestamptz,                    -- written appeals: registered_at + 30 days (59-FZ)
     extended_to        timestamptz,                    -- at most 30 days more, once, with a notice to the citizen
     extension_reason   text,
+    extension_notice   text,                           -- the notice letter to the citizen (Russian), as sent
     notice_sent_at     timestamptz,
     answered_at        timestamptz,
     answer             text,
