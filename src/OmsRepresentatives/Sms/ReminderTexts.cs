@@ -19,10 +19,10 @@ public static class ReminderTexts
 
     private static string Body(string kind, int year) => kind switch
     {
-        PreventiveKinds.Checkup => $"в {year} г. Вам положен бесплатный профосмотр по ОМС.",
-        PreventiveKinds.Dispanserization => $"в {year} г. Вам положена бесплатная диспансеризация по ОМС.",
-        PreventiveKinds.InDepth => $"в {year} г. Вам положена углублённая диспансеризация по ОМС.",
-        PreventiveKinds.Dispensary => $"в {year} г. Вам нужен приём врача по диспансерному наблюдению.",
+        PreventiveKinds.Checkup => $"пройдите в {year} г. бесплатный профосмотр",
+        PreventiveKinds.Dispanserization => $"пройдите в {year} г. бесплатную диспансеризацию",
+        PreventiveKinds.InDepth => $"пройдите в {year} г. бесплатную углублённую диспансеризацию",
+        PreventiveKinds.Dispensary => $"пройдите в {year} г. диспансерный осмотр у врача",
         _ => throw new ArgumentException($"'{kind}' is not a preventive measure.", nameof(kind)),
     };
 
@@ -35,7 +35,7 @@ public static class ReminderTexts
         {
             var body = Body(kind, year);
             var start = name is null ? char.ToUpper(body[0], Russian) + body[1..] : $"{name}, {body}";
-            return start + (code is null ? "" : $" Запись в поликлинике {code}.") + $" {smoName.Trim()}, тел. {smoPhone.Trim()}";
+            return start + (code is null ? "." : $" в поликлинике {code}.") + $" {smoName.Trim()}, {smoPhone.Trim()}";
         }
         foreach (var (name, code) in new[] { (address, clinic), (null, clinic), (null, null) })
             if (Compose(name, code) is var text && text.Length <= MaxLength) return text;

@@ -126,8 +126,9 @@ public static class SmsApi
                    count(*) FILTER (WHERE scheduled_on = @today AND delivery = 'delivered')::int,
                    count(*) FILTER (WHERE scheduled_on = @today AND delivery = 'undelivered')::int,
                    count(*) FILTER (WHERE scheduled_on < @today AND delivery = 'pending')::int
-            FROM invitations
-            WHERE tenant_id = @tenant AND channel = 'sms' AND scheduled_on <= @today AND delivery <> 'cancelled'
+            FROM invitations i JOIN campaigns c ON c.id = i.campaign_id AND c.tenant_id = i.tenant_id
+            WHERE i.tenant_id = @tenant AND i.channel = 'sms' AND i.scheduled_on <= @today AND i.delivery <> 'cancelled'
+              AND (c.status = 'planned' OR i.delivery <> 'pending') -- a cancelled campaign's unsent invitations will never go
             """);
         cmd.Parameters.AddWithValue("tenant", identity.TenantId);
         cmd.Parameters.AddWithValue("today", today);

@@ -194,26 +194,24 @@ public sealed partial class SmsDispatcher(
 }
 
 /// <summary>
-/// The SMS channel's throttle: at most <see cref="SmsOptions.PerSecond"/> messages a second from this replica (a token
-/// bucket refilled every second, System.Threading.RateLimiting). Real time, not the platform's clock.
+/// The SMS channel's throttle: at most <see cref="SmsOptions.PerSecond"/> messages in any second from this replica (a
+/// sliding window of ten 100 ms segments, System.Threading.RateLimiting; a token bucket would let a full bucket and the
+/// next refill go out back to back). Real time, not the platform's clock.
 /// </summary>
 public sealed class SmsThrottle : IDisposable
 {
-    private readonly TokenBucketRateLimiter _limiter;
+    private readonly SlidingWindowRateLimiter _limiter;
 
-    public SmsThrottle(IOptions<SmsOptions> options)
-    {
-        var perSecond = Math.Max(1, options.Value.PerSecond);
-        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+    public SmsThrottle(IOptions<SmsOptions> options) =>
+        _limiter = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
         {
-            TokenLimit = perSecond,
-            TokensPerPeriod = perSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = int.MaxValue, // replicas' dispatchers in one process (tests) wait their turn
+            PermitLimit = Math.Max(1, options.Value.PerSecond),
+            Window = TimeSpan.FromSeconds(1),
+            SegmentsPerWindow = 10,
+            QueueLimit = int.MaxValue, // several dispatchers in one process (tests) wait their turn
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
         });
-    }
 
     /// <summary>Waits until <paramref name="count"/> (at most PerSecond) messages may go.</summary>
     public async ValueTask<RateLimitLease> AcquireAsync(int count, CancellationToken ct)
