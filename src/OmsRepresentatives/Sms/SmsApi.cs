@@ -27,16 +27,22 @@ public sealed record SmsStatus(
     DateOnly Date, string TimeZone, int Pending, int Sending, int Sent, int Delivered, int Undelivered, int OverduePending,
     SmsWindow Window, SmsProviderStatus Provider);
 
+/// <summary>Fails the start with each problem of the <c>Oms:Sms</c> settings named (<see cref="SmsOptions"/>).</summary>
+internal sealed class SmsOptionsValidation : IValidateOptions<SmsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SmsOptions options) =>
+        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+}
+
 public static class SmsApi
 {
     public const string ReportTokenHeader = "X-Report-Token";
 
     public static IHostApplicationBuilder AddSms(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SmsOptions>().BindConfiguration(SmsOptions.Section)
-            .Validate(o => !o.Problems().Any(), "The Oms:Sms section is incomplete or wrong: set BaseUrl, ApiKey, Sender, CallbackUrl, " +
-                "ReportToken (32+ characters), SmoName and SmoPhone; PerSecond, BatchSize, the window and TimeZone must be valid.")
-            .ValidateOnStart();
+        builder.Services.AddOptions<SmsOptions>().BindConfiguration(SmsOptions.Section).ValidateOnStart();
+        // Refuses to start with the settings' problems named, each with its key.
+        builder.Services.AddSingleton<IValidateOptions<SmsOptions>, SmsOptionsValidation>();
         builder.Services.AddSingleton<SmsProviderState>();
         builder.Services.AddSingleton<SmsThrottle>();
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way out.
