@@ -43,7 +43,7 @@ public sealed partial class SmsDispatcher(
     /// <summary>Whether SMS may go out at <paramref name="localTime"/> (the SMO's time of day).</summary>
     public static bool InWindow(TimeSpan localTime, TimeSpan from, TimeSpan until) => localTime >= from && localTime < until;
 
-    /// <summary>Claims and sends one batch of due invitations; returns how many were claimed.</summary>
+    /// <summary>Claims and sends one batch of due invitations; returns how many were claimed (0 when the provider failed).</summary>
     internal async Task<int> SendBatchAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -103,7 +103,7 @@ public sealed partial class SmsDispatcher(
                 LogProviderFailed(claimed.Count - i, e.Message);
                 await RetryLaterAsync(claimed.Skip(i).Select(c => c.Id).ToArray(), e.Message, ct);
                 Failed.Add(claimed.Count - i);
-                break;
+                return 0; // not straight on to the next batch: the provider gets a poll interval's rest
             }
         }
         return claimed.Count;
