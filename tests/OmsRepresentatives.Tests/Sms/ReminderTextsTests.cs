@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Options;
+using Platform.OmsRepresentatives.Campaigns;
+using Platform.OmsRepresentatives.Sms;
+using Platform.SmsSimulator;
+
+namespace Platform.OmsRepresentatives.Tests.Sms;
+
+public sealed class ReminderTextsTests
+{
+    private const string Smo = "СМО «Здоровье»", SmoPhone = "8-800-100-20-30";
+
+    public static TheoryData<string> Kinds => [.. PreventiveKinds.All];
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Each_kind_names_the_person_the_year_the_clinic_and_the_smo_within_two_sms(string kind)
+    {
+        var text = ReminderTexts.For(kind, "Петрова Анна Сергеевна", 2027, "770101", Smo, SmoPhone);
+        Assert.StartsWith("Анна Сергеевна, пройдите в 2027 г. ", text);
+        Assert.Contains(" в поликлинике 770101. ", text);
+        Assert.EndsWith($"{Smo}, {SmoPhone}", text);
+        Assert.False(Segments.IsGsm7(text));
+        Assert.InRange(Segments.Count(text), 1, 2);
+    }
+
+    [Fact]
+    public void Each_kind_says_what_it_invites_to()
+    {
+        string Text(string kind) => ReminderTexts.For(kind, null, 2026, null, Smo, SmoPhone);
+        Assert.Equal($"Пройдите в 2026 г. бесплатный профосмотр. {Smo}, {SmoPhone}", Text(PreventiveKinds.Checkup));
+        Assert.Contains("бесплатную диспансеризацию.", Text(PreventiveKinds.Dispanserization));
+        Assert.Contains("бесплатную углублённую диспансеризацию.", Text(PreventiveKinds.InDepth));
+        Assert.Contains("диспансерный осмотр у врача.", Text(PreventiveKinds.Dispensary));
+        Assert.Throws<ArgumentException>(() => Text("vaccination"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_name_too_long_for_two_sms_is_left_out_then_the_clinic(string kind)
+    {
+        var longName = "Константинопольская Александра-Мария Константиновна-Вильгельмовна";
+        var text = ReminderTexts.For(kind, longName, 2026, "770101", Smo, SmoPhone);
+        Assert.DoesNotContain("Александра", text);
+        Assert.StartsWith("Пройдите в 2026 г.", text);
+        Assert.InRange(Segments.Count(text), 1, 2);
+        Assert.True(text.Length <= ReminderTexts.MaxLength);
+
+        var longSmo = "Страховая медицинская организация «Здоровье»";
+        var shortest = ReminderTexts.For(kind, longName, 2026, "7701010101", longSmo, "+7 (800) 100-20-30");
+        Assert.InRange(Segments.Count(shortest), 1, 2);
+        Assert.EndsWith(longSmo + ", +7 (800) 100-20-30", shortest);
+    }
+
+    [Theory]
+    [InlineData("Иванов Иван Петрович", "Иван Петрович")]
+    [InlineData("ИВАНОВА МАРИЯ СЕРГЕЕВНА", "Мария Сергеевна")]
+    [InlineData("  Мамедов   Ахмед Али оглы ", "Ахмед Али оглы")]
+    [InlineData("Иванов Иван", null)]
+    [InlineData("Smith", null)]
+    [InlineData(null, null)]
+    public void Addresses_by_first_name_and_patronymic_when_the_full_name_has_them(string? fullName, string? expected) =>
+        Assert.Equal(expected, ReminderTexts.Address(fullName));
+
+    [Theory]
+    [InlineData("+79161234567", "+79161234567")]
+    [InlineData("8 (916) 123-45-67", "+79161234567")]
+    [InlineData("7 916 123 45 67", "+79161234567")]
+    [InlineData("9161234567", "+79161234567")]
+    [InlineData("+375 29 123-45-67", "+375291234567")]
+    [InlineData("12-34", "12-34")]
+    public void Phone_numbers_are_sent_in_e164(string phone, string expected) => Assert.Equal(expected, ReminderTexts.ToE164(phone));
+
+    [Theory]
+    [InlineData(160, 'a', 1)]
+    [InlineData(161, 'a', 2)]
+    [InlineData(306, 'a', 2)]
+    [InlineData(307, 'a', 3)]
+    [InlineData(70, 'ж', 1)]
+    [InlineData(71, 'ж', 2)]
+    [InlineData(134, 'ж', 2)]
+    [InlineData(135, 'ж', 3)]
+    [InlineData(80, '€', 1)] // two septets each: 160
+    [InlineData(81, '€', 2)]
+    public void The_simulator_counts_sms_parts_as_networks_do(int length, char c, int parts) =>
+        Assert.Equal(parts, Segments.Count(new string(c, length)));
+
+    [Theory]
+    [InlineData("08:59", false)]
+    [InlineData("09:00", true)]
+    [InlineData("20:59", true)]
+    [InlineData("21:00", false)]
+    public void Sends_only_inside_the_window(string time, bool open) =>
+        Assert.Equal(open, SmsDispatcher.InWindow(TimeSpan.Parse(time, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromHours(9), TimeSpan.FromHours(21)));
+
+    [Fact]
+    public void The_settings_are_checked_at_start()
+    {
+        var good = new SmsOptions
+        {
+            BaseUrl = "http://127.0.0.1:5080", ApiKey = "k", Sender = "SMO", CallbackUrl = "https://api.example/api/oms/sms/delivery-reports",
+            ReportToken = new string('t', 32), SmoName = Smo, SmoPhone = SmoPhone,
+        };
+        Assert.Empty(good.Problems());
+        Assert.Contains(new SmsOptions { ReportToken = "short" }.Problems(), p => p.Contains("ReportToken"));
+        var wrong = new SmsOptions
+        {
+            BaseUrl = "127.0.0.1", ApiKey = "k", Sender = "SMO", CallbackUrl = "https://x/", ReportToken = new string('t', 32),
+            SmoName = new string('С', 120), SmoPhone = SmoPhone, TimeZone = "Mars/Olympus", WindowFrom = TimeSpan.FromHours(21), WindowUntil = TimeSpan.FromHours(9),
+        };
+        var problems = wrong.Problems().ToList();
+        Assert.Contains(problems, p => p.Contains("BaseUrl"));
+        Assert.Contains(problems, p => p.Contains("TimeZone"));
+        Assert.Contains(problems, p => p.Contains("WindowFrom"));
+        Assert.Contains(problems, p => p.Contains("SmoName and SmoPhone are too long"));
+    }
+}
