@@ -63,8 +63,7 @@ public sealed partial class AppealClock(NpgsqlDataSource db, TimeProvider clock,
         {
             await using var cmd = new NpgsqlCommand(sql, connection);
             cmd.Parameters.AddWithValue("now", now);
-            cmd.Parameters.AddWithValue("tz", o.Zone.Id);
-            cmd.Parameters.AddWithValue("soon", o.DueSoonDays);
+                        cmd.Parameters.AddWithValue("soon", o.DueSoonDays);
             cmd.Parameters.AddWithValue("actor", Actor);
             return await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -75,7 +74,7 @@ public sealed partial class AppealClock(NpgsqlDataSource db, TimeProvider clock,
             SELECT tenant_id, id, 'answer-due-soon', coalesce(extended_to, due_at), @now
             FROM appeals
             WHERE status = 'open' AND written AND coalesce(extended_to, due_at) >= @now
-              AND (coalesce(extended_to, due_at) AT TIME ZONE @tz)::date - (@now AT TIME ZONE @tz)::date <= @soon
+              AND (coalesce(extended_to, due_at) AT TIME ZONE oms_time_zone(tenant_id))::date - (@now AT TIME ZONE oms_time_zone(tenant_id))::date <= @soon
               AND NOT EXISTS (SELECT FROM oms_tasks t WHERE t.appeal_id = appeals.id AND t.kind = 'answer-due-soon'
                                                         AND t.due_at >= coalesce(appeals.extended_to, appeals.due_at))
             ORDER BY id
@@ -95,14 +94,14 @@ public sealed partial class AppealClock(NpgsqlDataSource db, TimeProvider clock,
                 RETURNING tenant_id, appeal_id, due_at)
             INSERT INTO appeal_events (tenant_id, appeal_id, at, actor, kind, text)
             SELECT tenant_id, appeal_id, @now, @actor, 'deadline-breached',
-                   'Срок ответа истёк ' || to_char(due_at AT TIME ZONE @tz, 'DD.MM.YYYY HH24:MI') || ' без ответа заявителю'
+                   'Срок ответа истёк ' || to_char(due_at AT TIME ZONE oms_time_zone(tenant_id), 'DD.MM.YYYY HH24:MI') || ' без ответа заявителю'
             FROM t
             """);
         var expertise = await Run("""
             INSERT INTO oms_tasks (tenant_id, appeal_id, kind, due_at, created_at)
-            SELECT e.tenant_id, e.appeal_id, 'expertise-overdue', (min(e.due_on) + 1)::timestamp AT TIME ZONE @tz, @now
+            SELECT e.tenant_id, e.appeal_id, 'expertise-overdue', (min(e.due_on) + 1)::timestamp AT TIME ZONE oms_time_zone(e.tenant_id), @now
             FROM expertises e JOIN appeals a ON a.id = e.appeal_id
-            WHERE e.concluded_at IS NULL AND a.status = 'open' AND e.due_on < (@now AT TIME ZONE @tz)::date
+            WHERE e.concluded_at IS NULL AND a.status = 'open' AND e.due_on < (@now AT TIME ZONE oms_time_zone(e.tenant_id))::date
               AND NOT EXISTS (SELECT FROM oms_tasks t WHERE t.appeal_id = e.appeal_id AND t.kind = 'expertise-overdue')
             GROUP BY e.tenant_id, e.appeal_id
             ORDER BY e.appeal_id
@@ -159,9 +158,8 @@ public sealed partial class AppealClock(NpgsqlDataSource db, TimeProvider clock,
     }
 
     private static async Task<Ok<ClockBoard>> BoardAsync(RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<AppealOptions> options, CancellationToken ct)
+        AppealOptions o, CancellationToken ct)
     {
-        var o = options.Value;
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection)

@@ -37,9 +37,9 @@ internal static class AppealFigures
     private static double? Share(long part, long whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
 
     private static async Task<Results<Ok<Figures>, ValidationProblem>> FiguresAsync(RequestIdentity identity, NpgsqlDataSource db,
-        TimeProvider clock, IOptions<AppealOptions> options, CancellationToken ct, DateOnly? from = null, DateOnly? to = null)
+        TimeProvider clock, AppealOptions options, CancellationToken ct, DateOnly? from = null, DateOnly? to = null)
     {
-        var o = options.Value;
+        var o = options;
         var now = clock.GetUtcNow();
         var last = to ?? o.LocalDate(now);
         var first = from ?? last.AddDays(-29);

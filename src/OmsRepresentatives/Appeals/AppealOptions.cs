@@ -1,18 +1,27 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Platform.OmsRepresentatives.Profile;
+
 namespace Platform.OmsRepresentatives.Appeals;
 
-/// <summary>Section <c>Oms:Appeals</c>: the SMO whose representatives work the appeals, and the law's clock.</summary>
+/// <summary>
+/// Section <c>Oms:Appeals</c> (the law's clock), together with the SMO whose appeals they are: its name, phone and
+/// time zone come from its profile (<see cref="SmoProfiles"/>), not from settings, as every SMO of the platform signs
+/// its own letters and counts days in its own region. A handler parameter of this type receives both for the caller's
+/// SMO (<see cref="BindAsync"/>).
+/// </summary>
 public sealed class AppealOptions
 {
     public const string Section = "Oms:Appeals";
 
     /// <summary>The SMO's time zone (IANA): dates on letters, days left on the clock, the figures' days.</summary>
-    public string TimeZone { get; set; } = "Europe/Moscow";
+    public string TimeZone { get; private set; } = SmoProfile.Default.TimeZone;
 
     /// <summary>The SMO's name as it signs its letters to citizens (Russian).</summary>
-    public string? SmoName { get; set; }
+    public string SmoName { get; private set; } = SmoProfile.Default.Name;
 
     /// <summary>The SMO's hotline number, printed on its letters.</summary>
-    public string? SmoPhone { get; set; }
+    public string SmoPhone { get; private set; } = SmoProfile.Default.Phone;
 
     /// <summary>A written appeal with this many calendar days or fewer left gets an <c>answer-due-soon</c> task.</summary>
     public int DueSoonDays { get; set; } = 5;
@@ -28,11 +37,23 @@ public sealed class AppealOptions
     /// <summary>What is wrong with the settings (empty when they are usable), checked when the service starts.</summary>
     public IEnumerable<string> Problems()
     {
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? "", out _)) yield return $"TimeZone '{TimeZone}' is not an IANA time zone";
-        if (string.IsNullOrWhiteSpace(SmoName)) yield return "SmoName is required (it signs the letters to citizens)";
-        if (string.IsNullOrWhiteSpace(SmoPhone)) yield return "SmoPhone is required (it is printed on the letters)";
         if (DueSoonDays is < 1 or > 29) yield return "DueSoonDays must be 1 to 29";
         if (ScanInterval < TimeSpan.FromSeconds(1) || ScanInterval > TimeSpan.FromHours(1)) yield return "ScanInterval must be 1 second to 1 hour";
+    }
+
+    /// <summary>These settings for <paramref name="smo"/>.</summary>
+    public AppealOptions For(SmoProfile smo) => new()
+    {
+        TimeZone = smo.TimeZone, SmoName = smo.Name, SmoPhone = smo.Phone, DueSoonDays = DueSoonDays, ScanInterval = ScanInterval,
+    };
+
+    /// <summary>Minimal-API binding: the settings for the SMO of the authenticated caller.</summary>
+    public static async ValueTask<AppealOptions?> BindAsync(HttpContext context)
+    {
+        var settings = context.RequestServices.GetRequiredService<IOptions<AppealOptions>>().Value;
+        if (RequestIdentity.FromPrincipal(context.User) is not { } identity) return settings;
+        var db = context.RequestServices.GetRequiredService<NpgsqlDataSource>();
+        return settings.For(await SmoProfiles.GetAsync(db, identity.TenantId, context.RequestAborted));
     }
 
     /// <summary>The calendar date of <paramref name="at"/> in the SMO's time zone.</summary>

@@ -46,11 +46,11 @@ internal static class AppealWork
 
     private static async Task<Results<Ok<AppealView>, ValidationProblem, ProblemHttpResult>> AddInterventionAsync(
         string number, InterventionRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<AppealOptions> options, CancellationToken ct)
+        AppealOptions options, CancellationToken ct)
     {
         var e = Validate(request, clock.GetUtcNow());
         if (!e.IsValid) return Problems.Validation(e.ToDictionary());
-        return await AppealsApi.ChangeAsync(number, identity, db, clock, options.Value, ct, async (connection, tx, appeal, now) =>
+        return await AppealsApi.ChangeAsync(number, identity, db, clock, options, ct, async (connection, tx, appeal, now) =>
         {
             if (AppealsApi.AtTier(identity, appeal, "recording an intervention") is { } refused) return refused;
             if (appeal.Answered) return Problems.Conflict($"Appeal {appeal.Number} is already answered.");
@@ -70,13 +70,13 @@ internal static class AppealWork
 
     private static async Task<Results<Ok<AppealView>, ValidationProblem, ProblemHttpResult>> UpdateInterventionAsync(
         string number, int intervention, InterventionUpdate request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<AppealOptions> options, CancellationToken ct)
+        AppealOptions options, CancellationToken ct)
     {
         var e = new ValidationErrors();
         if (e.Required("outcome", request.Outcome)) e.OneOf("outcome", request.Outcome, InterventionOutcomes.All);
         e.MaxLength("agreed", request.Agreed, 4000);
         if (!e.IsValid) return Problems.Validation(e.ToDictionary());
-        return await AppealsApi.ChangeAsync(number, identity, db, clock, options.Value, ct, async (connection, tx, appeal, now) =>
+        return await AppealsApi.ChangeAsync(number, identity, db, clock, options, ct, async (connection, tx, appeal, now) =>
         {
             if (AppealsApi.AtTier(identity, appeal, "recording an intervention") is { } refused) return refused;
             var changed = await AppealStore.ExecuteAsync(connection, tx, """
@@ -93,9 +93,9 @@ internal static class AppealWork
 
     private static async Task<Results<Ok<AppealView>, ValidationProblem, ProblemHttpResult>> OrderExpertiseAsync(
         string number, ExpertiseRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<AppealOptions> options, CancellationToken ct)
+        AppealOptions options, CancellationToken ct)
     {
-        var o = options.Value;
+        var o = options;
         var today = o.LocalDate(clock.GetUtcNow());
         var e = new ValidationErrors();
         if (e.Required("organisation", request.Organisation)) e.MaxLength("organisation", request.Organisation, 300);
@@ -123,13 +123,13 @@ internal static class AppealWork
 
     private static async Task<Results<Ok<AppealView>, ValidationProblem, ProblemHttpResult>> ConcludeAsync(
         string number, int expertise, ConclusionRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<AppealOptions> options, CancellationToken ct)
+        AppealOptions options, CancellationToken ct)
     {
         var e = new ValidationErrors();
         if (e.Required("findings", request.Findings)) e.MaxLength("findings", request.Findings, 8000);
         e.Required("violations", request.Violations);
         if (!e.IsValid) return Problems.Validation(e.ToDictionary());
-        return await AppealsApi.ChangeAsync(number, identity, db, clock, options.Value, ct, async (connection, tx, appeal, now) =>
+        return await AppealsApi.ChangeAsync(number, identity, db, clock, options, ct, async (connection, tx, appeal, now) =>
         {
             if (AppealsApi.AtTier(identity, appeal, "concluding an expertise") is { } refused) return refused;
             await using var cmd = new NpgsqlCommand("""

@@ -52,8 +52,7 @@ public static partial class AppealsApi
     public static IHostApplicationBuilder AddAppeals(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AppealOptions>().BindConfiguration(AppealOptions.Section)
-            .Validate(o => !o.Problems().Any(), $"The {AppealOptions.Section} section is invalid: set TimeZone (IANA), SmoName, SmoPhone, " +
-                "DueSoonDays (1-29) and ScanInterval (1 s to 1 h).")
+            .Validate(o => !o.Problems().Any(), $"The {AppealOptions.Section} section is invalid: DueSoonDays must be 1-29 and ScanInterval 1 s to 1 h.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AppealClock>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AppealClock>());
@@ -101,10 +100,10 @@ public static partial class AppealsApi
     internal static ProblemHttpResult NotFound(string number) => Problems.NotFound($"Appeal {number} was not found.");
 
     private static async Task<Results<Created<AppealView>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegisterAppealRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock, IOptions<AppealOptions> options,
+        RegisterAppealRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock, AppealOptions options,
         CancellationToken ct)
     {
-        var o = options.Value;
+        var o = options;
         var now = clock.GetUtcNow();
         var e = new ValidationErrors();
         if (e.Required("channel", request.Channel)) e.OneOf("channel", request.Channel, AppealChannels.All);
@@ -220,15 +219,15 @@ public static partial class AppealsApi
     }
 
     private static async Task<Results<Ok<AppealView>, ProblemHttpResult>> GetAsync(
-        string number, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock, IOptions<AppealOptions> options, CancellationToken ct)
+        string number, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock, AppealOptions options, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await AppealStore.ViewAsync(connection, identity.TenantId, number, options.Value, clock.GetUtcNow(), ct) is { } view
+        return await AppealStore.ViewAsync(connection, identity.TenantId, number, options, clock.GetUtcNow(), ct) is { } view
             ? TypedResults.Ok(view) : NotFound(number);
     }
 
     private static async Task<Results<Ok<AppealPage>, ValidationProblem>> ListAsync(
-        RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock, IOptions<AppealOptions> options, CancellationToken ct,
+        RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock, AppealOptions options, CancellationToken ct,
         [OneOf(typeof(AppealStatuses), nameof(AppealStatuses.All))] string? status = null, int? tier = null,
         [OneOf(typeof(AppealChannels), nameof(AppealChannels.All))] string? channel = null, bool? overdue = null, int page = 1, int pageSize = 50)
     {
@@ -278,7 +277,7 @@ public static partial class AppealsApi
         await r.NextResultAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            items.Add(AppealStore.ReadSummary(r, options.Value, now));
+            items.Add(AppealStore.ReadSummary(r, options, now));
         }
         return TypedResults.Ok(new AppealPage(items, page, pageSize, total));
     }
@@ -309,14 +308,14 @@ public static partial class AppealsApi
 
     private static async Task<Results<Ok<AppealView>, ValidationProblem, ProblemHttpResult>> ContactAsync(
         string number, ContactRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<AppealOptions> options, CancellationToken ct)
+        AppealOptions options, CancellationToken ct)
     {
         var e = new ValidationErrors();
         if (e.Required("channel", request.Channel)) e.OneOf("channel", request.Channel, AppealChannels.All);
         if (e.Required("note", request.Note)) e.MaxLength("note", request.Note, 4000);
         if (!e.IsValid) return Problems.Validation(e.ToDictionary());
         // Any representative may take a citizen's further call on an appeal at any tier: taking calls is tier 1's daily work.
-        return await ChangeAsync(number, identity, db, clock, options.Value, ct, async (connection, tx, appeal, now) =>
+        return await ChangeAsync(number, identity, db, clock, options, ct, async (connection, tx, appeal, now) =>
         {
             await AppealStore.ExecuteAsync(connection, tx, "UPDATE appeals SET contacts = contacts + 1 WHERE id = @id", ct, new NpgsqlParameter("id", appeal.Id));
             await AppealStore.AddEventAsync(connection, tx, identity.TenantId, appeal.Id, now, identity.ActorId, AppealEvents.Contact,
@@ -327,14 +326,14 @@ public static partial class AppealsApi
 
     private static async Task<Results<Ok<AppealView>, ValidationProblem, ProblemHttpResult>> EscalateAsync(
         string number, EscalateRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<AppealOptions> options, CancellationToken ct)
+        AppealOptions options, CancellationToken ct)
     {
         var e = new ValidationErrors();
         if (e.Required("toTier", request.ToTier) && request.ToTier is < 2 or > 3) e.Add("toTier", "An appeal is escalated to tier 2 or 3.");
         if (e.Required("reason", request.Reason)) e.MaxLength("reason", request.Reason, 2000);
         e.OneOf("kind", request.Kind, AppealKinds.Codes);
         if (!e.IsValid) return Problems.Validation(e.ToDictionary());
-        return await ChangeAsync(number, identity, db, clock, options.Value, ct, async (connection, tx, appeal, now) =>
+        return await ChangeAsync(number, identity, db, clock, options, ct, async (connection, tx, appeal, now) =>
         {
             if (AtTier(identity, appeal, "escalating it") is { } refused) return refused;
             if (appeal.Answered) return Problems.Conflict($"Appeal {appeal.Number} is already answered.");
@@ -354,13 +353,13 @@ public static partial class AppealsApi
 
     private static async Task<Results<Ok<AppealView>, ValidationProblem, ProblemHttpResult>> ReturnAsync(
         string number, ReturnRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<AppealOptions> options, CancellationToken ct)
+        AppealOptions options, CancellationToken ct)
     {
         var e = new ValidationErrors();
         if (e.Required("toTier", request.ToTier) && request.ToTier is < 1 or > 2) e.Add("toTier", "An appeal is returned to tier 1 or 2.");
         if (e.Required("note", request.Note)) e.MaxLength("note", request.Note, 4000);
         if (!e.IsValid) return Problems.Validation(e.ToDictionary());
-        return await ChangeAsync(number, identity, db, clock, options.Value, ct, async (connection, tx, appeal, now) =>
+        return await ChangeAsync(number, identity, db, clock, options, ct, async (connection, tx, appeal, now) =>
         {
             if (AtTier(identity, appeal, "returning it") is { } refused) return refused;
             if (appeal.Answered) return Problems.Conflict($"Appeal {appeal.Number} is already answered.");
@@ -376,13 +375,13 @@ public static partial class AppealsApi
 
     private static async Task<Results<Ok<AppealView>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
         string number, AnswerRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<AppealOptions> options, CancellationToken ct)
+        AppealOptions options, CancellationToken ct)
     {
         var e = new ValidationErrors();
         if (e.Required("answer", request.Answer)) e.MaxLength("answer", request.Answer, 8000);
         if (e.Required("outcome", request.Outcome)) e.OneOf("outcome", request.Outcome, AppealOutcomes.All);
         if (!e.IsValid) return Problems.Validation(e.ToDictionary());
-        return await ChangeAsync(number, identity, db, clock, options.Value, ct, async (connection, tx, appeal, now) =>
+        return await ChangeAsync(number, identity, db, clock, options, ct, async (connection, tx, appeal, now) =>
         {
             if (AtTier(identity, appeal, "answering it") is { } refused) return refused;
             if (appeal.Answered) return Problems.Conflict($"Appeal {appeal.Number} was already answered on {appeal.AnsweredAt:u}; it is answered once.");
@@ -431,9 +430,9 @@ public static partial class AppealsApi
 
     private static async Task<Results<Ok<AppealView>, ValidationProblem, ProblemHttpResult>> ExtendAsync(
         string number, ExtendRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<AppealOptions> options, CancellationToken ct)
+        AppealOptions options, CancellationToken ct)
     {
-        var o = options.Value;
+        var o = options;
         var e = new ValidationErrors();
         if (e.Required("days", request.Days) && request.Days is < 1 or > 30)
             e.Add("days", "The deadline is extended by 1 to 30 days (59-FZ, art. 12, part 2).");
@@ -466,21 +465,21 @@ public static partial class AppealsApi
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> NoticePdfAsync(
-        string number, RequestIdentity identity, NpgsqlDataSource db, IOptions<AppealOptions> options, CancellationToken ct)
+        string number, RequestIdentity identity, NpgsqlDataSource db, AppealOptions options, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         if (await AppealStore.FindAsync(connection, identity.TenantId, number, ct) is not { } appeal) return NotFound(number);
         if (appeal.ExtensionNotice is null) return Problems.NotFound($"Appeal {appeal.Number}'s deadline was not extended: there is no notice.");
-        return TypedResults.File(AppealLetters.NoticePdf(appeal, options.Value), "application/pdf", $"{appeal.Number}-extension-notice.pdf");
+        return TypedResults.File(AppealLetters.NoticePdf(appeal, options), "application/pdf", $"{appeal.Number}-extension-notice.pdf");
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AnswerPdfAsync(
-        string number, RequestIdentity identity, NpgsqlDataSource db, IOptions<AppealOptions> options, CancellationToken ct)
+        string number, RequestIdentity identity, NpgsqlDataSource db, AppealOptions options, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         if (await AppealStore.FindAsync(connection, identity.TenantId, number, ct) is not { } appeal) return NotFound(number);
         if (!appeal.Answered) return Problems.NotFound($"Appeal {appeal.Number} is not answered yet: there is no answer letter.");
-        return TypedResults.File(AppealLetters.AnswerPdf(appeal, options.Value), "application/pdf", $"{appeal.Number}-answer.pdf");
+        return TypedResults.File(AppealLetters.AnswerPdf(appeal, options), "application/pdf", $"{appeal.Number}-answer.pdf");
     }
 }
 

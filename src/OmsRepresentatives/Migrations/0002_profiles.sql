@@ -8,3 +8,9 @@ CREATE TABLE smo_profiles (
     sms_sender text,                   -- the SMS sender name registered with the provider
     updated_at timestamptz NOT NULL
 );
+
+-- The time zone an SMO's days are counted in (the law's clock, the campaigns' days, the reports' periods): its
+-- profile's, else Moscow's (SmoProfile.Default). For scans across SMOs, which cannot take one zone as a parameter.
+CREATE FUNCTION oms_time_zone(tenant text) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT coalesce((SELECT time_zone FROM smo_profiles WHERE tenant_id = tenant), 'Europe/Moscow')
+$$;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.OmsRepresentatives.Appeals;
@@ -9,21 +8,16 @@ using UglyToad.PdfPig;
 
 namespace Platform.OmsRepresentatives.Tests.Appeals;
 
-/// <summary>
-/// The SMO's settings the appeals read (Oms:Appeals), given to the service under test the way a deployment gives them:
-/// as environment variables, set before the first test starts the service.
-/// </summary>
+/// <summary>The SMO the letters of the appeals' tests come from: its profile, as its supervisor sets it.</summary>
 internal static class AppealSettings
 {
     public const string SmoName = "АО «Страховая компания «Здоровье»»";
     public const string SmoPhone = "8-800-100-00-00";
 
-    [ModuleInitializer]
-    internal static void Apply()
-    {
-        if (Environment.GetEnvironmentVariable("Oms__Appeals__SmoName") is null) Environment.SetEnvironmentVariable("Oms__Appeals__SmoName", SmoName);
-        if (Environment.GetEnvironmentVariable("Oms__Appeals__SmoPhone") is null) Environment.SetEnvironmentVariable("Oms__Appeals__SmoPhone", SmoPhone);
-    }
+    /// <summary>Gives <paramref name="tenant"/> this SMO's name and phone (Moscow time).</summary>
+    public static async Task ProfileAsync(this OmsFactory service, string tenant) =>
+        (await service.Staff(tenant, "oms-supervisor").PutAsJsonAsync("/profile",
+            new { name = SmoName, phone = SmoPhone, timeZone = "Europe/Moscow" })).EnsureSuccessStatusCode();
 }
 
 /// <summary>What the appeals' tests do through the API.</summary>

@@ -27,6 +27,7 @@ public sealed class ClockTests(OmsFactory service)
     public async Task A_written_complaint_is_extended_once_with_a_notice_and_answered_on_time()
     {
         var tenant = OmsFactory.Tenant("extend");
+        await service.ProfileAsync(tenant);
         var tier2 = service.Staff(tenant, "oms-tier2", "rights-1");
         var registeredAt = service.Now();
         var appeal = await RegisterAsync(tier2, Letter("paid-services", registeredAt.AddDays(-1)));

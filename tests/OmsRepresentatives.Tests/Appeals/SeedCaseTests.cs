@@ -104,6 +104,7 @@ public sealed class SeedCaseTests(OmsFactory service)
     public async Task A_disabled_woman_of_60_refused_home_sampling_gets_the_lab_assistant_at_home()
     {
         var tenant = OmsFactory.Tenant("seed3");
+        await service.ProfileAsync(tenant);
         var tier1 = service.Staff(tenant, "oms-tier1", "operator-1");
         var tier2 = service.Staff(tenant, "oms-tier2", "rights-1");
 

@@ -156,12 +156,10 @@ public sealed class TierTests(OmsFactory service)
     [Fact]
     public void The_settings_are_checked_when_the_service_starts()
     {
-        var problems = new Platform.OmsRepresentatives.Appeals.AppealOptions { TimeZone = "Mars/Olympus", SmoName = " ", DueSoonDays = 0 }.Problems().ToList();
-        Assert.Equal(4, problems.Count);
-        Assert.Contains(problems, p => p.StartsWith("TimeZone"));
-        Assert.Contains(problems, p => p.StartsWith("SmoName"));
-        Assert.Contains(problems, p => p.StartsWith("SmoPhone"));
+        var problems = new Platform.OmsRepresentatives.Appeals.AppealOptions { DueSoonDays = 0, ScanInterval = TimeSpan.Zero }.Problems().ToList();
+        Assert.Equal(2, problems.Count);
         Assert.Contains(problems, p => p.StartsWith("DueSoonDays"));
-        Assert.Empty(new Platform.OmsRepresentatives.Appeals.AppealOptions { SmoName = "СМО", SmoPhone = "8-800" }.Problems());
+        Assert.Contains(problems, p => p.StartsWith("ScanInterval"));
+        Assert.Empty(new Platform.OmsRepresentatives.Appeals.AppealOptions().Problems());
     }
 }
