@@ -25,8 +25,9 @@ public sealed class CampaignsTests(OmsFactory service)
     {
         var response = await client.PostAsJsonAsync("/campaigns", request);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        Assert.Equal($"/campaigns/{(await response.Content.ReadFromJsonAsync<CampaignView>())!.Campaign.Id}", response.Headers.Location?.OriginalString);
-        return (await response.Content.ReadFromJsonAsync<CampaignView>())!;
+        var view = (await response.Content.ReadFromJsonAsync<CampaignView>())!;
+        Assert.Equal($"/campaigns/{view.Campaign.Id}", response.Headers.Location?.OriginalString);
+        return view;
     }
 
     private async Task<List<(string Enp, string Kind, string Channel, string? Clinic, DateOnly Day, int Wave, long Id)>> InvitationsAsync(long campaign)
