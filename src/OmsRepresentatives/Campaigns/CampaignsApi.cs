@@ -53,15 +53,15 @@ public static class CampaignsApi
         group.MapPost("/", CreateAsync).RequireAccess(Access.OmsSupervise)
             .WithSummary("Plans a reminder campaign over the register at once (201): who is due for the kinds in the year and consented, spread over days within the caps");
         group.MapGet("/", ListAsync).RequireAccess(Access.OmsSupervise).WithSummary("The tenant's campaigns, newest first");
-        group.MapGet("/{id:long}", GetAsync).RequireAccess(Access.OmsSupervise)
+        group.MapGet("/{id}", GetAsync).RequireAccess(Access.OmsSupervise)
             .WithSummary("A campaign with its figures per kind and channel and its invitations per day");
-        group.MapPost("/{id:long}/cancel", CancelAsync).RequireAccess(Access.OmsSupervise)
+        group.MapPost("/{id}/cancel", CancelAsync).RequireAccess(Access.OmsSupervise)
             .WithSummary("Cancels a campaign: its pending invitations are not sent or called");
-        group.MapPost("/{id:long}/reinvite", ReinviteAsync).RequireAccess(Access.OmsSupervise)
+        group.MapPost("/{id}/reinvite", ReinviteAsync).RequireAccess(Access.OmsSupervise)
             .WithSummary("A new wave for those whose last invitation ended as one of the outcomes given and who have not attended");
-        group.MapGet("/{id:long}/calls", CallsAsync).RequireAccess(Access.OmsAppeals)
+        group.MapGet("/{id}/calls", CallsAsync).RequireAccess(Access.OmsAppeals)
             .WithSummary("The call list of a day (day=yyyy-MM-dd): whom to call, the phone, the measure, the clinic and what to say");
-        app.MapPost("/invitations/{id:long}/outcome", OutcomeAsync).RequireAccess(Access.OmsAppeals).WithTags("OMS campaigns")
+        app.MapPost("/invitations/{id}/outcome", OutcomeAsync).RequireAccess(Access.OmsAppeals).WithTags("OMS campaigns")
             .WithSummary("Records how an invitation ended: reached, attended, refused or unreachable (409 when cancelled)");
         return app;
     }
