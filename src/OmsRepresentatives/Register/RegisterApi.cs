@@ -153,7 +153,7 @@ public static class RegisterApi
         if (!e.IsValid) return Problems.Validation(e.ToDictionary());
         await using var connection = await db.OpenConnectionAsync(ct);
         return TypedResults.Ok<IReadOnlyList<InsuredPerson>>(await ReadPersonsAsync(connection, identity.TenantId,
-            """lower(i.full_name COLLATE "und-x-icu") = lower(@name COLLATE "und-x-icu") AND i.birth_date = @born""",
+            """i.birth_date = @born AND lower(i.full_name COLLATE "und-x-icu") = lower(@name COLLATE "und-x-icu")""",
             [new("name", RegisterLoader.NormalizeName(name!.Trim())), new("born", born)], MaxFound, ct));
     }
 
