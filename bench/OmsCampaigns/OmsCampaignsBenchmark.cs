@@ -30,7 +30,7 @@ public static class OmsCampaignsBenchmark
 
     public static async Task<int> Main(string[] args)
     {
-        var insured = Option(args, "--insured", args.FirstOrDefault(a => int.TryParse(a, out _)) is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 1_000_000);
+        var insured = Option(args, "--insured", args is [var first, ..] && int.TryParse(first, out var n) ? n : 1_000_000);
         var sample = Math.Min(insured, Option(args, "--sample", 20_000));
         var seconds = Option(args, "--seconds", 60);
         var server = OptionText(args, "--connection") ?? "Host=127.0.0.1;Port=55432;Username=postgres;Password=postgres";
@@ -95,7 +95,7 @@ public static class OmsCampaignsBenchmark
             }
             var planTime = watch.Elapsed;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Planner: {plan.Invited:N0} invitations over {plan.Days} days ({string.Join(", ", plan.PerKindAndChannel.OrderBy(k => k.Key).Select(k => $"{k.Key.Kind}/{k.Key.Channel} {k.Value:N0}"))})"));
+                $"Planner: {plan.Invited:N0} invitations over {plan.Days} days, selected in {plan.SelectMs / 1000.0:F1} s, scheduled and written in {(plan.ElapsedMs - plan.SelectMs) / 1000.0:F1} s ({string.Join(", ", plan.PerKindAndChannel.OrderBy(k => k.Key).Select(k => $"{k.Key.Kind}/{k.Key.Channel} {k.Value:N0}"))})"));
             if (await CheckCapsAsync(dataSource, campaign) is { } capFailure) return Fail("planner caps", capFailure);
 
             // The naive planner on a sample of persons, against a fresh campaign (the planner's is cancelled, so it does not count as an invitation already made).

@@ -12,3 +12,8 @@ CREATE INDEX dispensary_of_clinic ON dispensary_observations (tenant_id, clinic_
 
 -- What the representative noted with the outcome of an invitation (a call's result, a refusal's reason).
 ALTER TABLE invitations ADD COLUMN outcome_note text;
+
+-- A person's invitations, by ЕНП first: ЕНП compares bytewise (COLLATE "C"), the tenant under the database's collation,
+-- so this order costs a planner writing half a million invitations a few seconds less than (tenant_id, enp).
+DROP INDEX invitations_of_person;
+CREATE INDEX invitations_of_person ON invitations (enp, tenant_id);
