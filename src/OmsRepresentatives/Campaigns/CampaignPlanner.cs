@@ -49,7 +49,7 @@ public static class CampaignPlanner
                        coalesce(extract(year FROM i.last_dispanserization_on)::int = @year, false) AS examined
                 FROM insured i
                 WHERE i.tenant_id = @tenant AND i.reminder_channel IS NOT NULL),
-            profile AS (
+            profile AS MATERIALIZED (
                 SELECT p.*, k.kind
                 FROM (SELECT DISTINCT born, disability, in_depth, checked, examined FROM person) p
                 CROSS JOIN LATERAL unnest(oms_due_kinds(make_date(p.born, 1, 1), nullif(p.disability, 0)::smallint, p.in_depth,
