@@ -53,7 +53,7 @@ public static class OmsCampaignsBenchmark
             Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; PostgreSQL {version} (fsync {fsync}), database {database}");
 
             var clock = TimeProvider.System;
-            var today = SmoCalendar.Today(clock);
+            var today = Platform.OmsRepresentatives.Profile.SmoProfile.Default.DateAt(clock.GetUtcNow());
             var year = today.Year;
             var watch = Stopwatch.StartNew();
             var (register, dispensary, dispensaryRows) = Generate(insured, today, seed: 2026);

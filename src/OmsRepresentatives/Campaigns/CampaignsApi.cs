@@ -1,3 +1,4 @@
+using Platform.OmsRepresentatives.Profile;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -69,7 +70,7 @@ public static class CampaignsApi
     private static async Task<Results<Created<CampaignView>, ValidationProblem>> CreateAsync(
         CampaignRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
     {
-        var today = SmoCalendar.Today(clock);
+        var today = (await SmoProfiles.GetAsync(db, identity.TenantId, ct)).DateAt(clock.GetUtcNow());
         var e = new ValidationErrors();
         if (e.Required("name", request.Name)) e.MaxLength("name", request.Name!.Trim(), MaxName);
         if (e.Required("year", request.Year) && (request.Year < today.Year - 1 || request.Year > today.Year + 1))
@@ -225,7 +226,7 @@ public static class CampaignsApi
     private static async Task<Results<Ok<ReinviteResult>, ValidationProblem, ProblemHttpResult>> ReinviteAsync(
         long id, ReinviteRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
     {
-        var today = SmoCalendar.Today(clock);
+        var today = (await SmoProfiles.GetAsync(db, identity.TenantId, ct)).DateAt(clock.GetUtcNow());
         var e = new ValidationErrors();
         var endings = request.Outcomes ?? [];
         if (endings.Count == 0) e.Add("outcomes", $"Name at least one of: {string.Join(", ", Endings)}.");

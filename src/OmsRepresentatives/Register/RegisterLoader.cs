@@ -1,3 +1,4 @@
+using Platform.OmsRepresentatives.Profile;
 using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
@@ -48,7 +49,7 @@ public sealed class RegisterLoader(NpgsqlDataSource dataSource, TimeProvider clo
     public async Task<LoadOutcome<RegisterLoadResult>> LoadRegisterAsync(string tenantId, Stream body, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        var today = SmoCalendar.Today(clock);
+        var today = (await SmoProfiles.GetAsync(dataSource, tenantId, ct)).DateAt(clock.GetUtcNow());
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var create = new NpgsqlCommand("""

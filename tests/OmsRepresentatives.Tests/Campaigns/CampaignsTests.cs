@@ -13,7 +13,7 @@ namespace Platform.OmsRepresentatives.Tests.Campaigns;
 [Collection(OmsService.Name)]
 public sealed class CampaignsTests(OmsFactory service)
 {
-    private DateOnly Today => SmoCalendar.Today(service.Clock);
+    private DateOnly Today => Platform.OmsRepresentatives.Profile.SmoProfile.Default.DateAt(service.Clock.GetUtcNow());
 
     /// <summary>Born in January of the year that makes the person <paramref name="age"/> in the campaign's year.</summary>
     private string Aged(int age) => $"{Today.Year - age}-01-15";

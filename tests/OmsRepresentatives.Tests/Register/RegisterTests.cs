@@ -37,7 +37,7 @@ public sealed class RegisterTests(OmsFactory service)
     {
         var tenant = OmsFactory.Tenant("reg");
         var client = service.ClientFor(tenant);
-        var today = SmoCalendar.Today(service.Clock);
+        var today = Platform.OmsRepresentatives.Profile.SmoProfile.Default.DateAt(service.Clock.GetUtcNow());
         var response = await SendAsync(client, "/register", Csv([
             new Person(Enp(1)),                                      // line 2: good
             new Person("12345"),                                     // line 3
