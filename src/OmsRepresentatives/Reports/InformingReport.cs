@@ -24,23 +24,33 @@ public sealed record InformingReport(string Smo, DateOnly From, DateOnly To, int
     public static async Task<InformingReport> BuildAsync(NpgsqlConnection connection, string tenantId, string smo, ReportPeriod period,
         DateTimeOffset formedAt, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(connection)
+        // One snapshot for both statements (repeatable read), and as a report reads a whole register, the memory its sorts
+        // and hashes of a million rows need, for this transaction only.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await using (var memory = new NpgsqlCommand("SET LOCAL work_mem = '64MB'", connection, transaction)) await memory.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
+                // One pass over the register (in parallel): each person's due kinds computed once, unnested (the first
+                // one, n = 1, counts the person), and whether the person is on a clinic's list for the year. Persons on
+                // the lists but not on the register are added from the lists' own count.
                 new NpgsqlBatchCommand("""
-                    SELECT count(*) FILTER (WHERE 'checkup' = ANY (p.kinds)),
-                           count(*) FILTER (WHERE 'dispanserization' = ANY (p.kinds)),
-                           count(*) FILTER (WHERE 'in-depth' = ANY (p.kinds)),
-                           count(d.enp),
-                           count(*)
-                    FROM (SELECT enp, kinds
-                          FROM (SELECT enp, oms_due_kinds(birth_date, disability_group, in_depth, last_checkup_on, last_dispanserization_on, @year) AS kinds
-                                FROM insured WHERE tenant_id = @tenant) r
-                          WHERE cardinality(kinds) > 0) p
-                    FULL JOIN (SELECT DISTINCT enp FROM dispensary_observations
-                               WHERE tenant_id = @tenant AND next_visit_on BETWEEN @year_first AND @year_last) d ON d.enp = p.enp
+                    SELECT count(*) FILTER (WHERE k.kind = 'checkup'),
+                           count(*) FILTER (WHERE k.kind = 'dispanserization'),
+                           count(*) FILTER (WHERE k.kind = 'in-depth'),
+                           (SELECT count(DISTINCT enp) FROM dispensary_observations
+                            WHERE tenant_id = @tenant AND next_visit_on BETWEEN @year_first AND @year_last),
+                           count(*) FILTER (WHERE k.n = 1 OR k.n IS NULL AND l.enp IS NOT NULL),
+                           count(*) FILTER (WHERE l.enp IS NOT NULL AND (k.n = 1 OR k.n IS NULL))
+                    FROM insured i
+                    LEFT JOIN LATERAL unnest(oms_due_kinds(i.birth_date, i.disability_group, i.in_depth, i.last_checkup_on,
+                                                           i.last_dispanserization_on, @year)) WITH ORDINALITY AS k (kind, n) ON true
+                    LEFT JOIN (SELECT DISTINCT enp FROM dispensary_observations
+                               WHERE tenant_id = @tenant AND next_visit_on BETWEEN @year_first AND @year_last) l ON l.enp = i.enp
+                    WHERE i.tenant_id = @tenant
                     """),
+                // One pass over the tenant's invitations of the year up to the period's end.
                 new NpgsqlBatchCommand("""
                     SELECT kind,
                            count(DISTINCT enp) FILTER (WHERE in_period),
@@ -76,7 +86,8 @@ public sealed record InformingReport(string Smo, DateOnly From, DateOnly To, int
             [PreventiveKinds.Checkup] = r.GetInt64(0), [PreventiveKinds.Dispanserization] = r.GetInt64(1),
             [PreventiveKinds.InDepth] = r.GetInt64(2), [PreventiveKinds.Dispensary] = r.GetInt64(3),
         };
-        var dueAny = r.GetInt64(4);
+        // Due anything: the register's persons due a measure or listed, and the listed persons the register lacks.
+        var dueAny = r.GetInt64(4) + (r.GetInt64(3) - r.GetInt64(5));
         await r.NextResultAsync(ct);
         var informed = new Dictionary<string, (long Period, long Year, long Attended)>();
         (long Period, long Year, long Attended) all = default;
@@ -93,7 +104,7 @@ public sealed record InformingReport(string Smo, DateOnly From, DateOnly To, int
             return Row(kind, PreventiveKinds.NameRu(kind), due[kind], inPeriod, inYear, attended);
         }).ToList();
         return new InformingReport(smo, period.From, period.To, period.Year, period.Zone.Id, formedAt, rows,
-            Row("total", "Всего застрахованных лиц (каждое лицо один раз)", dueAny, all.Period, all.Year, all.Attended));
+            Row("total", "Итого (лиц без повторного счёта)", dueAny, all.Period, all.Year, all.Attended));
     }
 
     private static InformingRow Row(string kind, string name, long due, long inPeriod, long inYear, long attended) =>
@@ -104,12 +115,12 @@ public sealed record InformingReport(string Smo, DateOnly From, DateOnly To, int
     {
         ReportColumn[] columns =
         [
-            new("Профилактическое мероприятие", CellKind.Text, 3),
-            new($"Подлежат в {Year} году, чел.", CellKind.Count, 1.2),
-            new("Проинформированы за отчётный период, чел.", CellKind.Count, 1.4),
-            new("Проинформированы с начала года, чел.", CellKind.Count, 1.4),
-            new("Доля проинформированных с начала года от подлежащих, %", CellKind.Percent, 1.6),
-            new("Прошли мероприятие за отчётный период, чел.", CellKind.Count, 1.4),
+            new("Профилактическое мероприятие", CellKind.Text, 1.25),
+            new($"Подлежат в {Year} году, чел.", CellKind.Count),
+            new("Информированы за отчётный период, чел.", CellKind.Count),
+            new("Информированы с начала года, чел.", CellKind.Count),
+            new("Доля информированных с начала года, % от подлежащих", CellKind.Percent, 1.15),
+            new("Прошли мероприятие за отчётный период, чел.", CellKind.Count),
         ];
         static ReportRow Line(InformingRow r, bool total = false) =>
             new([r.Name, r.Due, r.InformedInPeriod, r.InformedSinceYearStart, r.InformedSharePercent, r.Attended], total);

@@ -26,7 +26,7 @@ public static class ReportPdf
             else w.Y += 8;
             var weights = table.Columns.Sum(c => c.Weight);
             w.BeginTable([.. table.Columns.Select(c => new Column(c.Header, w.Width * c.Weight / weights, AlignRight: c.Kind != CellKind.Text))],
-                FormWriter.Text, FormWriter.Bold);
+                FormWriter.Text, FormWriter.SmallBold);
             foreach (var row in table.Rows)
                 w.Row([.. row.Cells.Select((c, i) => c is null && table.Columns[i].Kind != CellKind.Text ? "—" : ReportCells.Text(c))],
                     row.Total ? FormWriter.Bold : null, shaded: row.Total);

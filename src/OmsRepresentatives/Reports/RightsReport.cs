@@ -33,7 +33,9 @@ public sealed record RightsReport(string Smo, DateOnly From, DateOnly To, string
     public static async Task<RightsReport> BuildAsync(NpgsqlConnection connection, string tenantId, string smo, ReportPeriod period,
         DateTimeOffset formedAt, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(connection)
+        // One snapshot for all the statements, so the sections agree with each other.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
@@ -147,16 +149,16 @@ public sealed record RightsReport(string Smo, DateOnly From, DateOnly To, string
             [
                 new(["Назначено экспертиз", Expertises.Ordered]),
                 new(["Завершено экспертиз", Expertises.Concluded]),
-                new(["из них выявлены нарушения", Expertises.WithViolations]),
+                new(["из завершённых выявлены нарушения", Expertises.WithViolations]),
             ]),
             new ReportTable("5. Ответы на обращения по результатам рассмотрения", [Name("Результат рассмотрения"), Number("Обращений")],
                 [.. AnsweredByOutcome.Select(Count), Sum(AnsweredByOutcome)]),
             new ReportTable("6. Соблюдение сроков ответа на письменные обращения", [Name("Показатель"), Number("Обращений")],
             [
                 new(["Дан ответ на письменные обращения", Written.Answered]),
-                new(["в установленный срок", Written.OnTime]),
-                new(["с нарушением срока", Written.Late]),
-                new(["срок рассмотрения продлевался", Written.Extended]),
+                new(["в том числе в установленный срок", Written.OnTime]),
+                new(["в том числе с нарушением срока", Written.Late]),
+                new(["срок рассмотрения продлевался (из всех, получивших ответ)", Written.Extended]),
             ]),
         ]);
     }
