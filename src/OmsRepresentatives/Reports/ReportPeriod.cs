@@ -3,24 +3,6 @@ using System.Globalization;
 namespace Platform.OmsRepresentatives.Reports;
 
 /// <summary>
-/// The regulator's reports' settings (<c>Oms:Reports</c>): the SMO's name printed on them (<c>SmoName</c>; the
-/// tenant's id when unset) and the time zone whose calendar days the periods are (<c>TimeZone</c>, an IANA id,
-/// Europe/Moscow unless set).
-/// </summary>
-public sealed class ReportOptions
-{
-    public const string Section = "Oms:Reports";
-
-    public string? SmoName { get; set; }
-
-    public string TimeZone { get; set; } = "Europe/Moscow";
-
-    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-
-    public static bool IsKnownZone(string? id) => !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
-}
-
-/// <summary>
 /// A report's period: whole calendar days <c>From</c> to <c>To</c> inclusive in the SMO's time zone, and the instants
 /// they span (<c>Start</c> inclusive, <c>End</c> exclusive, UTC) for comparing timestamps.
 /// </summary>

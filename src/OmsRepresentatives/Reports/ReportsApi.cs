@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.OmsRepresentatives.Profile;
 
 namespace Platform.OmsRepresentatives.Reports;
 
@@ -16,13 +16,7 @@ public static class ReportsApi
 
     public static readonly IReadOnlyList<string> Formats = [Json, Csv, Xlsx, Pdf];
 
-    public static IHostApplicationBuilder AddReports(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section)
-            .Validate(o => ReportOptions.IsKnownZone(o.TimeZone), $"{ReportOptions.Section}:TimeZone must be a time zone id such as Europe/Moscow.")
-            .ValidateOnStart();
-        return builder;
-    }
+    public static IHostApplicationBuilder AddReports(this IHostApplicationBuilder builder) => builder;
 
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
@@ -42,34 +36,33 @@ public static class ReportsApi
 
     private static async Task<Results<Ok<InformingReport>, FileContentHttpResult, ValidationProblem>> InformingAsync(
         string? from, string? to, string? format, HttpRequest http, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<ReportOptions> options, CancellationToken ct)
+        CancellationToken ct)
     {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var profile = await SmoProfiles.GetAsync(connection, identity.TenantId, ct);
         var e = new ValidationErrors();
-        var period = ReportPeriod.Parse(from, to, options.Value.Zone, sameYear: true, e);
+        var period = ReportPeriod.Parse(from, to, profile.Zone, sameYear: true, e);
         var chosen = Format(format, http, e);
         if (period is null || chosen is null) return Problems.Validation(e.ToDictionary());
-        var smo = SmoName(options.Value, identity);
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var smo = profile.Name;
         var report = await InformingReport.BuildAsync(connection, identity.TenantId, smo, period, clock.GetUtcNow(), ct);
         return chosen == Json ? TypedResults.Ok(report) : File(report.ToDocument(period), chosen, smo);
     }
 
     private static async Task<Results<Ok<RightsReport>, FileContentHttpResult, ValidationProblem>> RightsAsync(
         string? from, string? to, string? format, HttpRequest http, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<ReportOptions> options, CancellationToken ct)
+        CancellationToken ct)
     {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var profile = await SmoProfiles.GetAsync(connection, identity.TenantId, ct);
         var e = new ValidationErrors();
-        var period = ReportPeriod.Parse(from, to, options.Value.Zone, sameYear: false, e);
+        var period = ReportPeriod.Parse(from, to, profile.Zone, sameYear: false, e);
         var chosen = Format(format, http, e);
         if (period is null || chosen is null) return Problems.Validation(e.ToDictionary());
-        var smo = SmoName(options.Value, identity);
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var smo = profile.Name;
         var report = await RightsReport.BuildAsync(connection, identity.TenantId, smo, period, clock.GetUtcNow(), ct);
         return chosen == Json ? TypedResults.Ok(report) : File(report.ToDocument(period), chosen, smo);
     }
-
-    private static string SmoName(ReportOptions options, RequestIdentity identity) =>
-        string.IsNullOrWhiteSpace(options.SmoName) ? identity.TenantId : options.SmoName.Trim();
 
     /// <summary>The format asked for: <c>format=</c> when given (else a problem naming it), else the first of ours the Accept header names, else JSON.</summary>
     public static string? Format(string? format, HttpRequest http, ValidationErrors e)

@@ -32,6 +32,9 @@ public sealed class InformingReportTests(OmsFactory service)
     private async Task<string> SeedAsync()
     {
         var tenant = OmsFactory.Tenant("inform");
+        // The SMO's name as its profile gives it (here its tenant id, so each test knows what to find).
+        (await service.Staff(tenant, "oms-supervisor").PutAsJsonAsync("/profile", new { name = tenant, phone = "8 800 100-00-00", timeZone = "Europe/Moscow" }))
+            .EnsureSuccessStatusCode();
         var rows = new OmsRows(service, tenant);
         // Ages reached in 2026: 36 → dispanserization (18 + 3k); 35 → check-up; 34 → check-up, and in-depth; 76 with the
         // dispanserization attended in 2026 → nothing; a child → nothing; 41 with a disability → dispanserization.
