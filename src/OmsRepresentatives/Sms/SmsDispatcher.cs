@@ -237,8 +237,10 @@ public sealed partial class SmsDispatcher(
 
 /// <summary>
 /// The SMS channel's throttle: at most <see cref="SmsOptions.PerSecond"/> messages in any second from this replica (a
-/// sliding window of ten 100 ms segments, System.Threading.RateLimiting; a token bucket would let a full bucket and the
-/// next refill go out back to back). Real time, not the platform's clock.
+/// sliding window, System.Threading.RateLimiting; a token bucket would let a full bucket and the next refill go out
+/// back to back). The window slides by whole segments, so a permit taken late in a segment comes back as that segment
+/// leaves: one segment (50 ms) more than a second makes every permit come back no sooner than a second after it was
+/// taken. Real time, not the platform's clock.
 /// </summary>
 public sealed class SmsThrottle : IDisposable
 {
@@ -248,8 +250,8 @@ public sealed class SmsThrottle : IDisposable
         _limiter = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
         {
             PermitLimit = Math.Max(1, options.Value.PerSecond),
-            Window = TimeSpan.FromSeconds(1),
-            SegmentsPerWindow = 10,
+            Window = TimeSpan.FromMilliseconds(1050),
+            SegmentsPerWindow = 21,
             QueueLimit = int.MaxValue, // several dispatchers in one process (tests) wait their turn
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
