@@ -51,6 +51,7 @@ public sealed partial class SmsDispatcher(
     internal async Task<int> SendBatchAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var claimUntil = now + _options.ClaimTimeout;
         await ReclaimAsync(now, ct);
 
         // Each SMO's own day and window: its profile's time zone (Moscow, SmoProfile.Default's, until it sets one).
@@ -82,7 +83,7 @@ public sealed partial class SmsDispatcher(
             cmd.Parameters.AddWithValue("window_from", _options.WindowFrom);
             cmd.Parameters.AddWithValue("window_until", _options.WindowUntil);
             cmd.Parameters.AddWithValue("batch", _options.BatchSize);
-            cmd.Parameters.AddWithValue("claim_until", now + _options.ClaimTimeout);
+            cmd.Parameters.AddWithValue("claim_until", claimUntil);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
                 claimed.Add(new Claimed(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
@@ -95,6 +96,13 @@ public sealed partial class SmsDispatcher(
         var step = Math.Min(_options.Concurrency, _options.PerSecond);
         for (var i = 0; i < claimed.Count; i += step)
         {
+            if (clock.GetUtcNow() + _options.Timeout >= claimUntil)
+            {
+                // A slow provider: the next chunk might outlast the claim (another replica would take it again), so
+                // the rest goes back to pending, no attempt made, for the next batch.
+                await ReleaseAsync([.. claimed.Skip(i).Select(c => c.Id)]);
+                return 0;
+            }
             var chunk = claimed.GetRange(i, Math.Min(step, claimed.Count - i));
             using var lease = await throttle.AcquireAsync(chunk.Count, ct);
             var messages = chunk.Select(c =>
@@ -200,6 +208,15 @@ public sealed partial class SmsDispatcher(
             [.. retry.Select(o => o.Result.Error ?? "The SMS provider could not take the message.")], ct);
         Sent.Add(sent.Count);
         if (refused.Count + retry.Count > 0) Failed.Add(refused.Count + retry.Count);
+    }
+
+    /// <summary>Back to pending without an attempt (claimed but not tried).</summary>
+    private async Task ReleaseAsync(long[] ids)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "UPDATE invitations SET delivery = 'pending', next_attempt_at = NULL WHERE id = ANY(@ids) AND delivery = 'sending'");
+        cmd.Parameters.AddWithValue("ids", ids);
+        await cmd.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     /// <summary>Back to pending after the backoff, each with its error, or undelivered once the attempts are spent.</summary>

@@ -46,7 +46,10 @@ public sealed class SmsOptions
     /// <summary>The wait after the first failed attempt, doubled after each (with a fifth of jitter), at most 30 minutes.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>An invitation in 'sending' longer than this (its replica died mid-send) is taken again.</summary>
+    /// <summary>
+    /// An invitation in 'sending' longer than this (its replica died mid-send) is taken again. A sender that finds its
+    /// claim about to run out (a slow provider) puts the rest of its batch back rather than send it late.
+    /// </summary>
     public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long the provider has to answer one request.</summary>
