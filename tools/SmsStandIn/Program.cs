@@ -3,7 +3,8 @@ using System.Net;
 using System.Text.RegularExpressions;
 
 // The SMS provider's stand-in in development and tests: speaks the platform's SMS protocol (README, "Messages to
-// contacts"), keeps what it receives in memory, and shows it. POST /messages sends; GET /messages lists (?to=, ?reference=);
+// contacts"), keeps what it receives in memory, and shows it. POST /messages sends; GET /messages lists (?to=, ?reference=),
+// each message with its receipt's status and how many times its reference was sent;
 // DELETE /messages forgets; POST /outages { "count": 3, "status": 503, "to": "+7..." } answers the next sends (to that
 // number, or to any when "to" is absent) with that status. A message sent with a receiptUrl gets its delivery receipt
 // POSTed there a moment later (StandIn:ReceiptDelay, default 1 s), batched per URL and retried until answered 2xx:
@@ -13,6 +14,7 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = Sys
 var app = builder.Build();
 var apiKey = app.Configuration["StandIn:ApiKey"];
 var messages = new ConcurrentDictionary<string, Sms>();
+var submissions = new ConcurrentDictionary<string, int>(); // sends per reference, a resend included (listing only)
 var outage = new Outage();
 var receipts = new Receipts(app.Configuration, apiKey, app.Logger);
 
@@ -29,6 +31,7 @@ app.MapPost("/messages", (HttpContext http, SmsRequest request) =>
     if (request.ReceiptUrl is not null && !Uri.TryCreate(request.ReceiptUrl, UriKind.Absolute, out _))
         return Results.Json(new { error = $"'receiptUrl' must be an absolute URL; got '{request.ReceiptUrl}'." }, statusCode: 400);
     var added = false;
+    submissions.AddOrUpdate(request.Reference, 1, (_, n) => n + 1);
     var sms = messages.GetOrAdd(request.Reference, reference =>
     {
         added = true;
@@ -39,9 +42,9 @@ app.MapPost("/messages", (HttpContext http, SmsRequest request) =>
 });
 app.MapGet("/messages", (string? to, string? reference, int? limit) => messages.Values
     .Where(m => (to is null || m.To == to) && (reference is null || m.Reference == reference))
-    .OrderByDescending(m => m.ReceivedAt).Take(limit ?? 1000).Select(m => m with { Status = receipts.StatusOf(m.Id) }).ToList());
+    .OrderByDescending(m => m.ReceivedAt).Take(limit ?? 1000).Select(m => m with { Status = receipts.StatusOf(m.Id), Submissions = submissions.GetValueOrDefault(m.Reference) }).ToList());
 app.MapGet("/messages/count", () => new { count = messages.Count, receiptsPending = receipts.Pending });
-app.MapDelete("/messages", () => { messages.Clear(); return Results.NoContent(); });
+app.MapDelete("/messages", () => { messages.Clear(); submissions.Clear(); return Results.NoContent(); });
 receipts.Start(app.Lifetime.ApplicationStopping);
 app.MapPost("/outages", (OutageRequest request) => { outage.Set(request.Count, request.Status ?? 503, request.To); return Results.NoContent(); });
 app.MapGet("/health", () => "ok");
@@ -63,6 +66,9 @@ internal sealed partial record Sms(string Id, string To, string Text, string? Se
 {
     /// <summary>The delivery receipt's status once sent to the receipt URL (listing only).</summary>
     public string? Status { get; init; }
+
+    /// <summary>How many times the message was sent with its reference (the first and the resends de-duplicated) (listing only).</summary>
+    public int Submissions { get; init; }
 
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
     public static partial Regex E164();

@@ -66,6 +66,9 @@ public static partial class SmoProfiles
         var e = new ValidationErrors();
         if (e.Required("name", request.Name)) e.MaxLength("name", request.Name, 200);
         if (e.Required("phone", request.Phone)) e.MaxLength("phone", request.Phone, 50);
+        // The reminder SMS sign with the name and phone: even the shortest one must fit two SMS.
+        if (e.IsValid && Sms.ReminderTexts.Longest(request.Name!, request.Phone!) > Sms.ReminderTexts.MaxLength)
+            e.Add("name", $"The name and phone are too long for the reminder SMS: the shortest one would exceed {Sms.ReminderTexts.MaxLength} characters (two SMS).");
         if (e.Required("timeZone", request.TimeZone) && !TimeZoneInfo.TryFindSystemTimeZoneById(request.TimeZone!.Trim(), out _))
             e.Add("timeZone", "The field must be an IANA time zone such as Europe/Moscow or Asia/Yekaterinburg.");
         e.MaxLength("address", request.Address, 500);

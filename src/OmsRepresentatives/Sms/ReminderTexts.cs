@@ -39,7 +39,7 @@ public static class ReminderTexts
         }
         foreach (var (name, code) in new[] { (address, clinic), (null, clinic), (null, null) })
             if (Compose(name, code) is var text && text.Length <= MaxLength) return text;
-        return Compose(null, null); // the settings are checked at start so that this one fits
+        return Compose(null, null); // the SMO's profile is checked when set so that this one fits
     }
 
     /// <summary>
@@ -58,7 +58,7 @@ public static class ReminderTexts
             : name;
     }
 
-    /// <summary>The longest of the shortest reminders (no name, no clinic) of every kind: it must fit <see cref="MaxLength"/>.</summary>
+    /// <summary>The longest of the shortest reminders (no name, no clinic) of every kind: it must fit <see cref="MaxLength"/> (checked when the SMO's profile is set).</summary>
     internal static int Longest(string smoName, string smoPhone) =>
         PreventiveKinds.All.Max(kind => For(kind, null, 2000, null, smoName, smoPhone).Length);
 

@@ -1,27 +1,21 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.Mail;
+using Platform.OmsRepresentatives.Profile;
 
 namespace Platform.OmsRepresentatives.Sms;
 
-/// <summary>One delivery report of the provider: its message id, our reference, delivered or undelivered, when, why not.</summary>
-public sealed record SmsDeliveryReport(string? Id, string? Reference, string? Status, DateTimeOffset? At, string? Error);
-
-/// <summary>The body the provider posts to <c>/sms/delivery-reports</c>.</summary>
-public sealed record SmsDeliveryReports(IReadOnlyList<SmsDeliveryReport>? Reports);
-
-/// <summary>How many reports matched an invitation (<c>Applied</c>, also when it already had that outcome) and how many named none.</summary>
-public sealed record SmsReportsApplied(int Applied, int Unknown);
+/// <summary>How many receipts named one of our invitations (<c>Applied</c>, also when it already had an outcome) and how many named none.</summary>
+public sealed record SmsReceiptsApplied(int Applied, int Unknown);
 
 public sealed record SmsWindow(TimeSpan From, TimeSpan Until, bool Open);
 
 public sealed record SmsProviderStatus(string? LastError, DateTimeOffset? LastErrorAt, DateTimeOffset? LastSuccessAt);
 
 /// <summary>
-/// The SMO's reminder SMS of today (its local date): invitations scheduled for today by delivery state, those of earlier
-/// days still pending, the sending window, and what this replica last heard from the provider.
+/// The SMO's reminder SMS of today (its local date, in its profile's time zone): invitations scheduled for today by
+/// delivery state, those of earlier days still pending, the sending window, and what this replica last heard from the provider.
 /// </summary>
 public sealed record SmsStatus(
     DateOnly Date, string TimeZone, int Pending, int Sending, int Sent, int Delivered, int Undelivered, int OverduePending,
@@ -36,7 +30,8 @@ internal sealed class SmsOptionsValidation : IValidateOptions<SmsOptions>
 
 public static class SmsApi
 {
-    public const string ReportTokenHeader = "X-Report-Token";
+    /// <summary>At most this many receipts in one POST.</summary>
+    public const int MaxReceipts = 10_000;
 
     public static IHostApplicationBuilder AddSms(this IHostApplicationBuilder builder)
     {
@@ -45,15 +40,13 @@ public static class SmsApi
         builder.Services.AddSingleton<IValidateOptions<SmsOptions>, SmsOptionsValidation>();
         builder.Services.AddSingleton<SmsProviderState>();
         builder.Services.AddSingleton<SmsThrottle>();
+        builder.Services.AddSingleton<ISmsProvider, HttpSmsProvider>();
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way out.
-        builder.Services.AddHttpClient<ISmsProvider, HttpSmsProvider>((sp, client) =>
-            {
-                var o = sp.GetRequiredService<IOptions<SmsOptions>>().Value;
-                client.BaseAddress = new Uri(o.BaseUrl!.TrimEnd('/') + "/");
-                client.Timeout = o.Timeout;
-            })
-            // The dispatcher retries with its own backoff and records every attempt: the standard retries would only
-            // hold a batch's claim longer (a resend is harmless, the reference is the same, but useless).
+        builder.Services.AddHttpClient(HttpSmsProvider.ClientName, (sp, client) =>
+                client.Timeout = sp.GetRequiredService<IOptions<SmsOptions>>().Value.Timeout)
+            // The provider is a third party: the dispatcher retries, backs off and records attempts itself, so the
+            // standard retries would only hold a batch's claim longer; service discovery does not apply to its address.
+            .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddHostedService<SmsDispatcher>();
@@ -63,69 +56,82 @@ public static class SmsApi
     public static IEndpointRouteBuilder MapSmsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/sms").WithTags("Reminder SMS");
-        group.MapPost("/delivery-reports", ApplyReportsAsync).AllowAnonymous()
-            .WithSummary("The SMS provider's delivery reports (X-Report-Token): each marks its invitation delivered or undelivered; unknown ids are counted and ignored");
+        group.MapPost("/receipts", ApplyReceiptsAsync).AllowAnonymous()
+            .WithSummary("The SMS provider's delivery receipts (the platform's SMS protocol, Authorization: Bearer {its key}): each marks its invitation delivered or undelivered, once; unknown references are counted and ignored");
         group.MapGet("/status", StatusAsync).RequireAccess(Access.OmsSupervise)
             .WithSummary("Today's reminder SMS by delivery state (the SMO's date), the sending window, the provider's last error");
         return app;
     }
 
-    private static async Task<Results<Ok<SmsReportsApplied>, ValidationProblem, ProblemHttpResult>> ApplyReportsAsync(
-        HttpContext http, SmsDeliveryReports body, NpgsqlDataSource db, TimeProvider clock, IOptions<SmsOptions> options, CancellationToken ct)
+    private static async Task<Results<Ok<SmsReceiptsApplied>, ValidationProblem, ProblemHttpResult>> ApplyReceiptsAsync(
+        HttpContext http, SmsReceipts body, NpgsqlDataSource db, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
     {
-        // The provider is no caller of the gateway's: it proves itself with the token it was given (compared in constant time).
-        if (!TokenMatches(http.Request.Headers[ReportTokenHeader].ToString(), options.Value.ReportToken!))
-            return TypedResults.Problem($"The {ReportTokenHeader} header is missing or wrong.", statusCode: StatusCodes.Status401Unauthorized,
-                title: "Unauthenticated.", type: ProblemTypes.Unauthenticated);
+        // The provider is no caller of the gateway's: it proves itself with the key it was given (ConnectionStrings:sms).
+        SmsProvider? provider;
+        try { provider = SmsProvider.From(configuration.GetConnectionString("sms")); }
+        catch (InvalidOperationException) { provider = null; }
+        if (provider is null || !provider.Authorizes(http.Request.Headers.Authorization.ToString()))
+            return TypedResults.Problem("The Authorization header is missing or does not carry the SMS provider's key.",
+                statusCode: StatusCodes.Status401Unauthorized, title: "Unauthenticated.", type: ProblemTypes.Unauthenticated);
 
-        var reports = body.Reports ?? [];
+        var receipts = body.Receipts ?? [];
         var e = new ValidationErrors();
-        if (body.Reports is null) e.Required("reports", null);
-        if (reports.Count > 10_000) e.Add("reports", "At most 10000 reports per request.");
-        for (var i = 0; i < reports.Count && i < 10_000; i++)
+        if (body.Receipts is null) e.Required("receipts", null);
+        if (receipts.Count > MaxReceipts) e.Add("receipts", $"At most {MaxReceipts} receipts per request.");
+        for (var i = 0; i < receipts.Count && i < MaxReceipts; i++)
         {
-            if (e.Required($"reports[{i}].id", reports[i].Id)) e.MaxLength($"reports[{i}].id", reports[i].Id, 100);
-            if (e.Required($"reports[{i}].status", reports[i].Status)) e.OneOf($"reports[{i}].status", reports[i].Status, ["delivered", "undelivered"]);
-            e.MaxLength($"reports[{i}].error", reports[i].Error, 1000);
+            var r = receipts[i];
+            if (r is null) { e.Required($"receipts[{i}]", null); continue; }
+            if (e.Required($"receipts[{i}].reference", r.Reference)) e.MaxLength($"receipts[{i}].reference", r.Reference, 100);
+            e.MaxLength($"receipts[{i}].id", r.Id, 100);
+            if (e.Required($"receipts[{i}].status", r.Status))
+                e.OneOf($"receipts[{i}].status", r.Status, [SmsReceipt.Delivered, SmsReceipt.Undelivered]);
+            e.MaxLength($"receipts[{i}].error", r.Error, 1000);
         }
-        if (!e.IsValid) return Problems.Validation(e.ToDictionary(), "No report was applied; correct the fields named.");
+        if (!e.IsValid) return Problems.Validation(e.ToDictionary(), "No receipt was applied; correct the fields named.");
 
-        // Provider ids are the provider's own and unique; a report names no tenant. A report applies once: an
-        // invitation already delivered or undelivered keeps its first outcome (a repeated report changes nothing).
+        // Applied by our reference (oms-invitation-{id}): a receipt may come before the provider's id was recorded,
+        // which it then records. A receipt names no tenant; the invitation's id is ours and unique. It applies once:
+        // an invitation already delivered or undelivered keeps its first outcome (a repeated receipt changes nothing).
+        // A claim in progress is left to run out (the sender records its attempt without undoing the outcome).
         var now = clock.GetUtcNow();
         await using var cmd = db.CreateCommand("""
-            WITH r AS (SELECT * FROM unnest(@ids, @statuses, @ats, @errors) AS r(id, status, at, error)),
+            WITH src AS (
+                SELECT * FROM unnest(@invitations, @provider_ids, @statuses, @ats, @errors) WITH ORDINALITY AS r(invitation, provider_id, status, at, error, n)),
+            r AS (SELECT DISTINCT ON (invitation) * FROM src WHERE invitation IS NOT NULL ORDER BY invitation, n),
             applied AS (
                 UPDATE invitations i SET delivery = r.status,
                     delivered_at = CASE WHEN r.status = 'delivered' THEN r.at END,
-                    last_error = CASE WHEN r.status = 'undelivered' THEN coalesce(r.error, 'Not delivered.') ELSE i.last_error END
+                    last_error = CASE WHEN r.status = 'undelivered' THEN coalesce(r.error, 'Not delivered.') ELSE i.last_error END,
+                    provider_message_id = coalesce(i.provider_message_id, r.provider_id),
+                    next_attempt_at = CASE WHEN i.delivery = 'sending' THEN i.next_attempt_at END
                 FROM r
-                WHERE i.provider_message_id = r.id AND i.provider_message_id IS NOT NULL AND i.delivery IN ('sending', 'sent')
+                WHERE i.id = r.invitation AND i.channel = 'sms' AND i.delivery IN ('pending', 'sending', 'sent')
                 RETURNING i.id)
-            SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM invitations i WHERE i.provider_message_id = r.id))::int,
-                   count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM invitations i WHERE i.provider_message_id = r.id))::int,
+            SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM invitations i WHERE i.id = src.invitation AND i.channel = 'sms'))::int,
+                   count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM invitations i WHERE i.id = src.invitation AND i.channel = 'sms'))::int,
                    (SELECT count(*) FROM applied)::int
-            FROM r
+            FROM src
             """);
-        cmd.Parameters.AddWithValue("ids", reports.Select(r => r.Id!.Trim()).ToArray());
-        cmd.Parameters.AddWithValue("statuses", reports.Select(r => r.Status!).ToArray());
-        cmd.Parameters.AddWithValue("ats", reports.Select(r => (r.At ?? now).ToUniversalTime()).ToArray());
-        cmd.Parameters.AddWithValue("errors", reports.Select(r => r.Error).ToArray());
+        cmd.Parameters.AddWithValue("invitations", receipts.Select(r => SmsReferences.InvitationOf(r.Reference!.Trim())).ToArray());
+        cmd.Parameters.AddWithValue("provider_ids", receipts.Select(r => string.IsNullOrWhiteSpace(r.Id) ? null : r.Id.Trim()).ToArray());
+        cmd.Parameters.AddWithValue("statuses", receipts.Select(r => r.Status!).ToArray());
+        cmd.Parameters.AddWithValue("ats", receipts.Select(r => (r.At ?? now).ToUniversalTime()).ToArray());
+        cmd.Parameters.AddWithValue("errors", receipts.Select(r => r.Error).ToArray());
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return TypedResults.Ok(new SmsReportsApplied(reader.GetInt32(0), reader.GetInt32(1)));
+        return TypedResults.Ok(new SmsReceiptsApplied(reader.GetInt32(0), reader.GetInt32(1)));
     }
-
-    private static bool TokenMatches(string given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 
     private static async Task<Ok<SmsStatus>> StatusAsync(
         RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock, IOptions<SmsOptions> options, SmsProviderState provider, CancellationToken ct)
     {
         var o = options.Value;
-        var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), o.Zone);
-        var today = DateOnly.FromDateTime(local.DateTime);
-        await using var cmd = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var smo = await SmoProfiles.GetAsync(connection, identity.TenantId, ct);
+        var now = clock.GetUtcNow();
+        var today = smo.DateAt(now);
+        await using var cmd = new NpgsqlCommand("""
             SELECT count(*) FILTER (WHERE scheduled_on = @today AND delivery = 'pending')::int,
                    count(*) FILTER (WHERE scheduled_on = @today AND delivery = 'sending')::int,
                    count(*) FILTER (WHERE scheduled_on = @today AND delivery = 'sent')::int,
@@ -135,13 +141,13 @@ public static class SmsApi
             FROM invitations i JOIN campaigns c ON c.id = i.campaign_id AND c.tenant_id = i.tenant_id
             WHERE i.tenant_id = @tenant AND i.channel = 'sms' AND i.scheduled_on <= @today AND i.delivery <> 'cancelled'
               AND (c.status = 'planned' OR i.delivery <> 'pending') -- a cancelled campaign's unsent invitations will never go
-            """);
+            """, connection);
         cmd.Parameters.AddWithValue("tenant", identity.TenantId);
         cmd.Parameters.AddWithValue("today", today);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
-        return TypedResults.Ok(new SmsStatus(today, o.TimeZone, r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5),
-            new SmsWindow(o.WindowFrom, o.WindowUntil, SmsDispatcher.InWindow(local.TimeOfDay, o.WindowFrom, o.WindowUntil)),
+        return TypedResults.Ok(new SmsStatus(today, smo.TimeZone, r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5),
+            new SmsWindow(o.WindowFrom, o.WindowUntil, SmsDispatcher.InWindow(smo.Local(now).TimeOfDay, o.WindowFrom, o.WindowUntil)),
             new SmsProviderStatus(provider.LastError, provider.LastErrorAt, provider.LastSuccessAt)));
     }
 }

@@ -2,21 +2,26 @@ using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.Mail;
 using Platform.Messaging;
+using Platform.OmsRepresentatives.Profile;
 
 namespace Platform.OmsRepresentatives.Sms;
 
 /// <summary>
 /// Sends the reminder SMS of the campaigns. Every poll it claims due invitations — channel sms, delivery pending,
-/// scheduled for today or earlier in the SMO's time zone, of a campaign still planned, past any backoff — in batches
-/// with FOR UPDATE SKIP LOCKED, marking them 'sending' with a claim that runs out after
-/// <see cref="SmsOptions.ClaimTimeout"/> (one short statement), so several replicas share the work and never send one
-/// invitation twice; an invitation whose claim ran out (its replica died mid-send) is taken again, with the same
-/// reference, which the provider de-duplicates. It sends no more than <see cref="SmsOptions.PerSecond"/> a second and
-/// only inside the sending window of the SMO's local time. An accepted SMS is 'sent' with the provider's id (its
-/// delivery report later makes it delivered or undelivered); one the provider refused is undelivered with the reason;
-/// a batch the provider could not take goes back to 'pending' with the error and a doubling backoff, and after
-/// <see cref="SmsOptions.MaxAttempts"/> attempts is undelivered. Time is the platform's clock; polling is real time.
+/// scheduled for today or earlier in their SMO's time zone (its profile's, <see cref="SmoProfile"/>), inside the
+/// sending window of that SMO's local time, of a campaign still planned, past any backoff — in batches with FOR UPDATE
+/// SKIP LOCKED, marking them 'sending' with a claim that runs out after <see cref="SmsOptions.ClaimTimeout"/> (one
+/// short statement), so several replicas share the work and never send one invitation twice; an invitation whose
+/// claim ran out (its replica died mid-send) is taken again, with the same reference, which the provider
+/// de-duplicates. It sends no more than <see cref="SmsOptions.PerSecond"/> a second, <see cref="SmsOptions.Concurrency"/>
+/// at once, signed with the SMO's profile name and phone. Per message: an accepted SMS is 'sent' with the provider's
+/// id (its delivery receipt later makes it delivered or undelivered); one the provider refused for good is undelivered
+/// with the reason; one to be tried again goes back to 'pending' with the error and a doubling backoff, and after
+/// <see cref="SmsOptions.MaxAttempts"/> attempts is undelivered. When no message of a chunk got through, the provider
+/// is taken to be down: the rest of the batch waits for the backoff too and the sender rests a poll interval. Time is
+/// the platform's clock; polling is real time.
 /// </summary>
 public sealed partial class SmsDispatcher(
     NpgsqlDataSource dataSource,
@@ -32,9 +37,8 @@ public sealed partial class SmsDispatcher(
     private static readonly Counter<long> Failed = Meter.CreateCounter<long>("oms.sms.failed");
 
     private readonly SmsOptions _options = options.Value;
-    private readonly TimeZoneInfo _zone = options.Value.Zone;
 
-    private sealed record Claimed(long Id, string Kind, string Phone, string? ClinicCode, int Year, string? FullName);
+    private sealed record Claimed(long Id, string TenantId, string Kind, string Phone, string? ClinicCode, int Year, string? FullName);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => _options.Enabled
         ? BatchPolling.RunAsync(SendBatchAsync, _options.BatchSize, _options.PollInterval, LogSendFailed, stoppingToken)
@@ -47,15 +51,19 @@ public sealed partial class SmsDispatcher(
     internal async Task<int> SendBatchAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var local = TimeZoneInfo.ConvertTime(now, _zone);
-        if (!InWindow(local.TimeOfDay, _options.WindowFrom, _options.WindowUntil)) return 0;
+        var claimUntil = now + _options.ClaimTimeout;
         await ReclaimAsync(now, ct);
 
+        // Each SMO's own day and window: its profile's time zone (Moscow, SmoProfile.Default's, until it sets one).
         var claimed = new List<Claimed>();
         await using (var cmd = dataSource.CreateCommand("""
             WITH due AS (
-                SELECT i.id FROM invitations i JOIN campaigns c ON c.id = i.campaign_id AND c.tenant_id = i.tenant_id
-                WHERE i.delivery = 'pending' AND i.channel = 'sms' AND i.scheduled_on <= @today
+                SELECT i.id FROM invitations i
+                JOIN campaigns c ON c.id = i.campaign_id AND c.tenant_id = i.tenant_id
+                LEFT JOIN smo_profiles p ON p.tenant_id = i.tenant_id
+                CROSS JOIN LATERAL (SELECT @now AT TIME ZONE coalesce(p.time_zone, 'Europe/Moscow') AS local) l
+                WHERE i.delivery = 'pending' AND i.channel = 'sms' AND i.scheduled_on <= l.local::date
+                  AND l.local - date_trunc('day', l.local) >= @window_from AND l.local - date_trunc('day', l.local) < @window_until
                   AND (i.next_attempt_at IS NULL OR i.next_attempt_at <= @now) AND c.status = 'planned'
                 ORDER BY i.scheduled_on, i.id
                 LIMIT @batch
@@ -64,49 +72,79 @@ public sealed partial class SmsDispatcher(
                 UPDATE invitations i SET delivery = 'sending', next_attempt_at = @claim_until
                 FROM due WHERE i.id = due.id
                 RETURNING i.id, i.tenant_id, i.enp, i.kind, i.phone, i.clinic_code, i.campaign_id)
-            SELECT cl.id, cl.kind, cl.phone, cl.clinic_code, c.year, p.full_name
+            SELECT cl.id, cl.tenant_id, cl.kind, cl.phone, cl.clinic_code, c.year, p.full_name
             FROM claimed cl
             JOIN campaigns c ON c.id = cl.campaign_id
             LEFT JOIN insured p ON p.tenant_id = cl.tenant_id AND p.enp = cl.enp
             ORDER BY cl.id
             """))
         {
-            cmd.Parameters.AddWithValue("today", DateOnly.FromDateTime(local.DateTime));
             cmd.Parameters.AddWithValue("now", now);
+            cmd.Parameters.AddWithValue("window_from", _options.WindowFrom);
+            cmd.Parameters.AddWithValue("window_until", _options.WindowUntil);
             cmd.Parameters.AddWithValue("batch", _options.BatchSize);
-            cmd.Parameters.AddWithValue("claim_until", now + _options.ClaimTimeout);
+            cmd.Parameters.AddWithValue("claim_until", claimUntil);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
-                claimed.Add(new Claimed(r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt32(4),
-                    r.IsDBNull(5) ? null : r.GetString(5)));
+                claimed.Add(new Claimed(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+                    r.GetInt32(5), r.IsDBNull(6) ? null : r.GetString(6)));
         }
         if (claimed.Count == 0) return 0;
 
-        // One provider request per throttle step: at most PerSecond messages, at most what the provider takes at once.
-        var step = Math.Min(_options.PerSecond, provider.MaxBatch);
+        var profiles = await ProfilesAsync([.. claimed.Select(c => c.TenantId).Distinct()], ct);
+        // One chunk per throttle step: at most Concurrency messages in flight, no more than PerSecond a second.
+        var step = Math.Min(_options.Concurrency, _options.PerSecond);
         for (var i = 0; i < claimed.Count; i += step)
         {
+            if (clock.GetUtcNow() + _options.Timeout >= claimUntil)
+            {
+                // A slow provider: the next chunk might outlast the claim (another replica would take it again), so
+                // the rest goes back to pending, no attempt made, for the next batch.
+                await ReleaseAsync([.. claimed.Skip(i).Select(c => c.Id)]);
+                return 0;
+            }
             var chunk = claimed.GetRange(i, Math.Min(step, claimed.Count - i));
             using var lease = await throttle.AcquireAsync(chunk.Count, ct);
-            var messages = chunk.Select(c => new SmsToSend(c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ReminderTexts.ToE164(c.Phone),
-                ReminderTexts.For(c.Kind, c.FullName, c.Year, c.ClinicCode, _options.SmoName!, _options.SmoPhone!))).ToList();
-            try
+            var messages = chunk.Select(c =>
             {
-                var results = await provider.SendAsync(messages, ct);
-                state.Succeeded(clock.GetUtcNow());
-                await RecordAsync(results, ct);
-            }
-            catch (SmsProviderException e)
+                var smo = profiles.GetValueOrDefault(c.TenantId, SmoProfile.Default);
+                return new SmsToSend(c.Id, ReminderTexts.ToE164(c.Phone),
+                    ReminderTexts.For(c.Kind, c.FullName, c.Year, c.ClinicCode, smo.Name, smo.Phone), smo.SmsSender ?? _options.Sender);
+            }).ToList();
+            var results = await provider.SendAsync(messages, ct);
+            var at = clock.GetUtcNow();
+            var outcomes = messages.Zip(results).ToList();
+            var retry = outcomes.Where(o => o.Second is { Sent: false, Permanent: false }).ToList();
+            if (retry.Count < outcomes.Count) state.Succeeded(at);
+            if (retry.Count > 0) state.Failed(retry[0].Second.Error ?? "The SMS provider could not take the message.", at);
+            await RecordAsync(outcomes, ct);
+            if (retry.Count == outcomes.Count)
             {
-                // The provider is down or refusing requests: this chunk and the rest of the batch wait for the backoff.
-                state.Failed(e.Message, clock.GetUtcNow());
-                LogProviderFailed(claimed.Count - i, e.Message);
-                await RetryLaterAsync(claimed.Skip(i).Select(c => c.Id).ToArray(), e.Message, ct);
-                Failed.Add(claimed.Count - i);
-                return 0; // not straight on to the next batch: the provider gets a poll interval's rest
+                // Nothing got through: the provider is down or refusing requests. The rest of the batch waits for the
+                // backoff too, and the sender rests a poll interval rather than claim the next batch at once.
+                var error = retry[0].Second.Error ?? "The SMS provider could not take the message.";
+                var rest = claimed.Skip(i + chunk.Count).Select(c => c.Id).ToArray();
+                LogProviderFailed(chunk.Count + rest.Length, error);
+                await RetryLaterAsync(rest, [.. rest.Select(_ => error)], ct);
+                Failed.Add(rest.Length);
+                return 0;
             }
         }
         return claimed.Count;
+    }
+
+    /// <summary>The profiles of <paramref name="tenants"/>, in one query; a tenant without one is absent (the default applies).</summary>
+    private async Task<Dictionary<string, SmoProfile>> ProfilesAsync(string[] tenants, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "SELECT tenant_id, name, phone, time_zone, address, sms_sender FROM smo_profiles WHERE tenant_id = ANY(@tenants)");
+        cmd.Parameters.AddWithValue("tenants", tenants);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var profiles = new Dictionary<string, SmoProfile>();
+        while (await r.ReadAsync(ct))
+            profiles[r.GetString(0)] = new SmoProfile(r.GetString(1), r.GetString(2), r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), true);
+        return profiles;
     }
 
     /// <summary>Puts back invitations whose claim ran out (their replica stopped mid-send), as one more attempt.</summary>
@@ -125,24 +163,32 @@ public sealed partial class SmsDispatcher(
         if (reclaimed > 0) LogReclaimed(reclaimed);
     }
 
-    /// <summary>Records the provider's answers: accepted as sent with its id, refused as undelivered with the reason.</summary>
-    private async Task RecordAsync(IReadOnlyList<SmsSendResult> results, CancellationToken ct)
+    /// <summary>
+    /// Records each message's outcome: sent with the provider's id, refused as undelivered with the reason, to be tried
+    /// again back to pending after its backoff. A receipt may have come before the answer was recorded (it is applied
+    /// by our reference): the invitation then keeps the receipt's outcome and gets the attempt and the send time.
+    /// </summary>
+    private async Task RecordAsync(List<(SmsToSend Message, SendResult Result)> outcomes, CancellationToken ct)
     {
-        var accepted = results.Where(r => r.ProviderId is not null).ToList();
-        var refused = results.Where(r => r.ProviderId is null).ToList();
+        var sent = outcomes.Where(o => o.Result.Sent).ToList();
+        var refused = outcomes.Where(o => o.Result is { Sent: false, Permanent: true }).ToList();
+        var retry = outcomes.Where(o => o.Result is { Sent: false, Permanent: false }).ToList();
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            UPDATE invitations i SET delivery = 'sent', provider_message_id = r.provider_id, sent_at = @now,
-                attempts = i.attempts + 1, last_error = NULL, next_attempt_at = NULL
+            UPDATE invitations i SET
+                delivery = CASE WHEN i.delivery = 'sending' THEN 'sent' ELSE i.delivery END,
+                provider_message_id = coalesce(i.provider_message_id, r.provider_id), sent_at = @now, attempts = i.attempts + 1,
+                last_error = CASE WHEN i.delivery = 'sending' THEN NULL ELSE i.last_error END, next_attempt_at = NULL
             FROM unnest(@ids, @provider_ids) AS r(id, provider_id)
-            WHERE i.id = r.id AND i.delivery = 'sending'
+            WHERE i.id = r.id
+              AND (i.delivery = 'sending' OR (i.delivery IN ('delivered', 'undelivered') AND i.sent_at IS NULL AND i.next_attempt_at IS NOT NULL))
             """)
         {
             Parameters =
             {
                 new("now", clock.GetUtcNow()),
-                new("ids", accepted.Select(r => long.Parse(r.Reference, System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
-                new("provider_ids", accepted.Select(r => r.ProviderId!).ToArray()),
+                new("ids", sent.Select(o => o.Message.InvitationId).ToArray()),
+                new("provider_ids", sent.Select(o => o.Result.ProviderId).ToArray()),
             },
         });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
@@ -153,32 +199,45 @@ public sealed partial class SmsDispatcher(
         {
             Parameters =
             {
-                new("ids", refused.Select(r => long.Parse(r.Reference, System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
-                new("errors", refused.Select(r => r.Error ?? "Refused by the SMS provider.").ToArray()),
+                new("ids", refused.Select(o => o.Message.InvitationId).ToArray()),
+                new("errors", refused.Select(o => o.Result.Error ?? "Refused by the SMS provider.").ToArray()),
             },
         });
-        await batch.ExecuteNonQueryAsync(ct);
-        Sent.Add(accepted.Count);
-        if (refused.Count > 0) Failed.Add(refused.Count);
+        await batch.ExecuteNonQueryAsync(CancellationToken.None);
+        await RetryLaterAsync([.. retry.Select(o => o.Message.InvitationId)],
+            [.. retry.Select(o => o.Result.Error ?? "The SMS provider could not take the message.")], ct);
+        Sent.Add(sent.Count);
+        if (refused.Count + retry.Count > 0) Failed.Add(refused.Count + retry.Count);
     }
 
-    /// <summary>Back to pending after the backoff, or undelivered once the attempts are spent.</summary>
-    private async Task RetryLaterAsync(long[] ids, string error, CancellationToken ct)
+    /// <summary>Back to pending without an attempt (claimed but not tried).</summary>
+    private async Task ReleaseAsync(long[] ids)
     {
+        await using var cmd = dataSource.CreateCommand(
+            "UPDATE invitations SET delivery = 'pending', next_attempt_at = NULL WHERE id = ANY(@ids) AND delivery = 'sending'");
+        cmd.Parameters.AddWithValue("ids", ids);
+        await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    /// <summary>Back to pending after the backoff, each with its error, or undelivered once the attempts are spent.</summary>
+    private async Task RetryLaterAsync(long[] ids, string[] errors, CancellationToken ct)
+    {
+        if (ids.Length == 0) return;
         await using var cmd = dataSource.CreateCommand("""
-            UPDATE invitations SET
-                attempts = attempts + 1,
-                last_error = @error,
-                delivery = CASE WHEN attempts + 1 >= @max THEN 'undelivered' ELSE 'pending' END,
-                next_attempt_at = CASE WHEN attempts + 1 >= @max THEN NULL
-                    ELSE @now + least(interval '30 minutes', @retry_after * power(2, attempts) * (1 + 0.2 * random())) END
-            WHERE id = ANY(@ids) AND delivery = 'sending'
+            UPDATE invitations i SET
+                attempts = i.attempts + 1,
+                last_error = r.error,
+                delivery = CASE WHEN i.attempts + 1 >= @max THEN 'undelivered' ELSE 'pending' END,
+                next_attempt_at = CASE WHEN i.attempts + 1 >= @max THEN NULL
+                    ELSE @now + least(interval '30 minutes', @retry_after * power(2, i.attempts) * (1 + 0.2 * random())) END
+            FROM unnest(@ids, @errors) AS r(id, error)
+            WHERE i.id = r.id AND i.delivery = 'sending'
             """);
-        cmd.Parameters.AddWithValue("error", error);
         cmd.Parameters.AddWithValue("max", _options.MaxAttempts);
         cmd.Parameters.AddWithValue("now", clock.GetUtcNow());
         cmd.Parameters.AddWithValue("retry_after", _options.RetryAfter);
         cmd.Parameters.AddWithValue("ids", ids);
+        cmd.Parameters.AddWithValue("errors", errors);
         // Recorded even when stopping: otherwise the rows wait in 'sending' for the claim to run out.
         await cmd.ExecuteNonQueryAsync(CancellationToken.None);
     }
@@ -195,8 +254,10 @@ public sealed partial class SmsDispatcher(
 
 /// <summary>
 /// The SMS channel's throttle: at most <see cref="SmsOptions.PerSecond"/> messages in any second from this replica (a
-/// sliding window of ten 100 ms segments, System.Threading.RateLimiting; a token bucket would let a full bucket and the
-/// next refill go out back to back). Real time, not the platform's clock.
+/// sliding window, System.Threading.RateLimiting; a token bucket would let a full bucket and the next refill go out
+/// back to back). The window slides by whole segments, so a permit taken late in a segment comes back as that segment
+/// leaves: one segment (50 ms) more than a second makes every permit come back no sooner than a second after it was
+/// taken. Real time, not the platform's clock.
 /// </summary>
 public sealed class SmsThrottle : IDisposable
 {
@@ -206,8 +267,8 @@ public sealed class SmsThrottle : IDisposable
         _limiter = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
         {
             PermitLimit = Math.Max(1, options.Value.PerSecond),
-            Window = TimeSpan.FromSeconds(1),
-            SegmentsPerWindow = 10,
+            Window = TimeSpan.FromMilliseconds(1050),
+            SegmentsPerWindow = 21,
             QueueLimit = int.MaxValue, // several dispatchers in one process (tests) wait their turn
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,

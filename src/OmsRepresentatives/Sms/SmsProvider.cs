@@ -1,84 +1,67 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Platform.Mail;
 
 namespace Platform.OmsRepresentatives.Sms;
 
-/// <summary>One SMS to send: our reference (the invitation's id; the provider keeps one message per reference), the number in E.164, the text.</summary>
-public sealed record SmsToSend(string Reference, string To, string Text);
+/// <summary>One reminder to send: the invitation it is for, the number in E.164, the text and the sender name shown.</summary>
+public sealed record SmsToSend(long InvitationId, string To, string Text, string Sender)
+{
+    /// <summary>Our reference of the SMS (the provider keeps one message per reference; its receipts name it).</summary>
+    public string Reference => SmsReferences.Of(InvitationId);
+}
 
-/// <summary>The provider's answer for one message: its id when accepted, or why it was refused (a refusal is final).</summary>
-public sealed record SmsSendResult(string Reference, string? ProviderId, string? Error);
+/// <summary>The reminders' references at the provider: <c>oms-invitation-{id}</c>.</summary>
+public static class SmsReferences
+{
+    public const string Prefix = "oms-invitation-";
 
-/// <summary>The provider could not take the batch at all (unreachable, no answer in time, an error status): try again later.</summary>
-public sealed class SmsProviderException(string message, Exception? inner = null) : Exception(message, inner);
+    public static string Of(long invitationId) => Prefix + invitationId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-/// <summary>An SMS gateway: sends a batch and tells, per message, the provider's id or why it was refused.</summary>
+    /// <summary>The invitation a reference names, or null when it is none of ours.</summary>
+    public static long? InvitationOf(string? reference) =>
+        reference is not null && reference.StartsWith(Prefix, StringComparison.Ordinal)
+        && long.TryParse(reference.AsSpan(Prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id : null;
+}
+
+/// <summary>An SMS gateway: sends messages and tells, per message, sent (with the provider's id), refused for good, or to be tried again.</summary>
 public interface ISmsProvider
 {
-    /// <summary>At most this many messages in one <see cref="SendAsync"/>.</summary>
-    int MaxBatch { get; }
-
-    /// <summary>Sends <paramref name="messages"/>; throws <see cref="SmsProviderException"/> when the batch as a whole failed.</summary>
-    Task<IReadOnlyList<SmsSendResult>> SendAsync(IReadOnlyList<SmsToSend> messages, CancellationToken ct);
+    /// <summary>Sends <paramref name="messages"/>; one <see cref="SendResult"/> per message, in their order. Never throws for the provider's failures.</summary>
+    Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<SmsToSend> messages, CancellationToken ct);
 }
 
 /// <summary>
-/// The provider's HTTP API (as the development simulator speaks it): <c>POST api/v1/messages</c> with <c>X-Api-Key</c>,
-/// <c>{ sender, callbackUrl, messages: [{ reference, to, text }] }</c>, answered per message
-/// <c>{ reference, id, status: accepted|rejected, error }</c>. A typed client without the standard resilience handler:
-/// the dispatcher retries with its own backoff and records each attempt, and a resend carries the same reference.
+/// The platform's SMS protocol (<see cref="SmsProvider"/>, README "Messages to contacts"): one <c>POST messages</c> per
+/// SMS with our reference and <see cref="SmsOptions.ReceiptUrl"/>, at most <see cref="SmsOptions.Concurrency"/> at once.
+/// The provider is <c>ConnectionStrings:sms</c>, read at each send (as the Cases service does), so a missing or wrong
+/// one fails the messages as to be retried, with the reason, rather than the start. The named client has no standard
+/// resilience handlers: the dispatcher retries with its own backoff and records each attempt, and a resend carries the
+/// same reference, which the provider de-duplicates.
 /// </summary>
-public sealed class HttpSmsProvider(HttpClient http, IOptions<SmsOptions> options) : ISmsProvider
+public sealed class HttpSmsProvider(IHttpClientFactory httpClients, IConfiguration configuration, IOptions<SmsOptions> options) : ISmsProvider
 {
-    public int MaxBatch => 1000;
+    public const string ClientName = "oms-sms";
 
-    private sealed record Request(string? Sender, string? CallbackUrl, IReadOnlyList<SmsToSend> Messages);
-
-    private sealed record Outcome(string? Reference, string? Id, string? Status, string? Error);
-
-    private sealed record Answer(IReadOnlyList<Outcome>? Messages);
-
-    public async Task<IReadOnlyList<SmsSendResult>> SendAsync(IReadOnlyList<SmsToSend> messages, CancellationToken ct)
+    public async Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<SmsToSend> messages, CancellationToken ct)
     {
-        var o = options.Value;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/messages")
-        {
-            Content = JsonContent.Create(new Request(o.Sender, o.CallbackUrl, messages), options: PlatformJson.Options),
-        };
-        request.Headers.Add("X-Api-Key", o.ApiKey);
-        Answer? answer;
-        try
-        {
-            using var response = await http.SendAsync(request, ct);
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (!response.IsSuccessStatusCode)
-                throw new SmsProviderException($"The SMS provider answered {(int)response.StatusCode} {response.ReasonPhrase}" +
-                                               (body.Length > 0 ? ": " + body[..Math.Min(body.Length, 300)] : "."));
-            answer = JsonSerializer.Deserialize<Answer>(body, PlatformJson.Options);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
-        {
-            throw new SmsProviderException(e is TaskCanceledException
-                ? $"The SMS provider did not answer within {o.Timeout.TotalSeconds:0.#} s."
-                : $"The SMS provider could not be reached: {e.Message}", e);
-        }
-        catch (JsonException e)
-        {
-            throw new SmsProviderException($"The SMS provider's answer could not be read: {e.Message}", e);
-        }
+        SmsProvider? provider;
+        try { provider = SmsProvider.From(configuration.GetConnectionString("sms")); }
+        catch (InvalidOperationException e) { return [.. messages.Select(_ => SendResult.Retry(e.Message))]; }
+        if (provider is null)
+            return [.. messages.Select(_ => SendResult.Retry($"No SMS provider is configured (ConnectionStrings:{SmsProvider.ConnectionName})."))];
 
-        var byReference = (answer?.Messages ?? []).Where(m => m.Reference is not null).GroupBy(m => m.Reference!).ToDictionary(g => g.Key, g => g.First());
-        return messages.Select(m => byReference.GetValueOrDefault(m.Reference) switch
-        {
-            { Status: "accepted", Id: { Length: > 0 } id } => new SmsSendResult(m.Reference, id, null),
-            { Status: "rejected" } r => new SmsSendResult(m.Reference, null, r.Error ?? "Refused by the SMS provider."),
-            _ => throw new SmsProviderException($"The SMS provider's answer says nothing of message {m.Reference}."),
-        }).ToList();
+        var client = httpClients.CreateClient(ClientName);
+        var receiptUrl = options.Value.ReceiptUrl;
+        var results = new SendResult[messages.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, messages.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.Concurrency), CancellationToken = ct },
+            async (i, token) =>
+            {
+                var m = messages[i];
+                results[i] = await provider.SendAsync(client, new SmsProvider.Message(m.To, m.Text, m.Sender, m.Reference, receiptUrl), token);
+            });
+        return results;
     }
 }
 

@@ -24,6 +24,10 @@ public class OmsFactory() : ServiceFactory<Program>("omsdb"), IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        // No reminder SMS from the shared service: the dispatcher would pick up other areas' invitations (the SMS
+        // tests start a service of their own that sends, SmsFactory). The receipt address is required all the same.
+        builder.UseSetting("Oms:Sms:Enabled", "false");
+        builder.UseSetting("Oms:Sms:ReceiptUrl", "http://127.0.0.1:8080/api/oms/sms/receipts");
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();

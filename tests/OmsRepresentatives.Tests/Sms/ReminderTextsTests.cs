@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Platform.OmsRepresentatives.Campaigns;
 using Platform.OmsRepresentatives.Sms;
-using Platform.SmsSimulator;
 
 namespace Platform.OmsRepresentatives.Tests.Sms;
 
@@ -19,8 +18,7 @@ public sealed class ReminderTextsTests
         Assert.StartsWith("Анна Сергеевна, пройдите в 2027 г. ", text);
         Assert.Contains(" в поликлинике 770101. ", text);
         Assert.EndsWith($"{Smo}, {SmoPhone}", text);
-        Assert.False(Segments.IsGsm7(text));
-        Assert.InRange(Segments.Count(text), 1, 2);
+        Assert.True(text.Length <= ReminderTexts.MaxLength); // Cyrillic: UCS-2, 67 characters a part
     }
 
     [Fact]
@@ -42,12 +40,11 @@ public sealed class ReminderTextsTests
         var text = ReminderTexts.For(kind, longName, 2026, "770101", Smo, SmoPhone);
         Assert.DoesNotContain("Александра", text);
         Assert.StartsWith("Пройдите в 2026 г.", text);
-        Assert.InRange(Segments.Count(text), 1, 2);
         Assert.True(text.Length <= ReminderTexts.MaxLength);
 
         var longSmo = "Страховая медицинская организация «Здоровье»";
         var shortest = ReminderTexts.For(kind, longName, 2026, "7701010101", longSmo, "+7 (800) 100-20-30");
-        Assert.InRange(Segments.Count(shortest), 1, 2);
+        Assert.True(shortest.Length <= ReminderTexts.MaxLength);
         Assert.EndsWith(longSmo + ", +7 (800) 100-20-30", shortest);
     }
 
@@ -71,20 +68,6 @@ public sealed class ReminderTextsTests
     public void Phone_numbers_are_sent_in_e164(string phone, string expected) => Assert.Equal(expected, ReminderTexts.ToE164(phone));
 
     [Theory]
-    [InlineData(160, 'a', 1)]
-    [InlineData(161, 'a', 2)]
-    [InlineData(306, 'a', 2)]
-    [InlineData(307, 'a', 3)]
-    [InlineData(70, 'ж', 1)]
-    [InlineData(71, 'ж', 2)]
-    [InlineData(134, 'ж', 2)]
-    [InlineData(135, 'ж', 3)]
-    [InlineData(80, '€', 1)] // two septets each: 160
-    [InlineData(81, '€', 2)]
-    public void The_simulator_counts_sms_parts_as_networks_do(int length, char c, int parts) =>
-        Assert.Equal(parts, Segments.Count(new string(c, length)));
-
-    [Theory]
     [InlineData("08:59", false)]
     [InlineData("09:00", true)]
     [InlineData("20:59", true)]
@@ -95,22 +78,33 @@ public sealed class ReminderTextsTests
     [Fact]
     public void The_settings_are_checked_at_start()
     {
-        var good = new SmsOptions
-        {
-            BaseUrl = "http://127.0.0.1:5080", ApiKey = "k", Sender = "SMO", CallbackUrl = "https://api.example/api/oms/sms/delivery-reports",
-            ReportToken = new string('t', 32), SmoName = Smo, SmoPhone = SmoPhone,
-        };
+        var good = new SmsOptions { ReceiptUrl = "https://api.example/api/oms/sms/receipts" };
         Assert.Empty(good.Problems());
-        Assert.Contains(new SmsOptions { ReportToken = "short" }.Problems(), p => p.Contains("ReportToken"));
+        // The AppHost's development window.
+        Assert.Empty(new SmsOptions { ReceiptUrl = "http://127.0.0.1:8080/api/oms/sms/receipts", WindowFrom = TimeSpan.Zero, WindowUntil = new TimeSpan(23, 59, 59) }.Problems());
+        Assert.Contains(new SmsOptions().Problems(), p => p.Contains("ReceiptUrl"));
         var wrong = new SmsOptions
         {
-            BaseUrl = "127.0.0.1", ApiKey = "k", Sender = "SMO", CallbackUrl = "https://x/", ReportToken = new string('t', 32),
-            SmoName = new string('С', 120), SmoPhone = SmoPhone, TimeZone = "Mars/Olympus", WindowFrom = TimeSpan.FromHours(21), WindowUntil = TimeSpan.FromHours(9),
+            ReceiptUrl = "/api/oms/sms/receipts", Sender = "A-SENDER-TOO-LONG", Concurrency = 0,
+            WindowFrom = TimeSpan.FromHours(21), WindowUntil = TimeSpan.FromHours(9),
         };
         var problems = wrong.Problems().ToList();
-        Assert.Contains(problems, p => p.Contains("BaseUrl"));
-        Assert.Contains(problems, p => p.Contains("TimeZone"));
+        Assert.Contains(problems, p => p.Contains("ReceiptUrl"));
+        Assert.Contains(problems, p => p.Contains("Sender"));
+        Assert.Contains(problems, p => p.Contains("Concurrency"));
         Assert.Contains(problems, p => p.Contains("WindowFrom"));
-        Assert.Contains(problems, p => p.Contains("SmoName and SmoPhone are too long"));
+    }
+
+    [Theory]
+    [InlineData("oms-invitation-42", 42L)]
+    [InlineData("oms-invitation-", null)]
+    [InlineData("oms-invitation--1", null)]
+    [InlineData("oms-invitation-1x", null)]
+    [InlineData("case-message-42", null)]
+    [InlineData(null, null)]
+    public void A_receipt_names_its_invitation_by_our_reference(string? reference, long? invitation)
+    {
+        Assert.Equal(invitation, SmsReferences.InvitationOf(reference));
+        if (invitation is { } id) Assert.Equal(reference, SmsReferences.Of(id));
     }
 }

@@ -13,11 +13,13 @@ namespace Platform.OmsRepresentatives.Tests.Sms;
 public sealed class SmsDispatchTests(SmsFactory service)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private const string Smo = "СМО «Здоровье»", SmoPhone = "8-800-100-20-30";
 
     [Fact]
-    public async Task Sends_todays_reminders_and_the_reports_mark_them_delivered_or_undelivered_but_not_tomorrows_nor_a_cancelled_campaigns()
+    public async Task Sends_todays_reminders_and_the_receipts_mark_them_delivered_or_undelivered_but_not_tomorrows_nor_a_cancelled_campaigns()
     {
         var tenant = OmsFactory.Tenant("sms-today");
+        await service.ProfileAsync(tenant, Smo, SmoPhone);
         var today = service.Today;
         var campaign = await service.CampaignAsync(tenant);
         var cancelled = await service.CampaignAsync(tenant, status: "cancelled");
@@ -30,34 +32,38 @@ public sealed class SmsDispatchTests(SmsFactory service)
         try
         {
             await Eventually.True(async () => (await service.DeliveryAsync(tenant)).Where(r => due.Contains(r.Key)).All(r => r.Value.Delivery is "delivered" or "undelivered"),
-                Wait, "today's reminders were sent and their delivery reports applied");
+                Wait, "today's reminders were sent and their delivery receipts applied");
 
             var rows = await service.DeliveryAsync(tenant);
             Assert.Equal("delivered", rows[due[0]].Delivery);
             Assert.NotNull(rows[due[0]].DeliveredAt);
             Assert.Equal("undelivered", rows[due[1]].Delivery);
-            Assert.Equal("absent subscriber", rows[due[1]].LastError);
+            Assert.Equal("Absent subscriber.", rows[due[1]].LastError);
             Assert.Null(rows[due[1]].DeliveredAt);
             Assert.Equal("delivered", rows[due[2]].Delivery);
             Assert.All(due, id => Assert.Equal(1, rows[id].Attempts));
             Assert.Equal("pending", rows[tomorrow[0]].Delivery);
             Assert.Equal("pending", rows[ofCancelled[0]].Delivery);
 
-            var sent = await service.SimulatorMessagesAsync(due.Concat(tomorrow).Concat(ofCancelled));
+            var sent = await service.StandInMessagesAsync(due.Concat(tomorrow).Concat(ofCancelled));
             Assert.Equal(due.Order(), sent.Keys.Order());
             var toAnna = sent[due[0]];
             Assert.Equal(anna, toAnna.GetProperty("to").GetString());
+            Assert.Equal($"oms-invitation-{due[0]}", toAnna.GetProperty("reference").GetString());
             Assert.Equal(rows[due[0]].ProviderId, toAnna.GetProperty("id").GetString());
-            Assert.Equal("SMO-TEST", toAnna.GetProperty("sender").GetString());
-            Assert.Equal(ReminderTexts.For(PreventiveKinds.Dispanserization, "Петрова Анна Сергеевна", 2026, "770101", "СМО «Здоровье»", "8-800-100-20-30"),
+            Assert.Equal(SmsFactory.Sender, toAnna.GetProperty("sender").GetString()); // the profile names no sender
+            Assert.Equal(ReminderTexts.For(PreventiveKinds.Dispanserization, "Петрова Анна Сергеевна", 2026, "770101", Smo, SmoPhone),
                 toAnna.GetProperty("text").GetString());
             Assert.StartsWith("Анна Сергеевна, пройдите в 2026 г. бесплатную диспансеризацию в поликлинике 770101.", toAnna.GetProperty("text").GetString());
+            Assert.EndsWith($"{Smo}, {SmoPhone}", toAnna.GetProperty("text").GetString());
             Assert.StartsWith("Пройдите в 2026 г. диспансерный осмотр у врача в поликлинике 770101.", sent[due[2]].GetProperty("text").GetString());
             Assert.All(sent.Values, m => Assert.True(m.GetProperty("segments").GetInt32() <= 2));
+            Assert.Equal("undelivered", sent[due[1]].GetProperty("status").GetString());
 
             // Today's figures for the supervisor: the SMO's date, by delivery state.
             var status = await service.Staff(tenant, "oms-supervisor").GetFromJsonAsync<JsonElement>("/sms/status");
             Assert.Equal(today.ToString("yyyy-MM-dd"), status.GetProperty("date").GetString());
+            Assert.Equal("Europe/Moscow", status.GetProperty("timeZone").GetString());
             Assert.Equal(2, status.GetProperty("delivered").GetInt32());
             Assert.Equal(1, status.GetProperty("undelivered").GetInt32());
             Assert.Equal(0, status.GetProperty("pending").GetInt32());
@@ -68,12 +74,68 @@ public sealed class SmsDispatchTests(SmsFactory service)
             await Eventually.True(async () => (await service.DeliveryAsync(tenant))[tomorrow[0]].Delivery == "delivered", Wait, "tomorrow's reminder went out the next day");
             await Task.Delay(500);
             Assert.Equal("pending", (await service.DeliveryAsync(tenant))[ofCancelled[0]].Delivery);
-            Assert.Empty(await service.SimulatorMessagesAsync(ofCancelled));
+            Assert.Empty(await service.StandInMessagesAsync(ofCancelled));
         }
         finally
         {
             await service.CancelLeftoversAsync(tenant);
         }
+    }
+
+    [Fact]
+    public async Task Each_smo_sends_by_its_own_date_and_signs_with_its_own_profile()
+    {
+        // A moment when it is already tomorrow in Vladivostok (UTC+10) but still today in Moscow (UTC+3): 15:00 UTC.
+        var now = service.Clock.GetUtcNow();
+        var next = new DateTimeOffset(now.UtcDateTime.Date.AddHours(15), TimeSpan.Zero);
+        if (next <= now) next = next.AddDays(1);
+        service.Clock.Advance(next - now);
+
+        var east = OmsFactory.Tenant("sms-east");
+        var west = OmsFactory.Tenant("sms-west");
+        await service.ProfileAsync(east, "СМО «Восток»", "8 423 200-00-00", "Asia/Vladivostok", "VOSTOK");
+        var moscowToday = service.Today;
+        var eastToday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(service.Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Vladivostok")).DateTime);
+        Assert.Equal(moscowToday.AddDays(1), eastToday);
+
+        var eastIds = await service.InvitationsAsync(east, await service.CampaignAsync(east), eastToday, [(SmsFactory.Phone(), PreventiveKinds.Checkup, null)]);
+        var westIds = await service.InvitationsAsync(west, await service.CampaignAsync(west), eastToday, [(SmsFactory.Phone(), PreventiveKinds.Checkup, null)]);
+        try
+        {
+            await Eventually.True(async () => (await service.DeliveryAsync(east))[eastIds[0]].Delivery == "delivered", Wait,
+                "the Vladivostok SMO's reminder of its today went out");
+            await Task.Delay(1000);
+            Assert.Equal("pending", (await service.DeliveryAsync(west))[westIds[0]].Delivery); // Moscow's tomorrow
+            Assert.Empty(await service.StandInMessagesAsync(westIds));
+
+            var sms = (await service.StandInMessagesAsync(eastIds))[eastIds[0]];
+            Assert.Equal($"Пройдите в 2026 г. бесплатный профосмотр в поликлинике 770101. СМО «Восток», 8 423 200-00-00", sms.GetProperty("text").GetString());
+            Assert.Equal("VOSTOK", sms.GetProperty("sender").GetString());
+
+            var status = await service.Staff(east, "oms-supervisor").GetFromJsonAsync<JsonElement>("/sms/status");
+            Assert.Equal(eastToday.ToString("yyyy-MM-dd"), status.GetProperty("date").GetString());
+            Assert.Equal("Asia/Vladivostok", status.GetProperty("timeZone").GetString());
+            Assert.Equal(1, status.GetProperty("delivered").GetInt32());
+            var westStatus = await service.Staff(west, "oms-supervisor").GetFromJsonAsync<JsonElement>("/sms/status");
+            Assert.Equal(moscowToday.ToString("yyyy-MM-dd"), westStatus.GetProperty("date").GetString());
+            Assert.Equal(0, westStatus.GetProperty("pending").GetInt32()); // its invitation is tomorrow's
+        }
+        finally
+        {
+            await service.CancelLeftoversAsync(east);
+            await service.CancelLeftoversAsync(west);
+        }
+    }
+
+    [Fact]
+    public async Task A_profile_whose_name_and_phone_would_not_fit_two_sms_is_refused()
+    {
+        var tenant = OmsFactory.Tenant("sms-profile");
+        var response = await service.ClientFor(tenant).PutAsJsonAsync("/profile",
+            new { name = new string('С', 120), phone = "8 800 100-00-00", timeZone = "Europe/Moscow" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("name", out _));
+        Assert.Equal(0, await service.CountAsync("SELECT count(*) FROM smo_profiles WHERE tenant_id = @t", ("t", tenant)));
     }
 
     [Fact]
@@ -86,10 +148,10 @@ public sealed class SmsDispatchTests(SmsFactory service)
             [.. Enumerable.Range(0, count).Select(_ => (SmsFactory.Phone(), PreventiveKinds.Checkup, (string?)null))]);
         try
         {
-            await Eventually.True(async () => (await service.SimulatorMessagesAsync(ids)).Count == count, Wait, "all were sent");
-            var times = (await service.SimulatorMessagesAsync(ids)).Values.Select(m => m.GetProperty("receivedAt").GetDateTimeOffset()).Order().ToList();
+            await Eventually.True(async () => (await service.StandInMessagesAsync(ids)).Count == count, Wait, "all were sent");
+            var times = (await service.StandInMessagesAsync(ids)).Values.Select(m => m.GetProperty("receivedAt").GetDateTimeOffset()).Order().ToList();
             var span = times[^1] - times[0];
-            // A full bucket may go at once, every further PerSecond take a second at least.
+            // A full window may go at once, every further PerSecond take a second at least.
             var least = TimeSpan.FromSeconds((double)(count - SmsFactory.PerSecond) / SmsFactory.PerSecond);
             Assert.True(span >= least * 0.95, $"{count} SMS went out within {span.TotalSeconds:0.00} s, faster than {SmsFactory.PerSecond} a second allows ({least.TotalSeconds:0.00} s).");
             // Roughly no more than PerSecond in any second: each request's answer takes its own time, so a quarter more is allowed.
@@ -109,12 +171,12 @@ public sealed class SmsDispatchTests(SmsFactory service)
     {
         var tenant = OmsFactory.Tenant("sms-outage");
         var campaign = await service.CampaignAsync(tenant);
-        (await service.SimulatorApi.PutAsJsonAsync("/simulator/outage", new { status = 500 })).EnsureSuccessStatusCode();
-        long[] ids = [];
+        // The stand-in answers the next two sends, to any number, 500: the whole chunk fails, as when the provider is down.
+        (await service.Delivery.SmsApi.PostAsJsonAsync("/outages", new { count = 2, status = 500 })).EnsureSuccessStatusCode();
+        var ids = await service.InvitationsAsync(tenant, campaign, service.Today,
+            [(SmsFactory.Phone(), PreventiveKinds.Checkup, null), (SmsFactory.Phone(), PreventiveKinds.InDepth, null)]);
         try
         {
-            ids = await service.InvitationsAsync(tenant, campaign, service.Today,
-                [(SmsFactory.Phone(), PreventiveKinds.Checkup, null), (SmsFactory.Phone(), PreventiveKinds.InDepth, null)]);
             await Eventually.True(async () => (await service.DeliveryAsync(tenant)).Values.All(r => r.Attempts == 1 && r.Delivery == "pending"),
                 Wait, "the failed attempt was recorded");
             var rows = await service.DeliveryAsync(tenant);
@@ -126,17 +188,13 @@ public sealed class SmsDispatchTests(SmsFactory service)
             // Not tried again before the backoff has passed.
             await Task.Delay(1000);
             Assert.All((await service.DeliveryAsync(tenant)).Values, r => Assert.Equal(1, r.Attempts));
-        }
-        finally
-        {
-            (await service.SimulatorApi.DeleteAsync("/simulator/outage")).EnsureSuccessStatusCode();
-        }
-        try
-        {
+            Assert.Empty(await service.StandInMessagesAsync(ids));
+
+            // The outage is over (its two answers were given); after the backoff they go out.
             service.Clock.Advance(TimeSpan.FromMinutes(2));
             await Eventually.True(async () => (await service.DeliveryAsync(tenant)).Values.All(r => r.Delivery == "delivered"), Wait, "they went out once the provider was back");
             Assert.All((await service.DeliveryAsync(tenant)).Values, r => Assert.Equal(2, r.Attempts));
-            Assert.Equal(2, (await service.SimulatorMessagesAsync(ids)).Count);
+            Assert.Equal(2, (await service.StandInMessagesAsync(ids)).Count);
         }
         finally
         {
@@ -145,18 +203,63 @@ public sealed class SmsDispatchTests(SmsFactory service)
     }
 
     [Fact]
-    public async Task A_provider_that_is_down_is_tried_again_and_after_the_last_attempt_the_reminder_is_undelivered()
+    public async Task Each_message_has_its_own_outcome_sent_refused_for_good_or_tried_again_later()
+    {
+        var tenant = OmsFactory.Tenant("sms-each");
+        var campaign = await service.CampaignAsync(tenant);
+        var (busy, fine) = (SmsFactory.Phone(), SmsFactory.Phone());
+        await service.Delivery.OutageAsync(busy, 1, 503); // one 503 to this number only
+        var ids = await service.InvitationsAsync(tenant, campaign, service.Today,
+            [(busy, PreventiveKinds.Checkup, null), (fine, PreventiveKinds.Checkup, null), ("12-34", PreventiveKinds.Checkup, null)]);
+        try
+        {
+            await Eventually.True(async () => (await service.DeliveryAsync(tenant)).Values.All(r => r.Attempts == 1 && r.Delivery != "sending" && r.Delivery != "sent"),
+                Wait, "each message's outcome was recorded");
+            var rows = await service.DeliveryAsync(tenant);
+            Assert.Equal("pending", rows[ids[0]].Delivery);
+            Assert.Contains("503", rows[ids[0]].LastError);
+            Assert.Equal("delivered", rows[ids[1]].Delivery);
+            Assert.Equal("undelivered", rows[ids[2]].Delivery); // a number the provider refuses: not tried again
+            Assert.Contains("400", rows[ids[2]].LastError);
+            Assert.Contains("E.164", rows[ids[2]].LastError);
+
+            service.Clock.Advance(TimeSpan.FromMinutes(2));
+            await Eventually.True(async () => (await service.DeliveryAsync(tenant))[ids[0]].Delivery == "delivered", Wait, "the one to try again went out after its backoff");
+            rows = await service.DeliveryAsync(tenant);
+            Assert.Equal(2, rows[ids[0]].Attempts);
+            Assert.Equal(1, rows[ids[1]].Attempts);
+            Assert.Equal(1, rows[ids[2]].Attempts);
+        }
+        finally
+        {
+            await service.CancelLeftoversAsync(tenant);
+        }
+    }
+
+    [Fact]
+    public async Task A_provider_that_is_missing_or_unreachable_is_tried_again_and_after_the_last_attempt_the_reminder_is_undelivered()
     {
         var tenant = OmsFactory.Tenant("sms-down");
         var campaign = await service.CampaignAsync(tenant);
-        await service.StopSimulatorAsync();
+        service.UseProvider("");
         try
         {
             var ids = await service.InvitationsAsync(tenant, campaign, service.Today, [(SmsFactory.Phone(), PreventiveKinds.Checkup, null)]);
-            for (var attempt = 1; attempt <= 5; attempt++)
+            await Eventually.True(async () => (await service.DeliveryAsync(tenant))[ids[0]].Attempts == 1, Wait, "attempt 1 was recorded");
+            Assert.Contains("No SMS provider is configured", (await service.DeliveryAsync(tenant))[ids[0]].LastError);
+            // With no provider configured, no receipt is believed.
+            using (var request = new HttpRequestMessage(HttpMethod.Post, "/sms/receipts") { Content = JsonContent.Create(new { receipts = Array.Empty<object>() }) })
             {
-                await Eventually.True(async () => (await service.DeliveryAsync(tenant))[ids[0]].Attempts == attempt, Wait, $"attempt {attempt} was recorded");
+                request.Headers.Add("Authorization", $"Bearer {service.ApiKey}");
+                Assert.Equal(HttpStatusCode.Unauthorized, (await service.CreateClient().SendAsync(request)).StatusCode);
+            }
+
+            // A provider nothing listens at.
+            service.UseProvider($"Endpoint=http://127.0.0.1:{TestEnvironment.FreePorts(1)[0]}/;ApiKey={service.ApiKey}");
+            for (var attempt = 2; attempt <= 5; attempt++)
+            {
                 service.Clock.Advance(TimeSpan.FromMinutes(40)); // past the longest backoff (30 minutes)
+                await Eventually.True(async () => (await service.DeliveryAsync(tenant))[ids[0]].Attempts == attempt, Wait, $"attempt {attempt} was recorded");
             }
             var row = (await service.DeliveryAsync(tenant))[ids[0]];
             Assert.Equal("undelivered", row.Delivery);
@@ -164,7 +267,7 @@ public sealed class SmsDispatchTests(SmsFactory service)
         }
         finally
         {
-            await service.StartSimulatorAsync();
+            service.UseProvider(null);
             await service.CancelLeftoversAsync(tenant);
         }
     }
@@ -192,9 +295,12 @@ public sealed class SmsDispatchTests(SmsFactory service)
             var rows = await service.DeliveryAsync(tenant);
             Assert.All(rows.Values, r => Assert.Equal(1, r.Attempts));
             Assert.Equal(count, rows.Values.Select(r => r.ProviderId).Distinct().Count());
-            var sent = await service.SimulatorMessagesAsync(ids);
-            Assert.Equal(count, sent.Count);
-            Assert.All(sent.Values, m => Assert.Equal(1, m.GetProperty("submissions").GetInt32()));
+            foreach (var id in ids)
+            {
+                var listed = await service.StandInByReferenceAsync(id);
+                Assert.Single(listed);
+                Assert.Equal(1, listed[0].GetProperty("submissions").GetInt32()); // sent once, not resent and de-duplicated
+            }
         }
         finally
         {
@@ -207,12 +313,13 @@ public sealed class SmsDispatchTests(SmsFactory service)
     {
         var tenant = OmsFactory.Tenant("sms-stuck");
         var campaign = await service.CampaignAsync(tenant);
-        var ids = await service.InvitationsAsync(tenant, campaign, service.Today, [(SmsFactory.Phone(), PreventiveKinds.Checkup, null)]);
+        // Not due when written (so that no sender takes it first), then claimed by a replica that stops: due today, 'sending'.
+        var ids = await service.InvitationsAsync(tenant, campaign, service.Today.AddDays(30), [(SmsFactory.Phone(), PreventiveKinds.Checkup, null)]);
         try
         {
             Assert.Equal(1, await service.CountAsync(
-                "WITH u AS (UPDATE invitations SET delivery = 'sending', next_attempt_at = @until WHERE id = @id RETURNING 1) SELECT count(*) FROM u",
-                ("id", ids[0]), ("until", service.Clock.GetUtcNow() + TimeSpan.FromMinutes(5))));
+                "WITH u AS (UPDATE invitations SET delivery = 'sending', next_attempt_at = @until, scheduled_on = @today WHERE id = @id RETURNING 1) SELECT count(*) FROM u",
+                ("id", ids[0]), ("until", service.Clock.GetUtcNow() + TimeSpan.FromMinutes(5)), ("today", service.Today)));
             await Task.Delay(1000);
             Assert.Equal("sending", (await service.DeliveryAsync(tenant))[ids[0]].Delivery); // its claim holds
             service.Clock.Advance(TimeSpan.FromMinutes(6));
@@ -226,53 +333,67 @@ public sealed class SmsDispatchTests(SmsFactory service)
     }
 
     [Fact]
-    public async Task The_report_endpoint_refuses_a_wrong_token_and_applies_a_report_once()
+    public async Task The_receipts_endpoint_refuses_a_wrong_key_names_wrong_fields_and_applies_a_receipt_once()
     {
-        var tenant = OmsFactory.Tenant("sms-reports");
+        var tenant = OmsFactory.Tenant("sms-receipts");
         var campaign = await service.CampaignAsync(tenant);
         var ids = await service.InvitationsAsync(tenant, campaign, service.Today.AddDays(30), [(SmsFactory.Phone(), PreventiveKinds.Checkup, null)]);
         var providerId = $"test-{Guid.NewGuid():N}";
         try
         {
+            // Sent, but the provider's id not yet recorded (the receipt may come first): the receipt records it.
             await service.CountAsync(
-                "WITH u AS (UPDATE invitations SET delivery = 'sent', provider_message_id = @pid, sent_at = now() WHERE id = @id RETURNING 1) SELECT count(*) FROM u",
-                ("id", ids[0]), ("pid", providerId));
+                "WITH u AS (UPDATE invitations SET delivery = 'sent', sent_at = now() WHERE id = @id RETURNING 1) SELECT count(*) FROM u", ("id", ids[0]));
             using var provider = service.CreateClient();
             var at = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.FromHours(3));
-            object Body(string status) => new { reports = new object[] { new { id = providerId, reference = ids[0].ToString(), status, at }, new { id = "no-such-id", status = "delivered", at } } };
-
-            async Task<HttpResponseMessage> PostAsync(string? token, object body)
+            object Body(string status) => new
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/sms/delivery-reports") { Content = JsonContent.Create(body) };
-                if (token is not null) request.Headers.Add("X-Report-Token", token);
+                receipts = new object[]
+                {
+                    new { id = providerId, reference = $"oms-invitation-{ids[0]}", status, at },
+                    new { id = "no-such-id", reference = "oms-invitation-999999999999", status = "delivered", at },
+                    new { id = "of-another", reference = "case-message-1", status = "delivered", at },
+                },
+            };
+
+            async Task<HttpResponseMessage> PostAsync(string? authorization, object body)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/sms/receipts") { Content = JsonContent.Create(body) };
+                if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
                 return await provider.SendAsync(request);
             }
 
-            foreach (var token in new[] { null, "wrong-token", SmsFactory.ReportToken + "x" })
+            var key = $"Bearer {service.ApiKey}";
+            foreach (var authorization in new[] { null, "Bearer wrong-key", key + "x", $"Basic {service.ApiKey}", service.ApiKey })
             {
-                var refused = await PostAsync(token, Body("delivered"));
+                var refused = await PostAsync(authorization, Body("delivered"));
                 Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
                 Assert.Equal("urn:platform:problem:unauthenticated", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
             }
             Assert.Equal("sent", (await service.DeliveryAsync(tenant))[ids[0]].Delivery);
 
-            var bad = await PostAsync(SmsFactory.ReportToken, new { reports = new[] { new { id = providerId, status = "read" } } });
+            var bad = await PostAsync(key, new { receipts = new object[] { new { id = providerId, reference = $"oms-invitation-{ids[0]}", status = "read" }, new { status = "delivered" } } });
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-            Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("reports[0].status", out _));
+            var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+            Assert.True(errors.TryGetProperty("receipts[0].status", out _));
+            Assert.True(errors.TryGetProperty("receipts[1].reference", out _));
+            Assert.Equal("sent", (await service.DeliveryAsync(tenant))[ids[0]].Delivery);
+            Assert.True((await PostAsync(key, new { })).StatusCode == HttpStatusCode.BadRequest);
 
             for (var i = 0; i < 2; i++)
             {
-                var ok = await PostAsync(SmsFactory.ReportToken, Body("delivered"));
+                var ok = await PostAsync(key, Body("delivered"));
                 Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
                 var applied = await ok.Content.ReadFromJsonAsync<JsonElement>();
                 Assert.Equal(1, applied.GetProperty("applied").GetInt32());
-                Assert.Equal(1, applied.GetProperty("unknown").GetInt32());
+                Assert.Equal(2, applied.GetProperty("unknown").GetInt32());
             }
-            // A late contrary report does not undo the first outcome.
-            (await PostAsync(SmsFactory.ReportToken, Body("undelivered"))).EnsureSuccessStatusCode();
+            // A late contrary receipt does not undo the first outcome.
+            (await PostAsync(key, Body("undelivered"))).EnsureSuccessStatusCode();
             var row = (await service.DeliveryAsync(tenant))[ids[0]];
             Assert.Equal("delivered", row.Delivery);
             Assert.Equal(at, row.DeliveredAt);
+            Assert.Equal(providerId, row.ProviderId);
         }
         finally
         {

@@ -1,88 +1,115 @@
+using System.Globalization;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
+using Platform.Mail;
+using Platform.OmsRepresentatives.Sms;
 using Platform.OmsRepresentatives.Tests.Service;
-using Platform.SmsSimulator;
+using Platform.Tests;
 
 namespace Platform.OmsRepresentatives.Tests.Sms;
 
 /// <summary>
-/// The service with its reminder SMS going to the SMS gateway simulator, started in this process on a free loopback
-/// port (real HTTP both ways: the service sends to the simulator, the simulator posts delivery reports back, to the
-/// in-memory server, as the gateway would forward them). The sending window is the whole day; 40 SMS a second.
+/// The service with its reminder SMS going to the platform's SMS stand-in (tools/SmsStandIn, the AppHost's resource,
+/// started by <see cref="DeliveryServers"/>): real HTTP both ways. The stand-in posts its delivery receipts to a small
+/// relay on a loopback port, which hands them to the in-memory service's <c>POST /sms/receipts</c> as the gateway
+/// would. The sending window is the whole day; 40 SMS a second.
 /// </summary>
 public sealed class SmsFactory : OmsFactory, IAsyncLifetime
 {
-    public const string ApiKey = "test-sms-api-key";
-    public const string ReportToken = "test-sms-report-token-0123456789abcdef";
     public const int PerSecond = 40;
     public const int BatchSize = 25;
+    public const string Sender = "SMO-TEST";
     public static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
 
-    public WebApplication Simulator { get; private set; } = null!;
-    public Uri SimulatorUrl { get; private set; } = null!;
-    public HttpClient SimulatorApi { get; private set; } = null!;
+    public DeliveryServers Delivery { get; private set; } = null!;
+
+    /// <summary>The stand-in's key, with which it signs its receipts.</summary>
+    public string ApiKey => SmsProvider.From(Delivery.Sms)!.ApiKey!;
+
+    /// <summary>Where the stand-in posts receipts (the relay's <c>/receipts</c>).</summary>
+    public Uri ReceiptUrl { get; private set; } = null!;
+
+    private WebApplication _relay = null!;
 
     public override async Task InitializeAsync()
     {
-        await StartSimulatorAsync("http://127.0.0.1:0");
-        SimulatorApi = new HttpClient { BaseAddress = SimulatorUrl };
+        Delivery = await DeliveryServers.StartAsync();
+        await StartRelayAsync();
         await base.InitializeAsync();
     }
 
-    /// <summary>Starts the simulator (again, after <see cref="StopSimulatorAsync"/>, on the same port: what it had sent is forgotten).</summary>
-    public async Task StartSimulatorAsync(string? url = null)
+    /// <summary>The gateway's part: forwards <c>POST /receipts</c>, body and Authorization header, to the in-memory service.</summary>
+    private async Task StartRelayAsync()
     {
-        Simulator = SmsSimulatorApp.Build(
-            [$"--urls={url ?? SimulatorUrl.ToString().TrimEnd('/')}", $"--Simulator:ApiKey={ApiKey}", $"--Simulator:ReportToken={ReportToken}",
-             "--Simulator:ReportDelay=00:00:00.500", "--Logging:LogLevel:Default=Warning"],
-            b => b.Services.AddHttpClient(SmsSimulatorApp.ReportsClient).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler()));
-        await Simulator.StartAsync();
-        SimulatorUrl = new Uri(Simulator.Urls.Single());
-    }
-
-    public async Task StopSimulatorAsync()
-    {
-        await Simulator.StopAsync();
-        await Simulator.DisposeAsync();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        _relay = builder.Build();
+        HttpClient? service = null;
+        _relay.MapPost("/receipts", async (HttpContext http) =>
+        {
+            service ??= new HttpClient(Server.CreateHandler()) { BaseAddress = new Uri("http://localhost") };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/sms/receipts") { Content = new StreamContent(http.Request.Body) };
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(http.Request.ContentType ?? "application/json");
+            if (http.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization)
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            using var response = await service.SendAsync(request, http.RequestAborted);
+            http.Response.StatusCode = (int)response.StatusCode;
+            http.Response.ContentType = response.Content.Headers.ContentType?.ToString();
+            await response.Content.CopyToAsync(http.Response.Body, http.RequestAborted);
+        });
+        await _relay.StartAsync();
+        ReceiptUrl = new Uri(new Uri(_relay.Urls.Single()), "/receipts");
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Oms:Sms:BaseUrl", SimulatorUrl.ToString());
-        builder.UseSetting("Oms:Sms:ApiKey", ApiKey);
-        builder.UseSetting("Oms:Sms:Sender", "SMO-TEST");
-        builder.UseSetting("Oms:Sms:CallbackUrl", "http://localhost/sms/delivery-reports");
-        builder.UseSetting("Oms:Sms:ReportToken", ReportToken);
-        builder.UseSetting("Oms:Sms:PerSecond", PerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Oms:Sms:BatchSize", BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("ConnectionStrings:sms", Delivery.Sms);
+        builder.UseSetting("Oms:Sms:Enabled", "true");
+        builder.UseSetting("Oms:Sms:ReceiptUrl", ReceiptUrl.ToString());
+        builder.UseSetting("Oms:Sms:Sender", Sender);
+        builder.UseSetting("Oms:Sms:PerSecond", PerSecond.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Oms:Sms:BatchSize", BatchSize.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Oms:Sms:PollInterval", "00:00:00.200");
         builder.UseSetting("Oms:Sms:WindowFrom", "00:00:00");
         builder.UseSetting("Oms:Sms:WindowUntil", "1.00:00:00");
-        builder.UseSetting("Oms:Sms:TimeZone", "Europe/Moscow");
-        builder.UseSetting("Oms:Sms:SmoName", "СМО «Здоровье»");
-        builder.UseSetting("Oms:Sms:SmoPhone", "8-800-100-20-30");
         builder.UseSetting("Oms:Sms:Timeout", "00:00:05");
     }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
-        await Simulator.StopAsync();
-        await Simulator.DisposeAsync();
-        SimulatorApi.Dispose();
+        await _relay.StopAsync();
+        await _relay.DisposeAsync();
+        await Delivery.DisposeAsync();
     }
 
-    /// <summary>The SMO's date now (the platform's clock in Moscow).</summary>
+    /// <summary>Points the running service at another SMS provider (the connection string is read at each send), or back at the stand-in.</summary>
+    public void UseProvider(string? connectionString) =>
+        Services.GetRequiredService<IConfiguration>()["ConnectionStrings:sms"] = connectionString ?? Delivery.Sms;
+
+    /// <summary>The SMO's date now (the platform's clock in Moscow, the default profile's time zone).</summary>
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Clock.GetUtcNow(), Moscow).DateTime);
 
     /// <summary>A mobile number of this test ending in <paramref name="ending"/> (two digits; 99 is an absent subscriber).</summary>
     public static string Phone(int? ending = null) =>
         $"+7916{Random.Shared.Next(0, 100_000):D5}{ending ?? Random.Shared.Next(10, 99):D2}";
+
+    /// <summary>Sets the tenant's SMO profile (name, phone, time zone, sender) as its supervisor would.</summary>
+    public async Task ProfileAsync(string tenant, string name, string phone, string timeZone = "Europe/Moscow", string? smsSender = null)
+    {
+        var response = await ClientFor(tenant).PutAsJsonAsync("/profile", new { name, phone, timeZone, smsSender });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
 
     public async Task<long> CampaignAsync(string tenant, string status = "planned", int year = 2026)
     {
@@ -154,14 +181,18 @@ public sealed class SmsFactory : OmsFactory, IAsyncLifetime
         return rows;
     }
 
-    /// <summary>What the simulator accepted, by our reference (the invitation's id).</summary>
-    public async Task<Dictionary<long, JsonElement>> SimulatorMessagesAsync(IEnumerable<long> ids)
+    /// <summary>What the stand-in received, by invitation (our reference <c>oms-invitation-{id}</c>).</summary>
+    public async Task<Dictionary<long, JsonElement>> StandInMessagesAsync(IEnumerable<long> ids)
     {
-        var wanted = ids.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
-        var all = await SimulatorApi.GetFromJsonAsync<JsonElement>("/api/v1/messages?limit=10000");
+        var wanted = ids.Select(SmsReferences.Of).ToHashSet();
+        var all = await Delivery.SmsApi.GetFromJsonAsync<JsonElement>("/messages?limit=1000000");
         return all.EnumerateArray().Where(m => m.GetProperty("reference").GetString() is { } r && wanted.Contains(r))
-            .ToDictionary(m => long.Parse(m.GetProperty("reference").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+            .ToDictionary(m => SmsReferences.InvitationOf(m.GetProperty("reference").GetString())!.Value);
     }
+
+    /// <summary>The stand-in's listing of one reference (the provider keeps one message per reference).</summary>
+    public async Task<JsonElement[]> StandInByReferenceAsync(long id) =>
+        [.. (await Delivery.SmsApi.GetFromJsonAsync<JsonElement>($"/messages?reference={Uri.EscapeDataString(SmsReferences.Of(id))}")).EnumerateArray()];
 
     /// <summary>Leaves nothing of a test's tenant for the sender to pick up later (another test may move the clock on).</summary>
     public async Task CancelLeftoversAsync(string tenant)
