@@ -84,9 +84,9 @@ var repatriation = builder.AddService<Projects.Repatriation>("repatriation", por
         new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true))
     .WithEnvironment("Repatriation__MailFrom", "Medical assistance <assistance@medassist.example>");
 
+// Nothing on the bus yet (no other service consumes its work): no RabbitMQ. Redis for the development clock.
 var oms = builder.AddService<Projects.OmsRepresentatives>("oms", port: 5106, identitySecret)
     .WithReference(omsDb).WaitFor(omsDb)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(redis).WaitFor(redis)
     // Reminder SMS of the preventive-care campaigns go through the SMS provider (the stand-in here), which sends its
     // delivery receipts back through the gateway; not waited for: invitations wait (and are retried) until it answers.
@@ -95,7 +95,7 @@ var oms = builder.AddService<Projects.OmsRepresentatives>("oms", port: 5106, ide
     // Reminders go out in the day only (09:00-21:00 in the SMO's region) in production; here at any hour, so that a
     // campaign can be tried whenever the platform runs.
     .WithEnvironment("Oms__Sms__WindowFrom", "00:00")
-    .WithEnvironment("Oms__Sms__WindowUntil", "23:59:59");
+    .WithEnvironment("Oms__Sms__WindowUntil", "1.00:00:00");
 
 var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080, identitySecret)
     .WithReference(gatewayDb).WaitFor(gatewayDb)

@@ -13,8 +13,9 @@ namespace Platform.Mail;
 /// with <c>{ to (E.164), text, sender, reference, receiptUrl? }</c> and <c>Authorization: Bearer {ApiKey}</c>, answered
 /// 2xx with <c>{ id }</c>; the provider keeps one message per <c>reference</c>, so a retry after a lost answer sends
 /// nothing twice. With a <c>receiptUrl</c>, the provider later POSTs the delivery receipts there
-/// (<see cref="SmsReceipts"/>), with the same bearer key. A provider with another API is connected by an adapter that
-/// speaks this protocol.
+/// (<see cref="SmsReceipts"/>), signed with its key: <c>X-Receipt-Signature: sha256={hex HMAC-SHA256 of the body}</c>
+/// (a signature rather than the key itself, which the gateway would rightly not pass on, and which a receipt's route
+/// need not see). A provider with another API is connected by an adapter that speaks this protocol.
 /// </summary>
 public sealed record SmsProvider(Uri Endpoint, string? ApiKey)
 {
@@ -82,17 +83,25 @@ public sealed record SmsProvider(Uri Endpoint, string? ApiKey)
         }
     }
 
-    /// <summary>Whether a receipt POST carries this provider's key (compared in constant time).</summary>
-    public bool Authorizes(string? authorizationHeader) =>
-        ApiKey is { Length: > 0 } key && authorizationHeader is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+    /// <summary>The header a receipt POST is signed in.</summary>
+    public const string SignatureHeader = "X-Receipt-Signature";
+
+    /// <summary>The signature of a receipt POST's <paramref name="body"/> with <paramref name="apiKey"/>: <c>sha256={hex}</c>.</summary>
+    public static string Sign(string apiKey, ReadOnlySpan<byte> body) =>
+        "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(apiKey), body));
+
+    /// <summary>Whether a receipt POST's body was signed with this provider's key (compared in constant time).</summary>
+    public bool Signed(string? signatureHeader, ReadOnlySpan<byte> body) =>
+        ApiKey is { Length: > 0 } key && signatureHeader is { Length: > 0 } given
         && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.UTF8.GetBytes(header["Bearer ".Length..]), System.Text.Encoding.UTF8.GetBytes(key));
+            System.Text.Encoding.ASCII.GetBytes(Sign(key, body)), System.Text.Encoding.ASCII.GetBytes(given.Trim()));
 }
 
 /// <summary>
 /// Delivery receipts as the provider POSTs them to a message's <c>receiptUrl</c>: <c>{ "receipts": [ { id, reference,
 /// status: delivered|undelivered, error?, at } ] }</c>, several messages' at once, each possibly more than once (the
-/// provider retries until it gets a 2xx): the receiver applies them idempotently.
+/// provider retries until it gets a 2xx): the receiver checks the signature (<see cref="SmsProvider.Signed"/>) and
+/// applies them idempotently.
 /// </summary>
 public sealed record SmsReceipts(IReadOnlyList<SmsReceipt>? Receipts);
 

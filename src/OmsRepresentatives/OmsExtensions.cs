@@ -1,4 +1,3 @@
-using Platform.Messaging;
 using Platform.OmsRepresentatives.Appeals;
 using Platform.OmsRepresentatives.Campaigns;
 using Platform.OmsRepresentatives.Profile;
@@ -16,7 +15,6 @@ public static class OmsExtensions
         builder.AddPostgres("omsdb", typeof(OmsExtensions).Assembly);
         builder.AddRedis("redis");
         builder.Services.AddGatewayIdentity();
-        builder.AddMessaging();
         builder.AddRegister();
         builder.AddAppeals();
         builder.AddCampaigns();

@@ -344,7 +344,7 @@ public abstract class OverlayContract(string overlay)
             .Select(d => (d, EnvValue(d.Pod.MainContainers.Single(), "Messaging__QuorumQueues")))
             .ToList();
         // Guard against a scan that silently finds nothing.
-        Assert.Superset(new HashSet<string> { "intake", "cases", "clinics", "billing", "repatriation", "oms" }, messaging.Select(m => m.d.Name).ToHashSet());
+        Assert.Superset(new HashSet<string> { "intake", "cases", "clinics", "billing", "repatriation" }, messaging.Select(m => m.d.Name).ToHashSet());
         return messaging;
     }
 

@@ -147,7 +147,7 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
         Assert.Equal(HttpStatusCode.Forbidden, (await tier1.PostAsJsonAsync($"/api/oms/appeals/{Number(first)}/interventions", new { })).StatusCode);
         await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Number(first)}/interventions", new
         {
-            organisation = "Диагностический центр № 3", contactPerson = "Руководитель диагностического центра", contactedAt = now,
+            organisation = "Диагностический центр № 3", contactPerson = "Руководитель диагностического центра", contactedAt = DateTimeOffset.UtcNow,
             agreed = "Пациент перезаписан на приём через два дня", outcome = "resolved",
         }));
         var answered = await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Number(first)}/answer", new
@@ -165,7 +165,7 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
         });
         await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Number(second)}/interventions", new
         {
-            organisation = "Онкологический диспансер", contactPerson = "Заместитель главного врача по медицинской части", contactedAt = now,
+            organisation = "Онкологический диспансер", contactPerson = "Заместитель главного врача по медицинской части", contactedAt = DateTimeOffset.UtcNow,
             agreed = "Консультация и гистологическое исследование — бесплатно, по программе ОМС", outcome = "resolved",
         }));
         await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Number(second)}/answer", new
@@ -183,7 +183,7 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
         });
         await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Number(third)}/interventions", new
         {
-            organisation = "Городская поликлиника № 12", contactPerson = "Заведующая лабораторией", contactedAt = now,
+            organisation = "Городская поликлиника № 12", contactPerson = "Заведующая лабораторией", contactedAt = DateTimeOffset.UtcNow,
             agreed = "Лаборант придёт на дом для забора анализов", outcome = "resolved",
         }));
         await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Number(third)}/answer", new

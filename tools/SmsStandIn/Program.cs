@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 // each message with its receipt's status and how many times its reference was sent;
 // DELETE /messages forgets; POST /outages { "count": 3, "status": 503, "to": "+7..." } answers the next sends (to that
 // number, or to any when "to" is absent) with that status. A message sent with a receiptUrl gets its delivery receipt
-// POSTed there a moment later (StandIn:ReceiptDelay, default 1 s), batched per URL and retried until answered 2xx:
+// POSTed there a moment later, signed with the API key (X-Receipt-Signature) (StandIn:ReceiptDelay, default 1 s), batched per URL and retried until answered 2xx:
 // "undelivered" ("absent subscriber") for numbers ending in StandIn:UndeliverableSuffix (default 99), else "delivered".
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
@@ -108,7 +108,7 @@ internal sealed class Outage
 
 /// <summary>
 /// The delivery receipts owed to receipt URLs: each is due a moment after its message, sent with others due to the same
-/// URL in one POST (<c>{ "receipts": [...] }</c>, the platform's SMS protocol) with the API key as bearer, and retried
+/// URL in one POST (<c>{ "receipts": [...] }</c>, the platform's SMS protocol) signed with the API key, and retried
 /// every few seconds until the receiver answers 2xx.
 /// </summary>
 internal sealed class Receipts(IConfiguration configuration, string? apiKey, ILogger logger)
@@ -151,8 +151,12 @@ internal sealed class Receipts(IConfiguration configuration, string? apiKey, ILo
                 }).ToList();
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, batch.Key) { Content = JsonContent.Create(new { receipts = body }) };
-                    if (apiKey is { Length: > 0 }) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+                    // Signed with the API key (X-Receipt-Signature: sha256={HMAC of the body}), as the platform's protocol says.
+                    var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { receipts = body }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+                    using var request = new HttpRequestMessage(HttpMethod.Post, batch.Key) { Content = new ByteArrayContent(bytes) };
+                    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    request.Headers.TryAddWithoutValidation("X-Receipt-Signature", "sha256=" + Convert.ToHexStringLower(
+                        System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(apiKey ?? ""), bytes)));
                     using var response = await _client.SendAsync(request, stopping);
                     response.EnsureSuccessStatusCode();
                     foreach (var r in body) _status[r.id] = r.status;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -57,22 +58,32 @@ public static class SmsApi
     {
         var group = app.MapGroup("/sms").WithTags("Reminder SMS");
         group.MapPost("/receipts", ApplyReceiptsAsync).AllowAnonymous()
-            .WithSummary("The SMS provider's delivery receipts (the platform's SMS protocol, Authorization: Bearer {its key}): each marks its invitation delivered or undelivered, once; unknown references are counted and ignored");
+            .Accepts<SmsReceipts>("application/json")
+            .WithSummary("The SMS provider's delivery receipts (the platform's SMS protocol, the body signed with its key in X-Receipt-Signature): each marks its invitation delivered or undelivered, once; unknown references are counted and ignored");
         group.MapGet("/status", StatusAsync).RequireAccess(Access.OmsSupervise)
             .WithSummary("Today's reminder SMS by delivery state (the SMO's date), the sending window, the provider's last error");
         return app;
     }
 
     private static async Task<Results<Ok<SmsReceiptsApplied>, ValidationProblem, ProblemHttpResult>> ApplyReceiptsAsync(
-        HttpContext http, SmsReceipts body, NpgsqlDataSource db, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
+        HttpContext http, NpgsqlDataSource db, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
     {
-        // The provider is no caller of the gateway's: it proves itself with the key it was given (ConnectionStrings:sms).
+        // The provider is no caller of the gateway's: it proves itself by signing the body with the key it shares with
+        // us (ConnectionStrings:sms). The body is read whole first, as the signature is over its bytes.
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, ct);
         SmsProvider? provider;
         try { provider = SmsProvider.From(configuration.GetConnectionString("sms")); }
         catch (InvalidOperationException) { provider = null; }
-        if (provider is null || !provider.Authorizes(http.Request.Headers.Authorization.ToString()))
-            return TypedResults.Problem("The Authorization header is missing or does not carry the SMS provider's key.",
+        if (provider is null || !provider.Signed(http.Request.Headers[SmsProvider.SignatureHeader].ToString(), buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+            return TypedResults.Problem($"The {SmsProvider.SignatureHeader} header is missing or is not the body's signature with the SMS provider's key.",
                 statusCode: StatusCodes.Status401Unauthorized, title: "Unauthenticated.", type: ProblemTypes.Unauthenticated);
+        SmsReceipts body;
+        try { body = JsonSerializer.Deserialize<SmsReceipts>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), PlatformJson.Options) ?? new SmsReceipts(null); }
+        catch (JsonException error)
+        {
+            return Problems.Validation(error.Path is { Length: > 1 } path ? path.TrimStart('$', '.') : "receipts", "The body is not the receipts' JSON: " + error.Message);
+        }
 
         var receipts = body.Receipts ?? [];
         var e = new ValidationErrors();

@@ -248,9 +248,11 @@ public sealed class SmsDispatchTests(SmsFactory service)
             await Eventually.True(async () => (await service.DeliveryAsync(tenant))[ids[0]].Attempts == 1, Wait, "attempt 1 was recorded");
             Assert.Contains("No SMS provider is configured", (await service.DeliveryAsync(tenant))[ids[0]].LastError);
             // With no provider configured, no receipt is believed.
-            using (var request = new HttpRequestMessage(HttpMethod.Post, "/sms/receipts") { Content = JsonContent.Create(new { receipts = Array.Empty<object>() }) })
+            var empty = """{"receipts":[]}"""u8.ToArray();
+            using (var request = new HttpRequestMessage(HttpMethod.Post, "/sms/receipts") { Content = new ByteArrayContent(empty) })
             {
-                request.Headers.Add("Authorization", $"Bearer {service.ApiKey}");
+                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                request.Headers.Add(Platform.Mail.SmsProvider.SignatureHeader, Platform.Mail.SmsProvider.Sign(service.ApiKey, empty));
                 Assert.Equal(HttpStatusCode.Unauthorized, (await service.CreateClient().SendAsync(request)).StatusCode);
             }
 
@@ -356,17 +358,29 @@ public sealed class SmsDispatchTests(SmsFactory service)
                 },
             };
 
-            async Task<HttpResponseMessage> PostAsync(string? authorization, object body)
+            // Signed as the provider signs: the body's HMAC with its key; or, to be refused, with another key, over
+            // another body, the key itself in the header, or no header at all.
+            async Task<HttpResponseMessage> PostAsync(string? signWith, object body, Func<byte[], string>? signature = null)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/sms/receipts") { Content = JsonContent.Create(body) };
-                if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
+                var bytes = JsonSerializer.SerializeToUtf8Bytes(body, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/sms/receipts") { Content = new ByteArrayContent(bytes) };
+                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                var header = signature?.Invoke(bytes) ?? (signWith is null ? null : Platform.Mail.SmsProvider.Sign(signWith, bytes));
+                if (header is not null) request.Headers.TryAddWithoutValidation(Platform.Mail.SmsProvider.SignatureHeader, header);
                 return await provider.SendAsync(request);
             }
 
-            var key = $"Bearer {service.ApiKey}";
-            foreach (var authorization in new[] { null, "Bearer wrong-key", key + "x", $"Basic {service.ApiKey}", service.ApiKey })
+            var key = service.ApiKey;
+            var forged = new Func<byte[], string>[]
             {
-                var refused = await PostAsync(authorization, Body("delivered"));
+                _ => Platform.Mail.SmsProvider.Sign(key, "{\"receipts\":[]}"u8), // another body's signature
+                _ => key,                                                           // the key itself
+                bytes => Platform.Mail.SmsProvider.Sign(key, bytes)[..^1] + "0",    // one digit off
+            };
+            foreach (var attempt in new (string? Key, Func<byte[], string>? Signature)[] { (null, null), ("wrong-key", null), (key + "x", null) }
+                         .Concat(forged.Select(f => (Key: (string?)key, Signature: (Func<byte[], string>?)f))))
+            {
+                var refused = await PostAsync(attempt.Key, Body("delivered"), attempt.Signature);
                 Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
                 Assert.Equal("urn:platform:problem:unauthenticated", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
             }

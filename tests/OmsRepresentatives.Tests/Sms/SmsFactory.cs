@@ -46,7 +46,7 @@ public sealed class SmsFactory : OmsFactory, IAsyncLifetime
         await base.InitializeAsync();
     }
 
-    /// <summary>The gateway's part: forwards <c>POST /receipts</c>, body and Authorization header, to the in-memory service.</summary>
+    /// <summary>The gateway's part: forwards <c>POST /receipts</c>, body and signature (never an Authorization header: the gateway strips credentials), to the in-memory service.</summary>
     private async Task StartRelayAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -59,8 +59,8 @@ public sealed class SmsFactory : OmsFactory, IAsyncLifetime
             service ??= new HttpClient(Server.CreateHandler()) { BaseAddress = new Uri("http://localhost") };
             using var request = new HttpRequestMessage(HttpMethod.Post, "/sms/receipts") { Content = new StreamContent(http.Request.Body) };
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(http.Request.ContentType ?? "application/json");
-            if (http.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization)
-                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            if (http.Request.Headers[Platform.Mail.SmsProvider.SignatureHeader].ToString() is { Length: > 0 } signature)
+                request.Headers.TryAddWithoutValidation(Platform.Mail.SmsProvider.SignatureHeader, signature);
             using var response = await service.SendAsync(request, http.RequestAborted);
             http.Response.StatusCode = (int)response.StatusCode;
             http.Response.ContentType = response.Content.Headers.ContentType?.ToString();
