@@ -84,3 +84,34 @@ public static class BatchPolling
         }
     }
 }
+
+/// <summary>
+/// The loop of a scan that runs at once and then every <c>interval</c> on the injected clock (the SLA clock, the law's
+/// clock): a test that moves a fake clock forward moves the scans too. A failed scan is reported and the next one
+/// retries (a scan works from what is in the tables).
+/// </summary>
+public static class PeriodicScan
+{
+    public static async Task RunAsync(Func<CancellationToken, Task> scan, TimeSpan interval, TimeProvider clock, Action<Exception> failed,
+        CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(interval, clock);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await scan(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    failed(e);
+                }
+            } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

@@ -51,29 +51,10 @@ public sealed partial class SlaClock(
 
     private readonly SlaOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // The timer runs on the injected clock, so a test that moves a fake clock forward also moves the scans.
-        using var timer = new PeriodicTimer(_options.ScanInterval, clock);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // The next scan retries: every step works from what is in the tables.
-                    LogScanFailed(e);
-                }
-            } while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    // The timer runs on the injected clock, so a test that moves a fake clock forward also moves the scans; a failed
+    // scan is retried by the next: every step works from what is in the tables.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicScan.RunAsync(ct => RunOnceAsync(ct), _options.ScanInterval, clock, LogScanFailed, stoppingToken);
 
     /// <summary>
     /// One scan, now. Safe to call concurrently with itself and with other replicas' scans. A step that fails does not

@@ -1,3 +1,4 @@
+using Platform.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -31,27 +32,8 @@ public sealed partial class AppealClock(NpgsqlDataSource db, TimeProvider clock,
 {
     public const string Actor = "appeal-clock";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ScanInterval, clock);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    LogScanFailed(e);
-                }
-            } while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicScan.RunAsync(ct => RunOnceAsync(ct), options.Value.ScanInterval, clock, LogScanFailed, stoppingToken);
 
     /// <summary>One scan, now; safe to run concurrently with itself and with other replicas.</summary>
     public async Task<AppealScan> RunOnceAsync(CancellationToken ct = default)
