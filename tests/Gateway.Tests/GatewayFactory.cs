@@ -71,7 +71,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string IdentitySecret = "gateway-tests-identity-secret-0123456789abcdef";
 
     /// <summary>Another replica of this gateway: state of its own (its cache), the same database, Redis and backends.</summary>
-    public GatewayFactory Replica() => new() { Intake = Intake, Cases = Cases, Clinics = Clinics, Billing = Billing, Repatriation = Repatriation, _database = _database };
+    public GatewayFactory Replica() => new() { Intake = Intake, Cases = Cases, Clinics = Clinics, Billing = Billing, Repatriation = Repatriation, Oms = Oms, _database = _database };
 
     /// <summary>A client with a staff token.</summary>
     public HttpClient CreateStaffClient(string subject, IEnumerable<string> roles, string? tenant = null)
