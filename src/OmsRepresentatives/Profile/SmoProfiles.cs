@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -13,6 +14,7 @@ public sealed record SmoProfile(string Name, string Phone, string TimeZone, stri
 {
     public static readonly SmoProfile Default = new("Страховая медицинская организация", "8 800 100-00-00", "Europe/Moscow", null, null, false);
 
+    [JsonIgnore]
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
     /// <summary>The calendar date in the SMO's region at <paramref name="instant"/>.</summary>

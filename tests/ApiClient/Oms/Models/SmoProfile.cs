@@ -56,14 +56,6 @@ namespace Platform.ApiClient.Oms.Models
 #else
         public string TimeZone { get; set; }
 #endif
-        /// <summary>The zone property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public global::Platform.ApiClient.Oms.Models.TimeZoneInfoObject? Zone { get; set; }
-#nullable restore
-#else
-        public global::Platform.ApiClient.Oms.Models.TimeZoneInfoObject Zone { get; set; }
-#endif
         /// <summary>
         /// Instantiates a new <see cref="global::Platform.ApiClient.Oms.Models.SmoProfile"/> and sets the default values.
         /// </summary>
@@ -95,7 +87,6 @@ namespace Platform.ApiClient.Oms.Models
                 { "phone", n => { Phone = n.GetStringValue(); } },
                 { "smsSender", n => { SmsSender = n.GetStringValue(); } },
                 { "timeZone", n => { TimeZone = n.GetStringValue(); } },
-                { "zone", n => { Zone = n.GetObjectValue<global::Platform.ApiClient.Oms.Models.TimeZoneInfoObject>(global::Platform.ApiClient.Oms.Models.TimeZoneInfoObject.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -111,7 +102,6 @@ namespace Platform.ApiClient.Oms.Models
             writer.WriteStringValue("phone", Phone);
             writer.WriteStringValue("smsSender", SmsSender);
             writer.WriteStringValue("timeZone", TimeZone);
-            writer.WriteObjectValue<global::Platform.ApiClient.Oms.Models.TimeZoneInfoObject>("zone", Zone);
             writer.WriteAdditionalData(AdditionalData);
         }
     }
