@@ -14,14 +14,17 @@ public sealed class AppealOptions
 {
     public const string Section = "Oms:Appeals";
 
+    /// <summary>The SMO whose appeals these are (its profile; the default one until bound to a caller's SMO).</summary>
+    public SmoProfile Smo { get; private init; } = SmoProfile.Default;
+
     /// <summary>The SMO's time zone (IANA): dates on letters, days left on the clock, the figures' days.</summary>
-    public string TimeZone { get; private set; } = SmoProfile.Default.TimeZone;
+    public string TimeZone => Smo.TimeZone;
 
     /// <summary>The SMO's name as it signs its letters to citizens (Russian).</summary>
-    public string SmoName { get; private set; } = SmoProfile.Default.Name;
+    public string SmoName => Smo.Name;
 
     /// <summary>The SMO's hotline number, printed on its letters.</summary>
-    public string SmoPhone { get; private set; } = SmoProfile.Default.Phone;
+    public string SmoPhone => Smo.Phone;
 
     /// <summary>A written appeal with this many calendar days or fewer left gets an <c>answer-due-soon</c> task.</summary>
     public int DueSoonDays { get; set; } = 5;
@@ -29,10 +32,7 @@ public sealed class AppealOptions
     /// <summary>How often <see cref="AppealClock"/> scans the open appeals.</summary>
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    private TimeZoneInfo? zone;
-
-    /// <summary>The resolved <see cref="TimeZone"/>.</summary>
-    public TimeZoneInfo Zone => zone ??= TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+    public TimeZoneInfo Zone => Smo.Zone;
 
     /// <summary>What is wrong with the settings (empty when they are usable), checked when the service starts.</summary>
     public IEnumerable<string> Problems()
@@ -42,10 +42,7 @@ public sealed class AppealOptions
     }
 
     /// <summary>These settings for <paramref name="smo"/>.</summary>
-    public AppealOptions For(SmoProfile smo) => new()
-    {
-        TimeZone = smo.TimeZone, SmoName = smo.Name, SmoPhone = smo.Phone, DueSoonDays = DueSoonDays, ScanInterval = ScanInterval,
-    };
+    public AppealOptions For(SmoProfile smo) => new() { Smo = smo, DueSoonDays = DueSoonDays, ScanInterval = ScanInterval };
 
     /// <summary>Minimal-API binding: the settings for the SMO of the authenticated caller.</summary>
     public static async ValueTask<AppealOptions?> BindAsync(HttpContext context)
@@ -57,12 +54,8 @@ public sealed class AppealOptions
     }
 
     /// <summary>The calendar date of <paramref name="at"/> in the SMO's time zone.</summary>
-    public DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime);
+    public DateOnly LocalDate(DateTimeOffset at) => Smo.DateAt(at);
 
     /// <summary>The instant the SMO's day <paramref name="date"/> begins.</summary>
-    public DateTimeOffset StartOf(DateOnly date)
-    {
-        var local = date.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
-    }
+    public DateTimeOffset StartOf(DateOnly date) => Smo.StartOf(date);
 }

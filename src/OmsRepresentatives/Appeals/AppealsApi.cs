@@ -94,8 +94,7 @@ public static partial class AppealsApi
     /// </summary>
     internal static ProblemHttpResult? AtTier(RequestIdentity identity, AppealRow appeal, string doing) =>
         identity.Roles.Contains(Roles.OmsSupervisor) || identity.Roles.Contains($"oms-tier{appeal.Tier}") ? null
-            : TypedResults.Problem($"Appeal {appeal.Number} is at tier {appeal.Tier}: {doing} needs role oms-tier{appeal.Tier} or oms-supervisor.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.", type: ProblemTypes.Forbidden);
+            : Problems.Forbidden($"Appeal {appeal.Number} is at tier {appeal.Tier}: {doing} needs role oms-tier{appeal.Tier} or oms-supervisor.");
 
     internal static ProblemHttpResult NotFound(string number) => Problems.NotFound($"Appeal {number} was not found.");
 
@@ -143,8 +142,7 @@ public static partial class AppealsApi
         }
         if (!e.IsValid) return Problems.Validation(e.ToDictionary(), "Nothing was registered; correct the fields named.");
         if (resolve is not null && !identity.Roles.Contains(Roles.OmsTier1) && !identity.Roles.Contains(Roles.OmsSupervisor))
-            return TypedResults.Problem("Answering at once is tier 1's: it needs role oms-tier1 or oms-supervisor.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.", type: ProblemTypes.Forbidden);
+            return Problems.Forbidden("Answering at once is tier 1's: it needs role oms-tier1 or oms-supervisor.");
 
         await using var connection = await db.OpenConnectionAsync(ct);
         var events = new List<(string Kind, string? Text)> { (AppealEvents.Registered, $"{AppealChannels.NameRu(request.Channel!)}: {kind!.NameRu}") };

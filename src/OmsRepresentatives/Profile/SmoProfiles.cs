@@ -20,6 +20,13 @@ public sealed record SmoProfile(string Name, string Phone, string TimeZone, stri
     /// <summary>The calendar date in the SMO's region at <paramref name="instant"/>.</summary>
     public DateOnly DateAt(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
 
+    /// <summary>The instant the SMO's calendar day <paramref name="day"/> begins.</summary>
+    public DateTimeOffset StartOf(DateOnly day) => StartOf(day, Zone);
+
+    /// <summary>The instant calendar day <paramref name="day"/> begins in <paramref name="zone"/>, in UTC (as Npgsql writes timestamptz).</summary>
+    public static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone) =>
+        new(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone), TimeSpan.Zero);
+
     /// <summary><paramref name="instant"/> as the insured read it: local date and time in the SMO's region.</summary>
     public DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Platform.OmsRepresentatives.Profile;
 
 namespace Platform.OmsRepresentatives.Reports;
 
@@ -22,7 +23,7 @@ public sealed record ReportPeriod(DateOnly From, DateOnly To, DateTimeOffset Sta
         if (f > t) e.Add("to", "The period's end (to) must not be before its start (from).");
         else if (t >= f.AddYears(1)) e.Add("to", "The period must be at most a year (to before from plus one year).");
         else if (sameYear && f.Year != t.Year) e.Add("to", "The period must lie within one calendar year (the year whose due persons the report counts).");
-        return e.IsValid ? new ReportPeriod(f, t, Instant(f, zone), Instant(t.AddDays(1), zone), zone) : null;
+        return e.IsValid ? new ReportPeriod(f, t, SmoProfile.StartOf(f, zone), SmoProfile.StartOf(t.AddDays(1), zone), zone) : null;
     }
 
     private static DateOnly? Date(string field, string? value, ValidationErrors e)
@@ -34,14 +35,10 @@ public sealed record ReportPeriod(DateOnly From, DateOnly To, DateTimeOffset Sta
         return null;
     }
 
-    /// <summary>The start of a calendar day in the zone, as a UTC instant (as Npgsql writes timestamptz).</summary>
-    public static DateTimeOffset Instant(DateOnly day, TimeZoneInfo zone) =>
-        new(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone), TimeSpan.Zero);
-
     /// <summary>The calendar year of the period (the informing report's periods lie within one).</summary>
     public int Year => From.Year;
 
-    public DateTimeOffset YearStart => Instant(new DateOnly(Year, 1, 1), Zone);
+    public DateTimeOffset YearStart => SmoProfile.StartOf(new DateOnly(Year, 1, 1), Zone);
 
     /// <summary>«01.01.2026 – 31.03.2026».</summary>
     public string Text => $"{From.ToString("dd.MM.yyyy", Russian)} – {To.ToString("dd.MM.yyyy", Russian)}";

@@ -61,21 +61,4 @@ public static class ReminderTexts
     /// <summary>The longest of the shortest reminders (no name, no clinic) of every kind: it must fit <see cref="MaxLength"/> (checked when the SMO's profile is set).</summary>
     internal static int Longest(string smoName, string smoPhone) =>
         PreventiveKinds.All.Max(kind => For(kind, null, 2000, null, smoName, smoPhone).Length);
-
-    /// <summary>
-    /// The number in E.164 form (+79161234567) for a Russian number written as people write it (8 916 123-45-67,
-    /// +7 (916) 123-45-67, 9161234567); a number it cannot read is returned as it is, for the provider to refuse.
-    /// </summary>
-    public static string ToE164(string phone)
-    {
-        var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
-        var international = phone.TrimStart().StartsWith('+');
-        return digits switch
-        {
-            { Length: 11 } when !international && digits[0] is '7' or '8' => "+7" + digits[1..],
-            { Length: 10 } when !international && digits[0] == '9' => "+7" + digits,
-            { Length: >= 8 and <= 15 } when international => "+" + digits,
-            _ => phone.Trim(),
-        };
-    }
 }

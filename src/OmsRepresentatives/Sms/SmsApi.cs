@@ -76,8 +76,7 @@ public static class SmsApi
         try { provider = SmsProvider.From(configuration.GetConnectionString("sms")); }
         catch (InvalidOperationException) { provider = null; }
         if (provider is null || !provider.Signed(http.Request.Headers[SmsProvider.SignatureHeader].ToString(), buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
-            return TypedResults.Problem($"The {SmsProvider.SignatureHeader} header is missing or is not the body's signature with the SMS provider's key.",
-                statusCode: StatusCodes.Status401Unauthorized, title: "Unauthenticated.", type: ProblemTypes.Unauthenticated);
+            return Problems.Unauthenticated($"The {SmsProvider.SignatureHeader} header is missing or is not the body's signature with the SMS provider's key.");
         SmsReceipts body;
         try { body = JsonSerializer.Deserialize<SmsReceipts>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), PlatformJson.Options) ?? new SmsReceipts(null); }
         catch (JsonException error)

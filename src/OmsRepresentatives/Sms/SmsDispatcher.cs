@@ -108,7 +108,7 @@ public sealed partial class SmsDispatcher(
             var messages = chunk.Select(c =>
             {
                 var smo = profiles.GetValueOrDefault(c.TenantId, SmoProfile.Default);
-                return new SmsToSend(c.Id, ReminderTexts.ToE164(c.Phone),
+                return new SmsToSend(c.Id, c.Phone, // E.164: the register accepts no other form
                     ReminderTexts.For(c.Kind, c.FullName, c.Year, c.ClinicCode, smo.Name, smo.Phone), smo.SmsSender ?? _options.Sender);
             }).ToList();
             var results = await provider.SendAsync(messages, ct);

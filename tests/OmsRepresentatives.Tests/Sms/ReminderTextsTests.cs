@@ -59,15 +59,6 @@ public sealed class ReminderTextsTests
         Assert.Equal(expected, ReminderTexts.Address(fullName));
 
     [Theory]
-    [InlineData("+79161234567", "+79161234567")]
-    [InlineData("8 (916) 123-45-67", "+79161234567")]
-    [InlineData("7 916 123 45 67", "+79161234567")]
-    [InlineData("9161234567", "+79161234567")]
-    [InlineData("+375 29 123-45-67", "+375291234567")]
-    [InlineData("12-34", "12-34")]
-    public void Phone_numbers_are_sent_in_e164(string phone, string expected) => Assert.Equal(expected, ReminderTexts.ToE164(phone));
-
-    [Theory]
     [InlineData("08:59", false)]
     [InlineData("09:00", true)]
     [InlineData("20:59", true)]
