@@ -111,6 +111,17 @@ var gateway = builder.AddService<Projects.Gateway>("gateway", port: 8080, identi
     .WithUrl("/docs", "API documents")
     .WithWelcome();
 
+// The staff console: served through the gateway at /console, calling the platform only through it, with the person's
+// own staff token. Without an identity provider (Auth__Oidc__*) it signs people in with development tokens.
+var console = builder.AddWebProject<Projects.Console>("console", port: 5107)
+    .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Console__GatewayUrl", gateway.GetEndpoint("http"))
+    .WithEnvironment("Console__DevSignIn", "true")
+    .WithEnvironment("Auth__Jwt__SigningKey", signingKey)
+    .WithUrlForEndpoint("http", url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly);
+gateway.WithReference(console)
+    .WithUrl("/console", "Console");
+
 builder.Build().Run();
 
 // Internal: the test projects that reference the AppHost also see the services' own (public) Program classes.

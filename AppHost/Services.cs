@@ -14,8 +14,12 @@ internal static class Services
     public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port,
         IResourceBuilder<ParameterResource> identitySecret)
         where TProject : IProjectMetadata, new() =>
+        builder.AddWebProject<TProject>(name, port).WithEnvironment("Gateway__IdentitySecret", identitySecret);
+
+    /// <summary>A web project of the platform without the identity secret: the console, which only calls the gateway.</summary>
+    public static IResourceBuilder<ProjectResource> AddWebProject<TProject>(this IDistributedApplicationBuilder builder, string name, int port)
+        where TProject : IProjectMetadata, new() =>
         builder.AddProject<TProject>(name)
-            .WithEnvironment("Gateway__IdentitySecret", identitySecret)
             .WithHttpEndpoint(port: port, isProxied: false)
             .WithEndpoint("http", e => e.TargetHost = "127.0.0.1")
             .WithHttpHealthCheck("/health/ready")
@@ -41,9 +45,10 @@ internal static class Services
                 The platform is ready.
                   Gateway:    {Url}
                   API docs:   {Url}/docs
+                  Console:    {Url}/console  (development sign-in: any name, an organisation such as acme, your roles)
                   Staff token (development key): TOKEN=$(./platform token --roles coordinator --tenant acme)
                   Try:        curl -H "Authorization: Bearer $TOKEN" {Url}/api/cases/cases
-                """, url, url, url);
+                """, url, url, url, url);
             return Task.CompletedTask;
         });
         return gateway;

@@ -139,6 +139,7 @@ public static class GatewayExtensions
         app.UseRateLimiter();
 
         app.MapApiKeysApi();
+        app.MapCallerApi();
         app.MapDevClockApi(app.Configuration);
         app.MapApiDocs(app.Configuration);
         app.MapReverseProxy(proxy =>

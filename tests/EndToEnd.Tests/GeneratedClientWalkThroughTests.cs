@@ -5,7 +5,7 @@ using Microsoft.Kiota.Http.HttpClientLibrary;
 using Platform.ApiClient.Cases;
 using Platform.ApiClient.Gateway;
 using Platform.ApiClient.Intake;
-using Platform.Gateway.Auth;
+using Microsoft.Extensions.Hosting;
 using Platform.Tests;
 using CaseStatus = Platform.ApiClient.Cases.Models.CaseStatus;
 using Intake = Platform.ApiClient.Intake.Models;

@@ -6,7 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Platform.Gateway.Auth;
+using Microsoft.Extensions.Hosting;
 using Platform.Tests;
 
 namespace Platform.EndToEnd.Tests;

@@ -20,9 +20,9 @@ public static class GatewayAuth
     public const string ClinicIdentity = "ClinicApiKey";
     public const string StaffIdentity = "StaffToken";
 
-    public const string SubjectClaim = "sub";
-    public const string RoleClaim = "role";
-    public const string TenantClaim = "tenant";
+    public const string SubjectClaim = DevTokens.SubjectClaim;
+    public const string RoleClaim = DevTokens.RoleClaim;
+    public const string TenantClaim = DevTokens.TenantClaim;
 
     public const string TenantPolicy = "tenant";
     public const string AdminPolicy = "admin";

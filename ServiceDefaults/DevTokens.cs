@@ -2,14 +2,19 @@ using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Platform.Gateway.Auth;
+namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Mints staff tokens the gateway accepts. For development, tests and the local orchestrator: in production staff
+/// Mints staff tokens the gateway accepts (the gateway, the console's development sign-in, the AppHost and tests). For development, tests and the local orchestrator: in production staff
 /// tokens come from the identity provider that holds the signing key.
 /// </summary>
 public static class DevTokens
 {
+    /// <summary>The claims of a staff token: who, with which roles, for which tenant (insurer or SMO).</summary>
+    public const string SubjectClaim = "sub";
+    public const string RoleClaim = "role";
+    public const string TenantClaim = "tenant";
+
     public const string DefaultIssuer = "medassist-platform";
     public const string DefaultAudience = "medassist-api";
     public const int MinimumKeyLength = 32;
@@ -27,11 +32,11 @@ public static class DevTokens
 
         var claims = new Dictionary<string, object>
         {
-            [GatewayAuth.SubjectClaim] = subject,
-            [GatewayAuth.RoleClaim] = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).ToArray(),
+            [SubjectClaim] = subject,
+            [RoleClaim] = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).ToArray(),
             ["jti"] = Guid.NewGuid().ToString("N"),
         };
-        if (!string.IsNullOrWhiteSpace(tenant)) claims[GatewayAuth.TenantClaim] = tenant;
+        if (!string.IsNullOrWhiteSpace(tenant)) claims[TenantClaim] = tenant;
 
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
