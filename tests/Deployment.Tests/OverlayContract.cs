@@ -20,7 +20,7 @@ public abstract class OverlayContract(string overlay)
     [Fact]
     public void Renders_the_gateway_and_every_service_at_least()
     {
-        Assert.Superset(new HashSet<string> { "gateway", "intake", "cases", "clinics", "billing", "repatriation", "oms" }, Rendered.Deployables.Select(d => d.Name).ToHashSet());
+        Assert.Superset(new HashSet<string> { "gateway", "intake", "cases", "clinics", "billing", "repatriation", "oms", "console" }, Rendered.Deployables.Select(d => d.Name).ToHashSet());
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public sealed class Production_overlay() : OverlayContract("production")
         ["gateway-identity"] = ["identity-secret"],
         ["clinics-guarantees"] = ["link-secret"],
         ["repatriation-bookings"] = ["link-secret"],
+        ["console-oidc"] = ["client-secret"],
         ["gateway-tls"] = ["tls.crt", "tls.key"],
     };
 
