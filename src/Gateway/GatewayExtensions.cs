@@ -108,7 +108,9 @@ public static class GatewayExtensions
                     route.UseDefaultForwarders = false;
                     route.AddXForwardedFor().AddXForwardedProto().AddXForwardedHost();
                 }
-                route.AddRequestTransform(IdentityHeaders.StampAsync);
+                route.AddRequestTransform(string.Equals(route.Route.AuthorizationPolicy, "anonymous", StringComparison.OrdinalIgnoreCase)
+                    ? IdentityHeaders.StripAsync
+                    : IdentityHeaders.StampAsync);
                 // The services' API documents, as served through the gateway, name the Idempotency-Key it handles for them.
                 if (route.Route.Metadata?.ContainsKey(ApiDocs.DocumentMetadata) == true)
                     route.AddResponseTransform(IdempotencyApiDocument.AddHeaderAsync);

@@ -28,6 +28,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public EchoBackend Billing { get; private set; } = null!;
     public EchoBackend Repatriation { get; private set; } = null!;
     public EchoBackend Oms { get; private set; } = null!;
+    public EchoBackend Console { get; private set; } = null!;
     public string DatabaseConnectionString => _database;
 
     /// <summary>Settings a test class needs on top of the defaults below.</summary>
@@ -41,6 +42,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         Billing = await EchoBackend.StartAsync("billing");
         Repatriation = await EchoBackend.StartAsync("repatriation");
         Oms = await EchoBackend.StartAsync("oms");
+        Console = await EchoBackend.StartAsync("console");
         _database = await TestEnvironment.CreateDatabaseAsync("gateway");
     }
 
@@ -57,6 +59,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["services:billing:http:0"] = Billing.Address.ToString(),
             ["services:repatriation:http:0"] = Repatriation.Address.ToString(),
             ["services:oms:http:0"] = Oms.Address.ToString(),
+            ["services:console:http:0"] = Console.Address.ToString(),
             ["Auth:Jwt:SigningKey"] = TestEnvironment.JwtSigningKey,
             ["Gateway:IdentitySecret"] = IdentitySecret,
             ["RateLimiting:PermitsPerMinute"] = "10000",
@@ -71,7 +74,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string IdentitySecret = "gateway-tests-identity-secret-0123456789abcdef";
 
     /// <summary>Another replica of this gateway: state of its own (its cache), the same database, Redis and backends.</summary>
-    public GatewayFactory Replica() => new() { Intake = Intake, Cases = Cases, Clinics = Clinics, Billing = Billing, Repatriation = Repatriation, Oms = Oms, _database = _database };
+    public GatewayFactory Replica() => new() { Intake = Intake, Cases = Cases, Clinics = Clinics, Billing = Billing, Repatriation = Repatriation, Oms = Oms, Console = Console, _database = _database };
 
     /// <summary>A client with a staff token.</summary>
     public HttpClient CreateStaffClient(string subject, IEnumerable<string> roles, string? tenant = null)
@@ -108,6 +111,8 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await Clinics.DisposeAsync();
         await Billing.DisposeAsync();
         await Repatriation.DisposeAsync();
+        await Oms.DisposeAsync();
+        await Console.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         var database = new NpgsqlConnectionStringBuilder(_database).Database;
         await using var conn = new NpgsqlConnection(TestEnvironment.Postgres);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Platform.Gateway.Auth;
 
@@ -107,6 +109,50 @@ public sealed class ProxyTests(GatewayFactory gateway) : IClassFixture<GatewayFa
         Assert.Null(echoed.Header(RequestIdentity.TenantHeader));
         // Anything else of the service needs an identity.
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/oms/appeals")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_console_is_served_at_its_path_with_its_cookie_and_without_any_credential_or_identity_passed_on()
+    {
+        using var client = gateway.CreateInsurerClient((await gateway.IssueKeyAsync(Tenants.New("alpha"))).ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/console/queue?page=2");
+        request.Headers.Add("Cookie", "medassist.console=session");
+
+        var echoed = await EchoedRequest.ReadAsync(await client.SendAsync(request));
+
+        // The console answers under its own path base (nothing removed) and signs people in itself, from its cookie.
+        Assert.Equal(("console", "/console/queue", "?page=2"), (echoed.Service, echoed.Path, echoed.Query));
+        Assert.Equal("medassist.console=session", echoed.Header("Cookie"));
+        // An insurer's key opens nothing there: neither the key nor an identity reaches the console.
+        Assert.Null(echoed.Header("X-Api-Key"));
+        Assert.Null(echoed.Header(RequestIdentity.TenantHeader));
+        Assert.Null(echoed.Header(GatewayStamp.Header));
+
+        using var anonymous = gateway.CreateClient();
+        var root = await EchoedRequest.ReadAsync(await anonymous.GetAsync("/console"));
+        Assert.Equal(("console", "/console"), (root.Service, root.Path));
+    }
+
+    [Fact]
+    public async Task Auth_me_says_who_a_credential_stands_for()
+    {
+        var tenant = Tenants.New("alpha");
+        using var staff = gateway.CreateStaffClient("olga", [Roles.Coordinator, Roles.Supervisor], tenant);
+        var me = await staff.GetFromJsonAsync<JsonElement>("/auth/me");
+        Assert.Equal("olga", me.GetProperty("actorId").GetString());
+        Assert.Equal("staff", me.GetProperty("actorKind").GetString());
+        Assert.Equal(tenant, me.GetProperty("tenantId").GetString());
+        Assert.Equal(["coordinator", "supervisor"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).Order());
+
+        using var insurer = gateway.CreateInsurerClient((await gateway.IssueKeyAsync(tenant)).ApiKey);
+        var asInsurer = await insurer.GetFromJsonAsync<JsonElement>("/auth/me");
+        Assert.Equal("insurer", asInsurer.GetProperty("actorKind").GetString());
+        Assert.Equal(["insurer"], asInsurer.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+
+        using var anonymous = gateway.CreateClient();
+        var refused = await anonymous.GetAsync("/auth/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

@@ -16,11 +16,19 @@ internal static class IdentityHeaders
     private static readonly string[] StrippedHeaders =
         [.. RequestIdentity.Headers, ApiKeyAuthenticationHandler.HeaderName, HeaderNames.Authorization];
 
+    /// <summary>For anonymous routes (API documents, the console, the SMS provider's receipts): nobody's identity goes on,
+    /// not even that of a caller who happened to present a credential.</summary>
+    public static ValueTask StripAsync(RequestTransformContext context)
+    {
+        // Custom headers are always copied into the request's own header collection, never into the content's.
+        foreach (var header in StrippedHeaders) context.ProxyRequest.Headers.Remove(header);
+        return ValueTask.CompletedTask;
+    }
+
     public static ValueTask StampAsync(RequestTransformContext context)
     {
         var request = context.ProxyRequest;
-        // Custom headers are always copied into the request's own header collection, never into the content's.
-        foreach (var header in StrippedHeaders) request.Headers.Remove(header);
+        StripAsync(context);
 
         if (Caller.From(context.HttpContext.User) is { TenantId: { } tenant } caller)
         {
