@@ -41,6 +41,7 @@ public static class ConsoleExtensions
             sp.GetRequiredService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>(),
             sp.GetRequiredService<ILogger<GatewayClient>>()));
         services.AddSingleton<StaffSignIn>();
+        services.AddSingleton<LiveFeeds>();
 
         var authentication = services.AddAuthentication(StaffSignIn.Scheme)
             .AddCookie(StaffSignIn.Scheme, cookie =>

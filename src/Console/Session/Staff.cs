@@ -17,18 +17,28 @@ public sealed record Staff(string ActorId, string Name, string Tenant, IReadOnly
 
     /// <summary>The roles the console is for; an insurer's or a clinic's credential does not open it.</summary>
     public static readonly IReadOnlyList<string> ConsoleRoles =
-        [PlatformRoles.Coordinator, PlatformRoles.Doctor, PlatformRoles.Supervisor, PlatformRoles.Admin, .. PlatformRoles.Oms];
+        [PlatformRoles.Coordinator, PlatformRoles.Doctor, PlatformRoles.Supervisor, .. PlatformRoles.Oms];
 
     public bool Has(string role) => Roles.Contains(role);
 
-    /// <summary>The work queue, the cases and their tasks (the Cases service's work-cases class).</summary>
-    public bool WorksCases => Has(PlatformRoles.Coordinator) || Has(PlatformRoles.Doctor) || Supervises;
+    /// <summary>Whether the person's roles grant an access class of the platform (one matrix: <see cref="Access.RolesOf"/>);
+    /// the console shows only what the services will allow.</summary>
+    public bool May(string accessClass) => Access.RolesOf[accessClass].Any(Has);
 
-    public bool Supervises => Has(PlatformRoles.Supervisor) || Has(PlatformRoles.Admin);
+    /// <summary>Cases and their briefings (coordinators, doctors, supervisors).</summary>
+    public bool ReadsCases => May(Access.ReadCases);
 
-    public bool WorksOms => PlatformRoles.Oms.Any(Has);
+    /// <summary>The work queue, a case's status, coordinator, tasks and plan.</summary>
+    public bool WorksCases => May(Access.WorkCases);
 
-    public bool SupervisesOms => Has(PlatformRoles.OmsSupervisor) || Has(PlatformRoles.Admin);
+    /// <summary>Registering an appeal from a call.</summary>
+    public bool TakesCalls => May(Access.TakeCalls);
+
+    public bool Supervises => May(Access.Supervise);
+
+    public bool WorksOms => May(Access.OmsAppeals);
+
+    public bool SupervisesOms => May(Access.OmsSupervise);
 
     public DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone);
 
