@@ -1,13 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Localization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Platform.Console.Texts;
 
 namespace Platform.Console.Session;
-
-public sealed record DevSignInForm(string? Name, string? Tenant, string[]? Roles, string? TimeZone, string? ReturnUrl);
 
 /// <summary>Signing in and out, and the language switch (plain requests: they set cookies, which a live screen cannot).</summary>
 public static class SignInEndpoints
@@ -39,23 +36,27 @@ public static class SignInEndpoints
         return app;
     }
 
-    private static async Task<IResult> DevSignInAsync([FromForm] DevSignInForm form, HttpContext context,
+    // The form arrives whole (IFormCollection: the antiforgery token is checked before this runs).
+    private static async Task<IResult> DevSignInAsync(IFormCollection fields, HttpContext context,
         IOptions<ConsoleOptions> options, IConfiguration configuration, StaffSignIn signIn, CancellationToken ct)
     {
+        string? Field(string name) => fields.TryGetValue(name, out var value) ? value.ToString() : null;
+        var form = (Name: Field("name"), Tenant: Field("tenant"), Roles: fields["roles"].OfType<string>().ToArray(),
+            TimeZone: Field("timeZone"), ReturnUrl: Field("returnUrl"));
         var key = configuration["Auth:Jwt:SigningKey"];
         if (!options.Value.DevSignIn || string.IsNullOrEmpty(key)) return Results.NotFound();
 
         var back = context.Request.PathBase + "/sign-in?returnUrl=" + Uri.EscapeDataString(form.ReturnUrl ?? "") + "&name=" +
                    Uri.EscapeDataString(form.Name ?? "") + "&tenant=" + Uri.EscapeDataString(form.Tenant ?? "") + "&error=";
-        var roles = (form.Roles ?? []).Where(Staff.ConsoleRoles.Contains).Distinct().ToArray();
+        var granted = (form.Roles ?? []).Where(Staff.ConsoleRoles.Contains).Distinct().ToArray();
         var problem = string.IsNullOrWhiteSpace(form.Name) || form.Name.Length > 100 ? T.NameRequired
             : form.Tenant is null || !System.Text.RegularExpressions.Regex.IsMatch(form.Tenant, "^[a-z0-9][a-z0-9-]{1,62}$") ? T.TenantInvalid
-            : roles.Length == 0 ? T.RoleRequired
+            : granted.Length == 0 ? T.RoleRequired
             : null;
         if (problem is not null) return Results.Redirect(back + Uri.EscapeDataString(problem));
 
         // The subject is the login as typed, lower-case: it is what tasks and cases record as their coordinator.
-        var token = DevTokens.Mint(key, form.Name!.Trim().ToLowerInvariant(), roles, form.Tenant, TimeSpan.FromHours(12));
+        var token = DevTokens.Mint(key, form.Name!.Trim().ToLowerInvariant(), granted, form.Tenant, TimeSpan.FromHours(12));
         var (staff, refusal) = await signIn.VerifyAsync(token, form.Name, form.TimeZone, ct);
         if (staff is null) return Results.Redirect(back + Uri.EscapeDataString(refusal!));
 
