@@ -12,7 +12,7 @@ public class ConsoleFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual bool DevSignIn => true;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await TestEnvironment.StartAsync();
         Gateway = await FakeGateway.StartAsync();
