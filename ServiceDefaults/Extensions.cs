@@ -104,12 +104,17 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps /health/live and /health/ready. They stay on in every environment: Kubernetes probes them.</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <summary>Maps /health/live and /health/ready. They stay on in every environment: Kubernetes probes them.
+    /// <paramref name="problemDocuments"/>: failures and empty error statuses answered as RFC 9457 problem documents
+    /// (the APIs); a web application for people (the console) sets its own error pages instead.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool problemDocuments = true)
     {
         app.UseForwardedHeaders();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        if (problemDocuments)
+        {
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+        }
         app.UsePlainTextRule();
         if (app.Services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>() is not null)
         {

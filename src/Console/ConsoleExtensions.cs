@@ -119,9 +119,13 @@ public static class ConsoleExtensions
         var options = app.Services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
         // The gateway forwards /console/... as it is; the console also answers there when reached directly.
         app.UsePathBase(options.PathBase);
+        // A person gets pages, not problem documents: a failure's page names its trace id; an address without a page,
+        // or a form refused, gets a page saying so. Before routing, so the page is routed when re-executed.
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         // Routing after the path base is taken off (else it would match the full path).
         app.UseRouting();
-        app.MapDefaultEndpoints();
+        app.MapDefaultEndpoints(problemDocuments: false);
         app.UseRequestLocalization();
         app.UseAntiforgery();
 

@@ -25,6 +25,7 @@ public sealed class Live_lists(ConsoleFactory console) : IClassFixture<ConsoleFa
 
         await Task.Delay(TimeSpan.FromSeconds(3)); // ten intervals of 300 ms
         foreach (var watch in watches) watch.Dispose();
+        await Task.Delay(TimeSpan.FromMilliseconds(300)); // a round under way when the last screen closed ends
         var asked = Asked(path);
 
         // Six screens, at most ten rounds (fewer on a busy machine): one request a round, not one per screen and round,

@@ -90,7 +90,11 @@ public sealed partial class Signing_in(ConsoleFactory console) : IClassFixture<C
         using var browser = console.Browser();
         var response = await browser.PostAsync("sign-in/dev", new FormUrlEncodedContent(
             new Dictionary<string, string> { ["name"] = "olga", ["tenant"] = "acme", ["roles"] = "coordinator" }));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/console/sign-in?error=", response.Headers.Location!.OriginalString);
+        Assert.False(response.Headers.Contains("Set-Cookie") && response.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("medassist.console=", StringComparison.Ordinal)));
+        var page = WebUtility.HtmlDecode(await browser.GetStringAsync(response.Headers.Location.OriginalString.Replace("/console/", "")));
+        Assert.Contains("Форму не удалось принять", page);
     }
 
     [Fact]
@@ -104,6 +108,16 @@ public sealed partial class Signing_in(ConsoleFactory console) : IClassFixture<C
         var russian = await browser.GetAsync("language/ru?returnUrl=https%3A%2F%2Fevil.example");
         Assert.Equal("/console/", russian.Headers.Location!.OriginalString);
         Assert.Contains("Вход в консоль", WebUtility.HtmlDecode(await browser.GetStringAsync("sign-in")));
+    }
+
+    [Fact]
+    public async Task Answers_an_unknown_address_with_a_page_not_a_problem_document()
+    {
+        using var browser = console.Browser();
+        var missing = await browser.GetAsync("no-such-screen");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("text/html", missing.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Такой страницы нет.", WebUtility.HtmlDecode(await missing.Content.ReadAsStringAsync()));
     }
 
     internal static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string name, string tenant, string[] roles, string? returnUrl = null)
@@ -134,7 +148,8 @@ public sealed class Without_the_development_sign_in(ConsoleWithoutDevSignIn cons
         Assert.Contains("Вход не настроен", page);
 
         var post = await browser.PostAsync("sign-in/dev", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "olga", ["tenant"] = "acme", ["roles"] = "coordinator" }));
-        Assert.False(post.IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
+        Assert.Equal("/console/sign-in", post.Headers.Location!.OriginalString);
         Assert.False(post.Headers.Contains("Set-Cookie") && post.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("medassist.console=", StringComparison.Ordinal)));
         Assert.DoesNotContain(console.Gateway.Requests, r => r.Path == "/auth/me");
     }

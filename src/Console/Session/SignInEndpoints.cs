@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Localization;
@@ -11,7 +12,8 @@ public static class SignInEndpoints
 {
     public static IEndpointRouteBuilder MapSignIn(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/sign-in/dev", DevSignInAsync).AllowAnonymous();
+        // The antiforgery token is checked by the handler itself, so that a stale form gets the sign-in page saying so.
+        app.MapPost("/sign-in/dev", DevSignInAsync).AllowAnonymous().DisableAntiforgery();
         app.MapGet("/sign-in/oidc", (string? returnUrl, string? timeZone, HttpContext context, IOptions<ConsoleOidcOptions> oidc) =>
         {
             if (!oidc.Value.Configured) return Results.Redirect("../sign-in");
@@ -36,15 +38,18 @@ public static class SignInEndpoints
         return app;
     }
 
-    // The form arrives whole (IFormCollection: the antiforgery token is checked before this runs).
-    private static async Task<IResult> DevSignInAsync(IFormCollection fields, HttpContext context,
+    private static async Task<IResult> DevSignInAsync(HttpContext context, IAntiforgery antiforgery,
         IOptions<ConsoleOptions> options, IConfiguration configuration, StaffSignIn signIn, CancellationToken ct)
     {
+        var key = configuration["Auth:Jwt:SigningKey"];
+        // Switched off: the sign-in page says how people sign in here instead.
+        if (!options.Value.DevSignIn || string.IsNullOrEmpty(key)) return Results.Redirect(context.Request.PathBase + "/sign-in");
+        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
+            return Results.Redirect(context.Request.PathBase + "/sign-in?error=" + Uri.EscapeDataString(T.FormExpired));
+        var fields = await context.Request.ReadFormAsync(ct);
         string? Field(string name) => fields.TryGetValue(name, out var value) ? value.ToString() : null;
         var form = (Name: Field("name"), Tenant: Field("tenant"), Roles: fields["roles"].OfType<string>().ToArray(),
             TimeZone: Field("timeZone"), ReturnUrl: Field("returnUrl"));
-        var key = configuration["Auth:Jwt:SigningKey"];
-        if (!options.Value.DevSignIn || string.IsNullOrEmpty(key)) return Results.NotFound();
 
         var back = context.Request.PathBase + "/sign-in?returnUrl=" + Uri.EscapeDataString(form.ReturnUrl ?? "") + "&name=" +
                    Uri.EscapeDataString(form.Name ?? "") + "&tenant=" + Uri.EscapeDataString(form.Tenant ?? "") + "&error=";

@@ -71,9 +71,12 @@ public static partial class T
     public static string Cancel => Pick("Cancel", "Отмена");
     public static string Save => Pick("Save", "Сохранить");
     public static string NotFoundPage => Pick("There is no such page.", "Такой страницы нет.");
+    public static string FormExpired => Pick("The form could not be accepted (it may have expired). Go back, reload the page and try again.",
+        "Форму не удалось принять (возможно, она устарела). Вернитесь, обновите страницу и повторите.");
     public static string Unexpected => Pick("Something went wrong on this screen. Reload the page; if it happens again, tell the support team the time.",
         "На этом экране произошла ошибка. Обновите страницу; если повторится, сообщите в поддержку время ошибки.");
     public static string Reload => Pick("Reload", "Обновить страницу");
+    public static string ErrorReference(string id) => Pick($"Reference for support: {id}", $"Номер для поддержки: {id}");
 
     // Failures of the API, as a person reads them.
     public static string GatewayUnreachable => Pick("The platform cannot be reached. Check the connection and try again in a minute.",
