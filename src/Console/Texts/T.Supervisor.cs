@@ -21,6 +21,7 @@ public static partial class T
         $"{onTime} on time · {late} late · {overdue} overdue · {notYetDue} not yet due",
         $"в срок: {onTime} · с опозданием: {late} · просрочено: {overdue} · срок не наступил: {notYetDue}");
     public static string BoardFirstContact => Pick("Time to first contact", "Время до первого контакта");
+    public static string BoardNoContactYet => Pick("no callback made yet", "перезвонов ещё не было");
     public static string BoardMedianP90(string median, string p90) => Pick($"median {median} · 90% within {p90}", $"медиана {median} · 90% — за {p90}");
     public static string BoardContacted(long contacted, long opened) => Pick($"{contacted} of {opened} cases opened were called back",
         $"перезвонили по {contacted} из {opened} открытых дел");
