@@ -27,6 +27,12 @@ public sealed record TaskResponse(
 public sealed record CreateTaskRequest([property: OneOf(typeof(TaskKinds), nameof(TaskKinds.Manual))] string? Kind, string? Title, DateTimeOffset? DueAt, string? Owner);
 
 /// <summary>
+/// A supervisor gives one open task to someone else: <c>Owner</c> is their actor id (as the gateway names staff);
+/// <c>Reason</c>, optional, is kept on the case's timeline.
+/// </summary>
+public sealed record ReassignTaskRequest(string? Owner, string? Reason);
+
+/// <summary>
 /// Completing a task: <c>Result</c> is how the call went (reached, no-answer, left-message), which a control call must
 /// record and a callback may; <c>Note</c> is the free text of what was done or agreed. <c>Outcome</c> is the note's
 /// former name, still read when <c>Note</c> is left out.

@@ -5,6 +5,8 @@ namespace Platform.Cases.Tasks;
 
 public enum CompletionOutcome { Completed, NotFound, NotOpen }
 
+public enum ReassignmentOutcome { Reassigned, Unchanged, NotFound, NotOpen }
+
 /// <summary>Reading and completing tasks for the API. Every statement carries the tenant in its WHERE clause.</summary>
 public sealed class TaskStore(NpgsqlDataSource dataSource, SlaMetrics metrics)
 {
@@ -85,6 +87,47 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, SlaMetrics metrics)
         await transaction.CommitAsync(ct);
         done.Record(metrics);
         return CompletionOutcome.Completed;
+    }
+
+    /// <summary>
+    /// Gives an open task to <paramref name="owner"/>, on the case's timeline in the same transaction (who had it, who
+    /// has it now, why). The task is locked before the case row, as a completion and the SLA clock take them. A task
+    /// already with that owner is left as it is (nothing on the timeline); one no longer open cannot be reassigned.
+    /// </summary>
+    public async Task<ReassignmentOutcome> ReassignAsync(string tenantId, Guid id, string owner, string? reason, string actor,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        Guid caseId; string kind, title, status; string? previous;
+        await using (var read = new NpgsqlCommand("""
+            SELECT case_id, kind, title, status, owner FROM case_tasks
+            WHERE tenant_id = @tenant AND id = @id
+            FOR UPDATE
+            """, connection, transaction))
+        {
+            read.Parameters.AddWithValue("tenant", tenantId);
+            read.Parameters.AddWithValue("id", id);
+            await using var r = await read.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return ReassignmentOutcome.NotFound;
+            (caseId, kind, title, status, previous) = (r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4));
+        }
+        if (status != TaskStatuses.Open) return ReassignmentOutcome.NotOpen;
+        if (previous == owner) return ReassignmentOutcome.Unchanged;
+
+        await using (var update = new NpgsqlCommand(
+            "UPDATE case_tasks SET owner = @owner WHERE tenant_id = @tenant AND id = @id", connection, transaction))
+        {
+            update.Parameters.AddWithValue("tenant", tenantId);
+            update.Parameters.AddWithValue("id", id);
+            update.Parameters.AddWithValue("owner", owner);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        await CaseTimeline.AppendAsync(transaction, tenantId, caseId, now, TimelineKinds.TaskReassigned,
+            $"{title}: reassigned {(previous is null ? "" : $"from {previous} ")}to {owner}{(reason is null ? "" : ": " + reason)}", actor,
+            new { taskId = id, kind, previous, owner, reason }, ct);
+        await transaction.CommitAsync(ct);
+        return ReassignmentOutcome.Reassigned;
     }
 
     /// <summary>What a completion tells the SLA metrics once its transaction has committed.</summary>

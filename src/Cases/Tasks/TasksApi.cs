@@ -16,6 +16,8 @@ public static class TasksApi
         var tasks = app.MapGroup("/tasks").WithTags("Tasks");
         tasks.MapGet("/overdue", OverdueAsync).RequireAccess(Access.Supervise).WithSummary("The tenant's open tasks past due, longest overdue first (for supervisors)");
         tasks.MapGet("/{id:guid}", GetAsync).RequireAccess(Access.ReadCases).WithSummary("Reads a task");
+        tasks.MapPut("/{id:guid}/owner", ReassignAsync).RequireAccess(Access.Supervise)
+            .WithSummary("A supervisor gives an open task to another person (their actor id), with an optional reason; on the case's timeline");
         tasks.MapPost("/{id:guid}/complete", CompleteAsync).RequireAccess(Access.WorkCases).WithSummary("Completes a task: its result (how the call went; a control call must give one) and a note of what was done");
 
         app.MapControlCallSettingsApi();
@@ -72,6 +74,24 @@ public static class TasksApi
         await store.FindAsync(identity.TenantId, id, clock.GetUtcNow(), ct) is { } task
             ? TypedResults.Ok(task)
             : Problems.NotFound($"Task {id} was not found.");
+
+    private static async Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> ReassignAsync(
+        Guid id, ReassignTaskRequest request, RequestIdentity identity, TaskStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (errors.Required("owner", request.Owner)) errors.MaxLength("owner", request.Owner!.Trim(), 100);
+        errors.MaxLength("reason", request.Reason, 500);
+        if (!errors.IsValid) return Problems.Validation(errors.ToDictionary());
+
+        var now = clock.GetUtcNow();
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
+        return await store.ReassignAsync(identity.TenantId, id, request.Owner!.Trim(), reason, identity.ActorId, now, ct) switch
+        {
+            ReassignmentOutcome.NotFound => Problems.NotFound($"Task {id} was not found."),
+            ReassignmentOutcome.NotOpen => Problems.Conflict($"Task {id} is already done or cancelled; only an open task can be reassigned."),
+            _ => TypedResults.Ok((await store.FindAsync(identity.TenantId, id, now, ct))!),
+        };
+    }
 
     private static async Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> CompleteAsync(
         Guid id, CompleteTaskRequest request, RequestIdentity identity, TaskStore store, TimeProvider clock, CancellationToken ct)

@@ -28,6 +28,7 @@ public static class TimelineKinds
     public const string TaskCancelled = "task-cancelled";
     public const string TaskEscalated = "task-escalated";
     public const string TaskRescheduled = "task-rescheduled";
+    public const string TaskReassigned = "task-reassigned";
     public const string TasksReassigned = "tasks-reassigned";
     public const string GuaranteeLetterIssued = "guarantee-letter-issued";
     public const string GuaranteeLetterAmended = "guarantee-letter-amended";

@@ -24,6 +24,7 @@ public static class AppealsApi
         group.MapGet("/queue", QueueAsync).RequireAccess(Access.WorkCases).WithSummary("The coordinators' work queue: open appeals, most urgent and earliest promised first");
         group.MapPost("/{id:guid}/take", TakeAsync).RequireAccess(Access.WorkCases).WithSummary("A coordinator takes an appeal from the queue; two cannot take the same");
         group.MapPost("/{id:guid}/complete", CompleteAsync).RequireAccess(Access.WorkCases).WithSummary("The coordinator who took the appeal has handled it");
+        group.MapAppealFiguresApi();
         return group;
     }
 
