@@ -94,7 +94,7 @@ public static partial class T
         public static string Contacts => Pick("Contacts", "Контакты");
         public static string Medical => Pick("Medical details", "Медицинские данные");
         public static string CoverageAndBills => Pick("Coverage and bills", "Покрытие и счета");
-        public static string PlanAndTransport => Pick("Plan and transport", "План и транспортировка");
+        public static string PlanAndTransport => Pick("Plan and transport", "План и транспорт");
         public static string Clinics => Pick("Clinics nearby", "Клиники рядом");
 
         // Tasks.
