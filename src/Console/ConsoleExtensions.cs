@@ -131,6 +131,7 @@ public static class ConsoleExtensions
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapSignIn();
+        app.MapCaseDocumentDownload();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
