@@ -152,6 +152,24 @@ public static partial class T
     public static string AppealNextStepsTitle => Pick("Next steps: read them out", "Дальнейшие шаги: зачитайте их");
     public static string AppealNextStepsLanguage(string language) => Pick($"In the caller's language ({language})", $"На языке звонящего ({language})");
     public static string AppealTriageTitle => Pick("Urgency", "Срочность");
+    /// <summary>Intake's triage reasons (English), as the person reads them.</summary>
+    public static string AppealTriageReason(string reason)
+    {
+        if (reason.StartsWith("default for the ", StringComparison.Ordinal) && reason.EndsWith(" channel", StringComparison.Ordinal))
+        {
+            var channel = ChannelName(reason["default for the ".Length..^" channel".Length]);
+            return Pick($"the default for the {channel} channel", $"по умолчанию для канала «{channel}»");
+        }
+        if (reason.StartsWith("red flag: ", StringComparison.Ordinal))
+            return Pick(reason, $"тревожный признак: {reason["red flag: ".Length..]}");
+        return reason switch
+        {
+            "level chosen at intake" => Pick("the level chosen at registration", "уровень выбран при регистрации"),
+            "a clinic's doctor is calling" => Pick(reason, "звонит врач клиники"),
+            "call on the emergency line" => Pick(reason, "звонок на экстренную линию"),
+            _ => reason,
+        };
+    }
     public static string AppealCaseJoined => Pick("The call joined the insured's open case.", "Звонок добавлен к открытому делу застрахованного.");
     public static string AppealCaseLate => Pick("The case has not opened yet; it will appear in the work queue.",
         "Дело ещё не открылось; оно появится в очереди обращений.");

@@ -7,7 +7,7 @@ public static partial class T
     public static string OmsAppeals => Pick("OMS appeals", "Обращения застрахованных по ОМС");
     public static string OmsNavAppeals => Pick("Appeals", "Обращения");
     public static string OmsNavClock => Pick("Deadlines", "Контроль сроков");
-    public static string OmsNavCampaigns => Pick("Reminder campaigns", "Информирование");
+    public static string OmsNavCampaigns => Pick("Reminder campaigns", "Информирование застрахованных");
     public static string OmsNotRepresentative => Pick(
         "OMS appeals are worked by the SMO's insurance representatives (tiers 1-3) and their supervisor; your roles include none of these.",
         "С обращениями по ОМС работают страховые представители СМО (1–3 уровней) и руководитель контакт-центра; у вас нет этих ролей.");
@@ -104,6 +104,7 @@ public static partial class T
     public static string OmsHistory => Pick("History", "Ход рассмотрения");
     public static string OmsWho => Pick("Who", "Кто");
     public static string OmsWhen => Pick("When", "Когда");
+    public static string OmsEvent => Pick("Event", "Событие");
     public static string OmsTierMove(int from, int to) => Pick($"tier {from} → {to}", $"уровень {from} → {to}");
     public static string OmsEventName(string kind) => kind switch
     {
