@@ -16,8 +16,12 @@ public static partial class T
     public static string OmsQueueIntro => Pick(
         "Open appeals at your tier first, the earliest deadline first. Written appeals are on the law's clock (59-FZ): answered within 30 days of registration.",
         "Сначала открытые обращения вашего уровня, по ближайшему сроку ответа. Письменные обращения на контроле сроков (59-ФЗ): ответ в течение 30 дней с даты регистрации.");
-    public static string OmsYourTier(string tiers) => Pick($"Your tier: {tiers}", $"Ваш уровень: {tiers}");
-    public static string OmsOtherTiers => Pick("Other tiers", "Другие уровни");
+    public static string OmsQueueIntroSupervisor => Pick(
+        "The appeals of every tier, the earliest deadline first. Written appeals are on the law's clock (59-FZ): answered within 30 days of registration.",
+        "Обращения всех уровней, по ближайшему сроку ответа. Письменные обращения на контроле сроков (59-ФЗ): ответ в течение 30 дней с даты регистрации.");
+    public static string OmsYourTier(string tiers) => Pick($"At your tier ({tiers})", $"Обращения вашего уровня ({tiers})");
+    public static string OmsOtherTiersNote => Pick("for reference: they are worked at their own tier", "для сведения: с ними работают на их уровне");
+    public static string OmsOtherTiers => Pick("Other tiers", "Обращения других уровней");
     public static string OmsAllTiers => Pick("All tiers", "Все уровни");
     public static string OmsTierName(int tier) => Pick($"tier {tier}", $"{tier} уровень");
     public static string OmsTier => Pick("Tier", "Уровень");
@@ -162,6 +166,15 @@ public static partial class T
 
     // Actions on an appeal.
     public static string OmsActions => Pick("Work on the appeal", "Работа с обращением");
+    public static string OmsAnswerShort => Pick("Answer", "Ответ");
+    public static string OmsEscalateShort => Pick("Escalate", "Передать выше");
+    public static string OmsReturnShort => Pick("Return", "Вернуть ниже");
+    public static string OmsInterventionShort => Pick("Intervention", "Взаимодействие с МО");
+    public static string OmsExpertiseShort => Pick("Expertise (ЭКМП)", "ЭКМП");
+    public static string OmsExtendShort => Pick("Extend", "Продлить срок");
+    public static string OmsContactShort => Pick("Further contact", "Повторное обращение");
+    public static string OmsNothingPlanned => Pick("Nobody was invited: everyone due had been invited for these measures this year, or nobody consented.",
+        "Никто не приглашён: все, кому положены эти мероприятия, уже приглашены в этом году или не дали согласия.");
     public static string OmsNotYourTier(int tier) => Pick(
         $"The appeal is at tier {tier}: a tier-{tier} representative or the supervisor works it.",
         $"Обращение на {tier} уровне: с ним работает страховой представитель {tier} уровня или руководитель.");
