@@ -51,7 +51,7 @@ public static partial class T
     public static string BoardEscalatedTo(string to) => Pick($"escalated to {to}", $"эскалировано: {to}");
     public static string BoardReassignTask => Pick("Reassign task", "Передать задачу");
     public static string BoardReassignCase => Pick("Hand over case", "Передать дело");
-    public static string BoardReassignTaskTitle(string title, string number) => Pick($"Give «{title}» (case {number}) to", $"Передать «{title}» (дело {number})");
+    public static string BoardReassignTaskTitle(string title, string number) => Pick($"Give «{title}» (case {number}) to", $"Передать задачу «{title}» (дело {number})");
     public static string BoardReassignCaseTitle(string number) => Pick($"Hand over case {number} to", $"Передать дело {number}");
     public static string BoardReassignTo => Pick("Coordinator (login)", "Координатор (логин)");
     public static string BoardReassignReason => Pick("Reason (optional)", "Причина (необязательно)");
@@ -65,7 +65,7 @@ public static partial class T
     public static string BoardPlainText => Pick("Control characters are not allowed.", "Управляющие символы недопустимы.");
     public static string BoardSameOwner => Pick("The task is already with this person.", "Задача уже у этого сотрудника.");
     public static string BoardTaskReassigned(string title, string number, string owner) => Pick(
-        $"«{title}» of case {number} is now with {owner}.", $"«{title}» по делу {number} передана: {owner}.");
+        $"Task «{title}» of case {number} is now with {owner}.", $"Задача «{title}» по делу {number} передана: {owner}.");
     public static string BoardCaseHandedOver(string number, string coordinator) => Pick(
         $"Case {number} is now with {coordinator}, with its open callbacks and control calls.",
         $"Дело {number} передано: {coordinator}, вместе с открытыми перезвонами и контрольными звонками.");
