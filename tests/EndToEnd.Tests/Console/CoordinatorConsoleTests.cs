@@ -62,7 +62,7 @@ public sealed class The_coordinators_console(PlatformFixture platform, ConsoleBr
         };
         var uploaded = await (await insurer.PostAsync($"/api/cases/cases/{caseNumber}/documents", form)).Content.ReadFromJsonAsync<JsonElement>();
         var documentId = uploaded.GetProperty("id").GetGuid();
-        await OpenTabAsync(page, "Документы");
+        await coordinator.TestId("tab-documents").ClickAsync();
         var document = page.Locator($"[data-testid=document-row][data-document='{documentId}']");
         await Assertions.Expect(document).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await coordinator.ScreenshotAsync("document received");
@@ -76,7 +76,7 @@ public sealed class The_coordinators_console(PlatformFixture platform, ConsoleBr
         await coordinator.ScreenshotAsync("document accepted");
 
         // She calls the daughter back and completes the callback task.
-        await OpenTabAsync(page, "Задачи");
+        await coordinator.TestId("tab-tasks").ClickAsync();
         var callback = page.Locator("[data-testid=task-row][data-kind=callback]").First;
         await Assertions.Expect(callback).ToBeVisibleAsync(new() { Timeout = 10_000 });
         await Assertions.Expect(callback).ToContainTextAsync("через");
@@ -119,11 +119,5 @@ public sealed class The_coordinators_console(PlatformFixture platform, ConsoleBr
         await Assertions.Expect(stranger.TestId("api-error")).ToContainTextAsync("Не найдено", new() { Timeout = 10_000 });
         Assert.DoesNotContain("Pyotr Ivanov", await stranger.Page.InnerTextAsync("body"));
         await stranger.ScreenshotAsync("another insurers case is not found");
-    }
-
-    /// <summary>Opens a tab of the case screen by its (Russian) name.</summary>
-    private static async Task OpenTabAsync(IPage page, string name)
-    {
-        await page.GetByRole(AriaRole.Tab, new() { Name = name }).First.ClickAsync();
     }
 }
