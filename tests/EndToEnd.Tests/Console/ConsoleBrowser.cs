@@ -84,6 +84,8 @@ public sealed partial class ConsolePerson(IBrowserContext context, IPage page, s
     {
         var directory = ScreenshotDirectory(scenario);
         Directory.CreateDirectory(directory);
+        // From the top: the fixed top bar then sits where it belongs in a full-page picture.
+        await Page.EvaluateAsync("window.scrollTo(0, 0)");
         await Page.ScreenshotAsync(new PageScreenshotOptions
         {
             Path = Path.Combine(directory, $"{++_step:00}-{Slug().Replace(step, "-")}.png"),
@@ -91,7 +93,19 @@ public sealed partial class ConsolePerson(IBrowserContext context, IPage page, s
         });
     }
 
-    public async ValueTask DisposeAsync() => await context.DisposeAsync();
+    /// <summary>The screen as it was last (the first thing to look at when a step failed), then the browser context closes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await ScreenshotAsync("last");
+        }
+        catch (PlaywrightException)
+        {
+            // The page is gone already: nothing to keep.
+        }
+        await context.DisposeAsync();
+    }
 
     [GeneratedRegex("[^a-z0-9]+")]
     private static partial Regex Slug();

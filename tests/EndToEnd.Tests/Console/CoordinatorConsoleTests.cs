@@ -116,7 +116,7 @@ public sealed class The_coordinators_console(PlatformFixture platform, ConsoleBr
         await stranger.GoToAsync("queue");
         await Assertions.Expect(stranger.Page.GetByText("Очередь пуста.")).ToBeVisibleAsync();
         await stranger.GoToAsync($"cases/{caseNumber}");
-        await Assertions.Expect(stranger.TestId("api-error")).ToContainTextAsync("Не найдено", new() { Timeout = 10_000 });
+        await Assertions.Expect(stranger.TestId("case-not-found")).ToContainTextAsync($"Дело {caseNumber} в вашей организации не найдено", new() { Timeout = 10_000 });
         Assert.DoesNotContain("Pyotr Ivanov", await stranger.Page.InnerTextAsync("body"));
         await stranger.ScreenshotAsync("another insurers case is not found");
     }
