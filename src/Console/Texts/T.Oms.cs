@@ -188,7 +188,6 @@ public static partial class T
     public static string OmsJustifiedQuestion => Pick("Is the complaint justified?", "Жалоба обоснованна?");
     public static string OmsJustifiedYes => Pick("yes, justified", "да, обоснованна");
     public static string OmsJustifiedNo => Pick("no, not justified", "нет, необоснованна");
-    public static string OmsKnowledge => Pick("Knowledge base", "База знаний");
     public static string OmsKnowledgeSearch => Pick("Search the knowledge base", "Поиск по базе знаний");
     public static string OmsKnowledgeHelp => Pick("Words of the question, e.g. замена полиса; Enter searches.", "Слова вопроса, например: замена полиса; Enter — найти.");
     public static string OmsUseArticle => Pick("Use this answer", "Взять этот ответ");
@@ -309,7 +308,6 @@ public static partial class T
         $"Не более {sms} SMS и {calls} звонков в день, {clinic} приглашений в день на поликлинику");
     public static string OmsCampaignDays(int days) => Pick($"over {days} days", $"на {days} дн.");
     public static string OmsPerDay => Pick("Invitations per day", "Приглашения по дням");
-    public static string OmsDay => Pick("Day", "День");
     public static string OmsCalls => Pick("Calls", "Звонки");
     public static string OmsNoCampaigns => Pick("No campaigns yet.", "Кампаний пока нет.");
     public static string OmsOpenCampaign => Pick("Figures", "Показатели");
