@@ -7,6 +7,7 @@ using Microsoft.Kiota.Serialization.Json;
 using Microsoft.Kiota.Serialization.Multipart;
 using Microsoft.Kiota.Serialization.Text;
 using Platform.ApiClient.Gateway.Admin;
+using Platform.ApiClient.Gateway.Auth;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -23,6 +24,11 @@ namespace Platform.ApiClient.Gateway
         public global::Platform.ApiClient.Gateway.Admin.AdminRequestBuilder Admin
         {
             get => new global::Platform.ApiClient.Gateway.Admin.AdminRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The auth property</summary>
+        public global::Platform.ApiClient.Gateway.Auth.AuthRequestBuilder Auth
+        {
+            get => new global::Platform.ApiClient.Gateway.Auth.AuthRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Platform.ApiClient.Gateway.GatewayClient"/> and sets the default values.

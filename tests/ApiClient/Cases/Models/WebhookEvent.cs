@@ -88,6 +88,10 @@ namespace Platform.ApiClient.Cases.Models
         #pragma warning disable CS1591
         TaskRescheduled,
         #pragma warning restore CS1591
+        [EnumMember(Value = "task-reassigned")]
+        #pragma warning disable CS1591
+        TaskReassigned,
+        #pragma warning restore CS1591
         [EnumMember(Value = "tasks-reassigned")]
         #pragma warning disable CS1591
         TasksReassigned,

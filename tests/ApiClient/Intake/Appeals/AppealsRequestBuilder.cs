@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
+using Platform.ApiClient.Intake.Appeals.Figures;
 using Platform.ApiClient.Intake.Appeals.Item;
 using Platform.ApiClient.Intake.Appeals.Queue;
 using Platform.ApiClient.Intake.Models;
@@ -19,6 +20,11 @@ namespace Platform.ApiClient.Intake.Appeals
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class AppealsRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The figures property</summary>
+        public global::Platform.ApiClient.Intake.Appeals.Figures.FiguresRequestBuilder Figures
+        {
+            get => new global::Platform.ApiClient.Intake.Appeals.Figures.FiguresRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The queue property</summary>
         public global::Platform.ApiClient.Intake.Appeals.Queue.QueueRequestBuilder Queue
         {

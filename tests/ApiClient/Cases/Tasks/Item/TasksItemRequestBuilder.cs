@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Platform.ApiClient.Cases.Models;
 using Platform.ApiClient.Cases.Tasks.Item.Complete;
+using Platform.ApiClient.Cases.Tasks.Item.Owner;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -22,6 +23,11 @@ namespace Platform.ApiClient.Cases.Tasks.Item
         public global::Platform.ApiClient.Cases.Tasks.Item.Complete.CompleteRequestBuilder Complete
         {
             get => new global::Platform.ApiClient.Cases.Tasks.Item.Complete.CompleteRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The owner property</summary>
+        public global::Platform.ApiClient.Cases.Tasks.Item.Owner.OwnerRequestBuilder Owner
+        {
+            get => new global::Platform.ApiClient.Cases.Tasks.Item.Owner.OwnerRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Platform.ApiClient.Cases.Tasks.Item.TasksItemRequestBuilder"/> and sets the default values.
