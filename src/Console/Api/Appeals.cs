@@ -1,6 +1,6 @@
 namespace Platform.Console.Api;
 
-// The parts of Intake's answers the console shows (GET /api/intake/appeals/queue, /appeals/{id}, /policies).
+// Intake's answer about an appeal, as the console shows it (the queue, GET /appeals/{id}, the answer to POST /appeals).
 
 public sealed record AppealView(
     Guid Id,
@@ -17,7 +17,7 @@ public sealed record AppealView(
     bool AttachedToOpenCase,
     DateTimeOffset RegisteredAt,
     QueueView Queue,
-    IReadOnlyList<NextStepView>? NextSteps = null);
+    IReadOnlyList<NextStepView> NextSteps);
 
 public sealed record CallerView(string Name, string Relation, string? Phone, string? Email, string? Language);
 
@@ -28,11 +28,13 @@ public sealed record LocationView(string Country, string? City, string? Address)
     public override string ToString() => string.Join(", ", new[] { City, Country }.Where(p => !string.IsNullOrWhiteSpace(p)));
 }
 
-public sealed record CoverageView(string Status, IReadOnlyList<CoverageReasonView> Reasons);
+/// <summary>The coverage check as the caller may be told it; <c>Policy</c> is the policy the decision is about, if any.</summary>
+public sealed record CoverageView(string Status, IReadOnlyList<CoverageReasonView> Reasons, PolicyTermsView? Policy);
 
-public sealed record CoverageReasonView(string Code, string Message);
+public sealed record CoverageReasonView(string Code, string Message, string? Detail);
 
-public sealed record CallbackView(DateTimeOffset DueAt, string? Phone);
+/// <summary>The promised callback; <c>TimeZone</c> is the zone the caller was told it in and where it came from.</summary>
+public sealed record CallbackView(DateTimeOffset DueAt, string? Phone, CallerTimeZone? TimeZone);
 
 public sealed record QueueView(string Status, string? TakenBy, DateTimeOffset? TakenAt);
 

@@ -20,30 +20,6 @@ public sealed record RegisterInsuredBody(string? PolicyNumber, string FullName, 
 
 public sealed record RegisterLocationBody(string Country, string? City, string? Address);
 
-/// <summary>What Intake answers about a registered appeal: what the caller must be told before the call ends.</summary>
-public sealed record RegisteredAppeal(
-    Guid Id,
-    string Channel,
-    string Triage,
-    IReadOnlyList<string> TriageReasons,
-    CallerView Caller,
-    InsuredView Insured,
-    LocationView Location,
-    RegisteredCoverage Coverage,
-    RegisteredCallback Callback,
-    IReadOnlyList<NextStepView> NextSteps,
-    string? CaseNumber,
-    bool AttachedToOpenCase,
-    DateTimeOffset RegisteredAt);
-
-/// <summary>The coverage check as the caller may be told it; <c>Policy</c> is the policy the decision is about, if any.</summary>
-public sealed record RegisteredCoverage(string Status, IReadOnlyList<RegisteredCoverageReason> Reasons, PolicyTermsView? Policy);
-
-public sealed record RegisteredCoverageReason(string Code, string Message, string? Detail);
-
-/// <summary>The promised callback; <c>TimeZone</c> is the zone the caller was told it in and where it came from.</summary>
-public sealed record RegisteredCallback(DateTimeOffset DueAt, string? Phone, CallerTimeZone? TimeZone);
-
 /// <summary><c>Source</c>: explicit, phone, phone-country-capital, location or utc.</summary>
 public sealed record CallerTimeZone(string Id, string Source);
 
