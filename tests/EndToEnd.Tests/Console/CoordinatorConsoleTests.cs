@@ -95,6 +95,47 @@ public sealed class The_coordinators_console(PlatformFixture platform, ConsoleBr
     }
 
     [Fact]
+    public async Task Registers_a_call_with_the_insured_found_by_policy_number_and_shows_what_to_tell_the_caller()
+    {
+        var (tenant, insurer) = await platform.NewInsurerAsync("console-call");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var csv = "policy_number,plan,start_date,end_date,territory,insured_full_name,insured_date_of_birth,limits,deductible,covered_risks,excluded_risks\n" +
+                  $"TRV-CALL-1,Comfort,{today.AddDays(-10):yyyy-MM-dd},{today.AddDays(20):yyyy-MM-dd},WORLD,Pyotr Ivanov,1956-04-12," +
+                  "medical-expenses:10000:USD,100:USD,illness;accident,alcohol\n";
+        (await insurer.PostAsync("/api/intake/policies/batch", new StringContent(csv, Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
+
+        await using var coordinator = await browser.SignInAsync(platform.GatewayUrl, "call", "olga", tenant, ["coordinator"]);
+        var page = coordinator.Page;
+        await coordinator.GoToAsync("appeals/new");
+        await coordinator.TestId("policy-search").FillAsync("TRV-CALL-1");
+        await coordinator.TestId("policy-search").PressAsync("Enter");
+        var match = page.GetByTestId("policy-result").Filter(new() { HasText = "Pyotr Ivanov" });
+        await Assertions.Expect(match).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await coordinator.ScreenshotAsync("insured found by policy number");
+        await match.GetByTestId("policy-choose").ClickAsync();
+        await Assertions.Expect(page.Locator("input[name='insured.policyNumber']")).ToHaveValueAsync("TRV-CALL-1");
+
+        await page.Locator("input[name='caller.name']").FillAsync("Мария Иванова");
+        await page.Locator("select[name='caller.relation']").SelectOptionAsync("daughter");
+        await page.Locator("input[name='caller.phone']").FillAsync("+7 916 555-01-02");
+        await page.Locator("input[name='location.country']").FillAsync("US");
+        await page.Locator("textarea[name='description']").FillAsync("Отца госпитализировали с болью в груди; клиника спрашивает, кто платит.");
+        await coordinator.ScreenshotAsync("the call filled in");
+        await coordinator.TestId("register-appeal").ClickAsync();
+
+        var answer = coordinator.TestId("appeal-answer");
+        await Assertions.Expect(answer).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(coordinator.TestId("appeal-case-link")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await coordinator.ScreenshotAsync("what to tell the caller");
+        var appealId = Guid.Parse((await answer.GetAttributeAsync("data-appeal"))!);
+        var appeal = await insurer.GetFromJsonAsync<JsonElement>($"/api/intake/appeals/{appealId}");
+        Assert.Equal("TRV-CALL-1", appeal.GetProperty("insured").GetProperty("policyNumber").GetString());
+        Assert.Equal(("Мария Иванова", "daughter"), (appeal.GetProperty("caller").GetProperty("name").GetString(), appeal.GetProperty("caller").GetProperty("relation").GetString()));
+        Assert.Equal("covered", appeal.GetProperty("coverage").GetProperty("status").GetString());
+        await Assertions.Expect(coordinator.TestId("appeal-case-link")).ToContainTextAsync(appeal.GetProperty("caseNumber").GetString()!);
+    }
+
+    [Fact]
     public async Task Is_closed_to_an_insurers_API_key_and_never_shows_one_insurers_case_to_another()
     {
         var (tenant, insurer) = await platform.NewInsurerAsync("console-a");
