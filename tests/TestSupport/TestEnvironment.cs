@@ -95,8 +95,10 @@ public static class TestEnvironment
             if (cache.Resource is RedisServerResource redis) builder.CreateResourceBuilder(redis).WithArgs("--save", "");
 
             var app = builder.Build();
-            await app.StartAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            // A start that never completes (once, the orchestrator did not launch one of the servers) fails the tests
+            // within minutes instead of holding the run until CI's own limit.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            await app.StartAsync(timeout.Token);
             foreach (var name in new[] { "postgres", "rabbitmq", "redis" })
                 await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
 
