@@ -93,8 +93,6 @@ public sealed record OmsConclusionBody(string Findings, bool Violations);
 /// </summary>
 public static class OmsAccess
 {
-    public const string Supervisor = "oms-supervisor";
-
     /// <summary>The OMS vocabularies the screens offer (the service's AppealKinds, AppealChannels, AppealOutcomes, InterventionOutcomes).</summary>
     public static readonly IReadOnlyList<(string Code, int Tier, bool Complaint)> Kinds =
     [
@@ -109,19 +107,9 @@ public static class OmsAccess
 
     /// <summary>The tiers whose appeals the person works (1-3); the supervisor's are all three.</summary>
     public static IReadOnlyList<int> Tiers(Staff staff) =>
-        staff.Has(Supervisor) ? [1, 2, 3] : [.. Enumerable.Range(1, 3).Where(t => staff.Has($"oms-tier{t}"))];
+        staff.Has(Roles.OmsSupervisor) ? [1, 2, 3] : [.. Enumerable.Range(1, 3).Where(t => staff.Has(Roles.Oms[t - 1]))];
 
-    /// <summary>Registers, reads and works appeals (oms-appeals).</summary>
-    public static bool WorksAppeals(Staff staff) => staff.Has(Supervisor) || Tiers(staff).Count > 0;
-
-    public static bool Supervises(Staff staff) => staff.Has(Supervisor);
 
     /// <summary>Acts on an appeal at <paramref name="tier"/>: that tier's representative or the supervisor.</summary>
-    public static bool AtTier(Staff staff, int tier) => staff.Has(Supervisor) || staff.Has($"oms-tier{tier}");
-
-    /// <summary>Records interventions with the medical organisation (oms-rights).</summary>
-    public static bool Rights(Staff staff) => staff.Has(Supervisor) || staff.Has("oms-tier2") || staff.Has("oms-tier3");
-
-    /// <summary>Orders and concludes expertises of quality (oms-expertise).</summary>
-    public static bool Expertise(Staff staff) => staff.Has(Supervisor) || staff.Has("oms-tier3");
+    public static bool AtTier(Staff staff, int tier) => staff.Has(Roles.OmsSupervisor) || staff.Has(Roles.Oms[tier - 1]);
 }

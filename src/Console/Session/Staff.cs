@@ -31,12 +31,21 @@ public sealed record Staff(string ActorId, string Name, string Tenant, IReadOnly
     /// <summary>The work queue, a case's status, coordinator, tasks and plan.</summary>
     public bool WorksCases => May(Access.WorkCases);
 
+    /// <summary>Recording medical details and reviewing documents.</summary>
+    public bool Treats => May(Access.Clinical);
+
     /// <summary>Registering an appeal from a call.</summary>
     public bool TakesCalls => May(Access.TakeCalls);
 
     public bool Supervises => May(Access.Supervise);
 
     public bool WorksOms => May(Access.OmsAppeals);
+
+    /// <summary>Records interventions with the medical organisation (tier 2 and up).</summary>
+    public bool DefendsOmsRights => May(Access.OmsRights);
+
+    /// <summary>Orders and concludes expertises of quality (tier 3 and the supervisor).</summary>
+    public bool OrdersOmsExpertise => May(Access.OmsExpertise);
 
     public bool SupervisesOms => May(Access.OmsSupervise);
 

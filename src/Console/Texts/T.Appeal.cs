@@ -6,10 +6,6 @@ public static partial class T
     public static string AppealIntro => Pick(
         "Someone is on the line: find the insured, note who is calling and what happened, register, then read them the answer before you hang up.",
         "На линии звонящий: найдите застрахованного, запишите, кто звонит и что случилось, зарегистрируйте обращение и до конца разговора сообщите ответ.");
-    public static string AppealNotAllowed => Pick(
-        "Your role cannot register appeals: coordinators and supervisors do.",
-        "Ваша роль не позволяет регистрировать обращения: это делают координаторы и супервизоры.");
-
     // Finding the insured.
     public static string AppealFindInsured => Pick("Find the insured", "Поиск застрахованного");
     public static string AppealSearchLabel => Pick("Policy number or insured's surname", "Номер полиса или фамилия застрахованного");
