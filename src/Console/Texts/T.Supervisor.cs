@@ -7,10 +7,6 @@ public static partial class T
     public static string BoardIntro => Pick(
         "How the promises to callers are kept, where the appeals come from, what is overdue now and who carries the load. The board refreshes itself.",
         "Как выполняются обещания звонящим, откуда приходят обращения, что просрочено сейчас и какова нагрузка на координаторов. Панель обновляется сама.");
-    public static string BoardSupervisorsOnly => Pick(
-        "The board's figures are for supervisors: your roles do not include the supervisor's.",
-        "Показатели панели доступны супервизорам: среди ваших ролей нет роли супервизора.");
-
     // Service level.
     public static string BoardLastDay => Pick("Last 24 hours", "Последние 24 часа");
     public static string BoardLastWeek => Pick("Last 7 days", "Последние 7 дней");
