@@ -41,8 +41,7 @@ public static class CaseDocumentDownload
         {
             response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException { InnerException: TimeoutException }
-                                   or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        catch (Exception e) when (GatewayClient.Unreachable(e))
         {
             loggers.CreateLogger(typeof(CaseDocumentDownload)).LogWarning(e, "Document {Document} of case {Case} could not be fetched", documentId, number);
             await Plain(http, StatusCodes.Status502BadGateway, Texts.T.GatewayUnreachable);

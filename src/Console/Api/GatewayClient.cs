@@ -108,28 +108,36 @@ public sealed class GatewayClient(HttpClient http, AuthenticationStateProvider a
             using var response = await http.SendAsync(request, ct);
             if (response.IsSuccessStatusCode) return new ApiResult<TValue>(await read(response), null);
 
-            JsonElement? problem = null;
-            try
-            {
-                if (response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.Ordinal) == true)
-                    problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-            }
-            catch (JsonException)
-            {
-                // Not a problem document after all: the status says enough.
-            }
-            var failure = ApiFailure.From((int)response.StatusCode, problem);
+            var failure = ApiFailure.From((int)response.StatusCode, await ProblemOfAsync(response, ct));
             if (failure.Status >= 500)
                 logger.LogWarning("{Method} {Path} answered {Status}: {Detail}", request.Method, request.RequestUri, failure.Status, failure.Detail);
             return new ApiResult<TValue>(default, failure);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException { InnerException: TimeoutException } or JsonException
-                                   or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        catch (Exception e) when (Unreachable(e) || e is JsonException)
         {
             logger.LogWarning(e, "{Method} {Path} failed", request.Method, request.RequestUri);
             return new ApiResult<TValue>(default, ApiFailure.From(e is JsonException ? 502 : 0, null));
         }
     }
+
+    /// <summary>The problem document of a failed answer, if it is one (else the status says enough).</summary>
+    public static async Task<JsonElement?> ProblemOfAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.Ordinal) != true) return null;
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The gateway could not be reached or did not answer in time (the HTTP client's resilience gave up).</summary>
+    public static bool Unreachable(Exception e) =>
+        e is HttpRequestException or TaskCanceledException { InnerException: TimeoutException }
+            or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException;
 }
 
 public static class ConsoleJson

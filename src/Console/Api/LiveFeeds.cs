@@ -145,13 +145,9 @@ public sealed class LiveFeeds(IHttpClientFactory clients, IOptions<ConsoleOption
                 using var response = await owner._clients.CreateClient(GatewayClient.HttpClientName).SendAsync(request, _stop.Token);
                 if (response.IsSuccessStatusCode)
                     return new Answer(await response.Content.ReadFromJsonAsync(type, ConsoleJson.Options, _stop.Token), (int)response.StatusCode, null);
-                JsonElement? problem = null;
-                if (response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.Ordinal) == true)
-                    problem = await response.Content.ReadFromJsonAsync<JsonElement>(_stop.Token);
-                return new Answer(null, (int)response.StatusCode, problem);
+                return new Answer(null, (int)response.StatusCode, await GatewayClient.ProblemOfAsync(response, _stop.Token));
             }
-            catch (Exception e) when (e is HttpRequestException or JsonException or Polly.Timeout.TimeoutRejectedException
-                                       or Polly.CircuitBreaker.BrokenCircuitException
+            catch (Exception e) when (GatewayClient.Unreachable(e) || e is JsonException
                                        || (e is TaskCanceledException && !_stop.IsCancellationRequested))
             {
                 owner._logger.LogWarning(e, "Live list {Path} could not be read", path);

@@ -34,8 +34,7 @@ public sealed class StaffSignIn(IHttpClientFactory clients, ILogger<StaffSignIn>
             if (!response.IsSuccessStatusCode) return (null, T.ServiceDown);
             caller = await response.Content.ReadFromJsonAsync<CallerInfo>(ConsoleJson.Options, ct);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException
-                                   or Polly.CircuitBreaker.BrokenCircuitException)
+        catch (Exception e) when (GatewayClient.Unreachable(e) || e is TaskCanceledException)
         {
             logger.LogWarning(e, "The gateway could not verify a sign-in");
             return (null, T.GatewayUnreachable);
