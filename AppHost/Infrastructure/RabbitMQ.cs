@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using RabbitMQ.Client;
@@ -41,6 +42,12 @@ public static class RabbitMQBuilderExtensions
                 .WithArgs("-port", epmdPort.ToString(), "-address", "127.0.0.1")
                 .WithParentRelationship(server)
                 .WithProbe("epmd", ct => ConnectAsync(epmdPort, ct), $"epmd on 127.0.0.1:{epmdPort}");
+
+            builder.Eventing.Subscribe<BeforeResourceStartedEvent>(epmd.Resource, async (_, ct) =>
+            {
+                await StopStaleEpmdAsync(epmdPort, ct);
+                Servers.EnsurePortFree(epmd.Resource.Name, epmdPort);
+            });
 
             builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, (_, _) =>
             {
@@ -97,6 +104,30 @@ public static class RabbitMQBuilderExtensions
     private static void WriteIfMissing(string path, string content)
     {
         if (!File.Exists(path)) File.WriteAllText(path, content);
+    }
+
+    /// <summary>
+    /// An epmd with no node registered on the platform's port is a leftover: when a stop takes epmd down before the node,
+    /// RabbitMQ's epmd monitor starts a daemon of its own on that port, which outlives the platform and would keep the
+    /// next start's epmd (and so the broker) from starting. It is stopped; an epmd that serves a live node is left alone.
+    /// </summary>
+    private static async Task StopStaleEpmdAsync(int port, CancellationToken ct)
+    {
+        try { await ConnectAsync(port, ct); }
+        catch (SocketException) { return; } // nothing listens there
+        var names = await RunEpmdAsync(ct, "-port", port.ToString(), "-names");
+        if (names.Split('\n').Any(line => line.StartsWith("name ", StringComparison.Ordinal))) return;
+        await RunEpmdAsync(ct, "-port", port.ToString(), "-kill");
+    }
+
+    private static async Task<string> RunEpmdAsync(CancellationToken ct, params string[] args)
+    {
+        var start = new ProcessStartInfo("epmd") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return output;
     }
 
     private static async Task ProbeAsync(string connectionString, CancellationToken ct)
