@@ -1,8 +1,10 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Platform.Gateway.Idempotency;
 using StackExchange.Redis;
 
 namespace Platform.Gateway.Tests;
@@ -114,6 +116,39 @@ public sealed class IdempotencyTests(GatewayFactory gateway) : IClassFixture<Gat
         Assert.Equal(HttpStatusCode.Conflict, retry.StatusCode);
         Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(1, gateway.Intake.Received("POST", path));
+    }
+
+    [Fact]
+    public async Task A_large_answer_is_kept_compressed_and_replayed_byte_for_byte()
+    {
+        var tenant = Tenants.New("acme");
+        using var client = gateway.CreateStaffClient("carol", [Roles.Coordinator], tenant);
+        var path = $"/appeals/{Guid.NewGuid():N}";
+        var uri = $"/api/intake{path}?echo-status=201&echo-pad=6000";
+
+        var first = await client.SendAsync(Post(uri, "large-answer", "{}"));
+        var firstBody = await first.Content.ReadAsByteArrayAsync();
+        var second = await client.SendAsync(Post(uri, "large-answer", "{}"));
+
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(firstBody, await second.Content.ReadAsByteArrayAsync());
+        Assert.Equal(firstBody.Length, second.Content.Headers.ContentLength);
+        Assert.Equal(1, gateway.Intake.Received("POST", path));
+        var redis = gateway.Services.GetRequiredService<IConnectionMultiplexer>();
+        var stored = Assert.Single(await StoredKeysAsync(redis, tenant));
+        Assert.Equal("br", (string?)await redis.GetDatabase().HashGetAsync(stored, "encoding"));
+        Assert.InRange((long)await redis.GetDatabase().HashStringLengthAsync(stored, "body"), 1, firstBody.Length / 4);
+    }
+
+    [Fact]
+    public void A_small_or_incompressible_answer_is_kept_as_it_is()
+    {
+        var small = Encoding.UTF8.GetBytes("""{"id":"01a23c72-84a8-77bf-a152-a1e2eb3bfd48","status":"open"}""");
+        var random = RandomNumberGenerator.GetBytes(4096);
+
+        Assert.Equal((small, ""), StoredBody.Write(small));
+        Assert.Equal((random, ""), StoredBody.Write(random));
+        Assert.Equal(random, StoredBody.Read(random, null)); // kept before answers were compressed: no encoding field
     }
 
     [Fact]
