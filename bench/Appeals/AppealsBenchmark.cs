@@ -87,7 +87,7 @@ public static class AppealsBenchmark
     }
 
     private sealed record StepResult(int Rate, double Achieved, Latencies Answered, Latencies Readable, int Errors, int Unreadable,
-        double DrainSeconds, Dictionary<string, double> Cpu, Dictionary<string, double> Transactions, double PollsPerAppeal)
+        double DrainSeconds, Dictionary<string, double> Cpu, Dictionary<string, double> Transactions, double PollsPerAppeal, double WalKb)
     {
         /// <summary>The platform did not keep up: errors, a readable p99 over a second, or a backlog it took long to drain.</summary>
         public bool Broken => Errors > 0 || Unreadable > 0 || Readable[0.99] > 1000 || DrainSeconds > 10;
@@ -102,12 +102,12 @@ public static class AppealsBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Rate} | {r.Achieved:0} | {r.Answered[0.5]:0} / {r.Answered[0.99]:0} | {r.Readable[0.5]:0} / {r.Readable[0.99]:0} / {r.Readable.Max:0} | {r.DrainSeconds:0.0} s | {r.Errors + r.Unreadable} |"));
         Console.WriteLine();
-        Console.WriteLine($"| per appeal at | {string.Join(" | ", ProcessCpu.Parts.Select(p => $"CPU {p}"))} | CPU platform | {string.Join(" | ", Databases.Select(d => $"xact {d}"))} |");
-        Console.WriteLine($"|---:|{string.Concat(Enumerable.Repeat("---:|", ProcessCpu.Parts.Length + 1 + Databases.Length))}");
+        Console.WriteLine($"| per appeal at | {string.Join(" | ", ProcessCpu.Parts.Select(p => $"CPU {p}"))} | CPU platform | {string.Join(" | ", Databases.Select(d => $"xact {d}"))} | WAL KB |");
+        Console.WriteLine($"|---:|{string.Concat(Enumerable.Repeat("---:|", ProcessCpu.Parts.Length + 2 + Databases.Length))}");
         foreach (var r in results)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Rate}/s | {string.Join(" | ", ProcessCpu.Parts.Select(p => r.Cpu[p].ToString("0.00", CultureInfo.InvariantCulture)))} | {ProcessCpu.Platform.Sum(p => r.Cpu[p]):0.00} | " +
-                $"{string.Join(" | ", Databases.Select(d => r.Transactions[d].ToString("0.0", CultureInfo.InvariantCulture)))} |"));
+                $"{string.Join(" | ", Databases.Select(d => r.Transactions[d].ToString("0.0", CultureInfo.InvariantCulture)))} | {r.WalKb:0.0} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"(CPU in ms; \"platform\" is every process production runs too (the dashboard and the bench left out), including serving the bench's readability polls, {results[^1].PollsPerAppeal:0.00} per appeal, whose transactions are subtracted.)"));
     }
@@ -124,8 +124,10 @@ public static class AppealsBenchmark
         int errors = 0, unreadable = 0, polls = 0;
         long lastAnswer = 0;
         var every = Math.Max(1, rate / SampledPerSecond);
+        await CheckpointAsync();
         var cpuBefore = ProcessCpu.Snapshot();
         var xactBefore = await TransactionsAsync();
+        var walBefore = await WalBytesAsync();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
@@ -188,6 +190,7 @@ public static class AppealsBenchmark
         var elapsed = clock.Elapsed.TotalSeconds;
         var cpuAfter = ProcessCpu.Snapshot();
         var xactAfter = await TransactionsAsync();
+        var walAfter = await WalBytesAsync();
 
         var cpu = ProcessCpu.Parts.ToDictionary(p => p, p => (cpuAfter[p] - cpuBefore[p]) * 1000 / Math.Max(1, answeredOk));
         var transactions = Databases.ToDictionary(d => d, d =>
@@ -197,7 +200,7 @@ public static class AppealsBenchmark
             return Math.Max(0, xactAfter[d] - xactBefore[d] - own - background) / Math.Max(1, answeredOk);
         });
         return new StepResult(rate, (count - errors) / answeredIn.TotalSeconds, answered, readable, errors, unreadable, drained, cpu, transactions,
-            (double)polls / Math.Max(1, answeredOk));
+            (double)polls / Math.Max(1, answeredOk), (walAfter - walBefore) / 1024.0 / Math.Max(1, answeredOk));
     }
 
     private static object Appeal(string prefix, int i) => new
@@ -246,6 +249,30 @@ public static class AppealsBenchmark
         await db.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM case_appeals WHERE tenant_id = 'bench'", db);
         return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// A step starts with a checkpoint (before its CPU is counted): the first change of each page after one writes the
+    /// whole page to the WAL, so without it a step's WAL would depend on when the last checkpoint happened to run.
+    /// </summary>
+    private static async Task CheckpointAsync()
+    {
+        await using var db = new NpgsqlConnection(Platform.Postgres);
+        await db.OpenAsync();
+        await using var cmd = new NpgsqlCommand("CHECKPOINT", db) { CommandTimeout = 120 };
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// The WAL PostgreSQL has written so far (every database; the pollers' share is small): what each appeal costs the
+    /// disk, since commits wait for it.
+    /// </summary>
+    private static async Task<long> WalBytesAsync()
+    {
+        await using var db = new NpgsqlConnection(Platform.Postgres);
+        await db.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn", db);
+        return (long)(decimal)(await cmd.ExecuteScalarAsync())!;
     }
 
     /// <summary>Transactions (committed and rolled back) each service's database has run so far.</summary>

@@ -45,8 +45,8 @@ internal static class Soak
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  RSS {part} {Slope(tail, s => s.RssMib[part]):+0.0;-0.0} MiB"));
         foreach (var table in samples[0].Rows.Keys)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {table} {Slope(tail, s => s.Rows[table]):+0;-0}"));
-        Console.WriteLine("Outbox and inbox rows grow with the traffic until their retention (Outbox:Retention, 7 days) prunes them; " +
-            "idempotency keys until their 24 h expiry: bounded by rate x retention, not without bound.");
+        Console.WriteLine("Outbox rows are deleted once published (they stay near zero); inbox rows grow with the traffic until their " +
+            "retention (Outbox:Retention, 7 days) prunes them, idempotency keys until their 24 h expiry: bounded by rate x retention.");
         return errors == 0 ? 0 : 1;
     }
 

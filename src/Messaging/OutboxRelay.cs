@@ -29,14 +29,19 @@ public sealed class OutboxOptions
     public int MaxAttempts { get; set; } = 20;
     /// <summary>How long a relay owns the rows it claimed; another replica takes them over after this if it died.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(60);
-    /// <summary>How long sent outbox rows and inbox rows are kept (the inbox must outlive any redelivery of a message).</summary>
+    /// <summary>How long inbox rows are kept (the inbox must outlive any redelivery of a message).</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>
+    /// How long a published outbox row stays, marked sent, for inspection (the service tests read what was published
+    /// from it). Zero, the default, deletes it once published.
+    /// </summary>
+    public TimeSpan KeepPublished { get; set; } = TimeSpan.Zero;
 }
 
 /// <summary>
 /// Publishes committed outbox rows to RabbitMQ. A pass claims a batch (one short transaction sets a lease on rows taken
 /// with FOR UPDATE SKIP LOCKED, so replicas share the work), publishes them with no database connection or lock held,
-/// awaiting the broker's confirms together; what was confirmed is marked sent in the next pass's transaction (or alone
+/// awaiting the broker's confirms together; what was confirmed is deleted in the next pass's transaction (or alone
 /// after <see cref="OutboxOptions.RecordDelay"/>). A row that fails waits for its next attempt without holding back the
 /// others, and is parked after <see cref="OutboxOptions.MaxAttempts"/>; a row whose type no longer exists is parked at
 /// once. Woken by LISTEN/NOTIFY, with polling as the fallback.
@@ -110,9 +115,9 @@ public sealed partial class OutboxRelay(
     /// <summary>
     /// One pass, one transaction: write the outcomes of the previous pass and claim the rows now due, then publish
     /// them all. Under load a pass follows the last within milliseconds, so each row costs its service one
-    /// transaction rather than two (one to claim, one to mark it sent). Until its outcome is written a published row
-    /// stays leased; if the process dies before that, the row is published again after the lease and the consumers'
-    /// inbox drops the copy.
+    /// transaction rather than two (one to claim, one to delete what was sent). Until its outcome is written a
+    /// published row stays leased; if the process dies before that, the row is published again after the lease and
+    /// the consumers' inbox drops the copy.
     /// </summary>
     internal async Task<Pass> RelayBatchAsync(CancellationToken ct)
     {
@@ -152,9 +157,12 @@ public sealed partial class OutboxRelay(
     private IEnumerable<NpgsqlBatchCommand> OutcomeCommands()
     {
         var sent = _pending.Where(o => o.Error is null).Select(o => o.Id).ToArray();
+        // A published row has done its work: deleting it writes no new row version (marking it sent rewrites the row,
+        // body and index entries included, and the prune deletes it again later), and keeps the table small.
         if (sent.Length > 0)
-            yield return new NpgsqlBatchCommand(
-                "UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1, locked_until = NULL WHERE id = ANY($1)")
+            yield return new NpgsqlBatchCommand(_options.KeepPublished > TimeSpan.Zero
+                ? "UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1, locked_until = NULL WHERE id = ANY($1)"
+                : "DELETE FROM outbox_messages WHERE id = ANY($1)")
             { Parameters = { new() { Value = sent } } };
         foreach (var o in _pending.Where(o => o.Error is not null))
             yield return new NpgsqlBatchCommand("""
@@ -311,11 +319,11 @@ public sealed partial class OutboxRelay(
         }
     }
 
-    /// <summary>Sent outbox rows and inbox rows older than the retention period.</summary>
+    /// <summary>Inbox rows older than the retention period, and published outbox rows kept longer than <see cref="OutboxOptions.KeepPublished"/>.</summary>
     internal async Task DeleteOldAsync(CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM outbox_messages WHERE sent_at < now() - $1") { Parameters = { new() { Value = _options.Retention } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM outbox_messages WHERE sent_at < now() - $1") { Parameters = { new() { Value = _options.KeepPublished } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM inbox_messages WHERE processed_at < now() - $1") { Parameters = { new() { Value = _options.Retention } } });
         await batch.ExecuteNonQueryAsync(ct);
     }

@@ -36,7 +36,7 @@ public sealed class DeliveryLog(ConcurrentBag<Guid> deliveries) : IConsumer<Prob
 }
 
 /// <summary>A real host (PostgreSQL database of its own, the test process's own RabbitMQ) with the platform's messaging.</summary>
-public sealed class MessagingHost : IAsyncLifetime
+public class MessagingHost : IAsyncLifetime
 {
     private IHost? _host;
 
@@ -50,14 +50,18 @@ public sealed class MessagingHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestEnvironment.CreateDatabaseAsync("messaging");
-        _host = Build(ConnectionString, Name, Deliveries, Flaky);
+        _host = Build(ConnectionString, Name, Deliveries, Flaky, KeepPublished);
         await _host.StartAsync();
     }
 
-    /// <summary>A second host on the same database and queues: a replica.</summary>
-    public IHost BuildReplica() => Build(ConnectionString, Name, Deliveries);
+    /// <summary>How long published outbox rows stay: a week here, so tests can read them; production deletes them at once.</summary>
+    protected virtual TimeSpan KeepPublished => TimeSpan.FromDays(7);
 
-    internal static IHost Build(string connectionString, string name, ConcurrentBag<Guid> deliveries, FlakyPlan? flaky = null)
+    /// <summary>A second host on the same database and queues: a replica.</summary>
+    public IHost BuildReplica() => Build(ConnectionString, Name, Deliveries, keepPublished: KeepPublished);
+
+    internal static IHost Build(string connectionString, string name, ConcurrentBag<Guid> deliveries, FlakyPlan? flaky = null,
+        TimeSpan? keepPublished = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = name });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -73,6 +77,7 @@ public sealed class MessagingHost : IAsyncLifetime
             ["Messaging:Redelivery:1"] = "00:00:01",
             ["Outbox:PollInterval"] = "00:00:00.500",
             ["Outbox:PublishTimeout"] = "00:00:03",
+            ["Outbox:KeepPublished"] = (keepPublished ?? TimeSpan.FromDays(7)).ToString(),
         });
         builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("TEST_VERBOSE") is null ? LogLevel.Warning : LogLevel.Debug);
         builder.AddPostgres("probedb", typeof(MessagingHost).Assembly);
@@ -130,4 +135,10 @@ public sealed class MessagingHost : IAsyncLifetime
         await _host.StopAsync();
         _host.Dispose();
     }
+}
+
+/// <summary>A host with the outbox as production runs it: published rows deleted at once.</summary>
+public sealed class ProductionOutboxHost : MessagingHost
+{
+    protected override TimeSpan KeepPublished => TimeSpan.Zero;
 }

@@ -24,6 +24,20 @@ public sealed class A_committed_change(MessagingHost host) : IClassFixture<Messa
     }
 }
 
+public sealed class A_published_row(ProductionOutboxHost host) : IClassFixture<ProductionOutboxHost>
+{
+    [Fact]
+    public async Task Is_deleted_once_published_and_its_event_consumed()
+    {
+        var probe = await host.ChangeAsync(commit: true);
+
+        await Eventually.True(async () => await host.AppliedAsync(probe) == 1, TimeSpan.FromSeconds(15), "the event is consumed");
+        await Eventually.True(async () => await host.CountAsync("SELECT count(*) FROM outbox_messages") == 0,
+            TimeSpan.FromSeconds(5), "the published row is deleted");
+        await Eventually.True(() => Task.FromResult(host.Deliveries.Contains(probe)), TimeSpan.FromSeconds(15), "the delivery log sees it");
+    }
+}
+
 public sealed class A_rolled_back_change(MessagingHost host) : IClassFixture<MessagingHost>
 {
     [Fact]

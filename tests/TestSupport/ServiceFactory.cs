@@ -34,6 +34,8 @@ public class ServiceFactory<TProgram>(string databaseName) : WebApplicationFacto
         builder.UseSetting("Messaging:EndpointPrefix", $"{databaseName}-{Guid.NewGuid():N}"[..24]);
         builder.UseSetting("Messaging:QueueExpiration", "00:02:00");
         builder.UseSetting("Outbox:PollInterval", "00:00:00.500");
+        // The tests read what a service published from its outbox, so published rows stay (production deletes them).
+        builder.UseSetting("Outbox:KeepPublished", "7.00:00:00");
         builder.UseSetting("Gateway:IdentitySecret", GatewaySecret);
     }
 
