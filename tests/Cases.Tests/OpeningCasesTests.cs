@@ -84,6 +84,11 @@ public sealed class A_second_appeal_about_an_insured_with_an_open_case(CasesFact
         // Each appeal brings its callback promise as a task.
         Assert.Equal(new[] { "case-opened", "appeal", "task-created", "appeal", "task-created" },
             timeline.EnumerateArray().Select(e => e.GetProperty("kind").GetString()!).ToArray());
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, timeline.EnumerateArray().Select(e => e.GetProperty("id").GetInt64()).ToArray());
+        // Every entry counts once in the case's version and count, whether written with the new case (the first two)
+        // or appended afterwards.
+        Assert.Equal(1 + 5, await cases.CountAsync("SELECT version FROM cases WHERE tenant_id = 'episode-tenant'"));
+        Assert.Equal(5, await cases.CountAsync("SELECT timeline_seq FROM cases WHERE tenant_id = 'episode-tenant'"));
         Assert.Equal(2, await cases.CountAsync("SELECT count(*) FROM case_tasks WHERE tenant_id = 'episode-tenant' AND kind = 'callback' AND status = 'open'"));
         Assert.Equal(HttpStatusCode.NotFound, (await cases.ClientFor("episode-other").GetAsync($"/cases/{number}/timeline")).StatusCode);
     }

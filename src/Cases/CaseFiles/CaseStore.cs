@@ -92,9 +92,10 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand("""
                 INSERT INTO cases (id, tenant_id, number, status, urgency, insured_policy_number, insured_full_name, insured_name_key,
-                                   insured_date_of_birth, country, city, opened_at, policy_terms, coverage)
+                                   insured_date_of_birth, country, city, opened_at, policy_terms, coverage, version, timeline_seq,
+                                   updated_at)
                 VALUES (@id, @tenant, @number, @status, @urgency, @policy, @full_name, @name_key, @dob, @country, @city, @opened_at,
-                        @terms, @coverage)
+                        @terms, @coverage, @version, @timeline_seq, @opened_at)
                 """)
             {
                 Parameters =
@@ -116,14 +117,17 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
                         Value = appeal.Coverage.Policy is { } terms ? JsonSerializer.Serialize(terms, Json) : DBNull.Value,
                     },
                     new NpgsqlParameter("coverage", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(appeal.Coverage, Json) },
+                    // The two entries below are counted in the row as it is inserted (entries 1 and 2).
+                    new NpgsqlParameter("version", CaseTimeline.NewCaseCounters(2).Version),
+                    new NpgsqlParameter("timeline_seq", CaseTimeline.NewCaseCounters(2).TimelineSeq),
                 },
             });
             batch.BatchCommands.Add(Contacts.CaseContacts.FromAppeal(opened.CaseId, appeal));
             batch.BatchCommands.Add(AppealRow(opened.CaseId, appeal));
-            foreach (var command in CaseTimeline.Commands(appeal.TenantId, opened.CaseId, now, "case-opened",
+            foreach (var command in CaseTimeline.NewCaseCommands(1, appeal.TenantId, opened.CaseId, now, "case-opened",
                          $"Case {opened.CaseNumber} opened for {appeal.Insured.FullName} in {appeal.Location.Country}", "cases"))
                 batch.BatchCommands.Add(command);
-            foreach (var command in AppealEntry(opened.CaseId, appeal)) batch.BatchCommands.Add(command);
+            foreach (var command in AppealEntry(opened.CaseId, appeal, newCaseSeq: 2)) batch.BatchCommands.Add(command);
             batch.Enqueue(opened);
             // The cover as opened (nothing reserved or spent yet), for the services that issue against it.
             if (appeal.Coverage.Policy is { } policy)
@@ -147,10 +151,15 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         return keys;
     }
 
-    private static IEnumerable<NpgsqlBatchCommand> AppealEntry(Guid caseId, AppealRegistered appeal) =>
-        CaseTimeline.Commands(appeal.TenantId, caseId, appeal.RegisteredAt, "appeal",
-            $"{appeal.Channel} appeal from {appeal.Caller.Name} ({appeal.Caller.Relation}), triage {appeal.Triage}, callback promised by {appeal.CallbackDueAt:u}",
-            "intake", new { appeal.AppealId, appeal.Channel, appeal.Triage, appeal.Caller, appeal.Description, appeal.CallbackDueAt, appeal.Coverage.Status });
+    /// <summary>The appeal's timeline entry: appended to an open case, or numbered <paramref name="newCaseSeq"/> in a case being opened.</summary>
+    private static IEnumerable<NpgsqlBatchCommand> AppealEntry(Guid caseId, AppealRegistered appeal, long? newCaseSeq = null)
+    {
+        var summary = $"{appeal.Channel} appeal from {appeal.Caller.Name} ({appeal.Caller.Relation}), triage {appeal.Triage}, callback promised by {appeal.CallbackDueAt:u}";
+        var data = new { appeal.AppealId, appeal.Channel, appeal.Triage, appeal.Caller, appeal.Description, appeal.CallbackDueAt, appeal.Coverage.Status };
+        return newCaseSeq is { } seq
+            ? CaseTimeline.NewCaseCommands(seq, appeal.TenantId, caseId, appeal.RegisteredAt, "appeal", summary, "intake", data)
+            : CaseTimeline.Commands(appeal.TenantId, caseId, appeal.RegisteredAt, "appeal", summary, "intake", data);
+    }
 
     /// <summary>The id of a case of the tenant, by number or id; null when there is none (or it is another tenant's).</summary>
     public async Task<Guid?> ResolveAsync(string tenantId, string numberOrId, CancellationToken ct)

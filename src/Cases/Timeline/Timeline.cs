@@ -33,22 +33,41 @@ public static class CaseTimeline
     /// its own batch with other statements of the same transaction: one round trip for all.
     /// </summary>
     public static IEnumerable<NpgsqlBatchCommand> Commands(string tenantId, Guid caseId, DateTimeOffset at, string kind, string summary,
-        string actor, object? data = null)
-    {
-        if (!TimelineKinds.IsKnown(kind))
-            throw new ArgumentException($"'{kind}' is not a timeline kind; add it to {nameof(TimelineKinds)}.", nameof(kind));
-        // Serialised once: the entry and its deliveries carry the same data.
-        var json = data is null ? null : JsonSerializer.Serialize(data, Json);
+        string actor, object? data = null) =>
         // The entry's number is the case's own count, taken under the case row's lock (the UPDATE), so concurrent
         // appends to one case number 1, 2, 3 ... without gaps, and other tenants' activity shows nowhere.
-        yield return new NpgsqlBatchCommand("""
+        Entry("""
             WITH c AS (
                 UPDATE cases SET version = version + 1, updated_at = @at, timeline_seq = timeline_seq + 1
                 WHERE id = @case_id AND tenant_id = @tenant
                 RETURNING timeline_seq)
             INSERT INTO timeline_entries (case_id, tenant_id, seq, at, kind, summary, actor, data)
             SELECT @case_id, @tenant, c.timeline_seq, @at, @kind, @summary, @actor, @data FROM c
-            """)
+            """, seq: null, tenantId, caseId, at, kind, summary, actor, data);
+
+    /// <summary>
+    /// The statements of entry number <paramref name="seq"/> of a case inserted in the same batch with its counters
+    /// already counting its first entries (<see cref="NewCaseCounters"/>): opening a case writes its row once, not once
+    /// more per entry.
+    /// </summary>
+    public static IEnumerable<NpgsqlBatchCommand> NewCaseCommands(long seq, string tenantId, Guid caseId, DateTimeOffset at, string kind,
+        string summary, string actor, object? data = null) =>
+        Entry("""
+            INSERT INTO timeline_entries (case_id, tenant_id, seq, at, kind, summary, actor, data)
+            VALUES (@case_id, @tenant, @seq, @at, @kind, @summary, @actor, @data)
+            """, seq, tenantId, caseId, at, kind, summary, actor, data);
+
+    /// <summary>The version and timeline count of a new case that opens with <paramref name="entries"/> entries.</summary>
+    public static (long Version, long TimelineSeq) NewCaseCounters(int entries) => (1 + entries, entries);
+
+    private static IEnumerable<NpgsqlBatchCommand> Entry(string sql, long? seq, string tenantId, Guid caseId, DateTimeOffset at,
+        string kind, string summary, string actor, object? data)
+    {
+        if (!TimelineKinds.IsKnown(kind))
+            throw new ArgumentException($"'{kind}' is not a timeline kind; add it to {nameof(TimelineKinds)}.", nameof(kind));
+        // Serialised once: the entry and its deliveries carry the same data.
+        var json = data is null ? null : JsonSerializer.Serialize(data, Json);
+        var entry = new NpgsqlBatchCommand(sql)
         {
             Parameters =
             {
@@ -61,6 +80,8 @@ public static class CaseTimeline
                 new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = (object?)json ?? DBNull.Value },
             },
         };
+        if (seq is { } number) entry.Parameters.Add(new NpgsqlParameter("seq", number));
+        yield return entry;
         yield return Webhooks.WebhookDeliveries.Command(tenantId, caseId, kind, summary, at, json);
     }
 
