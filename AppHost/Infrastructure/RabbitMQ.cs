@@ -122,7 +122,7 @@ public static class RabbitMQBuilderExtensions
 
     private static async Task<string> RunEpmdAsync(CancellationToken ct, params string[] args)
     {
-        var start = new ProcessStartInfo("epmd") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("epmd") { RedirectStandardOutput = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync(ct);

@@ -14,7 +14,7 @@ public static class ProcessCpu
     public static readonly string[] Parts = ["gateway", "cases", "intake", "services", "postgres", "redis", "rabbitmq", "dashboard", "bench"];
 
     /// <summary>The parts production runs too: what the platform costs per request.</summary>
-    public static readonly string[] Platform = ["gateway", "cases", "intake", "services", "postgres", "redis", "rabbitmq"];
+    public static readonly string[] Platform = [.. Parts.Where(p => p is not ("dashboard" or "bench"))];
 
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 

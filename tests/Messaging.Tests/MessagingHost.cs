@@ -55,7 +55,9 @@ public class MessagingHost : IAsyncLifetime
     }
 
     /// <summary>How long published outbox rows stay: a week here, so tests can read them; production deletes them at once.</summary>
-    protected virtual TimeSpan KeepPublished => TimeSpan.FromDays(7);
+    protected virtual TimeSpan KeepPublished => TestKeepPublished;
+
+    private static readonly TimeSpan TestKeepPublished = TimeSpan.FromDays(7);
 
     /// <summary>A second host on the same database and queues: a replica.</summary>
     public IHost BuildReplica() => Build(ConnectionString, Name, Deliveries, keepPublished: KeepPublished);
@@ -77,7 +79,7 @@ public class MessagingHost : IAsyncLifetime
             ["Messaging:Redelivery:1"] = "00:00:01",
             ["Outbox:PollInterval"] = "00:00:00.500",
             ["Outbox:PublishTimeout"] = "00:00:03",
-            ["Outbox:KeepPublished"] = (keepPublished ?? TimeSpan.FromDays(7)).ToString(),
+            ["Outbox:KeepPublished"] = (keepPublished ?? TestKeepPublished).ToString(),
         });
         builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("TEST_VERBOSE") is null ? LogLevel.Warning : LogLevel.Debug);
         builder.AddPostgres("probedb", typeof(MessagingHost).Assembly);

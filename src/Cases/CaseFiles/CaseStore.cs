@@ -87,6 +87,8 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         }
 
         var opened = new CaseOpened(Guid.CreateVersion7(), appeal.TenantId, $"{year}-{sequence:D6}", appeal.AppealId, appeal.Insured, now);
+        // The case opens with two timeline entries (case-opened, then the appeal), counted in its row as it is inserted.
+        var (version, timelineSeq) = CaseTimeline.NewCaseCounters(entries: 2);
         // The case, its first contact and appeal, their timeline entries and the event: one round trip.
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
@@ -117,9 +119,8 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
                         Value = appeal.Coverage.Policy is { } terms ? JsonSerializer.Serialize(terms, Json) : DBNull.Value,
                     },
                     new NpgsqlParameter("coverage", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(appeal.Coverage, Json) },
-                    // The two entries below are counted in the row as it is inserted (entries 1 and 2).
-                    new NpgsqlParameter("version", CaseTimeline.NewCaseCounters(2).Version),
-                    new NpgsqlParameter("timeline_seq", CaseTimeline.NewCaseCounters(2).TimelineSeq),
+                    new NpgsqlParameter("version", version),
+                    new NpgsqlParameter("timeline_seq", timelineSeq),
                 },
             });
             batch.BatchCommands.Add(Contacts.CaseContacts.FromAppeal(opened.CaseId, appeal));
@@ -127,7 +128,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             foreach (var command in CaseTimeline.NewCaseCommands(1, appeal.TenantId, opened.CaseId, now, "case-opened",
                          $"Case {opened.CaseNumber} opened for {appeal.Insured.FullName} in {appeal.Location.Country}", "cases"))
                 batch.BatchCommands.Add(command);
-            foreach (var command in AppealEntry(opened.CaseId, appeal, newCaseSeq: 2)) batch.BatchCommands.Add(command);
+            foreach (var command in AppealEntry(opened.CaseId, appeal, newCaseSeq: timelineSeq)) batch.BatchCommands.Add(command);
             batch.Enqueue(opened);
             // The cover as opened (nothing reserved or spent yet), for the services that issue against it.
             if (appeal.Coverage.Policy is { } policy)
