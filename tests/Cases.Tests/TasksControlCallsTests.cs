@@ -119,6 +119,24 @@ public sealed class The_insurers_control_call_setting(TasksFactory cases) : ICla
     }
 
     [Fact]
+    public async Task Gives_calls_in_a_status_the_defaults_leave_without_them()
+    {
+        // The clock reads only the statuses some rule covers; an insurer's rule for "open" adds that status for them.
+        var (tenant, other) = (TasksFactory.Tenant("control-open"), TasksFactory.Tenant("control-open-default"));
+        var insurer = cases.ClientFor(tenant);
+        var put = await insurer.PutAsJsonAsync("/settings/control-calls", new { everyDays = new Dictionary<string, int?> { ["open"] = 5 } });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var (_, mineNumber, _) = await cases.OpenCaseAsync(tenant, "Open Person");
+        var (_, theirNumber, _) = await cases.OpenCaseAsync(other, "Open Person");
+        await cases.SlaClock.RunOnceAsync();
+
+        var call = (await cases.TasksAsync(insurer, mineNumber, "control-call")).Single();
+        Assert.Equal("Control call (open, every 5 days)", call.GetProperty("title").GetString());
+        Assert.Empty(await cases.TasksAsync(cases.ClientFor(other), theirNumber, "control-call"));
+    }
+
+    [Fact]
     public async Task Rejects_unknown_statuses_bad_intervals_and_calls_for_closed_cases()
     {
         var tenant = TasksFactory.Tenant("control-invalid");

@@ -157,6 +157,10 @@ public static class ControlCallRules
         FROM cases c
         LEFT JOIN control_call_settings s ON s.tenant_id = c.tenant_id
         WHERE c.status <> 'closed' AND {EveryDaysSql} IS NOT NULL
+          -- Only statuses some rule (an insurer's or the defaults) gives calls: the index cases_open_by_status finds
+          -- them without reading the open cases in other statuses.
+          AND c.status = ANY (ARRAY(SELECT jsonb_object_keys(every_days) FROM control_call_settings
+                                    UNION SELECT jsonb_object_keys(@defaults::jsonb)))
           AND NOT EXISTS (SELECT 1 FROM case_tasks t
                           WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.kind = 'control-call' AND t.status = 'open')
           AND NOT (c.id = ANY(@skip))
