@@ -59,8 +59,9 @@ public static class AppealsBenchmark
             $"  RabbitMQ (MassTransit publish with confirms + consume, 16 publishers): {mtRate:0} messages/s, p50 {mtLatency[0.5]:0.0} ms, p99 {mtLatency[0.99]:0.0} ms"));
 
         // Warm-up, not measured: pools, plan caches and the JIT of every process on the path. .NET compiles hot methods
-        // again, optimised, after they have run a while, so a platform just started needs more than a few seconds.
-        await StepAsync(apiKey, $"{run}-w", 50, 15, sampled: false);
+        // again, optimised, after they have run a while, so a platform just started needs more than a few seconds: with
+        // 15 s at 50/s the JIT still took a fifth of each service's CPU in the first measured step (perf).
+        await StepAsync(apiKey, $"{run}-w", Math.Min(rates[0], 100), 30, sampled: false);
         var idle = await IdleTransactionsPerSecondAsync();
         Console.WriteLine($"  Idle transactions/s (pollers; subtracted below): {string.Join(", ", idle.Select(i => $"{i.Key} {i.Value:0.0}"))}");
         Console.WriteLine();
