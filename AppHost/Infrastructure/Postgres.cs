@@ -58,7 +58,10 @@ public static class PostgresBuilderExtensions
                 // bash -c SCRIPT NAME ARGS: run ARGS, pass TERM/INT on as INT, exit with PostgreSQL's status.
                 .WithArgs("-c", "trap 'kill -INT $pid' TERM INT; \"$@\" & pid=$!; wait $pid; trap - TERM INT; wait $pid", name)
                 .WithArgs([.. AsPostgresUser(Path.Combine(bin, "postgres")), "-D", server.DataDirectory, "-p", port.ToString(), "-c", "listen_addresses=127.0.0.1",
-                    "-c", $"unix_socket_directories={Path.Combine(server.WorkingDirectory, "run")}", "-c", "max_connections=300"]);
+                    "-c", $"unix_socket_directories={Path.Combine(server.WorkingDirectory, "run")}", "-c", "max_connections=300",
+                    // Statistics per statement (pg_stat_statements, once created in a database): what operators and
+                    // bench/Appeals read to see which statements cost what.
+                    "-c", "shared_preload_libraries=pg_stat_statements"]);
         });
 
     /// <summary>A database on the server, created when the server is ready; dependents wait until it answers.</summary>

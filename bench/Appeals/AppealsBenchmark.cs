@@ -21,6 +21,7 @@ public static class AppealsBenchmark
 {
     private static readonly RunningPlatform Platform = new();
     private static readonly string[] Databases = ["gateway", "intake", "cases"];
+    private static readonly string[] StatementDatabases = ["intake", "cases", "billing", "clinics", "repatriation", "oms"];
 
     /// <summary>How many appeals a second have their readability followed (polled through the gateway); the rest are only sent.</summary>
     private const int SampledPerSecond = 5;
@@ -62,14 +63,17 @@ public static class AppealsBenchmark
         // again, optimised, after they have run a while, so a platform just started needs more than a few seconds: with
         // 15 s at 50/s the JIT still took a fifth of each service's CPU in the first measured step (perf).
         await StepAsync(apiKey, $"{run}-w", Math.Min(rates[0], 100), 30, sampled: false);
-        var idle = await IdleTransactionsPerSecondAsync();
+        var statementsKept = await Statements.StartAsync(Platform.Postgres);
+        var (idle, idleStatements) = await IdlePerSecondAsync(statementsKept);
         Console.WriteLine($"  Idle transactions/s (pollers; subtracted below): {string.Join(", ", idle.Select(i => $"{i.Key} {i.Value:0.0}"))}");
+        if (!statementsKept) Console.WriteLine("  pg_stat_statements is not loaded on this server: no statement counts.");
         Console.WriteLine();
 
         var results = new List<StepResult>();
+        if (statementsKept) await Statements.ResetAsync(Platform.Postgres);
         foreach (var rate in rates)
         {
-            var result = await StepAsync(apiKey, $"{run}-{rate}", rate, seconds, sampled: true, idle);
+            var result = await StepAsync(apiKey, $"{run}-{rate}", rate, seconds, sampled: true, idle, idleStatements);
             results.Add(result);
             Print(results);
             if (result.Broken) break;
@@ -84,11 +88,13 @@ public static class AppealsBenchmark
                 $"{sustained.Transactions.Values.Sum():0.0} transactions per appeal."));
         if (results.FirstOrDefault(r => r.Rate == 200) is { } at200)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"At 200/s: p99 {at200.Readable[0.99]:0} ms."));
+        if (statementsKept)
+            await Statements.PrintTopAsync(Platform.Postgres, StatementDatabases, results.Sum(r => r.Appeals), 12);
         return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
 
-    private sealed record StepResult(int Rate, double Achieved, Latencies Answered, Latencies Readable, int Errors, int Unreadable,
-        double DrainSeconds, Dictionary<string, double> Cpu, Dictionary<string, double> Transactions, double PollsPerAppeal, double WalKb)
+    private sealed record StepResult(int Rate, int Appeals, double Achieved, Latencies Answered, Latencies Readable, int Errors, int Unreadable,
+        double DrainSeconds, Dictionary<string, double> Cpu, Dictionary<string, double> Transactions, Dictionary<string, double>? Statements, double PollsPerAppeal, double WalKb)
     {
         /// <summary>The platform did not keep up: errors, a readable p99 over a second, or a backlog it took long to drain.</summary>
         public bool Broken => Errors > 0 || Unreadable > 0 || Readable[0.99] > 1000 || DrainSeconds > 10;
@@ -103,18 +109,20 @@ public static class AppealsBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Rate} | {r.Achieved:0} | {r.Answered[0.5]:0} / {r.Answered[0.99]:0} | {r.Readable[0.5]:0} / {r.Readable[0.99]:0} / {r.Readable.Max:0} | {r.DrainSeconds:0.0} s | {r.Errors + r.Unreadable} |"));
         Console.WriteLine();
-        Console.WriteLine($"| per appeal at | {string.Join(" | ", ProcessCpu.Parts.Select(p => $"CPU {p}"))} | CPU platform | {string.Join(" | ", Databases.Select(d => $"xact {d}"))} | WAL KB |");
-        Console.WriteLine($"|---:|{string.Concat(Enumerable.Repeat("---:|", ProcessCpu.Parts.Length + 2 + Databases.Length))}");
+        Console.WriteLine($"| per appeal at | {string.Join(" | ", ProcessCpu.Parts.Select(p => $"CPU {p}"))} | CPU platform | {string.Join(" | ", Databases.Select(d => $"xact {d}"))} | {string.Join(" | ", StatementDatabases.Select(d => $"stmts {d}"))} | WAL KB |");
+        Console.WriteLine($"|---:|{string.Concat(Enumerable.Repeat("---:|", ProcessCpu.Parts.Length + 2 + Databases.Length + StatementDatabases.Length))}");
         foreach (var r in results)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Rate}/s | {string.Join(" | ", ProcessCpu.Parts.Select(p => r.Cpu[p].ToString("0.00", CultureInfo.InvariantCulture)))} | {ProcessCpu.Platform.Sum(p => r.Cpu[p]):0.00} | " +
-                $"{string.Join(" | ", Databases.Select(d => r.Transactions[d].ToString("0.0", CultureInfo.InvariantCulture)))} | {r.WalKb:0.0} |"));
+                $"{string.Join(" | ", Databases.Select(d => r.Transactions[d].ToString("0.0", CultureInfo.InvariantCulture)))} | " +
+                $"{string.Join(" | ", StatementDatabases.Select(d => r.Statements?[d].ToString("0.0", CultureInfo.InvariantCulture) ?? "-"))} | {r.WalKb:0.0} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"(CPU in ms; \"platform\" is every process production runs too (the dashboard and the bench left out), including serving the bench's readability polls, {results[^1].PollsPerAppeal:0.00} per appeal, whose transactions are subtracted.)"));
+            $"(CPU in ms; \"platform\" is every process production runs too (the dashboard and the bench left out), including serving the bench's readability polls, {results[^1].PollsPerAppeal:0.00} per appeal, whose transactions are subtracted; " +
+            $"statements exclude BEGIN and COMMIT, and need pg_stat_statements, which ./platform up loads.)"));
     }
 
     private static async Task<StepResult> StepAsync(AuthenticationHeaderValue apiKey, string prefix, int rate, int seconds, bool sampled,
-        Dictionary<string, double>? idle = null)
+        Dictionary<string, double>? idle = null, Dictionary<string, double>? idleStatements = null)
     {
         var count = rate * seconds;
         await LoadPoliciesAsync(apiKey, prefix, count);
@@ -128,6 +136,7 @@ public static class AppealsBenchmark
         await CheckpointAsync();
         var cpuBefore = ProcessCpu.Snapshot();
         var xactBefore = await TransactionsAsync();
+        var statementsBefore = idleStatements is null ? null : await Statements.CountAsync(Platform.Postgres, StatementDatabases);
         var walBefore = await WalBytesAsync();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
@@ -191,6 +200,7 @@ public static class AppealsBenchmark
         var elapsed = clock.Elapsed.TotalSeconds;
         var cpuAfter = ProcessCpu.Snapshot();
         var xactAfter = await TransactionsAsync();
+        var statementsAfter = statementsBefore is null ? null : await Statements.CountAsync(Platform.Postgres, StatementDatabases);
         var walAfter = await WalBytesAsync();
 
         var cpu = ProcessCpu.Parts.ToDictionary(p => p, p => (cpuAfter[p] - cpuBefore[p]) * 1000 / Math.Max(1, answeredOk));
@@ -200,7 +210,12 @@ public static class AppealsBenchmark
             var background = idle is null ? 0 : idle[d] * elapsed;
             return Math.Max(0, xactAfter[d] - xactBefore[d] - own - background) / Math.Max(1, answeredOk);
         });
-        return new StepResult(rate, (count - errors) / answeredIn.TotalSeconds, answered, readable, errors, unreadable, drained, cpu, transactions,
+        var statements = statementsBefore is null ? null : StatementDatabases.ToDictionary(d => d, d =>
+        {
+            var own = d == "cases" ? bookkeeping + 2 : 0; // the bench's counts of filed appeals
+            return Math.Max(0, statementsAfter![d] - statementsBefore[d] - own - idleStatements![d] * elapsed) / Math.Max(1, answeredOk);
+        });
+        return new StepResult(rate, answeredOk, (count - errors) / answeredIn.TotalSeconds, answered, readable, errors, unreadable, drained, cpu, transactions, statements,
             (double)polls / Math.Max(1, answeredOk), (walAfter - walBefore) / 1024.0 / Math.Max(1, answeredOk));
     }
 
@@ -289,14 +304,17 @@ public static class AppealsBenchmark
         return result;
     }
 
-    /// <summary>The transactions the services' pollers run with no load (outbox relays, SLA clock, webhooks), per second.</summary>
-    private static async Task<Dictionary<string, double>> IdleTransactionsPerSecondAsync()
+    /// <summary>The transactions (and statements) the services' pollers run with no load (outbox relays, SLA clock, webhooks), per second.</summary>
+    private static async Task<(Dictionary<string, double> Transactions, Dictionary<string, double>? Statements)> IdlePerSecondAsync(bool statementsKept)
     {
         await Task.Delay(5000); // the warm-up's last events settle
         var before = await TransactionsAsync();
+        var statementsBefore = statementsKept ? await Statements.CountAsync(Platform.Postgres, StatementDatabases) : null;
         await Task.Delay(10_000);
         var after = await TransactionsAsync();
-        return Databases.ToDictionary(d => d, d => (after[d] - before[d]) / 10.0);
+        var statementsAfter = statementsKept ? await Statements.CountAsync(Platform.Postgres, StatementDatabases) : null;
+        return (Databases.ToDictionary(d => d, d => (after[d] - before[d]) / 10.0),
+            statementsBefore is null ? null : StatementDatabases.ToDictionary(d => d, d => (statementsAfter![d] - statementsBefore[d]) / 10.0));
     }
 
     private static string Database(string name) => new NpgsqlConnectionStringBuilder(Platform.Postgres) { Database = name }.ConnectionString;
