@@ -147,7 +147,7 @@ public static class ControlCallRules
     /// Cases in a status with a rule and no open control call (a manual one counts too). The case row is locked, so
     /// two replicas never schedule for one case at once.
     /// </summary>
-    internal static readonly ClaimQuery<DueCall> Unscheduled = new($"""
+    internal static ClaimQuery<DueCall> Unscheduled(string[] ruledStatuses) => new($"""
         SELECT c.id, c.tenant_id, c.status, {EveryDaysSql},
                GREATEST(c.opened_at, s.updated_at,
                    (SELECT max(t.completed_at) FROM case_tasks t
@@ -157,10 +157,10 @@ public static class ControlCallRules
         FROM cases c
         LEFT JOIN control_call_settings s ON s.tenant_id = c.tenant_id
         WHERE c.status <> 'closed' AND {EveryDaysSql} IS NOT NULL
-          -- Only statuses some rule (an insurer's or the defaults) gives calls: the index cases_open_by_status finds
-          -- them without reading the open cases in other statuses.
-          AND c.status = ANY (ARRAY(SELECT jsonb_object_keys(every_days) FROM control_call_settings
-                                    UNION SELECT jsonb_object_keys(@defaults::jsonb)))
+          -- Only statuses some rule gives calls: the index cases_open_by_status finds them without reading the open
+          -- cases in other statuses. They are written into the statement, from the fixed list of statuses, because
+          -- the planner must see them: given a parameter or a subquery, it expected every case to match and read them all.
+          AND c.status IN ({string.Join(", ", ruledStatuses.Select(status => $"'{status}'"))})
           AND NOT EXISTS (SELECT 1 FROM case_tasks t
                           WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.kind = 'control-call' AND t.status = 'open')
           AND NOT (c.id = ANY(@skip))
@@ -170,6 +170,16 @@ public static class ControlCallRules
         p => p.AddWithValue("defaults", DefaultsJson),
         r => new DueCall(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetFieldValue<DateTimeOffset>(4)),
         row => row.CaseId);
+
+    /// <summary>The statuses any insurer's rule, or the defaults, give control calls: names from <see cref="CaseStatuses.All"/> only.</summary>
+    internal static async Task<string[]> RuledStatusesAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        var ruled = new HashSet<string>(Defaults.Keys);
+        await using var cmd = dataSource.CreateCommand("SELECT DISTINCT jsonb_object_keys(every_days) FROM control_call_settings");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) ruled.Add(r.GetString(0));
+        return CaseStatuses.All.Where(ruled.Contains).ToArray();
+    }
 
     /// <returns>Whether a control call was set.</returns>
     internal static async Task<bool> ScheduleAsync(NpgsqlTransaction transaction, DueCall call, DateTimeOffset now, CancellationToken ct)

@@ -80,7 +80,8 @@ public sealed partial class SlaClock(
             await ControlCallRules.CancelAsync(tx, row, now, ct);
             return true;
         }, now, ct));
-        var scheduled = await Step(() => ProcessEachAsync(ControlCallRules.Unscheduled,
+        var scheduled = await Step(async () => await ProcessEachAsync(
+            ControlCallRules.Unscheduled(await ControlCallRules.RuledStatusesAsync(dataSource, ct)),
             (tx, row) => ControlCallRules.ScheduleAsync(tx, row, now, ct), now, ct));
         var warned = await Step(() => ProcessEachAsync(PolicyEndWatch.Cases,
             (tx, row) => PolicyEndWatch.WarnAsync(tx, row, now, ct), now, ct,
