@@ -20,6 +20,11 @@ namespace Platform.Bench.Appeals;
 public static class AppealsBenchmark
 {
     private static readonly RunningPlatform Platform = new();
+    // One pool for the bench's own reads of the server: a connection per reading would start a PostgreSQL backend
+    // each time, inside the measured steps.
+    private static readonly NpgsqlDataSource Server = NpgsqlDataSource.Create(Platform.Postgres);
+    private static readonly NpgsqlDataSource CasesDatabase =
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Platform.Postgres) { Database = "cases" }.ConnectionString);
     private static readonly string[] Databases = ["gateway", "intake", "cases"];
     private static readonly string[] StatementDatabases = ["intake", "cases", "billing", "clinics", "repatriation", "oms"];
 
@@ -63,7 +68,7 @@ public static class AppealsBenchmark
         // again, optimised, after they have run a while, so a platform just started needs more than a few seconds: with
         // 15 s at 50/s the JIT still took a fifth of each service's CPU in the first measured step (perf).
         await StepAsync(apiKey, $"{run}-w", Math.Min(rates[0], 100), 30, sampled: false);
-        var statementsKept = await Statements.StartAsync(Platform.Postgres);
+        var statementsKept = await Statements.StartAsync(Server);
         var (idle, idleStatements) = await IdlePerSecondAsync(statementsKept);
         Console.WriteLine($"  Idle transactions/s (pollers; subtracted below): {string.Join(", ", idle.Select(i => $"{i.Key} {i.Value:0.0}"))}");
         if (!statementsKept) Console.WriteLine("  pg_stat_statements is not loaded on this server: no statement counts.");
@@ -72,7 +77,7 @@ public static class AppealsBenchmark
         // Every step's policies are loaded first, so that the statement statistics hold only what the appeals caused.
         foreach (var rate in rates) await LoadPoliciesAsync(apiKey, $"{run}-{rate}", rate * seconds);
         var results = new List<StepResult>();
-        if (statementsKept) await Statements.ResetAsync(Platform.Postgres);
+        if (statementsKept) await Statements.ResetAsync(Server);
         foreach (var rate in rates)
         {
             var result = await StepAsync(apiKey, $"{run}-{rate}", rate, seconds, sampled: true, idle, idleStatements, policiesLoaded: true);
@@ -91,7 +96,7 @@ public static class AppealsBenchmark
         if (results.FirstOrDefault(r => r.Rate == 200) is { } at200)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"At 200/s: p99 {at200.Readable[0.99]:0} ms."));
         if (statementsKept)
-            await Statements.PrintTopAsync(Platform.Postgres, StatementDatabases, results.Sum(r => r.Appeals), 12);
+            await Statements.PrintTopAsync(Server, StatementDatabases, results.Sum(r => r.Appeals), 12);
         return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
 
@@ -119,7 +124,7 @@ public static class AppealsBenchmark
                 $"{string.Join(" | ", Databases.Select(d => r.Transactions[d].ToString("0.0", CultureInfo.InvariantCulture)))} | " +
                 $"{string.Join(" | ", StatementDatabases.Select(d => r.Statements?[d].ToString("0.0", CultureInfo.InvariantCulture) ?? "-"))} | {r.WalKb:0.0} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"(CPU in ms; \"platform\" is every process production runs too (the dashboard and the bench left out), including serving the bench's readability polls, {results[^1].PollsPerAppeal:0.00} per appeal, whose transactions are subtracted; " +
+            $"(CPU in ms; \"platform\" is every process production runs too (the dashboard and the bench left out), including serving the bench's readability polls, {results[^1].PollsPerAppeal:0.00} per appeal, whose transactions are subtracted (their statements are not); " +
             $"statements exclude BEGIN and COMMIT, and need pg_stat_statements, which ./platform up loads.)"));
     }
 
@@ -138,7 +143,7 @@ public static class AppealsBenchmark
         await CheckpointAsync();
         var cpuBefore = ProcessCpu.Snapshot();
         var xactBefore = await TransactionsAsync();
-        var statementsBefore = idleStatements is null ? null : await Statements.CountAsync(Platform.Postgres, StatementDatabases);
+        var statementsBefore = idleStatements is null ? null : await Statements.CountAsync(Server, StatementDatabases);
         var walBefore = await WalBytesAsync();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
@@ -202,7 +207,7 @@ public static class AppealsBenchmark
         var elapsed = clock.Elapsed.TotalSeconds;
         var cpuAfter = ProcessCpu.Snapshot();
         var xactAfter = await TransactionsAsync();
-        var statementsAfter = statementsBefore is null ? null : await Statements.CountAsync(Platform.Postgres, StatementDatabases);
+        var statementsAfter = statementsBefore is null ? null : await Statements.CountAsync(Server, StatementDatabases);
         var walAfter = await WalBytesAsync();
 
         var cpu = ProcessCpu.Parts.ToDictionary(p => p, p => (cpuAfter[p] - cpuBefore[p]) * 1000 / Math.Max(1, answeredOk));
@@ -263,9 +268,7 @@ public static class AppealsBenchmark
 
     private static async Task<long> FiledAsync()
     {
-        await using var db = new NpgsqlConnection(Database("cases"));
-        await db.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM case_appeals WHERE tenant_id = 'bench'", db);
+        await using var cmd = CasesDatabase.CreateCommand("SELECT count(*) FROM case_appeals WHERE tenant_id = 'bench'");
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
@@ -275,9 +278,8 @@ public static class AppealsBenchmark
     /// </summary>
     private static async Task CheckpointAsync()
     {
-        await using var db = new NpgsqlConnection(Platform.Postgres);
-        await db.OpenAsync();
-        await using var cmd = new NpgsqlCommand("CHECKPOINT", db) { CommandTimeout = 120 };
+        await using var cmd = Server.CreateCommand("CHECKPOINT");
+        cmd.CommandTimeout = 120;
         await cmd.ExecuteNonQueryAsync();
     }
 
@@ -287,18 +289,14 @@ public static class AppealsBenchmark
     /// </summary>
     private static async Task<long> WalBytesAsync()
     {
-        await using var db = new NpgsqlConnection(Platform.Postgres);
-        await db.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn", db);
+        await using var cmd = Server.CreateCommand("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
         return (long)(decimal)(await cmd.ExecuteScalarAsync())!;
     }
 
     /// <summary>Transactions (committed and rolled back) each service's database has run so far.</summary>
     private static async Task<Dictionary<string, double>> TransactionsAsync()
     {
-        await using var db = new NpgsqlConnection(Platform.Postgres);
-        await db.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT datname, xact_commit + xact_rollback FROM pg_stat_database WHERE datname = ANY(@names)", db);
+        await using var cmd = Server.CreateCommand("SELECT datname, xact_commit + xact_rollback FROM pg_stat_database WHERE datname = ANY(@names)");
         cmd.Parameters.AddWithValue("names", Databases);
         var result = Databases.ToDictionary(d => d, _ => 0.0);
         await using var r = await cmd.ExecuteReaderAsync();
@@ -311,13 +309,11 @@ public static class AppealsBenchmark
     {
         await Task.Delay(5000); // the warm-up's last events settle
         var before = await TransactionsAsync();
-        var statementsBefore = statementsKept ? await Statements.CountAsync(Platform.Postgres, StatementDatabases) : null;
+        var statementsBefore = statementsKept ? await Statements.CountAsync(Server, StatementDatabases) : null;
         await Task.Delay(10_000);
         var after = await TransactionsAsync();
-        var statementsAfter = statementsKept ? await Statements.CountAsync(Platform.Postgres, StatementDatabases) : null;
+        var statementsAfter = statementsKept ? await Statements.CountAsync(Server, StatementDatabases) : null;
         return (Databases.ToDictionary(d => d, d => (after[d] - before[d]) / 10.0),
             statementsBefore is null ? null : StatementDatabases.ToDictionary(d => d, d => (statementsAfter![d] - statementsBefore[d]) / 10.0));
     }
-
-    private static string Database(string name) => new NpgsqlConnectionStringBuilder(Platform.Postgres) { Database = name }.ConnectionString;
 }

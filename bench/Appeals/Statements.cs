@@ -15,12 +15,12 @@ internal static class Statements
         """;
 
     /// <returns>Whether the server keeps statement statistics.</returns>
-    public static async Task<bool> StartAsync(string connectionString)
+    public static async Task<bool> StartAsync(NpgsqlDataSource server)
     {
         try
         {
-            await ExecuteAsync(connectionString, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-            await ExecuteAsync(connectionString, "SELECT count(*) FROM pg_stat_statements");
+            await ExecuteAsync(server, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            await ExecuteAsync(server, "SELECT count(*) FROM pg_stat_statements");
             return true;
         }
         catch (PostgresException) // not loaded (shared_preload_libraries), not installed, or not allowed
@@ -29,18 +29,16 @@ internal static class Statements
         }
     }
 
-    public static Task ResetAsync(string connectionString) => ExecuteAsync(connectionString, "SELECT pg_stat_statements_reset()");
+    public static Task ResetAsync(NpgsqlDataSource server) => ExecuteAsync(server, "SELECT pg_stat_statements_reset()");
 
     /// <summary>Statements each database has run so far.</summary>
-    public static async Task<Dictionary<string, double>> CountAsync(string connectionString, string[] databases)
+    public static async Task<Dictionary<string, double>> CountAsync(NpgsqlDataSource server, string[] databases)
     {
-        await using var db = new NpgsqlConnection(connectionString);
-        await db.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"""
+        await using var cmd = server.CreateCommand($"""
             SELECT d.datname, sum(s.calls)::float8 FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
             WHERE d.datname = ANY(@names) AND {Counted}
             GROUP BY d.datname
-            """, db);
+            """);
         cmd.Parameters.AddWithValue("names", databases);
         var result = databases.ToDictionary(d => d, _ => 0.0);
         await using var r = await cmd.ExecuteReaderAsync();
@@ -49,17 +47,15 @@ internal static class Statements
     }
 
     /// <summary>The statements of the measured steps that took the most time, per appeal.</summary>
-    public static async Task PrintTopAsync(string connectionString, string[] databases, int appeals, int top)
+    public static async Task PrintTopAsync(NpgsqlDataSource server, string[] databases, int appeals, int top)
     {
-        await using var db = new NpgsqlConnection(connectionString);
-        await db.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"""
+        await using var cmd = server.CreateCommand($"""
             SELECT d.datname, s.calls, s.total_exec_time, s.query
             FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
             WHERE d.datname = ANY(@names) AND {Counted}
             ORDER BY s.total_exec_time DESC
             LIMIT @top
-            """, db);
+            """);
         cmd.Parameters.AddWithValue("names", databases);
         cmd.Parameters.AddWithValue("top", top);
         Console.WriteLine();
@@ -78,11 +74,9 @@ internal static class Statements
         }
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
+    private static async Task ExecuteAsync(NpgsqlDataSource server, string sql)
     {
-        await using var db = new NpgsqlConnection(connectionString);
-        await db.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, db);
+        await using var cmd = server.CreateCommand(sql);
         await cmd.ExecuteNonQueryAsync();
     }
 }
