@@ -68,7 +68,7 @@ public static class CampaignsApi
     }
 
     private static async Task<Results<Created<CampaignView>, ValidationProblem>> CreateAsync(
-        CampaignRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+        CampaignRequest request, RequestIdentity identity, NpgsqlDataSource db, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
     {
         var today = (await SmoProfiles.GetAsync(db, identity.TenantId, ct)).DateAt(clock.GetUtcNow());
         var e = new ValidationErrors();
@@ -124,6 +124,9 @@ public static class CampaignsApi
             await update.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
+        logs.CreateLogger(typeof(CampaignsApi)).LogInformation(
+            "Campaign {CampaignId} of {TenantId} planned: {Invited} invitations over {Days} days in {ElapsedMs} ms ({SelectMs} ms selecting)",
+            id, identity.TenantId, plan.Invited, plan.Days, watch.ElapsedMilliseconds, plan.SelectMs);
         var view = (await ReadAsync(connection, identity.TenantId, id, ct))!;
         return TypedResults.Created($"/campaigns/{id}", view);
     }
