@@ -31,6 +31,10 @@ internal static class Services
                 // Aspire asks the OTLP exporter to keep failed batches in memory and retry them, which holds a
                 // service's exit for about 12 s once the dashboard has gone; batches are cheap to lose at shutdown.
                 context.EnvironmentVariables.Remove("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY");
+                // Aspire records every trace (always_on); a sampler given to the AppHost (the OpenTelemetry variables, as
+                // the production overlay sets them) is passed on instead, to run the platform as production samples.
+                foreach (var variable in new[] { "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG" })
+                    if (builder.Configuration[variable] is { Length: > 0 } value) context.EnvironmentVariables[variable] = value;
             });
 #pragma warning restore ASPIRECERTIFICATES001
 

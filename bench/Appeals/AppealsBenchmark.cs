@@ -55,6 +55,7 @@ public static class AppealsBenchmark
         var apiKey = await Platform.IssueApiKeyAsync($"bench-appeals-{run}");
         await PromiseCallbacksInAWeekAsync(apiKey);
 
+        Console.WriteLine($"Traces sampled by the services: {ProcessCpu.TraceSampling()}");
         Console.WriteLine($"Baselines on the same servers ({Environment.ProcessorCount} cores, everything on this machine):");
         var pg = await Baselines.PgbenchAsync(Platform, 10);
         Console.WriteLine(pg is { } p

@@ -61,6 +61,29 @@ public static class ProcessCpu
         return seconds;
     }
 
+    /// <summary>How the running services sample their traces (from the gateway's environment): the platform's cost per
+    /// request depends on it (every statement, message and request of a sampled trace is a span exported).</summary>
+    public static string TraceSampling()
+    {
+        foreach (var (pid, part) in Processes())
+        {
+            if (part != "gateway") continue;
+            try
+            {
+                var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
+                string? Value(string name) => environment.FirstOrDefault(e => e.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+                var sampler = Value("OTEL_TRACES_SAMPLER");
+                return sampler is null ? "parentbased_always_on (the OpenTelemetry SDK's default)"
+                    : Value("OTEL_TRACES_SAMPLER_ARG") is { Length: > 0 } arg ? $"{sampler} {arg}" : sampler;
+            }
+            catch (IOException)
+            {
+                // The process ended while being read.
+            }
+        }
+        return "unknown (no gateway process found)";
+    }
+
     private static readonly string[] OtherServices = ["Billing", "Repatriation", "ClinicNetwork", "OmsRepresentatives", "Console"];
 
     private static string? PartOf(string commandLine) => commandLine switch
