@@ -32,6 +32,20 @@ public sealed class An_appeal_registered_by_Intake(CasesFactory cases) : IClassF
         Assert.Equal(1, await cases.CountAsync(
             "SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.CaseOpened,%' AND body->>'appealId' = @id",
             ("id", appeal.AppealId.ToString())));
+
+        // It opens with the appeal's callback promise as a task, nobody's yet (the case has no coordinator), and three
+        // timeline entries, each counted once in the case's version and count.
+        var timeline = (await client.GetFromJsonAsync<JsonElement>($"/cases/{number}/timeline")).EnumerateArray().ToArray();
+        Assert.Equal(["case-opened", "appeal", "task-created"], timeline.Select(e => e.GetProperty("kind").GetString()!).ToArray());
+        Assert.Equal([1L, 2L, 3L], timeline.Select(e => e.GetProperty("id").GetInt64()).ToArray());
+        var caseId = file.GetProperty("id").GetGuid();
+        Assert.Equal(1 + 3, await cases.CountAsync("SELECT version FROM cases WHERE id = @id", ("id", caseId)));
+        Assert.Equal(3, await cases.CountAsync("SELECT timeline_seq FROM cases WHERE id = @id", ("id", caseId)));
+        var taskEntry = timeline[2].GetProperty("data");
+        Assert.Equal(1, await cases.CountAsync(
+            "SELECT count(*) FROM case_tasks WHERE id = @task AND case_id = @case AND kind = 'callback' AND owner IS NULL AND status = 'open' AND dedup_key = @dedup",
+            ("task", taskEntry.GetProperty("taskId").GetGuid()), ("case", caseId), ("dedup", $"callback:{appeal.AppealId}")));
+        Assert.Equal(JsonValueKind.Null, taskEntry.GetProperty("owner").ValueKind);
     }
 
     [Fact]

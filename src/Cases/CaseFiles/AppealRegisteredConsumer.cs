@@ -14,12 +14,15 @@ public sealed class AppealRegisteredConsumer(NpgsqlDataSource dataSource, TimePr
     {
         var appeal = context.Message;
         var now = clock.GetUtcNow();
-        var (caseId, number, opened) = await CaseStore.FileAppealAsync(DataSource, transaction, appeal, now, context.CancellationToken);
         // Intake promised the caller a callback: from now on the clock, not memory, holds the case to it.
-        await CaseTasks.CreateAsync(transaction, appeal.TenantId, caseId, TaskKinds.Callback,
+        var callback = new NewTask(TaskKinds.Callback,
             $"Call back {appeal.Caller.Name} ({appeal.Caller.Relation}){(appeal.Caller.Phone is { } phone ? " at " + phone : "")}",
-            appeal.CallbackDueAt, now, "intake", dedupKey: $"callback:{appeal.AppealId}",
-            data: new { appeal.AppealId, appeal.Triage }, ct: context.CancellationToken);
+            appeal.CallbackDueAt, "intake", DedupKey: $"callback:{appeal.AppealId}", Data: new { appeal.AppealId, appeal.Triage });
+        var (caseId, number, opened) = await CaseStore.FileAppealAsync(DataSource, transaction, appeal, now, context.CancellationToken,
+            newCaseTask: callback);
+        if (!opened)
+            await CaseTasks.CreateAsync(transaction, appeal.TenantId, caseId, callback.Kind, callback.Title, callback.DueAt, now, callback.Actor,
+                dedupKey: callback.DedupKey, data: callback.Data, ct: context.CancellationToken);
         logger.LogInformation("{Action} case {CaseNumber} for appeal {AppealId} of tenant {TenantId}",
             opened ? "Opened" : "Attached to", number, appeal.AppealId, appeal.TenantId);
     }

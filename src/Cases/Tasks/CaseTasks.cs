@@ -41,6 +41,16 @@ public static class TaskStatuses
 /// Creating tasks, for every feature of the case file: in the caller's transaction, with a timeline entry. A task with
 /// a dedup key is created once per case and key, so rules that run again (or on several replicas) create nothing new.
 /// </summary>
+/// <summary>A task to create: its kind, title, due time, who creates it, its dedup key and data.</summary>
+public sealed record NewTask(string Kind, string Title, DateTimeOffset DueAt, string Actor, string? DedupKey = null, object? Data = null)
+{
+    /// <summary>The timeline entry's summary.</summary>
+    public string Summary => $"{Title} (due {DueAt:u})";
+
+    /// <summary>The timeline entry's data.</summary>
+    public object EntryData(Guid taskId, string? owner) => new { taskId, kind = Kind, dueAt = DueAt, owner };
+}
+
 public static class CaseTasks
 {
     private static readonly JsonSerializerOptions Json = PlatformJson.Options;
@@ -60,28 +70,49 @@ public static class CaseTasks
             read.Parameters.AddWithValue("case_id", caseId);
             owner = await read.ExecuteScalarAsync(ct) as string;
         }
+        var task = new NewTask(kind, title, dueAt, actor, dedupKey, data);
         var id = Guid.CreateVersion7();
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO case_tasks (id, tenant_id, case_id, kind, title, due_at, owner, created_at, dedup_key, data)
             VALUES (@id, @tenant, @case_id, @kind, @title, @due_at, @owner, @now, @dedup, @data)
             ON CONFLICT (case_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
             """, transaction.Connection, transaction);
-        cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("case_id", caseId);
-        cmd.Parameters.AddWithValue("kind", kind);
-        cmd.Parameters.AddWithValue("title", title);
-        cmd.Parameters.AddWithValue("due_at", dueAt.ToUniversalTime());
-        cmd.Parameters.Add(new NpgsqlParameter<string?>("owner", owner));
-        cmd.Parameters.AddWithValue("now", now.ToUniversalTime());
-        cmd.Parameters.Add(new NpgsqlParameter<string?>("dedup", dedupKey));
-        cmd.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, data is null ? DBNull.Value : JsonSerializer.Serialize(data, Json));
+        cmd.Parameters.AddRange(RowParameters(id, tenantId, caseId, task, owner, now));
         if (await cmd.ExecuteNonQueryAsync(ct) == 0) return null;
 
-        await CaseTimeline.AppendAsync(transaction, tenantId, caseId, now, "task-created", $"{title} (due {dueAt:u})", actor,
-            new { taskId = id, kind, dueAt, owner }, ct);
+        await CaseTimeline.AppendAsync(transaction, tenantId, caseId, now, "task-created", task.Summary, actor, task.EntryData(id, owner), ct);
         return id;
     }
+
+    /// <summary>
+    /// The task of a case being opened in the same batch, with its timeline entry numbered <paramref name="seq"/> (counted
+    /// in the case's row as it is inserted, <see cref="CaseTimeline.NewCaseCounters"/>). A new case has no coordinator
+    /// yet, so nobody owns the task, as <see cref="CreateAsync"/> would find; and no task of its own, so nothing to dedup.
+    /// </summary>
+    public static IEnumerable<NpgsqlBatchCommand> NewCaseCommands(string tenantId, Guid caseId, long seq, NewTask task, DateTimeOffset now)
+    {
+        var id = Guid.CreateVersion7();
+        var insert = new NpgsqlBatchCommand("""
+            INSERT INTO case_tasks (id, tenant_id, case_id, kind, title, due_at, owner, created_at, dedup_key, data)
+            VALUES (@id, @tenant, @case_id, @kind, @title, @due_at, @owner, @now, @dedup, @data)
+            """);
+        insert.Parameters.AddRange(RowParameters(id, tenantId, caseId, task, owner: null, now));
+        return [insert, .. CaseTimeline.NewCaseCommands(seq, tenantId, caseId, now, "task-created", task.Summary, task.Actor, task.EntryData(id, owner: null))];
+    }
+
+    private static NpgsqlParameter[] RowParameters(Guid id, string tenantId, Guid caseId, NewTask task, string? owner, DateTimeOffset now) =>
+    [
+        new("id", id),
+        new("tenant", tenantId),
+        new("case_id", caseId),
+        new("kind", task.Kind),
+        new("title", task.Title),
+        new("due_at", task.DueAt.ToUniversalTime()),
+        new NpgsqlParameter<string?>("owner", owner),
+        new("now", now.ToUniversalTime()),
+        new NpgsqlParameter<string?>("dedup", task.DedupKey),
+        new("data", NpgsqlDbType.Jsonb) { Value = task.Data is null ? DBNull.Value : JsonSerializer.Serialize(task.Data, Json) },
+    ];
 
     /// <summary>
     /// Locks the case's open tasks (of <paramref name="kinds"/>, or all) ahead of the case row. Whatever changes a task
