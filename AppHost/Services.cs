@@ -31,8 +31,8 @@ internal static class Services
                 // Aspire asks the OTLP exporter to keep failed batches in memory and retry them, which holds a
                 // service's exit for about 12 s once the dashboard has gone; batches are cheap to lose at shutdown.
                 context.EnvironmentVariables.Remove("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY");
-                // Aspire records every trace (always_on); a sampler given to the AppHost (the OpenTelemetry variables, as
-                // the production overlay sets them) is passed on instead, to run the platform as production samples.
+                // Aspire records every trace (always_on); a sampler given to the AppHost (the OpenTelemetry SDK's
+                // variables) is passed on instead, to measure the platform as an operator who samples would run it.
                 foreach (var variable in new[] { "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG" })
                     if (builder.Configuration[variable] is { Length: > 0 } value) context.EnvironmentVariables[variable] = value;
             });

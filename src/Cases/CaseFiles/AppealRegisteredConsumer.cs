@@ -20,9 +20,7 @@ public sealed class AppealRegisteredConsumer(NpgsqlDataSource dataSource, TimePr
             appeal.CallbackDueAt, "intake", DedupKey: $"callback:{appeal.AppealId}", Data: new { appeal.AppealId, appeal.Triage });
         var (caseId, number, opened) = await CaseStore.FileAppealAsync(DataSource, transaction, appeal, now, context.CancellationToken,
             newCaseTask: callback);
-        if (!opened)
-            await CaseTasks.CreateAsync(transaction, appeal.TenantId, caseId, callback.Kind, callback.Title, callback.DueAt, now, callback.Actor,
-                dedupKey: callback.DedupKey, data: callback.Data, ct: context.CancellationToken);
+        if (!opened) await CaseTasks.CreateAsync(transaction, appeal.TenantId, caseId, callback, now, ct: context.CancellationToken);
         logger.LogInformation("{Action} case {CaseNumber} for appeal {AppealId} of tenant {TenantId}",
             opened ? "Opened" : "Attached to", number, appeal.AppealId, appeal.TenantId);
     }

@@ -37,10 +37,6 @@ public static class TaskStatuses
     public static readonly string[] All = [Open, Done, Cancelled];
 }
 
-/// <summary>
-/// Creating tasks, for every feature of the case file: in the caller's transaction, with a timeline entry. A task with
-/// a dedup key is created once per case and key, so rules that run again (or on several replicas) create nothing new.
-/// </summary>
 /// <summary>A task to create: its kind, title, due time, who creates it, its dedup key and data.</summary>
 public sealed record NewTask(string Kind, string Title, DateTimeOffset DueAt, string Actor, string? DedupKey = null, object? Data = null)
 {
@@ -51,16 +47,25 @@ public sealed record NewTask(string Kind, string Title, DateTimeOffset DueAt, st
     public object EntryData(Guid taskId, string? owner) => new { taskId, kind = Kind, dueAt = DueAt, owner };
 }
 
+/// <summary>
+/// Creating tasks, for every feature of the case file: in the caller's transaction, with a timeline entry. A task with
+/// a dedup key is created once per case and key, so rules that run again (or on several replicas) create nothing new.
+/// </summary>
 public static class CaseTasks
 {
     private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 
     /// <returns>The new task's id, or null when a task with the same dedup key already exists.</returns>
-    public static async Task<Guid?> CreateAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string kind, string title,
+    public static Task<Guid?> CreateAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string kind, string title,
         DateTimeOffset dueAt, DateTimeOffset now, string actor, string? owner = null, string? dedupKey = null, object? data = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default) =>
+        CreateAsync(transaction, tenantId, caseId, new NewTask(kind, title, dueAt, actor, dedupKey, data), now, owner, ct);
+
+    /// <returns>The new task's id, or null when a task with the same dedup key already exists.</returns>
+    public static async Task<Guid?> CreateAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, NewTask task, DateTimeOffset now,
+        string? owner = null, CancellationToken ct = default)
     {
-        if (owner is null && TaskKinds.OfTheCoordinator.Contains(kind))
+        if (owner is null && TaskKinds.OfTheCoordinator.Contains(task.Kind))
         {
             // The case's coordinator makes the call. The row lock (the timeline append below takes it anyway) orders
             // this with a handover: either the handover sees this task, or this sees the new coordinator.
@@ -70,7 +75,6 @@ public static class CaseTasks
             read.Parameters.AddWithValue("case_id", caseId);
             owner = await read.ExecuteScalarAsync(ct) as string;
         }
-        var task = new NewTask(kind, title, dueAt, actor, dedupKey, data);
         var id = Guid.CreateVersion7();
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO case_tasks (id, tenant_id, case_id, kind, title, due_at, owner, created_at, dedup_key, data)
@@ -80,14 +84,14 @@ public static class CaseTasks
         cmd.Parameters.AddRange(RowParameters(id, tenantId, caseId, task, owner, now));
         if (await cmd.ExecuteNonQueryAsync(ct) == 0) return null;
 
-        await CaseTimeline.AppendAsync(transaction, tenantId, caseId, now, "task-created", task.Summary, actor, task.EntryData(id, owner), ct);
+        await CaseTimeline.AppendAsync(transaction, tenantId, caseId, now, "task-created", task.Summary, task.Actor, task.EntryData(id, owner), ct);
         return id;
     }
 
     /// <summary>
     /// The task of a case being opened in the same batch, with its timeline entry numbered <paramref name="seq"/> (counted
     /// in the case's row as it is inserted, <see cref="CaseTimeline.NewCaseCounters"/>). A new case has no coordinator
-    /// yet, so nobody owns the task, as <see cref="CreateAsync"/> would find; and no task of its own, so nothing to dedup.
+    /// yet, so nobody owns the task, as CreateAsync would find; and no task of its own, so nothing to dedup.
     /// </summary>
     public static IEnumerable<NpgsqlBatchCommand> NewCaseCommands(string tenantId, Guid caseId, long seq, NewTask task, DateTimeOffset now)
     {
