@@ -18,9 +18,7 @@ public sealed class AppealRegisteredConsumer(NpgsqlDataSource dataSource, TimePr
         var callback = new NewTask(TaskKinds.Callback,
             $"Call back {appeal.Caller.Name} ({appeal.Caller.Relation}){(appeal.Caller.Phone is { } phone ? " at " + phone : "")}",
             appeal.CallbackDueAt, "intake", DedupKey: $"callback:{appeal.AppealId}", Data: new { appeal.AppealId, appeal.Triage });
-        var (caseId, number, opened) = await CaseStore.FileAppealAsync(DataSource, transaction, appeal, now, context.CancellationToken,
-            newCaseTask: callback);
-        if (!opened) await CaseTasks.CreateAsync(transaction, appeal.TenantId, caseId, callback, now, ct: context.CancellationToken);
+        var (_, number, opened) = await CaseStore.FileAppealAsync(DataSource, transaction, appeal, now, context.CancellationToken, callback);
         logger.LogInformation("{Action} case {CaseNumber} for appeal {AppealId} of tenant {TenantId}",
             opened ? "Opened" : "Attached to", number, appeal.AppealId, appeal.TenantId);
     }

@@ -21,12 +21,12 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
     /// <summary>
     /// Files a registered appeal in the caller's transaction: it joins the insured's open case (one case per episode)
     /// or opens a new one, and enqueues <see cref="AppealAttachedToCase"/> or <see cref="CaseOpened"/> accordingly.
-    /// <paramref name="newCaseTask"/>, when given, is created with a new case, in the same round trip (the caller
-    /// creates it in an open case itself, when <c>Opened</c> is false).
+    /// <paramref name="task"/>, when given, is created in the case: with a new case in the same round trip, in an open
+    /// case after the appeal is filed.
     /// </summary>
     public static async Task<(Guid CaseId, string CaseNumber, bool Opened)> FileAppealAsync(
         NpgsqlDataSource dataSource, NpgsqlTransaction transaction, AppealRegistered appeal, DateTimeOffset now, CancellationToken ct,
-        NewTask? newCaseTask = null)
+        NewTask? task = null)
     {
         var connection = transaction.Connection!;
         var nameKey = InsuredIdentity.NameKey(appeal.Insured.FullName);
@@ -87,13 +87,14 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             foreach (var command in AppealEntry(existing.Id, appeal)) batch.BatchCommands.Add(command);
             batch.Enqueue(new AppealAttachedToCase(existing.Id, appeal.TenantId, existing.Number, appeal.AppealId, now));
             await batch.ExecuteNonQueryAsync(ct);
+            if (task is not null) await CaseTasks.CreateAsync(transaction, appeal.TenantId, existing.Id, task, now, ct: ct);
             return (existing.Id, existing.Number, false);
         }
 
         var opened = new CaseOpened(Guid.CreateVersion7(), appeal.TenantId, $"{year}-{sequence:D6}", appeal.AppealId, appeal.Insured, now);
         // The case opens with two timeline entries (case-opened, then the appeal) and the task's, if any, counted in its
         // row as it is inserted.
-        var (version, timelineSeq) = CaseTimeline.NewCaseCounters(entries: newCaseTask is null ? 2 : 3);
+        var (version, timelineSeq) = CaseTimeline.NewCaseCounters(entries: task is null ? 2 : 3);
         // The case, its first contact and appeal, the task, their timeline entries and the event: one round trip.
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
@@ -134,8 +135,8 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
                          $"Case {opened.CaseNumber} opened for {appeal.Insured.FullName} in {appeal.Location.Country}", "cases"))
                 batch.BatchCommands.Add(command);
             foreach (var command in AppealEntry(opened.CaseId, appeal, newCaseSeq: 2)) batch.BatchCommands.Add(command);
-            if (newCaseTask is not null)
-                foreach (var command in CaseTasks.NewCaseCommands(appeal.TenantId, opened.CaseId, seq: 3, newCaseTask, now))
+            if (task is not null)
+                foreach (var command in CaseTasks.NewCaseCommands(appeal.TenantId, opened.CaseId, seq: 3, task, now))
                     batch.BatchCommands.Add(command);
             batch.Enqueue(opened);
             // The cover as opened (nothing reserved or spent yet), for the services that issue against it.

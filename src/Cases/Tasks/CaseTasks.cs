@@ -55,6 +55,12 @@ public static class CaseTasks
 {
     private static readonly JsonSerializerOptions Json = PlatformJson.Options;
 
+    private const string InsertSql = """
+        INSERT INTO case_tasks (id, tenant_id, case_id, kind, title, due_at, owner, created_at, dedup_key, data)
+        VALUES (@id, @tenant, @case_id, @kind, @title, @due_at, @owner, @now, @dedup, @data)
+        ON CONFLICT (case_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
+        """;
+
     /// <returns>The new task's id, or null when a task with the same dedup key already exists.</returns>
     public static Task<Guid?> CreateAsync(NpgsqlTransaction transaction, string tenantId, Guid caseId, string kind, string title,
         DateTimeOffset dueAt, DateTimeOffset now, string actor, string? owner = null, string? dedupKey = null, object? data = null,
@@ -76,11 +82,7 @@ public static class CaseTasks
             owner = await read.ExecuteScalarAsync(ct) as string;
         }
         var id = Guid.CreateVersion7();
-        await using var cmd = new NpgsqlCommand("""
-            INSERT INTO case_tasks (id, tenant_id, case_id, kind, title, due_at, owner, created_at, dedup_key, data)
-            VALUES (@id, @tenant, @case_id, @kind, @title, @due_at, @owner, @now, @dedup, @data)
-            ON CONFLICT (case_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
-            """, transaction.Connection, transaction);
+        await using var cmd = new NpgsqlCommand(InsertSql, transaction.Connection, transaction);
         cmd.Parameters.AddRange(RowParameters(id, tenantId, caseId, task, owner, now));
         if (await cmd.ExecuteNonQueryAsync(ct) == 0) return null;
 
@@ -91,15 +93,12 @@ public static class CaseTasks
     /// <summary>
     /// The task of a case being opened in the same batch, with its timeline entry numbered <paramref name="seq"/> (counted
     /// in the case's row as it is inserted, <see cref="CaseTimeline.NewCaseCounters"/>). A new case has no coordinator
-    /// yet, so nobody owns the task, as CreateAsync would find; and no task of its own, so nothing to dedup.
+    /// yet, so nobody owns the task, as CreateAsync would find; and no task of its own, so the dedup key cannot clash.
     /// </summary>
     public static IEnumerable<NpgsqlBatchCommand> NewCaseCommands(string tenantId, Guid caseId, long seq, NewTask task, DateTimeOffset now)
     {
         var id = Guid.CreateVersion7();
-        var insert = new NpgsqlBatchCommand("""
-            INSERT INTO case_tasks (id, tenant_id, case_id, kind, title, due_at, owner, created_at, dedup_key, data)
-            VALUES (@id, @tenant, @case_id, @kind, @title, @due_at, @owner, @now, @dedup, @data)
-            """);
+        var insert = new NpgsqlBatchCommand(InsertSql);
         insert.Parameters.AddRange(RowParameters(id, tenantId, caseId, task, owner: null, now));
         return [insert, .. CaseTimeline.NewCaseCommands(seq, tenantId, caseId, now, "task-created", task.Summary, task.Actor, task.EntryData(id, owner: null))];
     }

@@ -114,19 +114,20 @@ public static class CampaignsApi
         }
         var plan = await CampaignPlanner.PlanAsync(connection, transaction, identity.TenantId, id, request.Year.Value, distinctKinds,
             request.StartsOn.Value, caps, ct);
+        var planningMs = (int)watch.ElapsedMilliseconds;
         await using (var update = new NpgsqlCommand(
             "UPDATE campaigns SET planned_count = @count, days = @days, planning_ms = @ms WHERE id = @id", connection, transaction))
         {
             update.Parameters.AddWithValue("id", id);
             update.Parameters.AddWithValue("count", plan.Invited);
             update.Parameters.AddWithValue("days", plan.Days);
-            update.Parameters.AddWithValue("ms", (int)watch.ElapsedMilliseconds);
+            update.Parameters.AddWithValue("ms", planningMs);
             await update.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
         logs.CreateLogger(typeof(CampaignsApi)).LogInformation(
             "Campaign {CampaignId} of {TenantId} planned: {Invited} invitations over {Days} days in {ElapsedMs} ms ({SelectMs} ms selecting)",
-            id, identity.TenantId, plan.Invited, plan.Days, watch.ElapsedMilliseconds, plan.SelectMs);
+            id, identity.TenantId, plan.Invited, plan.Days, planningMs, plan.SelectMs);
         var view = (await ReadAsync(connection, identity.TenantId, id, ct))!;
         return TypedResults.Created($"/campaigns/{id}", view);
     }
