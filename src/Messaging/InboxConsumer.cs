@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using MassTransit;
 using Npgsql;
 
@@ -12,44 +14,140 @@ public abstract class InboxConsumer<T>(NpgsqlDataSource dataSource) : IConsumer<
     /// <summary>The service's database, for work that must not be part of the message's transaction.</summary>
     protected NpgsqlDataSource DataSource { get; } = dataSource;
 
-    public async Task Consume(ConsumeContext<T> context)
-    {
-        var messageId = context.MessageId
-            ?? throw new InvalidOperationException($"{typeof(T).Name} arrived without a message id; it cannot be de-duplicated.");
-        var ct = context.CancellationToken;
+    public Task Consume(ConsumeContext<T> context) =>
+        Inbox.ClearPoolOnOutage(DataSource, () => Inbox.ApplyOnceAsync(DataSource, GetType(), context, HandleAsync));
 
+    /// <summary>Applies the message inside <paramref name="transaction"/>; enqueue follow-up events on the same transaction.</summary>
+    protected abstract Task HandleAsync(ConsumeContext<T> context, NpgsqlTransaction transaction);
+}
+
+/// <summary>
+/// An <see cref="InboxConsumer{T}"/> for messages that are cheap to apply and arrive often (projections of another
+/// service's state): MassTransit hands it the messages that arrived within <see cref="MessagingOptions.BatchTimeLimit"/>
+/// (<see cref="Batch{T}"/>), and it applies them in one transaction, with their inbox rows, in the order they arrived.
+/// Under load that is one commit for many messages instead of one each; alone, a message waits the time limit.
+/// <para>
+/// If the batch's transaction fails for anything but an outage, each message is applied again in a transaction of its
+/// own: those that succeed are done, and only those that fail go on to the retries and redeliveries of
+/// <see cref="PlatformConsumerDefinition{T}"/>, one by one, as with <see cref="InboxConsumer{T}"/>. A message that
+/// cannot be applied never holds back the others. Not for consumers that must see messages one at a time
+/// (<see cref="PredecessorMissingException"/>): a batch fails or succeeds per message, not in order across messages.
+/// </para>
+/// </summary>
+public abstract class InboxBatchConsumer<T>(NpgsqlDataSource dataSource) : IConsumer<Batch<T>> where T : class
+{
+    /// <summary>The service's database, for work that must not be part of the messages' transaction.</summary>
+    protected NpgsqlDataSource DataSource { get; } = dataSource;
+
+    public Task Consume(ConsumeContext<Batch<T>> context) => Inbox.ClearPoolOnOutage(DataSource, async () =>
+    {
+        var batch = context.Message;
+        if (batch.Length == 1)
+        {
+            await Inbox.ApplyOnceAsync(DataSource, GetType(), batch[0], HandleAsync);
+            return;
+        }
         try
         {
-            await ApplyOnceAsync(context, messageId, ct);
+            await ApplyTogetherAsync(batch, context.CancellationToken);
+        }
+        catch (Exception e) when (!ConsumerOutage.Is(e) && !context.CancellationToken.IsCancellationRequested)
+        {
+            await ApplyEachAsync(batch);
+        }
+    });
+
+    private async Task ApplyTogetherAsync(Batch<T> batch, CancellationToken ct)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var ids = new Guid[batch.Length];
+        for (var i = 0; i < batch.Length; i++) ids[i] = Inbox.MessageIdOf(batch[i]);
+        var fresh = new HashSet<Guid>();
+        await using (var cmd = new NpgsqlCommand("""
+            INSERT INTO inbox_messages (consumer, message_id) SELECT @consumer, unnest(@ids)
+            ON CONFLICT DO NOTHING RETURNING message_id
+            """, connection, transaction))
+        {
+            cmd.Parameters.AddWithValue("consumer", GetType().FullName!);
+            cmd.Parameters.AddWithValue("ids", ids);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) fresh.Add(reader.GetGuid(0));
+        }
+        // In arrival order; a message the inbox already holds was applied before (a redelivery) and is skipped.
+        for (var i = 0; i < batch.Length; i++)
+            if (fresh.Remove(ids[i])) await HandleAsync(batch[i], transaction);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Each message in a transaction of its own. A message applied here is marked consumed at once, so the batch's
+    /// failure does not fail it too; the first failure is rethrown for the batch, and reaches only the messages that
+    /// were not applied.
+    /// </summary>
+    private async Task ApplyEachAsync(Batch<T> batch)
+    {
+        ExceptionDispatchInfo? first = null;
+        foreach (var message in batch)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await Inbox.ApplyOnceAsync(DataSource, GetType(), message, HandleAsync);
+                if (!message.ReceiveContext.IsDelivered) // a retry of the batch finds it applied and notified
+                    await message.NotifyConsumed(message, Stopwatch.GetElapsedTime(started), GetType().Name);
+            }
+            catch (Exception e) when (!message.CancellationToken.IsCancellationRequested)
+            {
+                first ??= ExceptionDispatchInfo.Capture(e);
+            }
+        }
+        first?.Throw();
+    }
+
+    /// <summary>Applies one message inside <paramref name="transaction"/>, which may hold others of the batch before and after it.</summary>
+    protected abstract Task HandleAsync(ConsumeContext<T> context, NpgsqlTransaction transaction);
+}
+
+internal static class Inbox
+{
+    public static Guid MessageIdOf(ConsumeContext context) => context.MessageId
+        ?? throw new InvalidOperationException($"A message on {context.ReceiveContext.InputAddress} arrived without a message id; it cannot be de-duplicated.");
+
+    public static async Task ClearPoolOnOutage(NpgsqlDataSource dataSource, Func<Task> apply)
+    {
+        try
+        {
+            await apply();
         }
         catch (NpgsqlException e) when (e.IsTransient)
         {
             // The database restarted or failed over: its pooled connections are dead, and each retry would otherwise
             // find another one. Dropping them lets the next retry, a second later, connect afresh.
-            DataSource.Clear();
+            dataSource.Clear();
             throw;
         }
     }
 
-    private async Task ApplyOnceAsync(ConsumeContext<T> context, Guid messageId, CancellationToken ct)
+    public static async Task ApplyOnceAsync<T>(NpgsqlDataSource dataSource, Type consumer, ConsumeContext<T> context,
+        Func<ConsumeContext<T>, NpgsqlTransaction, Task> handle) where T : class
     {
-        await using var connection = await DataSource.OpenConnectionAsync(ct);
+        var messageId = MessageIdOf(context);
+        var ct = context.CancellationToken;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var cmd = new NpgsqlCommand("""
             INSERT INTO inbox_messages (consumer, message_id) VALUES (@consumer, @id)
             ON CONFLICT DO NOTHING
             """, connection, transaction))
         {
-            cmd.Parameters.AddWithValue("consumer", GetType().FullName!);
+            cmd.Parameters.AddWithValue("consumer", consumer.FullName!);
             cmd.Parameters.AddWithValue("id", messageId);
             // A concurrent delivery of the same message waits here on the key until the first one commits.
             if (await cmd.ExecuteNonQueryAsync(ct) == 0) return;
         }
 
-        await HandleAsync(context, transaction);
+        await handle(context, transaction);
         await transaction.CommitAsync(ct);
     }
-
-    /// <summary>Applies the message inside <paramref name="transaction"/>; enqueue follow-up events on the same transaction.</summary>
-    protected abstract Task HandleAsync(ConsumeContext<T> context, NpgsqlTransaction transaction);
 }

@@ -91,6 +91,15 @@ public sealed class MessagingOptions
     /// </summary>
     public TimeSpan[]? Redelivery { get; set; }
 
+    /// <summary>
+    /// How long a batched consumer (<see cref="InboxBatchConsumer{T}"/>) gathers messages after the first before it
+    /// applies them: the delay a message alone waits, and what lets many share a commit under load.
+    /// </summary>
+    public TimeSpan BatchTimeLimit { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The most messages a batched consumer applies in one transaction.</summary>
+    public int BatchMessageLimit { get; set; } = 100;
+
     internal IReadOnlyList<TimeSpan> RedeliveryDelays => Redelivery ??
         [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
 }
@@ -107,7 +116,8 @@ public sealed class ConsumerEndpoints(IEndpointNameFormatter formatter, string s
             .MakeGenericMethod(consumer).Invoke(formatter, null)!
         from contract in consumer.GetInterfaces()
         where contract.IsGenericType && contract.GetGenericTypeDefinition() == typeof(IConsumer<>)
-        select (queue, contract.GetGenericArguments()[0]);
+        let message = contract.GetGenericArguments()[0]
+        select (queue, message.IsGenericType && message.GetGenericTypeDefinition() == typeof(Batch<>) ? message.GetGenericArguments()[0] : message);
 
     internal void CheckAgainstSubscribers()
     {

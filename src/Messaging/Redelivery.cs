@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using System.Reflection;
+using MassTransit.Configuration;
 using MassTransit;
 using MassTransit.RabbitMqTransport;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,19 +34,39 @@ public sealed class PlatformConsumerDefinition<T>(MessagingOptions options) : Co
         // Retries around the consumer, inside the redelivery filter of the message's pipe.
         consumer.UseMessageRetry(r =>
         {
-            r.Handle<Exception>(IsOutage);
+            r.Handle<Exception>(ConsumerOutage.Is);
             r.Interval((int)Math.Max(1, options.OutageRetryWindow.TotalMilliseconds / 500), TimeSpan.FromMilliseconds(500));
         });
         consumer.UseMessageRetry(r =>
         {
-            r.Ignore<Exception>(IsOutage);
+            r.Ignore<Exception>(ConsumerOutage.Is);
             r.Exponential(4, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300));
         });
-        endpoint.UseConsumeFilter(typeof(DelayedRedeliveryFilter<>), context);
+        // A batch is not a message of its own: put aside, it would take only its last message's body along and count
+        // as consumed, its other messages with it. Its failure reaches each of its messages instead, and each is put
+        // aside on its own, by a filter in front of the batch.
+        endpoint.UseConsumeFilter(typeof(DelayedRedeliveryFilter<>), context, messages => messages.Exclude(IsBatch));
+        var batched = typeof(T).GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>)
+            && IsBatch(i.GetGenericArguments()[0]))?.GetGenericArguments()[0].GetGenericArguments()[0];
+        if (batched is null) return;
+        typeof(PlatformConsumerDefinition<T>).GetMethod(nameof(PutAsideEach), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(batched).Invoke(null, [endpoint, context]);
+        // One batch at a time per replica, so that two batches never wait on each other's rows; the next one gathers
+        // while the last one commits.
+        consumer.Options<BatchOptions>(o => o.SetMessageLimit(options.BatchMessageLimit).SetTimeLimit(options.BatchTimeLimit).SetConcurrencyLimit(1));
     }
 
+    private static bool IsBatch(Type message) => message.IsGenericType && message.GetGenericTypeDefinition() == typeof(Batch<>);
+
+    private static void PutAsideEach<TMessage>(IReceiveEndpointConfigurator endpoint, IRegistrationContext context) where TMessage : class =>
+        endpoint.AddPipeSpecification(new FilterPipeSpecification<ConsumeContext<TMessage>>(
+            ActivatorUtilities.CreateInstance<DelayedRedeliveryFilter<TMessage>>(context)));
+}
+
+internal static class ConsumerOutage
+{
     /// <summary>The failure is a dependency being unreachable rather than anything about the message.</summary>
-    internal static bool IsOutage(Exception e)
+    public static bool Is(Exception e)
     {
         for (var inner = e; inner is not null; inner = inner.InnerException)
             if (inner is SocketException or TimeoutException) return true;

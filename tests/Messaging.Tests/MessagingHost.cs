@@ -77,6 +77,8 @@ public class MessagingHost : IAsyncLifetime
             ["Messaging:EndpointPrefix"] = name,
             ["Messaging:Redelivery:0"] = "00:00:01",
             ["Messaging:Redelivery:1"] = "00:00:01",
+            // Long enough that messages published together are batched together on a loaded machine.
+            ["Messaging:BatchTimeLimit"] = "00:00:01",
             ["Outbox:PollInterval"] = "00:00:00.500",
             ["Outbox:PublishTimeout"] = "00:00:03",
             ["Outbox:KeepPublished"] = (keepPublished ?? TestKeepPublished).ToString(),
@@ -88,6 +90,7 @@ public class MessagingHost : IAsyncLifetime
             bus.AddConsumer<ProbeConsumer>().Endpoint(e => e.ConcurrentMessageLimit = 1);
             bus.AddConsumer<DeliveryLog>();
             bus.AddPlatformConsumer<FlakyConsumer>();
+            bus.AddPlatformConsumer<BatchedConsumer>();
         });
         builder.Services.AddSingleton(deliveries);
         builder.Services.AddSingleton(flaky ?? new FlakyPlan());

@@ -11,7 +11,7 @@ namespace Platform.Billing.Covers;
 /// Keeps this service's view of a case's cover and policy terms: the latest picture Cases published (by version; an
 /// older one arriving late changes nothing). Invoices are adjudicated against it without reading Cases' database.
 /// </summary>
-public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : InboxConsumer<CaseCoverageChanged>(dataSource)
+public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : InboxBatchConsumer<CaseCoverageChanged>(dataSource)
 {
     protected override async Task HandleAsync(ConsumeContext<CaseCoverageChanged> context, NpgsqlTransaction transaction)
     {

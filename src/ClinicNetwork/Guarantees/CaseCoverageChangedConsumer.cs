@@ -9,7 +9,7 @@ namespace Platform.ClinicNetwork.Guarantees;
 /// Keeps this service's view of a case's cover: the latest picture Cases published (by version; an older one arriving
 /// late changes nothing). Letters are issued against it without reading Cases' database.
 /// </summary>
-public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : InboxConsumer<CaseCoverageChanged>(dataSource)
+public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : InboxBatchConsumer<CaseCoverageChanged>(dataSource)
 {
     protected override async Task HandleAsync(ConsumeContext<CaseCoverageChanged> context, NpgsqlTransaction transaction)
     {

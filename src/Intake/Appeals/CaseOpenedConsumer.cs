@@ -6,7 +6,7 @@ using Platform.Messaging;
 namespace Platform.Intake.Appeals;
 
 /// <summary>Remembers the case an appeal opened, so Intake tells the caller its number and attaches later appeals to it.</summary>
-public sealed class CaseOpenedConsumer(NpgsqlDataSource dataSource) : InboxConsumer<CaseOpened>(dataSource)
+public sealed class CaseOpenedConsumer(NpgsqlDataSource dataSource) : InboxBatchConsumer<CaseOpened>(dataSource)
 {
     protected override Task HandleAsync(ConsumeContext<CaseOpened> context, NpgsqlTransaction transaction)
     {

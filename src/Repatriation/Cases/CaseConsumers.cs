@@ -10,7 +10,7 @@ namespace Platform.Repatriation.Cases;
 /// letters and commitments reserve, what invoices spent), from the latest picture Cases published (by version; an older
 /// one arriving late changes nothing).
 /// </summary>
-public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : InboxConsumer<CaseCoverageChanged>(dataSource)
+public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : InboxBatchConsumer<CaseCoverageChanged>(dataSource)
 {
     public const string Benefit = "repatriation";
 
