@@ -258,28 +258,71 @@ public sealed partial class SmsDispatcher(
 /// back to back). The window slides by whole segments, so a permit taken late in a segment comes back as that segment
 /// leaves: one segment (50 ms) more than a second makes every permit come back no sooner than a second after it was
 /// taken. Real time, not the platform's clock.
+/// <para>
+/// The window slides only while permits are out or requests wait: the limiter's own replenishment would run a timer
+/// every 50 ms for the life of the process, sending or not (the service's largest cost at rest). A slide that starts
+/// late only brings permits back later, never sooner, so the limit holds either way.
+/// </para>
 /// </summary>
 public sealed class SmsThrottle : IDisposable
 {
+    private static readonly TimeSpan Segment = TimeSpan.FromMilliseconds(50);
     private readonly SlidingWindowRateLimiter _limiter;
+    private readonly int _permitLimit;
+    private readonly CancellationTokenSource _disposed = new();
+    private int _sliding;
 
-    public SmsThrottle(IOptions<SmsOptions> options) =>
+    public SmsThrottle(IOptions<SmsOptions> options)
+    {
+        _permitLimit = Math.Max(1, options.Value.PerSecond);
         _limiter = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
         {
-            PermitLimit = Math.Max(1, options.Value.PerSecond),
-            Window = TimeSpan.FromMilliseconds(1050),
+            PermitLimit = _permitLimit,
+            Window = Segment * 21,
             SegmentsPerWindow = 21,
             QueueLimit = int.MaxValue, // several dispatchers in one process (tests) wait their turn
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
+            AutoReplenishment = false,
         });
+    }
+
+    /// <summary>Whether the window is sliding (permits out or requests waiting); false at rest.</summary>
+    public bool Sliding => Volatile.Read(ref _sliding) == 1;
 
     /// <summary>Waits until <paramref name="count"/> (at most PerSecond) messages may go.</summary>
     public async ValueTask<RateLimitLease> AcquireAsync(int count, CancellationToken ct)
     {
+        if (Interlocked.CompareExchange(ref _sliding, 1, 0) == 0) _ = SlideAsync();
         var lease = await _limiter.AcquireAsync(count, ct);
         return lease.IsAcquired ? lease : throw new InvalidOperationException("The SMS throttle refused a request within its limit.");
     }
 
-    public void Dispose() => _limiter.Dispose();
+    /// <summary>Slides the window a segment every 50 ms until every permit is back and nobody waits.</summary>
+    private async Task SlideAsync()
+    {
+        using var timer = new PeriodicTimer(Segment);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_disposed.Token))
+            {
+                _limiter.TryReplenish();
+                if (!AtRest()) continue;
+                Volatile.Write(ref _sliding, 0);
+                // A request that came in between took permits without starting a slide of its own: slide for it.
+                if (AtRest() || Interlocked.CompareExchange(ref _sliding, 1, 0) != 0) return;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) // the service stops
+        {
+        }
+    }
+
+    private bool AtRest() => _limiter.GetStatistics() is { } s && s.CurrentAvailablePermits >= _permitLimit && s.CurrentQueuedCount == 0;
+
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _limiter.Dispose();
+        _disposed.Dispose();
+    }
 }
