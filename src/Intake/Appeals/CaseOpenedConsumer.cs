@@ -16,7 +16,7 @@ public sealed class CaseOpenedConsumer(NpgsqlDataSource dataSource) : InboxBatch
 }
 
 /// <summary>Records the case an appeal joined.</summary>
-public sealed class AppealAttachedToCaseConsumer(NpgsqlDataSource dataSource) : InboxConsumer<AppealAttachedToCase>(dataSource)
+public sealed class AppealAttachedToCaseConsumer(NpgsqlDataSource dataSource) : InboxBatchConsumer<AppealAttachedToCase>(dataSource)
 {
     protected override Task HandleAsync(ConsumeContext<AppealAttachedToCase> context, NpgsqlTransaction transaction)
     {
