@@ -16,6 +16,9 @@ public static class ProcessCpu
     /// <summary>The parts production runs too: what the platform costs per request.</summary>
     public static readonly string[] Platform = [.. Parts.Where(p => p is not ("dashboard" or "bench"))];
 
+    /// <summary>The parts that are .NET processes (whose JIT <see cref="SampleJit"/> reads).</summary>
+    public static readonly string[] DotNetParts = ["gateway", "cases", "intake", "services"];
+
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
     /// <summary>The processes of the platform (and the bench itself) now running, with the part each belongs to.</summary>
@@ -46,12 +49,10 @@ public static class ProcessCpu
             var dir = $"/proc/{pid}";
             try
             {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                // Fields after the command name (which may hold spaces, inside parentheses): utime, stime, then cutime and
-                // cstime, the time of children that have ended (PostgreSQL's backends that closed during the step
-                // move their CPU into the postmaster's; without them the part would seem to shrink).
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                seconds[part] += fields[11..15].Sum(f => double.Parse(f, CultureInfo.InvariantCulture)) / TicksPerSecond;
+                // Fields after the command name: utime, stime, then cutime and cstime, the time of children that have
+                // ended (PostgreSQL's backends that closed during the step move their CPU into the postmaster's; without
+                // them the part would seem to shrink).
+                seconds[part] += Seconds(Path.Combine(dir, "stat"), 4);
             }
             catch (IOException)
             {
@@ -59,6 +60,14 @@ public static class ProcessCpu
             }
         }
         return seconds;
+    }
+
+    /// <summary>The first <paramref name="count"/> CPU times of a stat file, in seconds.</summary>
+    private static double Seconds(string statFile, int count)
+    {
+        var stat = File.ReadAllText(statFile);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // the command name may hold spaces, inside parentheses
+        return fields[11..(11 + count)].Sum(f => double.Parse(f, CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 
     /// <summary>How the running services sample their traces (from the gateway's environment): the platform's cost per
@@ -98,4 +107,72 @@ public static class ProcessCpu
         _ when commandLine.Contains("Aspire.Dashboard", StringComparison.Ordinal) || commandLine.Contains("/dcp ", StringComparison.Ordinal) => "dashboard",
         _ => null,
     };
+
+    /// <summary>
+    /// The CPU of the .NET parts' JIT tiered-compilation threads from now until <see cref="JitSampler.StopAsync"/>:
+    /// .NET recompiles hot code, optimised, for minutes after a start, and a step it still weighs on measures the start
+    /// rather than the steady state. Those threads end when idle and new ones start, so they are read twice a second;
+    /// the last half second of a thread that ended is missed, so the figure is a floor.
+    /// </summary>
+    public static JitSampler SampleJit() => new();
+
+    public sealed class JitSampler
+    {
+        private readonly Dictionary<string, (double First, double Last)> _threads = [];
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        internal JitSampler()
+        {
+            Read(first: true);
+            _loop = LoopAsync();
+        }
+
+        private async Task LoopAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(500, _stop.Token);
+                    Read(first: false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        private void Read(bool first)
+        {
+            foreach (var (pid, part) in Processes())
+            {
+                if (!DotNetParts.Contains(part)) continue;
+                try
+                {
+                    foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                    {
+                        if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal)) continue;
+                        var seconds = Seconds(Path.Combine(task, "stat"), 2);
+                        var key = $"{pid}/{Path.GetFileName(task)}";
+                        // A thread that started after the first reading counts from zero.
+                        _threads[key] = _threads.TryGetValue(key, out var seen) ? (seen.First, seconds) : (first ? seconds : 0, seconds);
+                    }
+                }
+                catch (IOException)
+                {
+                    // The process or thread ended while being read.
+                }
+            }
+        }
+
+        /// <summary>The JIT's CPU seconds since the sampler started.</summary>
+        public async Task<double> StopAsync()
+        {
+            _stop.Cancel();
+            await _loop;
+            Read(first: false);
+            return _threads.Values.Sum(t => t.Last - t.First);
+        }
+    }
 }
