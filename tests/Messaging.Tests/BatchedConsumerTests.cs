@@ -13,9 +13,7 @@ public sealed class BatchedConsumer(NpgsqlDataSource dataSource, FlakyPlan plan)
     protected override async Task HandleAsync(ConsumeContext<BatchedHappened> context, NpgsqlTransaction transaction)
     {
         var id = context.Message.Id;
-        var attempt = plan.Attempts.AddOrUpdate(id, 1, (_, n) => n + 1);
-        plan.LastRedelivery[id] = context.ReceiveContext.TransportHeaders.Get<int>(Broker.RedeliveryHeader) ?? 0;
-        if (attempt <= plan.Failures.GetValueOrDefault(id)) throw new InvalidOperationException($"Planned failure {attempt} of {id}.");
+        plan.Attempt(context, id);
 
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO batched_effects (id, applied, txid) VALUES (@id, 1, txid_current())
