@@ -117,7 +117,7 @@ public sealed class ConsumerEndpoints(IEndpointNameFormatter formatter, string s
         from contract in consumer.GetInterfaces()
         where contract.IsGenericType && contract.GetGenericTypeDefinition() == typeof(IConsumer<>)
         let message = contract.GetGenericArguments()[0]
-        select (queue, message.IsGenericType && message.GetGenericTypeDefinition() == typeof(Batch<>) ? message.GetGenericArguments()[0] : message);
+        select (queue, Batches.Of(message) ?? message);
 
     internal void CheckAgainstSubscribers()
     {

@@ -45,9 +45,9 @@ public sealed class PlatformConsumerDefinition<T>(MessagingOptions options) : Co
         // A batch is not a message of its own: put aside, it would take only its last message's body along and count
         // as consumed, its other messages with it. Its failure reaches each of its messages instead, and each is put
         // aside on its own, by a filter in front of the batch.
-        endpoint.UseConsumeFilter(typeof(DelayedRedeliveryFilter<>), context, messages => messages.Exclude(IsBatch));
-        var batched = typeof(T).GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>)
-            && IsBatch(i.GetGenericArguments()[0]))?.GetGenericArguments()[0].GetGenericArguments()[0];
+        endpoint.UseConsumeFilter(typeof(DelayedRedeliveryFilter<>), context, messages => messages.Exclude(m => Batches.Of(m) is not null));
+        var batched = typeof(T).GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>))
+            .Select(i => Batches.Of(i.GetGenericArguments()[0])).FirstOrDefault(m => m is not null);
         if (batched is null) return;
         typeof(PlatformConsumerDefinition<T>).GetMethod(nameof(PutAsideEach), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(batched).Invoke(null, [endpoint, context]);
@@ -56,11 +56,16 @@ public sealed class PlatformConsumerDefinition<T>(MessagingOptions options) : Co
         consumer.Options<BatchOptions>(o => o.SetMessageLimit(options.BatchMessageLimit).SetTimeLimit(options.BatchTimeLimit).SetConcurrencyLimit(1));
     }
 
-    private static bool IsBatch(Type message) => message.IsGenericType && message.GetGenericTypeDefinition() == typeof(Batch<>);
-
     private static void PutAsideEach<TMessage>(IReceiveEndpointConfigurator endpoint, IRegistrationContext context) where TMessage : class =>
         endpoint.AddPipeSpecification(new FilterPipeSpecification<ConsumeContext<TMessage>>(
             ActivatorUtilities.CreateInstance<DelayedRedeliveryFilter<TMessage>>(context)));
+}
+
+internal static class Batches
+{
+    /// <summary>The message type of a <see cref="Batch{T}"/>, or null for a message that is not a batch.</summary>
+    public static Type? Of(Type message) =>
+        message.IsGenericType && message.GetGenericTypeDefinition() == typeof(Batch<>) ? message.GetGenericArguments()[0] : null;
 }
 
 internal static class ConsumerOutage
