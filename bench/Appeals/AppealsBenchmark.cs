@@ -73,17 +73,14 @@ public static class AppealsBenchmark
 
         // Warm-up, not measured: pools, plan caches and the JIT of every process on the path. .NET compiles hot methods
         // again, optimised, for minutes after a start: after a fixed 30 s at 100/s the JIT still took about a quarter of
-        // the services' CPU in the first measured step. So the warm-up goes on, 20 s at a time, until the JIT takes less
-        // than 5 % of the services' CPU (at most 3 minutes).
+        // the services' CPU in the first measured step. So the warm-up goes on, 20 s at a time, until the JIT has settled
+        // (at most 3 minutes).
         var warmRate = Math.Min(rates[0], 100);
-        for (var round = 0; ; round++)
+        await ProcessCpu.WarmUpAsync(async round =>
         {
-            var warm = await StepAsync(apiKey, $"{run}-w{round}", warmRate, 20, sampled: false);
-            var services = ProcessCpu.DotNetParts.Sum(p => warm.Cpu[p]);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  Warm-up {round + 1}, 20 s at {warmRate}/s: the JIT took {warm.Cpu[Jit]:0.00} ms per appeal, {100 * warm.Cpu[Jit] / Math.Max(0.01, services):0} % of the services' CPU"));
-            if (warm.Cpu[Jit] < 0.05 * services || round == 8) break;
-        }
+            await StepAsync(apiKey, $"{run}-w{round}", warmRate, 20, sampled: false);
+            return $"20 s at {warmRate}/s";
+        }, maxRounds: 9);
         var statementsKept = await Statements.StartAsync(Server);
         var (idle, idleStatements) = await IdlePerSecondAsync(statementsKept);
         Console.WriteLine($"  Idle transactions/s (pollers; subtracted below): {string.Join(", ", idle.Select(i => $"{i.Key} {i.Value:0.0}"))}");

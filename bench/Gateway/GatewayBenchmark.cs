@@ -42,20 +42,12 @@ public static class GatewayBenchmark
         };
 
         foreach (var (_, request) in scenarios) await ClosedLoopAsync(http, request, 1, TimeSpan.FromSeconds(2)); // warm up
-        // .NET recompiles hot code, optimised, for minutes after a start: read through the gateway, 10 s at a time, until
-        // the JIT takes less than 5 % of the services' CPU (at most twelve rounds), so the steps measure the steady state.
-        for (var round = 0; ; round++)
+        // The JIT settles, reading through the gateway 10 s at a time (at most twelve rounds).
+        await ProcessCpu.WarmUpAsync(async _ =>
         {
-            var before = ProcessCpu.Snapshot();
-            var jit = ProcessCpu.SampleJit();
             var warm = await ClosedLoopAsync(http, scenarios[1].Request, clients, TimeSpan.FromSeconds(10));
-            var jitSeconds = await jit.StopAsync();
-            var after = ProcessCpu.Snapshot();
-            var services = ProcessCpu.DotNetParts.Sum(p => after[p] - before[p]);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  Warm-up {round + 1}, 10 s through the gateway ({warm.Rate:0} req/s): the JIT took {100 * jitSeconds / Math.Max(0.001, services):0} % of the services' CPU"));
-            if (jitSeconds < 0.05 * services || round == 11) break;
-        }
+            return string.Create(CultureInfo.InvariantCulture, $"10 s through the gateway ({warm.Rate:0} req/s)");
+        }, maxRounds: 12);
         var closed = new Dictionary<string, Result>();
         var cpu = new Dictionary<string, Dictionary<string, double>>();
         foreach (var (name, request) in scenarios)

@@ -116,11 +116,34 @@ public static class ProcessCpu
     /// </summary>
     public static JitSampler SampleJit() => new();
 
+    /// <summary>
+    /// Runs <paramref name="round"/> (the load; it returns what it did, for the log line) until the JIT takes less than
+    /// 5 % of the .NET services' CPU, or <paramref name="maxRounds"/> times: .NET recompiles hot code, optimised, for
+    /// minutes after a start, and a benchmark's steps should measure the steady state.
+    /// </summary>
+    public static async Task WarmUpAsync(Func<int, Task<string>> round, int maxRounds)
+    {
+        for (var i = 0; i < maxRounds; i++)
+        {
+            var before = Snapshot();
+            var jit = SampleJit();
+            var did = await round(i);
+            var jitSeconds = await jit.StopAsync();
+            var after = Snapshot();
+            var services = DotNetParts.Sum(p => after[p] - before[p]);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  Warm-up {i + 1}, {did}: the JIT took {100 * jitSeconds / Math.Max(0.001, services):0} % of the services' CPU"));
+            if (jitSeconds < 0.05 * services) return;
+        }
+    }
+
     public sealed class JitSampler
     {
         private readonly Dictionary<string, (double First, double Last)> _threads = [];
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
+
+        private readonly int[] _pids = [.. Processes().Where(p => DotNetParts.Contains(p.Part)).Select(p => p.Pid)];
 
         internal JitSampler()
         {
@@ -145,9 +168,8 @@ public static class ProcessCpu
 
         private void Read(bool first)
         {
-            foreach (var (pid, part) in Processes())
+            foreach (var pid in _pids)
             {
-                if (!DotNetParts.Contains(part)) continue;
                 try
                 {
                     foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))

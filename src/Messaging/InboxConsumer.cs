@@ -42,16 +42,11 @@ public abstract class InboxBatchConsumer<T>(NpgsqlDataSource dataSource) : ICons
     public Task Consume(ConsumeContext<Batch<T>> context) => Inbox.ClearPoolOnOutage(DataSource, async () =>
     {
         var batch = context.Message;
-        if (batch.Length == 1)
-        {
-            await Inbox.ApplyOnceAsync(DataSource, GetType(), batch[0], HandleAsync);
-            return;
-        }
         try
         {
             await ApplyTogetherAsync(batch, context.CancellationToken);
         }
-        catch (Exception e) when (!ConsumerOutage.Is(e) && !context.CancellationToken.IsCancellationRequested)
+        catch (Exception e) when (batch.Length > 1 && !ConsumerOutage.Is(e) && !context.CancellationToken.IsCancellationRequested)
         {
             await ApplyEachAsync(batch);
         }
