@@ -34,6 +34,11 @@ public sealed class Broker(IConfiguration configuration, MessagingOptions option
         return arguments;
     }
 
+    /// <summary>
+    /// The channel every redelivery is put aside on. Whatever may close a channel by asking for a queue that does not
+    /// exist (counting or emptying an error queue nothing has failed into yet) runs on a channel of its own
+    /// (<see cref="OwnChannelAsync"/>): RabbitMQ closes the channel of such a request, and every publish on it with it.
+    /// </summary>
     private async Task<IChannel> ChannelAsync(CancellationToken ct)
     {
         if (_channel is { IsOpen: true } open) return open;
@@ -41,26 +46,46 @@ public sealed class Broker(IConfiguration configuration, MessagingOptions option
         try
         {
             if (_channel is { IsOpen: true } again) return again;
-            if (_connection is not { IsOpen: true })
-            {
-                if (_connection is not null) await _connection.DisposeAsync();
-                var factory = new ConnectionFactory
-                {
-                    Uri = new Uri(configuration.GetConnectionString("rabbitmq")!),
-                    ClientProvidedName = $"{environment.ApplicationName.ToLowerInvariant()}-operations",
-                };
-                _connection = await factory.CreateConnectionAsync(ct);
-                _declared.Clear();
-            }
+            var connection = await ConnectionAsync(ct);
             if (_channel is not null) await _channel.DisposeAsync();
-            _channel = await _connection.CreateChannelAsync(new CreateChannelOptions(
-                publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
-            return _channel;
+            return _channel = await connection.CreateChannelAsync(ConfirmedChannel, ct);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private async Task<IChannel> OwnChannelAsync(CancellationToken ct)
+    {
+        IConnection connection;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            connection = await ConnectionAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return await connection.CreateChannelAsync(ConfirmedChannel, ct);
+    }
+
+    private static readonly CreateChannelOptions ConfirmedChannel = new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
+
+    /// <summary>The connection, opened again if it was lost; call it holding <see cref="_gate"/>.</summary>
+    private async Task<IConnection> ConnectionAsync(CancellationToken ct)
+    {
+        if (_connection is { IsOpen: true } open) return open;
+        if (_connection is not null) await _connection.DisposeAsync();
+        var factory = new ConnectionFactory
+        {
+            Uri = new Uri(configuration.GetConnectionString("rabbitmq")!),
+            ClientProvidedName = $"{environment.ApplicationName.ToLowerInvariant()}-operations",
+        };
+        _connection = await factory.CreateConnectionAsync(ct);
+        _declared.Clear();
+        return _connection;
     }
 
     /// <summary>
@@ -122,17 +147,29 @@ public sealed class Broker(IConfiguration configuration, MessagingOptions option
     public async Task<IReadOnlyDictionary<string, uint>> CountAsync(IEnumerable<string> queues, CancellationToken ct)
     {
         var counts = new Dictionary<string, uint>();
-        foreach (var queue in queues)
+        IChannel? channel = null;
+        try
         {
-            var channel = await ChannelAsync(ct);
-            try
+            foreach (var queue in queues)
             {
-                counts[queue] = (await channel.QueueDeclarePassiveAsync(queue, ct)).MessageCount;
+                if (channel is not { IsOpen: true })
+                {
+                    if (channel is not null) await channel.DisposeAsync();
+                    channel = await OwnChannelAsync(ct);
+                }
+                try
+                {
+                    counts[queue] = (await channel.QueueDeclarePassiveAsync(queue, ct)).MessageCount;
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                {
+                    counts[queue] = 0; // 404: this channel is closed, the next queue gets another
+                }
             }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-            {
-                counts[queue] = 0; // 404: the channel is closed, the next call opens another
-            }
+        }
+        finally
+        {
+            if (channel is not null) await channel.DisposeAsync();
         }
         return counts;
     }
@@ -144,7 +181,7 @@ public sealed class Broker(IConfiguration configuration, MessagingOptions option
     /// </summary>
     public async Task<int> MoveAsync(string from, string to, int limit, CancellationToken ct)
     {
-        var channel = await ChannelAsync(ct);
+        await using var channel = await OwnChannelAsync(ct);
         var moved = 0;
         while (moved < limit && await channel.BasicGetAsync(from, autoAck: false, ct) is { } message)
         {

@@ -123,3 +123,42 @@ public sealed class An_event_published_before_its_consumer_ever_started(Messagin
             TimeSpan.FromSeconds(10), $"the event waits in {queue}");
     }
 }
+
+public sealed class Counting_a_queue_that_does_not_exist(MessagingHost host) : IClassFixture<MessagingHost>
+{
+    [Fact]
+    public async Task Does_not_cut_off_messages_being_put_aside_at_the_same_time()
+    {
+        // RabbitMQ closes the channel of a passive declare that finds no queue (an error queue nothing has failed into
+        // yet). Messages put aside for redelivery meanwhile must not go down with that channel: one that did went to
+        // the error queue at its first failure.
+        var broker = host.Services.GetRequiredService<Broker>();
+        var queue = $"{host.Name}-count-probe";
+        var properties = new RabbitMQ.Client.BasicProperties { MessageId = Guid.NewGuid().ToString() };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var putAside = 0;
+        var missing = 0;
+        async Task PutAsideAsync()
+        {
+            while (clock.Elapsed < TimeSpan.FromSeconds(2))
+            {
+                await broker.DelayAsync(queue, TimeSpan.FromMinutes(1), new byte[] { 1 }, properties, 1, CancellationToken.None);
+                Interlocked.Increment(ref putAside);
+            }
+        }
+        async Task CountMissingAsync()
+        {
+            while (clock.Elapsed < TimeSpan.FromSeconds(2))
+            {
+                var count = (await broker.CountAsync([$"{host.Name}-missing-{Guid.NewGuid():N}"], CancellationToken.None)).Values.Single();
+                Assert.Equal(0u, count);
+                Interlocked.Increment(ref missing);
+            }
+        }
+
+        await Task.WhenAll(PutAsideAsync(), PutAsideAsync(), PutAsideAsync(), CountMissingAsync()); // none of them failed
+        Assert.True(missing > 10, $"only {missing} counts of a missing queue overlapped the redeliveries");
+        await Eventually.True(async () => (await broker.CountAsync([$"{queue}_delay_60s"], CancellationToken.None)).Values.Single() == putAside,
+            TimeSpan.FromSeconds(10), "every message waits in the delay queue");
+    }
+}
