@@ -101,7 +101,7 @@ internal static class ProcessMemory
     public static Dictionary<string, double> ResidentMib()
     {
         var mib = Parts.ToDictionary(p => p, _ => 0.0);
-        foreach (var (pid, part) in ProcessCpu.Processes())
+        foreach (var (pid, part, _) in ProcessCpu.Processes())
         {
             if (!mib.ContainsKey(part)) continue;
             try

@@ -16,35 +16,46 @@ public static class ProcessCpu
     /// <summary>The parts production runs too: what the platform costs per request.</summary>
     public static readonly string[] Platform = [.. Parts.Where(p => p is not ("dashboard" or "bench"))];
 
+    /// <summary>The services inside the "services" part, each also counted on its own in <see cref="Snapshot"/> (to size them).</summary>
+    public static readonly string[] Services = ["billing", "repatriation", "clinicnetwork", "omsrepresentatives", "console"];
+
     /// <summary>The parts that are .NET processes (whose JIT <see cref="SampleJit"/> reads).</summary>
     public static readonly string[] DotNetParts = ["gateway", "cases", "intake", "services"];
 
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
-    /// <summary>The processes of the platform (and the bench itself) now running, with the part each belongs to.</summary>
-    public static IEnumerable<(int Pid, string Part)> Processes()
+    /// <summary>The processes of the platform (and the bench itself) now running, with the part each belongs to (and, in
+    /// the "services" part, which of <see cref="Services"/> it is).</summary>
+    public static IEnumerable<(int Pid, string Part, string? Service)> Processes()
     {
         var self = Environment.ProcessId;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            string? part;
+            string? part, service = null;
             try
             {
-                part = pid == self ? "bench" : PartOf(File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '));
+                if (pid == self) part = "bench";
+                else
+                {
+                    var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                    part = PartOf(commandLine);
+                    if (part == "services") service = ServiceOf(commandLine);
+                }
             }
             catch (IOException)
             {
                 continue; // the process ended while being read
             }
-            if (part is not null) yield return (pid, part);
+            if (part is not null) yield return (pid, part, service);
         }
     }
 
+    /// <summary>CPU seconds so far by part, and by each of <see cref="Services"/> (also counted in "services").</summary>
     public static Dictionary<string, double> Snapshot()
     {
-        var seconds = Parts.ToDictionary(p => p, _ => 0.0);
-        foreach (var (pid, part) in Processes())
+        var seconds = Parts.Concat(Services).ToDictionary(p => p, _ => 0.0);
+        foreach (var (pid, part, service) in Processes())
         {
             var dir = $"/proc/{pid}";
             try
@@ -52,7 +63,9 @@ public static class ProcessCpu
                 // Fields after the command name: utime, stime, then cutime and cstime, the time of children that have
                 // ended (PostgreSQL's backends that closed during the step move their CPU into the postmaster's; without
                 // them the part would seem to shrink).
-                seconds[part] += Seconds(Path.Combine(dir, "stat"), 4);
+                var used = Seconds(Path.Combine(dir, "stat"), 4);
+                seconds[part] += used;
+                if (service is not null) seconds[service] += used;
             }
             catch (IOException)
             {
@@ -74,7 +87,7 @@ public static class ProcessCpu
     /// request depends on it (every statement, message and request of a sampled trace is a span exported).</summary>
     public static string TraceSampling()
     {
-        foreach (var (pid, part) in Processes())
+        foreach (var (pid, part, _) in Processes())
         {
             if (part != "gateway") continue;
             try
@@ -95,6 +108,10 @@ public static class ProcessCpu
 
     private static readonly string[] OtherServices = ["Billing", "Repatriation", "ClinicNetwork", "OmsRepresentatives", "Console"];
 
+    private static string? ServiceOf(string commandLine) => OtherServices
+        .FirstOrDefault(s => commandLine.Contains($"/{s} ", StringComparison.Ordinal) || commandLine.Contains($"{s}.dll", StringComparison.Ordinal))
+        ?.ToLowerInvariant();
+
     private static string? PartOf(string commandLine) => commandLine switch
     {
         _ when commandLine.Contains("/Gateway ", StringComparison.Ordinal) || commandLine.Contains("Gateway.dll", StringComparison.Ordinal) => "gateway",
@@ -103,7 +120,7 @@ public static class ProcessCpu
         _ when commandLine.StartsWith("postgres", StringComparison.Ordinal) || commandLine.Contains("/postgres ", StringComparison.Ordinal) => "postgres",
         _ when commandLine.StartsWith("redis-server", StringComparison.Ordinal) => "redis",
         _ when commandLine.Contains("beam.smp", StringComparison.Ordinal) => "rabbitmq",
-        _ when OtherServices.Any(s => commandLine.Contains($"/{s} ", StringComparison.Ordinal) || commandLine.Contains($"{s}.dll", StringComparison.Ordinal)) => "services",
+        _ when ServiceOf(commandLine) is not null => "services",
         _ when commandLine.Contains("Aspire.Dashboard", StringComparison.Ordinal) || commandLine.Contains("/dcp ", StringComparison.Ordinal) => "dashboard",
         _ => null,
     };
