@@ -178,12 +178,13 @@ public sealed class Broker(IConfiguration configuration, MessagingOptions option
     /// Moves up to <paramref name="limit"/> messages from <paramref name="from"/> to <paramref name="to"/>, each one
     /// acknowledged only after the broker confirmed its copy (a failure in between duplicates, never loses; consumers'
     /// inbox drops duplicates). MassTransit's fault headers and the redelivery count are removed: the message starts over.
+    /// A queue that does not exist (an error queue nothing has failed into yet) has nothing to move.
     /// </summary>
     public async Task<int> MoveAsync(string from, string to, int limit, CancellationToken ct)
     {
         await using var channel = await OwnChannelAsync(ct);
         var moved = 0;
-        while (moved < limit && await channel.BasicGetAsync(from, autoAck: false, ct) is { } message)
+        while (moved < limit && await NextAsync() is { } message)
         {
             var properties = new BasicProperties(message.BasicProperties);
             if (properties.Headers is { } headers)
@@ -198,6 +199,18 @@ public sealed class Broker(IConfiguration configuration, MessagingOptions option
             moved++;
         }
         return moved;
+
+        async Task<BasicGetResult?> NextAsync()
+        {
+            try
+            {
+                return await channel.BasicGetAsync(from, autoAck: false, ct);
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (moved == 0 && e.ShutdownReason?.ReplyCode == Constants.NotFound)
+            {
+                return null;
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -162,3 +162,19 @@ public sealed class Counting_a_queue_that_does_not_exist(MessagingHost host) : I
             TimeSpan.FromSeconds(10), "every message waits in the delay queue");
     }
 }
+
+public sealed class Replaying_every_error_queue(MessagingHost host) : IClassFixture<MessagingHost>
+{
+    [Fact]
+    public async Task Moves_nothing_from_error_queues_that_do_not_exist_yet_and_goes_on_to_the_others()
+    {
+        // A healthy service has error queues only for consumers that ever failed a message: replay-errors without
+        // --queue must pass over the others rather than stop at the first with the broker's 404.
+        var operations = host.Services.GetRequiredService<MessagingOperations>();
+
+        var moved = await operations.ReplayErrorsAsync(null, 10, CancellationToken.None);
+
+        Assert.Equal((await operations.ErrorQueuesAsync(CancellationToken.None)).Keys.Order(), moved.Keys.Order());
+        Assert.All(moved.Values, count => Assert.Equal(0, count));
+    }
+}
