@@ -143,7 +143,8 @@ public sealed class Broker(IConfiguration configuration, MessagingOptions option
         await channel.BasicPublishAsync("", delayQueue, mandatory: true, properties, body, ct);
     }
 
-    /// <summary>Messages waiting in each of <paramref name="queues"/> (a queue that does not exist counts none).</summary>
+    /// <summary>Messages waiting in each of <paramref name="queues"/> (a queue that does not exist counts none; a broker
+    /// that cannot be reached is an error, not a count of none).</summary>
     public async Task<IReadOnlyDictionary<string, uint>> CountAsync(IEnumerable<string> queues, CancellationToken ct)
     {
         var counts = new Dictionary<string, uint>();
@@ -161,9 +162,9 @@ public sealed class Broker(IConfiguration configuration, MessagingOptions option
                 {
                     counts[queue] = (await channel.QueueDeclarePassiveAsync(queue, ct)).MessageCount;
                 }
-                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.NotFound)
                 {
-                    counts[queue] = 0; // 404: this channel is closed, the next queue gets another
+                    counts[queue] = 0; // no such queue (the broker closed this channel; the next queue gets another)
                 }
             }
         }
