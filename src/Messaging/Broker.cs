@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Platform.Contracts;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Platform.Messaging;
 
@@ -148,29 +149,18 @@ public sealed class Broker(IConfiguration configuration, MessagingOptions option
     public async Task<IReadOnlyDictionary<string, uint>> CountAsync(IEnumerable<string> queues, CancellationToken ct)
     {
         var counts = new Dictionary<string, uint>();
-        IChannel? channel = null;
-        try
+        foreach (var queue in queues)
         {
-            foreach (var queue in queues)
+            // A channel per queue: the broker closes the channel of a passive declare that finds no queue.
+            await using var channel = await OwnChannelAsync(ct);
+            try
             {
-                if (channel is not { IsOpen: true })
-                {
-                    if (channel is not null) await channel.DisposeAsync();
-                    channel = await OwnChannelAsync(ct);
-                }
-                try
-                {
-                    counts[queue] = (await channel.QueueDeclarePassiveAsync(queue, ct)).MessageCount;
-                }
-                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.NotFound)
-                {
-                    counts[queue] = 0; // no such queue (the broker closed this channel; the next queue gets another)
-                }
+                counts[queue] = (await channel.QueueDeclarePassiveAsync(queue, ct)).MessageCount;
             }
-        }
-        finally
-        {
-            if (channel is not null) await channel.DisposeAsync();
+            catch (OperationInterruptedException e) when (IsMissingQueue(e))
+            {
+                counts[queue] = 0;
+            }
         }
         return counts;
     }
@@ -207,12 +197,14 @@ public sealed class Broker(IConfiguration configuration, MessagingOptions option
             {
                 return await channel.BasicGetAsync(from, autoAck: false, ct);
             }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (moved == 0 && e.ShutdownReason?.ReplyCode == Constants.NotFound)
+            catch (OperationInterruptedException e) when (moved == 0 && IsMissingQueue(e))
             {
                 return null;
             }
         }
     }
+
+    private static bool IsMissingQueue(OperationInterruptedException e) => e.ShutdownReason?.ReplyCode == Constants.NotFound;
 
     public async ValueTask DisposeAsync()
     {
