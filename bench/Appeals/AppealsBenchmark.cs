@@ -233,7 +233,7 @@ public static class AppealsBenchmark
         var statementsAfter = statementsBefore is null ? null : await Statements.CountAsync(Server, StatementDatabases);
         var walAfter = await WalBytesAsync();
 
-        var cpu = ProcessCpu.Parts.Concat(ProcessCpu.Services).ToDictionary(p => p, p => (cpuAfter[p] - cpuBefore[p]) * 1000 / Math.Max(1, answeredOk));
+        var cpu = ProcessCpu.Measured.ToDictionary(p => p, p => (cpuAfter[p] - cpuBefore[p]) * 1000 / Math.Max(1, answeredOk));
         cpu[Jit] = jitSeconds * 1000 / Math.Max(1, answeredOk);
         var transactions = Databases.ToDictionary(d => d, d =>
         {

@@ -19,6 +19,9 @@ public static class ProcessCpu
     /// <summary>The services inside the "services" part, each also counted on its own in <see cref="Snapshot"/> (to size them).</summary>
     public static readonly string[] Services = ["billing", "repatriation", "clinicnetwork", "omsrepresentatives", "console"];
 
+    /// <summary>Every key of <see cref="Snapshot"/>: the parts, then the services one by one.</summary>
+    public static readonly string[] Measured = [.. Parts, .. Services];
+
     /// <summary>The parts that are .NET processes (whose JIT <see cref="SampleJit"/> reads).</summary>
     public static readonly string[] DotNetParts = ["gateway", "cases", "intake", "services"];
 
@@ -39,8 +42,8 @@ public static class ProcessCpu
                 else
                 {
                     var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                    part = PartOf(commandLine);
-                    if (part == "services") service = ServiceOf(commandLine);
+                    service = ServiceOf(commandLine);
+                    part = service is null ? PartOf(commandLine) : "services";
                 }
             }
             catch (IOException)
@@ -54,7 +57,7 @@ public static class ProcessCpu
     /// <summary>CPU seconds so far by part, and by each of <see cref="Services"/> (also counted in "services").</summary>
     public static Dictionary<string, double> Snapshot()
     {
-        var seconds = Parts.Concat(Services).ToDictionary(p => p, _ => 0.0);
+        var seconds = Measured.ToDictionary(p => p, _ => 0.0);
         foreach (var (pid, part, service) in Processes())
         {
             var dir = $"/proc/{pid}";
@@ -120,7 +123,6 @@ public static class ProcessCpu
         _ when commandLine.StartsWith("postgres", StringComparison.Ordinal) || commandLine.Contains("/postgres ", StringComparison.Ordinal) => "postgres",
         _ when commandLine.StartsWith("redis-server", StringComparison.Ordinal) => "redis",
         _ when commandLine.Contains("beam.smp", StringComparison.Ordinal) => "rabbitmq",
-        _ when ServiceOf(commandLine) is not null => "services",
         _ when commandLine.Contains("Aspire.Dashboard", StringComparison.Ordinal) || commandLine.Contains("/dcp ", StringComparison.Ordinal) => "dashboard",
         _ => null,
     };
