@@ -16,8 +16,11 @@ public static class ProcessCpu
     /// <summary>The parts production runs too: what the platform costs per request.</summary>
     public static readonly string[] Platform = [.. Parts.Where(p => p is not ("dashboard" or "bench"))];
 
+    /// <summary>The projects of the services inside the "services" part (as their command lines name them).</summary>
+    private static readonly string[] ServiceProjects = ["Billing", "Repatriation", "ClinicNetwork", "OmsRepresentatives", "Console"];
+
     /// <summary>The services inside the "services" part, each also counted on its own in <see cref="Snapshot"/> (to size them).</summary>
-    public static readonly string[] Services = ["billing", "repatriation", "clinicnetwork", "omsrepresentatives", "console"];
+    public static readonly string[] Services = [.. ServiceProjects.Select(s => s.ToLowerInvariant())];
 
     /// <summary>Every key of <see cref="Snapshot"/>: the parts, then the services one by one.</summary>
     public static readonly string[] Measured = [.. Parts, .. Services];
@@ -109,9 +112,7 @@ public static class ProcessCpu
         return "unknown (no gateway process found)";
     }
 
-    private static readonly string[] OtherServices = ["Billing", "Repatriation", "ClinicNetwork", "OmsRepresentatives", "Console"];
-
-    private static string? ServiceOf(string commandLine) => OtherServices
+    private static string? ServiceOf(string commandLine) => ServiceProjects
         .FirstOrDefault(s => commandLine.Contains($"/{s} ", StringComparison.Ordinal) || commandLine.Contains($"{s}.dll", StringComparison.Ordinal))
         ?.ToLowerInvariant();
 
