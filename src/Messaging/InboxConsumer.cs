@@ -14,8 +14,12 @@ public abstract class InboxConsumer<T>(NpgsqlDataSource dataSource) : IConsumer<
     /// <summary>The service's database, for work that must not be part of the message's transaction.</summary>
     protected NpgsqlDataSource DataSource { get; } = dataSource;
 
-    public Task Consume(ConsumeContext<T> context) =>
-        Inbox.ClearPoolOnOutage(DataSource, () => Inbox.ApplyOnceAsync(DataSource, GetType(), context, HandleAsync));
+    public async Task Consume(ConsumeContext<T> context)
+    {
+        // What it enqueues stays in the sender's trace, sampled or not.
+        using var unsampled = UnsampledTrace.Resume(context, $"consume {typeof(T).Name}");
+        await Inbox.ClearPoolOnOutage(DataSource, () => Inbox.ApplyOnceAsync(DataSource, GetType(), context, HandleAsync));
+    }
 
     /// <summary>Applies the message inside <paramref name="transaction"/>; enqueue follow-up events on the same transaction.</summary>
     protected abstract Task HandleAsync(ConsumeContext<T> context, NpgsqlTransaction transaction);

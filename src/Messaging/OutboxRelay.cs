@@ -258,15 +258,21 @@ public sealed partial class OutboxRelay(
             return new Failure($"Cannot read {row.Type}: {e.Message}", Permanent: true);
         }
 
-        // Continue the trace of the request that wrote the row, so one trace spans HTTP -> outbox -> RabbitMQ -> consumer.
+        // Continue the trace of the request that wrote the row, so one trace spans HTTP -> outbox -> RabbitMQ -> consumer;
+        // a request the sampler left out stays left out (UnsampledTrace).
         ActivityContext.TryParse(row.Trace, null, out var parent);
-        using var activity = Source.StartActivity($"outbox publish {type.Name}", ActivityKind.Internal, parent);
+        var name = $"outbox publish {type.Name}";
+        using var activity = Source.StartActivity(name, ActivityKind.Internal, parent) ?? UnsampledTrace.Continue(name, parent);
         activity?.SetTag("messaging.message.id", row.MessageId);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(_options.PublishTimeout);
-            await bus.Publish(message, type, context => context.MessageId = row.MessageId, timeout.Token);
+            await bus.Publish(message, type, context =>
+            {
+                context.MessageId = row.MessageId;
+                UnsampledTrace.Propagate(context);
+            }, timeout.Token);
             return null;
         }
         catch (Exception e)

@@ -14,8 +14,12 @@ public sealed record ProbeHappened(Guid ProbeId, string Text);
 /// <summary>Applies a probe through the inbox: the counter must end at exactly one per probe.</summary>
 public sealed class ProbeConsumer(NpgsqlDataSource dataSource) : InboxConsumer<ProbeHappened>(dataSource)
 {
+    /// <summary>The trace each probe was applied in (what the events it enqueued would carry on), by probe.</summary>
+    public static ConcurrentDictionary<Guid, string?> Traces { get; } = new();
+
     protected override async Task HandleAsync(ConsumeContext<ProbeHappened> context, NpgsqlTransaction transaction)
     {
+        Traces[context.Message.ProbeId] = System.Diagnostics.Activity.Current?.TraceId.ToHexString();
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO probe_effects (probe_id, applied) VALUES (@id, 1)
             ON CONFLICT (probe_id) DO UPDATE SET applied = probe_effects.applied + 1

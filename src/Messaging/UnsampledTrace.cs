@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using MassTransit;
+
+namespace Platform.Messaging;
+
+/// <summary>
+/// Keeps a trace the sampler left out left out, across the outbox and the broker. OpenTelemetry creates no activity
+/// under a parent that is not sampled; where the parent comes from a stored or received context (an outbox row, a
+/// message's headers) rather than from <see cref="Activity.Current"/>, the context would be lost, and the next activity
+/// (MassTransit's send, its receive) would start a trace of its own, sampled afresh: a partial trace in every service
+/// downstream, and more traces recorded than the sampler's ratio. An activity that no listener records carries the
+/// parent and its decision on instead. With every trace sampled (the default) none of this is used.
+/// </summary>
+internal static class UnsampledTrace
+{
+    /// <summary>The header in which MassTransit carries the sender's activity (W3C traceparent).</summary>
+    public const string Header = "MT-Activity-Id";
+
+    /// <summary>An unrecorded activity under <paramref name="parent"/>, made current; null when there is no parent.</summary>
+    public static Activity? Continue(string name, ActivityContext parent) =>
+        parent == default ? null : new Activity(name).SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags).Start();
+
+    /// <summary>
+    /// Sends the current activity's context with a message that MassTransit records no send activity for (its own
+    /// send activity, when there is one, sets the same header).
+    /// </summary>
+    public static void Propagate(SendContext context)
+    {
+        if (Activity.Current is { Recorded: false, Id: { } id }) context.Headers.Set(Header, id);
+    }
+
+    /// <summary>For a consumer: the sender's unsampled trace, when MassTransit started no receive activity for it.</summary>
+    public static Activity? Resume(ConsumeContext context, string name) =>
+        Activity.Current is null && context.Headers.Get<string>(Header) is { } id && ActivityContext.TryParse(id, null, out var parent)
+            ? Continue(name, parent)
+            : null;
+}
