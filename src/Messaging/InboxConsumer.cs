@@ -17,7 +17,7 @@ public abstract class InboxConsumer<T>(NpgsqlDataSource dataSource) : IConsumer<
     public async Task Consume(ConsumeContext<T> context)
     {
         // What it enqueues stays in the sender's trace, sampled or not.
-        using var unsampled = UnsampledTrace.Resume(context, $"consume {typeof(T).Name}");
+        using var unsampled = UnsampledTrace.Resume(context);
         await Inbox.ClearPoolOnOutage(DataSource, () => Inbox.ApplyOnceAsync(DataSource, GetType(), context, HandleAsync));
     }
 

@@ -29,9 +29,13 @@ internal static class UnsampledTrace
         if (Activity.Current is { Recorded: false, Id: { } id }) context.Headers.Set(Header, id);
     }
 
-    /// <summary>For a consumer: the sender's unsampled trace, when MassTransit started no receive activity for it.</summary>
-    public static Activity? Resume(ConsumeContext context, string name) =>
+    /// <summary>
+    /// For a consumer: the sender's unsampled trace, when MassTransit started no receive activity for it. (Batch
+    /// consumers do not resume: a batch's messages belong to many traces, and the projections that use them enqueue
+    /// nothing.)
+    /// </summary>
+    public static Activity? Resume<T>(ConsumeContext<T> context) where T : class =>
         Activity.Current is null && context.Headers.Get<string>(Header) is { } id && ActivityContext.TryParse(id, null, out var parent)
-            ? Continue(name, parent)
+            ? Continue($"consume {typeof(T).Name}", parent)
             : null;
 }
