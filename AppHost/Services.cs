@@ -31,8 +31,12 @@ internal static class Services
                 // Aspire asks the OTLP exporter to keep failed batches in memory and retry them, which holds a
                 // service's exit for about 12 s once the dashboard has gone; batches are cheap to lose at shutdown.
                 context.EnvironmentVariables.Remove("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY");
-                // Aspire records every trace (always_on); a sampler given to the AppHost (the OpenTelemetry SDK's
-                // variables) is passed on instead, to measure the platform as an operator who samples would run it.
+                // Aspire records every span (always_on), even one whose parent was left out of tracing: each health
+                // probe's PostgreSQL and Redis calls became a trace without its root, most of what an idle dashboard
+                // listed. The services run the OpenTelemetry SDK's default instead, as in production: every trace,
+                // recorded from its root (parentbased_always_on). A sampler given to the AppHost (the SDK's variables)
+                // is passed on, to measure the platform as an operator who samples would run it.
+                context.EnvironmentVariables["OTEL_TRACES_SAMPLER"] = "parentbased_always_on";
                 foreach (var variable in new[] { "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG" })
                     if (builder.Configuration[variable] is { Length: > 0 } value) context.EnvironmentVariables[variable] = value;
             });
