@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MassTransit;
+using MassTransit.Logging;
 
 namespace Platform.Messaging;
 
@@ -13,9 +14,6 @@ namespace Platform.Messaging;
 /// </summary>
 internal static class UnsampledTrace
 {
-    /// <summary>The header in which MassTransit carries the sender's activity (W3C traceparent).</summary>
-    public const string Header = "MT-Activity-Id";
-
     /// <summary>An unrecorded activity under <paramref name="parent"/>, made current; null when there is no parent.</summary>
     public static Activity? Continue(string name, ActivityContext parent) =>
         parent == default ? null : new Activity(name).SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags).Start();
@@ -26,7 +24,7 @@ internal static class UnsampledTrace
     /// </summary>
     public static void Propagate(SendContext context)
     {
-        if (Activity.Current is { Recorded: false, Id: { } id }) context.Headers.Set(Header, id);
+        if (Activity.Current is { Recorded: false, Id: { } id }) context.Headers.Set(DiagnosticHeaders.ActivityId, id);
     }
 
     /// <summary>
@@ -35,7 +33,7 @@ internal static class UnsampledTrace
     /// nothing.)
     /// </summary>
     public static Activity? Resume<T>(ConsumeContext<T> context) where T : class =>
-        Activity.Current is null && context.Headers.Get<string>(Header) is { } id && ActivityContext.TryParse(id, null, out var parent)
+        Activity.Current is null && context.Headers.Get<string>(DiagnosticHeaders.ActivityId) is { } id && ActivityContext.TryParse(id, null, out var parent)
             ? Continue($"consume {typeof(T).Name}", parent)
             : null;
 }
