@@ -211,16 +211,9 @@ public sealed partial class OutboxRelay(
     {
         await using var batch = dataSource.CreateBatch();
         foreach (var command in OutcomeCommands()) batch.BatchCommands.Add(command);
-        var claim = new NpgsqlBatchCommand("""
-            UPDATE outbox_messages o SET locked_until = now() + $2
-            FROM (SELECT id FROM outbox_messages
-                  WHERE sent_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
-                    AND (locked_until IS NULL OR locked_until < now())
-                  ORDER BY id LIMIT $1
-                  FOR UPDATE SKIP LOCKED) due
-            WHERE o.id = due.id
-            RETURNING o.id, o.message_id, o.message_type, o.body::text, o.trace_parent, o.attempts
-            """);
+        // The oldest due rows, leased: a function (migration 0003) so that it is always planned on the pending index.
+        var claim = new NpgsqlBatchCommand(
+            "SELECT id, message_id, message_type, body, trace_parent, attempts FROM outbox_claim($1, $2)");
         claim.Parameters.Add(new() { Value = _options.BatchSize });
         claim.Parameters.Add(new() { Value = _options.ClaimLease });
         batch.BatchCommands.Add(claim);
