@@ -15,6 +15,32 @@ public sealed class MeasuredAloneCollection
     public const string Name = "measured alone";
 }
 
+/// <summary>What the OMS tests share: an SMO (a tenant with its OMS profile and supervisor) and an appeal registered.</summary>
+internal static class Smo
+{
+    public const string Name = "«Здоровье-Мед»";
+
+    /// <returns>The tenant, its systems' client (an insurer API key) and its supervisor, once the SMO's profile is saved.</returns>
+    public static async Task<(string Tenant, HttpClient System, HttpClient Supervisor)> NewAsync(PlatformFixture platform, string name)
+    {
+        var (tenant, system) = await platform.NewInsurerAsync(name);
+        var supervisor = platform.StaffClient("supervisor-olga", "oms-supervisor", tenant);
+        (await supervisor.PutAsJsonAsync("/api/oms/profile", new
+        {
+            name = Name, phone = "8 800 100-20-30", timeZone = "Europe/Moscow", address = "Москва, ул. Садовая, д. 1", smsSender = "ZDOROVIE",
+        })).EnsureSuccessStatusCode();
+        return (tenant, system, supervisor);
+    }
+
+    public static async Task<JsonElement> RegisterAppealAsync(HttpClient client, object appeal)
+    {
+        var response = await client.PostAsJsonAsync("/api/oms/appeals", appeal);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+}
+
 /// <summary>
 /// An SMO (a Russian OMS insurer) through the gateway: its systems load a register of a million insured, its supervisor
 /// plans a reminder campaign over it, the first day's SMS go out through the SMS provider and its delivery receipts come
@@ -29,23 +55,10 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
 
     private static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Moscow).DateTime);
 
-    private const string SmoName = "«Здоровье-Мед»";
-
-    private async Task<(string Tenant, HttpClient System, HttpClient Supervisor)> NewSmoAsync(string name)
-    {
-        var (tenant, system) = await platform.NewInsurerAsync(name);
-        var supervisor = platform.StaffClient("supervisor-olga", "oms-supervisor", tenant);
-        (await supervisor.PutAsJsonAsync("/api/oms/profile", new
-        {
-            name = SmoName, phone = "8 800 100-20-30", timeZone = "Europe/Moscow", address = "Москва, ул. Садовая, д. 1", smsSender = "ZDOROVIE",
-        })).EnsureSuccessStatusCode();
-        return (tenant, system, supervisor);
-    }
-
     [Fact]
     public async Task Loads_a_register_of_a_million_plans_a_campaign_and_sends_and_reports_its_first_day()
     {
-        var (tenant, system, supervisor) = await NewSmoAsync("e2e-smo-campaign");
+        var (tenant, system, supervisor) = await Smo.NewAsync(platform, "e2e-smo-campaign");
         const int Insured = 1_000_000, Batches = 4;
 
         // The register, as the SMO's systems send it: four files of 250,000 rows, each all or nothing.
@@ -99,7 +112,7 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
         // What a person received: a reminder in Russian, signed by the SMO.
         using var standIn = new HttpClient { BaseAddress = platform.SmsUrl };
         var received = await standIn.GetFromJsonAsync<JsonElement>("/messages?limit=2000");
-        var ours = received.EnumerateArray().Where(m => m.GetProperty("text").GetString()!.Contains(SmoName)).ToList();
+        var ours = received.EnumerateArray().Where(m => m.GetProperty("text").GetString()!.Contains(Smo.Name)).ToList();
         Assert.Equal(smsToday, ours.Count);
         // The stand-in reports numbers ending in 99 as absent subscribers: exactly those are undelivered.
         Assert.Equal(ours.Count(m => m.GetProperty("to").GetString()!.EndsWith("99", StringComparison.Ordinal)), status.GetProperty("undelivered").GetInt32());
@@ -131,7 +144,7 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
         Assert.Equal([25L, 29L, 8L], staffing.GetProperty("tiers").EnumerateArray().Select(t => t.GetProperty("needed").GetInt64()));
 
         // Nobody else sees any of it.
-        var (_, _, stranger) = await NewSmoAsync("e2e-smo-other");
+        var (_, _, stranger) = await Smo.NewAsync(platform, "e2e-smo-other");
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/oms/campaigns/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/oms/insured/{GeneratedRegister.Enp(1)}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await tier1.PostAsJsonAsync("/api/oms/campaigns", new { })).StatusCode);
@@ -140,14 +153,14 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
     [Fact]
     public async Task Works_the_hotlines_three_cases_at_their_tiers_and_answers_a_written_complaint_within_its_extended_term()
     {
-        var (tenant, system, supervisor) = await NewSmoAsync("e2e-smo-appeals");
+        var (tenant, system, supervisor) = await Smo.NewAsync(platform, "e2e-smo-appeals");
         var tier1 = platform.StaffClient("operator-irina", "oms-tier1", tenant);
         var tier2 = platform.StaffClient("rights-pavel", "oms-tier2", tenant);
         var tier3 = platform.StaffClient("expert-dr-orlova", "oms-tier3", tenant);
         var now = DateTimeOffset.UtcNow;
 
         // 1. A man of 65, osteomyelitis, booked for next month: tier 2 calls the diagnostic centre's head; seen in two days.
-        var first = await RegisterAsync(tier1, new
+        var first = await Smo.RegisterAppealAsync(tier1, new
         {
             channel = "phone", kind = "waiting-time", applicant = new { name = "Петров Иван Сергеевич", phone = "+79161112233" },
             summary = "65 лет, обострение посттравматического остеомиелита, сильные боли; в диагностическом центре записали только на начало следующего месяца",
@@ -167,7 +180,7 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
         Assert.Equal("answered", answered.GetProperty("status").GetString());
 
         // 2. The son of a woman of 79 is asked to pay for a repeat histology: done free under OMS.
-        var second = await RegisterAsync(tier1, new
+        var second = await Smo.RegisterAppealAsync(tier1, new
         {
             channel = "phone", kind = "paid-services", applicant = new { name = "Соколов Андрей Викторович", phone = "+79035550011" },
             summary = "Матери 79 лет, подозрение на онкологию; в повторном гистологическом исследовании по ОМС отказали, предложили оплатить",
@@ -184,7 +197,7 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
         }));
 
         // 3. A disabled woman of 60 is refused home sampling before an eye operation: the lab assistant comes home.
-        var third = await RegisterAsync(tier1, new
+        var third = await Smo.RegisterAppealAsync(tier1, new
         {
             channel = "phone", kind = "refused-care",
             applicant = new { name = "Кузнецова Мария Петровна", phone = "+79265550022", address = "г. Москва, ул. Лесная, д. 5, кв. 12" },
@@ -202,7 +215,7 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
         }));
 
         // A written complaint about the quality of care: tier 3, an expertise, the term extended once with a notice, answered.
-        var letter = await RegisterAsync(tier1, new
+        var letter = await Smo.RegisterAppealAsync(tier1, new
         {
             channel = "letter", kind = "care-quality",
             applicant = new { name = "Смирнова Елена Николаевна", address = "г. Москва, ул. Южная, д. 3, кв. 7" },
@@ -228,7 +241,7 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
         {
             var text = string.Concat(document.GetPages().Select(p => p.Text));
             Assert.Contains("Смирнова", text);
-            Assert.Contains(SmoName, text);
+            Assert.Contains(Smo.Name, text);
         }
         var expertise = (await tier3.GetFromJsonAsync<JsonElement>($"/api/oms/appeals/{Number(letter)}")).GetProperty("expertises")[0];
         await OkAsync(await tier3.PostAsJsonAsync($"/api/oms/appeals/{Number(letter)}/expertise/{expertise.GetProperty("id").GetInt64()}/conclusion",
@@ -252,19 +265,11 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
 
         // Roles and tenants: an SMO's system key reads no appeals; another SMO does not find them.
         Assert.Equal(HttpStatusCode.Forbidden, (await system.GetAsync("/api/oms/appeals")).StatusCode);
-        var (_, _, stranger) = await NewSmoAsync("e2e-smo-other");
+        var (_, _, stranger) = await Smo.NewAsync(platform, "e2e-smo-other");
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/oms/appeals/{Number(letter)}")).StatusCode);
     }
 
     private static string Number(JsonElement appeal) => appeal.GetProperty("number").GetString()!;
-
-    private static async Task<JsonElement> RegisterAsync(HttpClient client, object appeal)
-    {
-        var response = await client.PostAsJsonAsync("/api/oms/appeals", appeal);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
 
     private static async Task<JsonElement> OkAsync(HttpResponseMessage response)
     {

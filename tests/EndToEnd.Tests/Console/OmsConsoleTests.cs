@@ -16,12 +16,7 @@ public sealed class The_OMS_representatives_console(PlatformFixture platform, Co
     [Fact]
     public async Task Answers_a_question_at_its_tier_and_leaves_a_higher_tiers_appeal_alone()
     {
-        var (tenant, _) = await platform.NewInsurerAsync("console-oms");
-        var supervisor = platform.StaffClient("supervisor-olga", "oms-supervisor", tenant);
-        (await supervisor.PutAsJsonAsync("/api/oms/profile", new
-        {
-            name = "«Здоровье-Мед»", phone = "8 800 100-20-30", timeZone = "Europe/Moscow", address = "Москва, ул. Садовая, д. 1", smsSender = "ZDOROVIE",
-        })).EnsureSuccessStatusCode();
+        var (tenant, _, _) = await Smo.NewAsync(platform, "console-oms");
         var api = platform.StaffClient("operator-irina", "oms-tier1", tenant);
         var question = await RegisterAsync(api, new
         {
@@ -83,11 +78,8 @@ public sealed class The_OMS_representatives_console(PlatformFixture platform, Co
 
     private static async Task<Registered> RegisterAsync(HttpClient client, object appeal)
     {
-        var response = await client.PostAsJsonAsync("/api/oms/appeals", appeal);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}");
-        var root = JsonDocument.Parse(body).RootElement;
-        return new Registered(root.GetProperty("number").GetString()!, root.GetProperty("tier").GetInt32());
+        var registered = await Smo.RegisterAppealAsync(client, appeal);
+        return new Registered(registered.GetProperty("number").GetString()!, registered.GetProperty("tier").GetInt32());
     }
 
     private static async Task<string> StatusAsync(HttpClient client, string number) =>
