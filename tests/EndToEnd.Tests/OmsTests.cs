@@ -39,6 +39,9 @@ internal static class Smo
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement;
     }
+
+    /// <summary>An appeal's number (OMS-{year}-{n}), as the API answers it.</summary>
+    public static string Number(JsonElement appeal) => appeal.GetProperty("number").GetString()!;
 }
 
 /// <summary>
@@ -167,13 +170,13 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
             organisation = "Диагностический центр № 3", waitSeconds = 14,
         });
         Assert.Equal(2, first.GetProperty("tier").GetInt32());
-        Assert.Equal(HttpStatusCode.Forbidden, (await tier1.PostAsJsonAsync($"/api/oms/appeals/{Number(first)}/interventions", new { })).StatusCode);
-        await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Number(first)}/interventions", new
+        Assert.Equal(HttpStatusCode.Forbidden, (await tier1.PostAsJsonAsync($"/api/oms/appeals/{Smo.Number(first)}/interventions", new { })).StatusCode);
+        await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Smo.Number(first)}/interventions", new
         {
             organisation = "Диагностический центр № 3", contactPerson = "Руководитель диагностического центра", contactedAt = DateTimeOffset.UtcNow,
             agreed = "Пациент перезаписан на приём через два дня", outcome = "resolved",
         }));
-        var answered = await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Number(first)}/answer", new
+        var answered = await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Smo.Number(first)}/answer", new
         {
             answer = "Согласован срочный приём: Вы перезаписаны и будете приняты врачом через два дня.", outcome = "resolved", justified = true,
         }));
@@ -186,12 +189,12 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
             summary = "Матери 79 лет, подозрение на онкологию; в повторном гистологическом исследовании по ОМС отказали, предложили оплатить",
             organisation = "Онкологический диспансер",
         });
-        await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Number(second)}/interventions", new
+        await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Smo.Number(second)}/interventions", new
         {
             organisation = "Онкологический диспансер", contactPerson = "Заместитель главного врача по медицинской части", contactedAt = DateTimeOffset.UtcNow,
             agreed = "Консультация и гистологическое исследование — бесплатно, по программе ОМС", outcome = "resolved",
         }));
-        await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Number(second)}/answer", new
+        await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Smo.Number(second)}/answer", new
         {
             answer = "Консультация и гистологическое исследование проведены бесплатно в рамках программы ОМС.", outcome = "resolved", justified = true,
         }));
@@ -204,12 +207,12 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
             summary = "Инвалид, 60 лет, плановая глазная операция; не может выйти из дома, в заборе анализов на дому отказывают",
             organisation = "Городская поликлиника № 12",
         });
-        await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Number(third)}/interventions", new
+        await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Smo.Number(third)}/interventions", new
         {
             organisation = "Городская поликлиника № 12", contactPerson = "Заведующая лабораторией", contactedAt = DateTimeOffset.UtcNow,
             agreed = "Лаборант придёт на дом для забора анализов", outcome = "resolved",
         }));
-        await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Number(third)}/answer", new
+        await OkAsync(await tier2.PostAsJsonAsync($"/api/oms/appeals/{Smo.Number(third)}/answer", new
         {
             answer = "Забор анализов организован на дому: лаборант пришла к Вам.", outcome = "resolved", justified = true,
         }));
@@ -226,27 +229,27 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
         var clock = letter.GetProperty("clock");
         Assert.Equal("on-time", clock.GetProperty("state").GetString());
         Assert.Equal(30, clock.GetProperty("daysLeft").GetInt32());
-        await OkAsync(await tier3.PostAsJsonAsync($"/api/oms/appeals/{Number(letter)}/expertise", new
+        await OkAsync(await tier3.PostAsJsonAsync($"/api/oms/appeals/{Smo.Number(letter)}/expertise", new
         {
             organisation = "Городская больница № 5", reason = "Жалоба на сроки назначения антибактериальной терапии",
             expert = "Орлова Т. В., врач-эксперт качества", dueOn = Today.AddDays(20),
         }));
-        var extended = await OkAsync(await tier3.PostAsJsonAsync($"/api/oms/appeals/{Number(letter)}/extend",
+        var extended = await OkAsync(await tier3.PostAsJsonAsync($"/api/oms/appeals/{Smo.Number(letter)}/extend",
             new { days = 20, reason = "проводится экспертиза качества медицинской помощи" }));
         Assert.NotNull(extended.GetProperty("clock").GetProperty("extendedTo").GetString());
-        var again = await tier3.PostAsJsonAsync($"/api/oms/appeals/{Number(letter)}/extend", new { days = 5, reason = "ещё" });
+        var again = await tier3.PostAsJsonAsync($"/api/oms/appeals/{Smo.Number(letter)}/extend", new { days = 5, reason = "ещё" });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        var notice = await tier3.GetByteArrayAsync($"/api/oms/appeals/{Number(letter)}/extension-notice.pdf");
+        var notice = await tier3.GetByteArrayAsync($"/api/oms/appeals/{Smo.Number(letter)}/extension-notice.pdf");
         using (var document = PdfDocument.Open(notice))
         {
             var text = string.Concat(document.GetPages().Select(p => p.Text));
             Assert.Contains("Смирнова", text);
             Assert.Contains(Smo.Name, text);
         }
-        var expertise = (await tier3.GetFromJsonAsync<JsonElement>($"/api/oms/appeals/{Number(letter)}")).GetProperty("expertises")[0];
-        await OkAsync(await tier3.PostAsJsonAsync($"/api/oms/appeals/{Number(letter)}/expertise/{expertise.GetProperty("id").GetInt64()}/conclusion",
+        var expertise = (await tier3.GetFromJsonAsync<JsonElement>($"/api/oms/appeals/{Smo.Number(letter)}")).GetProperty("expertises")[0];
+        await OkAsync(await tier3.PostAsJsonAsync($"/api/oms/appeals/{Smo.Number(letter)}/expertise/{expertise.GetProperty("id").GetInt64()}/conclusion",
             new { findings = "Антибактериальная терапия назначена с опозданием на сутки", violations = true }));
-        var closed = await OkAsync(await tier3.PostAsJsonAsync($"/api/oms/appeals/{Number(letter)}/answer", new
+        var closed = await OkAsync(await tier3.PostAsJsonAsync($"/api/oms/appeals/{Smo.Number(letter)}/answer", new
         {
             answer = "Экспертиза качества медицинской помощи подтвердила нарушение; к медицинской организации применены меры.",
             outcome = "resolved", justified = true,
@@ -266,10 +269,8 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
         // Roles and tenants: an SMO's system key reads no appeals; another SMO does not find them.
         Assert.Equal(HttpStatusCode.Forbidden, (await system.GetAsync("/api/oms/appeals")).StatusCode);
         var (_, _, stranger) = await Smo.NewAsync(platform, "e2e-smo-other");
-        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/oms/appeals/{Number(letter)}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/oms/appeals/{Smo.Number(letter)}")).StatusCode);
     }
-
-    private static string Number(JsonElement appeal) => appeal.GetProperty("number").GetString()!;
 
     private static async Task<JsonElement> OkAsync(HttpResponseMessage response)
     {

@@ -18,28 +18,29 @@ public sealed class The_OMS_representatives_console(PlatformFixture platform, Co
     {
         var (tenant, _, _) = await Smo.NewAsync(platform, "console-oms");
         var api = platform.StaffClient("operator-irina", "oms-tier1", tenant);
-        var question = await RegisterAsync(api, new
+        var question = await Smo.RegisterAppealAsync(api, new
         {
             channel = "phone", kind = "policy", applicant = new { name = "Смирнова Анна Петровна", phone = "+79035556677" },
             summary = "Переехала в Казань, спрашивает, действует ли полис ОМС и нужно ли менять страховую компанию.",
         });
-        Assert.Equal(1, question.Tier);
-        var advice = await RegisterAsync(api, new
+        Assert.Equal(1, question.GetProperty("tier").GetInt32());
+        var advice = await Smo.RegisterAppealAsync(api, new
         {
             channel = "phone", kind = "medical-advice", applicant = new { name = "Кузнецов Олег Ильич", phone = "+79035556688" },
             summary = "Просит разъяснить назначенное лечение после выписки из стационара.",
         });
-        Assert.Equal(3, advice.Tier);
+        Assert.Equal(3, advice.GetProperty("tier").GetInt32());
+        var (questionNumber, adviceNumber) = (Smo.Number(question), Smo.Number(advice));
 
         await using var irina = await browser.SignInAsync(platform.GatewayUrl, "oms-tier1", "operator-irina", tenant, ["oms-tier1"]);
         await irina.GoToAsync("oms");
-        var row = irina.Page.Locator($"[data-testid=oms-appeal-row][data-number='{question.Number}']").First;
+        var row = irina.Page.Locator($"[data-testid=oms-appeal-row][data-number='{questionNumber}']").First;
         await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(row).ToContainTextAsync("Смирнова Анна Петровна");
         await irina.ScreenshotAsync("the hotline queue");
 
         await row.GetByTestId("oms-open-appeal").ClickAsync();
-        await Assertions.Expect(irina.TestId("oms-appeal")).ToHaveAttributeAsync("data-number", question.Number, new() { Timeout = 15_000 });
+        await Assertions.Expect(irina.TestId("oms-appeal")).ToHaveAttributeAsync("data-number", questionNumber, new() { Timeout = 15_000 });
         await irina.WaitUntilLiveAsync();
         await Assertions.Expect(irina.TestId("oms-appeal-summary")).ToContainTextAsync("Переехала в Казань");
         await Assertions.Expect(irina.TestId("oms-appeal-status")).ToHaveTextAsync("на рассмотрении");
@@ -50,7 +51,7 @@ public sealed class The_OMS_representatives_console(PlatformFixture platform, Co
         // Sent without an answer: the form says what is missing, and the appeal stays open.
         await irina.TestId("oms-answer-submit").ClickAsync();
         await Assertions.Expect(form).ToContainTextAsync("Обязательное поле.");
-        Assert.Equal("open", await StatusAsync(api, question.Number));
+        Assert.Equal("open", await StatusAsync(api, questionNumber));
         await irina.ScreenshotAsync("an answer is required");
 
         const string Answer = "Полис ОМС действует на всей территории России, менять страховую компанию при переезде не обязательно.";
@@ -61,25 +62,17 @@ public sealed class The_OMS_representatives_console(PlatformFixture platform, Co
         await Assertions.Expect(irina.TestId("oms-appeal-status")).ToHaveTextAsync("дан ответ");
         await irina.ScreenshotAsync("the question answered");
 
-        var answered = await api.GetFromJsonAsync<JsonElement>($"/api/oms/appeals/{question.Number}");
+        var answered = await api.GetFromJsonAsync<JsonElement>($"/api/oms/appeals/{questionNumber}");
         Assert.Equal("answered", answered.GetProperty("status").GetString());
         Assert.Contains(Answer, answered.ToString());
 
         // The tier-3 appeal: she may read it, the screen tells her whose it is, and the API refuses her an answer.
-        await irina.GoToAsync($"oms/appeals/{advice.Number}");
+        await irina.GoToAsync($"oms/appeals/{adviceNumber}");
         await Assertions.Expect(irina.TestId("oms-not-your-tier")).ToContainTextAsync("на 3 уровне", new() { Timeout = 15_000 });
         await irina.ScreenshotAsync("a tier-3 appeal is not hers");
-        var refused = await api.PostAsJsonAsync($"/api/oms/appeals/{advice.Number}/answer", new { answer = Answer, outcome = "explained" });
+        var refused = await api.PostAsJsonAsync($"/api/oms/appeals/{adviceNumber}/answer", new { answer = Answer, outcome = "explained" });
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Equal("open", await StatusAsync(api, advice.Number));
-    }
-
-    private sealed record Registered(string Number, int Tier);
-
-    private static async Task<Registered> RegisterAsync(HttpClient client, object appeal)
-    {
-        var registered = await Smo.RegisterAppealAsync(client, appeal);
-        return new Registered(registered.GetProperty("number").GetString()!, registered.GetProperty("tier").GetInt32());
+        Assert.Equal("open", await StatusAsync(api, adviceNumber));
     }
 
     private static async Task<string> StatusAsync(HttpClient client, string number) =>
