@@ -186,11 +186,13 @@ public static partial class AppealsApi
                 ORDER BY u.i),
             t AS (
                 INSERT INTO oms_tasks (tenant_id, appeal_id, kind, due_at, created_at)
-                SELECT @tenant, a.id, 'registration-late', @now, @now FROM a WHERE @late)
+                SELECT @tenant, a.id, 'registration-late', @registrationDue, @now FROM a WHERE @late)
             SELECT number FROM a
             """, connection);
         string? Trimmed(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
         cmd.Parameters.AddWithValue("tenant", identity.TenantId);
+        // The late registration's task is due when the registration was: 3 days after the letter arrived.
+        cmd.Parameters.AddWithValue("registrationDue", receivedAt + AppealStore.RegistrationAllowance);
         cmd.Parameters.AddWithValue("year", o.LocalDate(now).Year);
         cmd.Parameters.AddWithValue("channel", request.Channel!);
         cmd.Parameters.AddWithValue("kind", kind.Code);

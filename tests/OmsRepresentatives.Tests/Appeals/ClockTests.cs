@@ -99,9 +99,13 @@ public sealed class ClockTests(OmsFactory service)
     {
         var tenant = OmsFactory.Tenant("reglate");
         var tier1 = service.Staff(tenant, "oms-tier1");
-        var appeal = await RegisterAsync(tier1, Letter("policy", service.Now().AddDays(-5)));
+        var received = service.Now().AddDays(-5);
+        var appeal = await RegisterAsync(tier1, Letter("policy", received));
         Assert.True(appeal.GetProperty("registeredLate").GetBoolean());
-        Assert.Equal("registration-late", Assert.Single(appeal.GetProperty("tasks").EnumerateArray()).Str("kind"));
+        var task = Assert.Single(appeal.GetProperty("tasks").EnumerateArray());
+        Assert.Equal("registration-late", task.Str("kind"));
+        // Due when the registration was (3 days after the letter arrived), so the board shows it 2 days overdue.
+        Assert.Equal(received.AddDays(3), task.GetProperty("dueAt").GetDateTimeOffset(), TimeSpan.FromSeconds(1));
         Assert.Contains("registration-late", appeal.HistoryKinds());
         var onTime = await RegisterAsync(tier1, Letter("policy", service.Now().AddDays(-2)));
         Assert.False(onTime.GetProperty("registeredLate").GetBoolean());
