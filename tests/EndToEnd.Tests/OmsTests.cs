@@ -278,44 +278,44 @@ public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClas
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement;
     }
+}
 
-    /// <summary>
-    /// <paramref name="count"/> insured persons from number <paramref name="first"/>, written as CSV while the request is
-    /// sent: ages 0 to 95, one in ten with a disability, 60 % consenting to reminders (two thirds by SMS), 500 clinics,
-    /// numbers ending in 99 unreachable by SMS.
-    /// </summary>
-    private sealed class GeneratedRegister : HttpContent
+/// <summary>
+/// <paramref name="count"/> insured persons from number <paramref name="first"/>, written as CSV while the request is
+/// sent: ages 0 to 95, one in ten with a disability, 60 % consenting to reminders (two thirds by SMS), 500 clinics,
+/// numbers ending in 99 unreachable by SMS.
+/// </summary>
+internal sealed class GeneratedRegister : HttpContent
+{
+    private readonly int first, count;
+
+    public GeneratedRegister(int first, int count)
     {
-        private readonly int first, count;
+        (this.first, this.count) = (first, count);
+        Headers.ContentType = new MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
+    }
 
-        public GeneratedRegister(int first, int count)
+    public static string Enp(int i) => $"77{i:D14}";
+
+    public static string Clinic(int i) => $"77{i % 500:D4}";
+
+    protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+    {
+        await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        await writer.WriteAsync("enp;full_name;birth_date;sex;region;clinic_code;disability_group;in_depth;phone;reminder_channel\n");
+        var year = DateTime.UtcNow.Year;
+        for (var i = first; i < first + count; i++)
         {
-            (this.first, this.count) = (first, count);
-            Headers.ContentType = new MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
+            var born = new DateOnly(year - i % 96, 1 + i % 12, 1 + i % 28);
+            var channel = (i % 10) switch { < 4 => "sms", < 6 => "call", _ => "" };
+            await writer.WriteAsync($"{Enp(i)};Иванов{i % 1000} Пётр Ильич;{born:yyyy-MM-dd};{(i % 2 == 0 ? "m" : "f")};77;{Clinic(i)};" +
+                                    $"{(i % 10 == 3 ? "2" : "")};{(i % 17 == 0 ? "true" : "false")};+7916{i % 10_000_000:D7};{channel}\n");
         }
+    }
 
-        public static string Enp(int i) => $"77{i:D14}";
-
-        public static string Clinic(int i) => $"77{i % 500:D4}";
-
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
-        {
-            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-            await writer.WriteAsync("enp;full_name;birth_date;sex;region;clinic_code;disability_group;in_depth;phone;reminder_channel\n");
-            var year = DateTime.UtcNow.Year;
-            for (var i = first; i < first + count; i++)
-            {
-                var born = new DateOnly(year - i % 96, 1 + i % 12, 1 + i % 28);
-                var channel = (i % 10) switch { < 4 => "sms", < 6 => "call", _ => "" };
-                await writer.WriteAsync($"{Enp(i)};Иванов{i % 1000} Пётр Ильич;{born:yyyy-MM-dd};{(i % 2 == 0 ? "m" : "f")};77;{Clinic(i)};" +
-                                        $"{(i % 10 == 3 ? "2" : "")};{(i % 17 == 0 ? "true" : "false")};+7916{i % 10_000_000:D7};{channel}\n");
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
     }
 }
