@@ -40,6 +40,10 @@ internal static class Smo
         return JsonDocument.Parse(body).RootElement;
     }
 
+    /// <summary>The SMO's date now, in its time zone (Moscow, as its profile says).</summary>
+    public static DateOnly Today =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow")).DateTime);
+
     /// <summary>An appeal's number (OMS-{year}-{n}), as the API answers it.</summary>
     public static string Number(JsonElement appeal) => appeal.GetProperty("number").GetString()!;
 }
@@ -54,9 +58,7 @@ internal static class Smo
 [Collection(MeasuredAloneCollection.Name)]
 public sealed class An_SMO_through_the_gateway(PlatformFixture platform) : IClassFixture<PlatformFixture>
 {
-    private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
-
-    private static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Moscow).DateTime);
+    private static DateOnly Today => Smo.Today;
 
     [Fact]
     public async Task Loads_a_register_of_a_million_plans_a_campaign_and_sends_and_reports_its_first_day()

@@ -13,10 +13,6 @@ namespace Platform.EndToEnd.Tests.Console;
 public sealed class The_OMS_supervisors_console(PlatformFixture platform, ConsoleBrowser browser)
     : IClassFixture<PlatformFixture>, IClassFixture<ConsoleBrowser>
 {
-    private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
-
-    private static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Moscow).DateTime);
-
     [Fact]
     public async Task Shows_the_law_s_clock_closes_a_task_and_shows_a_campaign_s_plan()
     {
@@ -80,8 +76,8 @@ public sealed class The_OMS_supervisors_console(PlatformFixture platform, Consol
         Assert.True(register.StatusCode == HttpStatusCode.OK, await register.Content.ReadAsStringAsync());
         var created = await supervisor.PostAsJsonAsync("/api/oms/campaigns", new
         {
-            name = "Профилактика — весна", year = Today.Year, kinds = new[] { "checkup", "dispanserization" },
-            startsOn = Today.AddDays(1), smsPerDay = 20, callsPerDay = 10, clinicPerDay = 5,
+            name = "Профилактика — зима", year = Smo.Today.Year, kinds = new[] { "checkup", "dispanserization" },
+            startsOn = Smo.Today.AddDays(1), smsPerDay = 20, callsPerDay = 10, clinicPerDay = 5,
         });
         var createdBody = await created.Content.ReadAsStringAsync();
         Assert.True(created.StatusCode == HttpStatusCode.Created, $"{(int)created.StatusCode}: {createdBody}");
@@ -92,7 +88,7 @@ public sealed class The_OMS_supervisors_console(PlatformFixture platform, Consol
 
         await olga.GoToAsync("oms/campaigns");
         var row = olga.Page.Locator($"[data-testid=oms-campaign-row][data-campaign='{id}']");
-        await Assertions.Expect(row).ToContainTextAsync("Профилактика — весна", new() { Timeout = 15_000 });
+        await Assertions.Expect(row).ToContainTextAsync("Профилактика — зима", new() { Timeout = 15_000 });
         await Assertions.Expect(row).ToContainTextAsync("Профилактический медицинский осмотр, Диспансеризация (первый этап)");
         await Assertions.Expect(row.Locator("td.num")).ToHaveTextAsync(planned.ToString());
         await Assertions.Expect(olga.TestId("oms-sms-delivered")).ToHaveTextAsync("0");
@@ -108,7 +104,7 @@ public sealed class The_OMS_supervisors_console(PlatformFixture platform, Consol
             await Assertions.Expect(cells.Nth(3)).ToHaveTextAsync(figure.GetProperty("channel").GetString() == "sms" ? "0" : "—");
         }
         await Assertions.Expect(panel.GetByTestId("oms-campaign-days").Locator(".day").First)
-            .ToContainTextAsync(Today.AddDays(1).ToString("dd.MM.yyyy"));
+            .ToContainTextAsync(Smo.Today.AddDays(1).ToString("dd.MM.yyyy"));
         await olga.ScreenshotAsync("the campaign's plan");
 
         // Another SMO's supervisor sees neither the appeals nor the campaign.
