@@ -365,9 +365,9 @@ public sealed class RegisterLoader(NpgsqlDataSource dataSource, TimeProvider clo
     /// <summary>
     /// After a load that changed a tenth or more of <paramref name="table"/> (or a thousand rows of a table never
     /// analysed), its statistics are brought up to date at once. A campaign is usually planned right after the register
-    /// arrives, and autovacuum's ANALYZE can come a minute later: planned on the statistics of the table as it was before
-    /// (another SMO's small register), a campaign over a million insured ran into the 30 s command timeout, where it
-    /// takes about 12 s. The table's rows are sampled (30,000 of them), so this takes well under a second. The load is
+    /// arrives, and autovacuum's ANALYZE can come a minute later: after another SMO's small register had been loaded and
+    /// analysed first, a campaign over a million insured ran into the 30 s command timeout twice (it takes about 12 s),
+    /// most likely planned on those statistics; with this, it did not. The table's rows are sampled (30,000 of them), so this takes well under a second. The load is
     /// committed by then: if this fails, the answer is still the load's, and autovacuum analyses the table later.
     /// </summary>
     private async Task AnalyzeIfChangedAsync(NpgsqlConnection connection, string table, long changed, CancellationToken ct)
