@@ -60,7 +60,7 @@ public static class OmsCampaignsBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Generated: {insured:N0} insured (CSV {register.Length / 1048576.0:F0} MiB), dispensary list of {dispensaryRows:N0} rows, {Clinics} clinics, in {watch.Elapsed.TotalSeconds:F1} s"));
 
-            var loader = new RegisterLoader(dataSource, clock);
+            var loader = new RegisterLoader(dataSource, clock, NullLogger<RegisterLoader>.Instance);
             // Warm-up (JIT, pool) on another tenant.
             var (warm, _, _) = Generate(2_000, today, seed: 1);
             await loader.LoadRegisterAsync("bench-warmup", new MemoryStream(warm), default);

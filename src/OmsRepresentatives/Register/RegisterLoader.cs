@@ -28,7 +28,7 @@ public sealed record LoadOutcome<T>(T? Result, LoadErrors? Errors) where T : cla
 /// last_checkup_on, last_dispanserization_on, phone (E.164), reminder_channel (sms, call; empty: no consent) optional.
 /// A column left out of the file is written empty (the register is the SMO's whole record of the person).
 /// </remarks>
-public sealed class RegisterLoader(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<RegisterLoader>? logger = null)
+public sealed partial class RegisterLoader(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<RegisterLoader> logger)
 {
     public const int Enp = 0, FullName = 1, BirthDate = 2, Sex = 3, Region = 4, ClinicCode = 5, DisabilityGroup = 6, InDepth = 7,
         LastCheckupOn = 8, LastDispanserizationOn = 9, Phone = 10, ReminderChannel = 11;
@@ -367,8 +367,9 @@ public sealed class RegisterLoader(NpgsqlDataSource dataSource, TimeProvider clo
     /// analysed), its statistics are brought up to date at once. A campaign is usually planned right after the register
     /// arrives, and autovacuum's ANALYZE can come a minute later: after another SMO's small register had been loaded and
     /// analysed first, a campaign over a million insured ran into the 30 s command timeout twice (it takes about 12 s),
-    /// most likely planned on those statistics; with this, it did not. The table's rows are sampled (30,000 of them), so this takes well under a second. The load is
-    /// committed by then: if this fails, the answer is still the load's, and autovacuum analyses the table later.
+    /// most likely planned on those statistics; with this, it did not. The table's rows are sampled (30,000 of them),
+    /// so this takes well under a second. The load is committed by then: if this fails, the answer is still the load's,
+    /// and autovacuum analyses the table later.
     /// </summary>
     private async Task AnalyzeIfChangedAsync(NpgsqlConnection connection, string table, long changed, CancellationToken ct)
     {
@@ -385,9 +386,12 @@ public sealed class RegisterLoader(NpgsqlDataSource dataSource, TimeProvider clo
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException)
         {
-            logger?.LogWarning("The statistics of {Table} were not refreshed after a load ({Error}); autovacuum will.", table, e.Message);
+            LogStatisticsNotRefreshed(table, e.Message);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "The statistics of {Table} were not refreshed after a load ({Error}); autovacuum will")]
+    private partial void LogStatisticsNotRefreshed(string table, string error);
 
     /// <summary>An ICD-10 code: a letter, two digits, optionally '.' and one or two more (M86.6, I10, E11.65).</summary>
     public static bool IsIcd10(string code) =>
