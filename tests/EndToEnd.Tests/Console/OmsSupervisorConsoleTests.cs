@@ -74,14 +74,12 @@ public sealed class The_OMS_supervisors_console(PlatformFixture platform, Consol
         // A campaign over a small register, starting tomorrow (nothing is sent today).
         var register = await system.PostAsync("/api/oms/register", new GeneratedRegister(0, 300));
         Assert.True(register.StatusCode == HttpStatusCode.OK, await register.Content.ReadAsStringAsync());
-        var created = await supervisor.PostAsJsonAsync("/api/oms/campaigns", new
+        var created = await Smo.PlanCampaignAsync(supervisor, new
         {
             name = "Профилактика — зима", year = Smo.Today.Year, kinds = new[] { "checkup", "dispanserization" },
             startsOn = Smo.Today.AddDays(1), smsPerDay = 20, callsPerDay = 10, clinicPerDay = 5,
         });
-        var createdBody = await created.Content.ReadAsStringAsync();
-        Assert.True(created.StatusCode == HttpStatusCode.Created, $"{(int)created.StatusCode}: {createdBody}");
-        var id = JsonDocument.Parse(createdBody).RootElement.GetProperty("campaign").GetProperty("id").GetInt64();
+        var id = created.GetProperty("campaign").GetProperty("id").GetInt64();
         var campaign = await supervisor.GetFromJsonAsync<JsonElement>($"/api/oms/campaigns/{id}");
         var planned = campaign.GetProperty("campaign").GetProperty("plannedCount").GetInt32();
         Assert.True(planned > 0, campaign.ToString());
