@@ -25,8 +25,19 @@ public static class AppealsBenchmark
     private static readonly NpgsqlDataSource Server = NpgsqlDataSource.Create(Platform.Postgres);
     private static readonly NpgsqlDataSource CasesDatabase =
         NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Platform.Postgres) { Database = "cases" }.ConnectionString);
-    private static readonly string[] Databases = ["gateway", "intake", "cases"];
     private static readonly string[] StatementDatabases = ["intake", "cases", "billing", "clinics", "repatriation", "oms"];
+    private static readonly string[] Databases = ["gateway", .. StatementDatabases];
+
+    /// <summary>The services' databases, for their inbox counters (a table's statistics are read in its own database).</summary>
+    private static readonly Dictionary<string, NpgsqlDataSource> ServiceDatabases = StatementDatabases.ToDictionary(d => d, d =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Platform.Postgres) { Database = d }.ConnectionString));
+
+    /// <summary>
+    /// What the servers alone spend, measured by the baselines of this run: PostgreSQL's CPU per pgbench transaction,
+    /// and the broker's and both ends' CPU per MassTransit message. Each step prices its transactions and deliveries
+    /// with them: what an appeal costs before any of the platform's own code runs.
+    /// </summary>
+    private static double _pgCpuPerTransaction = double.NaN, _cpuPerMessage = double.NaN;
 
     /// <summary>The key of the JIT's share (<see cref="ProcessCpu.SampleJit"/>) among the CPU figures; a share of the .NET parts, not a part.</summary>
     private const string Jit = "jit";
@@ -65,11 +76,13 @@ public static class AppealsBenchmark
         Console.WriteLine($"Baselines on the same servers ({Environment.ProcessorCount} cores, everything on this machine):");
         var pg = await Baselines.PgbenchAsync(Platform, 10);
         Console.WriteLine(pg is { } p
-            ? string.Create(CultureInfo.InvariantCulture, $"  PostgreSQL (pgbench, appeal + outbox row + NOTIFY per transaction, 4 clients): {p.Tps:0} transactions/s, {p.LatencyMs:0.00} ms average")
+            ? string.Create(CultureInfo.InvariantCulture, $"  PostgreSQL (pgbench, appeal + outbox row + NOTIFY per transaction, 4 clients): {p.Tps:0} transactions/s, {p.LatencyMs:0.00} ms average, PostgreSQL's CPU {p.CpuMsPerTransaction:0.000} ms per transaction")
             : "  PostgreSQL: pgbench is not installed (Debian's postgresql package has it); skipped");
-        var (mtRate, mtLatency) = await Baselines.MassTransitAsync(Platform, 20_000);
+        _pgCpuPerTransaction = pg?.CpuMsPerTransaction ?? double.NaN;
+        var (mtRate, mtLatency, mtCpu) = await Baselines.MassTransitAsync(Platform, 20_000);
+        _cpuPerMessage = mtCpu;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  RabbitMQ (MassTransit publish with confirms + consume, 16 publishers): {mtRate:0} messages/s, p50 {mtLatency[0.5]:0.0} ms, p99 {mtLatency[0.99]:0.0} ms"));
+            $"  RabbitMQ (MassTransit publish with confirms + consume, 16 publishers): {mtRate:0} messages/s, p50 {mtLatency[0.5]:0.0} ms, p99 {mtLatency[0.99]:0.0} ms, CPU {mtCpu:0.000} ms per message (the broker, the publisher and the consumer)"));
 
         // Warm-up, not measured: pools, plan caches and the JIT of every process on the path. .NET compiles hot methods
         // again, optimised, for minutes after a start: after a fixed 30 s at 100/s the JIT still took about a quarter of
@@ -106,7 +119,7 @@ public static class AppealsBenchmark
             ? "No step held p99 <= 250 ms from 201 to a readable case."
             : string.Create(CultureInfo.InvariantCulture,
                 $"Sustained with p99 <= 250 ms: {sustained.Rate}/s (p99 {sustained.Readable[0.99]:0} ms), {ProcessCpu.Platform.Sum(p => sustained.Cpu[p]):0.0} ms CPU per appeal in the platform's processes, " +
-                $"{sustained.Transactions.Values.Sum():0.0} transactions per appeal."));
+                $"{sustained.Transactions.Values.Sum():0.0} transactions and {sustained.Deliveries:0.0} messages consumed per appeal."));
         if (results.FirstOrDefault(r => r.Rate == 200) is { } at200)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"At 200/s: p99 {at200.Readable[0.99]:0} ms."));
         if (statementsKept)
@@ -115,7 +128,8 @@ public static class AppealsBenchmark
     }
 
     private sealed record StepResult(int Rate, int Appeals, double Achieved, Latencies Answered, Latencies Readable, int Errors, int Unreadable,
-        double DrainSeconds, Dictionary<string, double> Cpu, Dictionary<string, double> Transactions, Dictionary<string, double>? Statements, double PollsPerAppeal, double WalKb)
+        double DrainSeconds, Dictionary<string, double> Cpu, Dictionary<string, double> Transactions, Dictionary<string, double>? Statements, double PollsPerAppeal, double WalKb,
+        double Deliveries)
     {
         /// <summary>The platform did not keep up: errors, a readable p99 over a second, or a backlog it took long to drain.</summary>
         public bool Broken => Errors > 0 || Unreadable > 0 || Readable[0.99] > 1000 || DrainSeconds > 10;
@@ -147,6 +161,18 @@ public static class AppealsBenchmark
             $"(CPU in ms; \"platform\" is every process production runs too (the dashboard and the bench left out), including serving the bench's readability polls, {results[^1].PollsPerAppeal:0.00} per appeal, whose transactions and statements are subtracted; " +
             $"\"of which JIT\" is the .NET services' tiered compilation, still recompiling hot code after their start; " +
             $"statements exclude BEGIN and COMMIT, and need pg_stat_statements, which ./platform up loads.)"));
+        Console.WriteLine();
+        Console.WriteLine("| per appeal at | transactions, all databases | messages consumed (inbox rows) | the servers at the baselines' cost | CPU platform | at most, on these cores, at the baselines' cost |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            var floor = r.Transactions.Values.Sum() * _pgCpuPerTransaction + r.Deliveries * _cpuPerMessage;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Rate}/s | {r.Transactions.Values.Sum():0.0} | {r.Deliveries:0.0} | {floor:0.00} ms | {ProcessCpu.Platform.Sum(p => r.Cpu[p]):0.00} ms | {Environment.ProcessorCount * 1000 / floor:0} appeals/s |"));
+        }
+        Console.WriteLine("(Each transaction priced at PostgreSQL's CPU for one of pgbench's, each message consumed at the broker's and both ends' CPU " +
+            "for one of the MassTransit baseline's: what an appeal's commits and deliveries cost the servers and the messaging alone, before " +
+            "the services' HTTP, JSON, SQL and rules. The platform's messages are durable and its transactions do more than the baselines', so this is below what they cost.)");
     }
 
     private static async Task<StepResult> StepAsync(AuthenticationHeaderValue apiKey, string prefix, int rate, int seconds, bool sampled,
@@ -167,6 +193,7 @@ public static class AppealsBenchmark
         var xactBefore = await TransactionsAsync();
         var statementsBefore = idleStatements is null ? null : await Statements.CountAsync(Server, StatementDatabases);
         var walBefore = await WalBytesAsync();
+        var inboxBefore = await InboxRowsAsync();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
@@ -232,6 +259,7 @@ public static class AppealsBenchmark
         var xactAfter = await TransactionsAsync();
         var statementsAfter = statementsBefore is null ? null : await Statements.CountAsync(Server, StatementDatabases);
         var walAfter = await WalBytesAsync();
+        var inboxAfter = await InboxRowsAsync();
 
         var cpu = ProcessCpu.Measured.ToDictionary(p => p, p => (cpuAfter[p] - cpuBefore[p]) * 1000 / Math.Max(1, answeredOk));
         cpu[Jit] = jitSeconds * 1000 / Math.Max(1, answeredOk);
@@ -249,7 +277,8 @@ public static class AppealsBenchmark
             return Math.Max(0, statementsAfter![d] - statementsBefore[d] - own - idleStatements![d] * elapsed) / Math.Max(1, answeredOk);
         });
         return new StepResult(rate, answeredOk, (count - errors) / answeredIn.TotalSeconds, answered, readable, errors, unreadable, drained, cpu, transactions, statements,
-            (double)polls / Math.Max(1, answeredOk), (walAfter - walBefore) / 1024.0 / Math.Max(1, answeredOk));
+            (double)polls / Math.Max(1, answeredOk), (walAfter - walBefore) / 1024.0 / Math.Max(1, answeredOk),
+            (double)(inboxAfter - inboxBefore) / Math.Max(1, answeredOk));
     }
 
     private static object Appeal(string prefix, int i) => new
@@ -317,6 +346,21 @@ public static class AppealsBenchmark
     {
         await using var cmd = Server.CreateCommand("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
         return (long)(decimal)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// The messages the services have consumed so far: every consumer records each message it applies in its
+    /// service's inbox (exactly once), so the inbox's inserted rows count the deliveries an appeal causes.
+    /// </summary>
+    private static async Task<long> InboxRowsAsync()
+    {
+        long rows = 0;
+        foreach (var database in ServiceDatabases.Values)
+        {
+            await using var cmd = database.CreateCommand("SELECT coalesce(sum(n_tup_ins), 0)::bigint FROM pg_stat_user_tables WHERE relname = 'inbox_messages'");
+            rows += (long)(await cmd.ExecuteScalarAsync())!;
+        }
+        return rows;
     }
 
     /// <summary>Transactions (committed and rolled back) each service's database has run so far.</summary>

@@ -14,9 +14,10 @@ public static partial class Baselines
     /// <summary>
     /// pgbench with an appeal-like write (an appeal row, an outbox row and a NOTIFY in one transaction), 4 clients,
     /// prepared statements, in a scratch database of the platform's PostgreSQL: the database's ceiling for the write
-    /// an appeal needs. Null when pgbench is not installed (it comes with Debian's postgresql package).
+    /// an appeal needs, and PostgreSQL's CPU per such transaction. Null when pgbench is not installed (it comes with
+    /// Debian's postgresql package).
     /// </summary>
-    public static async Task<(double Tps, double LatencyMs)?> PgbenchAsync(RunningPlatform platform, int seconds)
+    public static async Task<(double Tps, double LatencyMs, double CpuMsPerTransaction)?> PgbenchAsync(RunningPlatform platform, int seconds)
     {
         var pgbench = Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "pgbench")).FirstOrDefault(File.Exists)
@@ -61,15 +62,18 @@ public static partial class Baselines
             RedirectStandardError = true,
         };
         start.Environment["PGPASSWORD"] = server.Password;
+        var cpuBefore = ProcessCpu.Snapshot();
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
+        var postgresSeconds = ProcessCpu.Snapshot()["postgres"] - cpuBefore["postgres"];
         var tps = TpsLine().Match(output);
         var latency = LatencyLine().Match(output);
         if (!tps.Success)
             throw new InvalidOperationException($"pgbench said: {output}{await process.StandardError.ReadToEndAsync()}");
-        return (double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture),
-            latency.Success ? double.Parse(latency.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN);
+        var rate = double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture);
+        return (rate, latency.Success ? double.Parse(latency.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN,
+            postgresSeconds * 1000 / (rate * seconds));
     }
 
     [GeneratedRegex(@"tps = ([\d.]+) \(without initial connection time\)")]
@@ -93,9 +97,11 @@ public static partial class Baselines
     /// <summary>
     /// MassTransit on the platform's broker with nothing else: <paramref name="count"/> messages published with
     /// confirms by 16 concurrent publishers and consumed from a queue of their own, with MassTransit's defaults.
-    /// Messages per second from the first publish to the last consume, and publish-to-consume latency.
+    /// Messages per second from the first publish to the last consume, publish-to-consume latency, and the CPU per
+    /// message of the broker and of the two ends (this process publishes and consumes; in the platform a relay and a
+    /// consumer do). The queue is not durable, so a message here costs the broker less than the platform's do.
     /// </summary>
-    public static async Task<(double Rate, Latencies Latency)> MassTransitAsync(RunningPlatform platform, int count)
+    public static async Task<(double Rate, Latencies Latency, double CpuMsPerMessage)> MassTransitAsync(RunningPlatform platform, int count)
     {
         var latencies = new Latencies();
         using var remaining = new CountdownEvent(count);
@@ -125,6 +131,7 @@ public static partial class Baselines
             while (latencies.Count < 200) await Task.Delay(10);
             latencies.Clear();
 
+            var cpuBefore = ProcessCpu.Snapshot();
             var clock = Stopwatch.StartNew();
             var next = -1;
             await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
@@ -132,7 +139,10 @@ public static partial class Baselines
                 while (Interlocked.Increment(ref next) < count) await control.Publish(new Ping(Stopwatch.GetTimestamp()));
             }));
             if (!remaining.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException("The baseline's messages were not all consumed within a minute.");
-            return (count / clock.Elapsed.TotalSeconds, latencies);
+            var elapsed = clock.Elapsed.TotalSeconds;
+            var cpuAfter = ProcessCpu.Snapshot();
+            var cpuSeconds = cpuAfter["rabbitmq"] - cpuBefore["rabbitmq"] + cpuAfter["bench"] - cpuBefore["bench"];
+            return (count / elapsed, latencies, cpuSeconds * 1000 / count);
         }
         finally
         {
