@@ -30,6 +30,8 @@ public abstract class InboxConsumer<T>(NpgsqlDataSource dataSource) : IConsumer<
 /// service's state): MassTransit hands it the messages that arrived within <see cref="MessagingOptions.BatchTimeLimit"/>
 /// (<see cref="Batch{T}"/>), and it applies them in one transaction, with their inbox rows, in the order they arrived.
 /// Under load that is one commit for many messages instead of one each; alone, a message waits the time limit.
+/// <see cref="ApplyAsync"/> gets the batch's messages together, so that it writes them in a few set-based statements
+/// (<c>unnest</c> of arrays) rather than a few statements each.
 /// <para>
 /// If the batch's transaction fails for anything but an outage, each message is applied again in a transaction of its
 /// own: those that succeed are done, and only those that fail go on to the retries and redeliveries of
@@ -74,8 +76,10 @@ public abstract class InboxBatchConsumer<T>(NpgsqlDataSource dataSource) : ICons
             while (await reader.ReadAsync(ct)) fresh.Add(reader.GetGuid(0));
         }
         // In arrival order; a message the inbox already holds was applied before (a redelivery) and is skipped.
+        var messages = new List<ConsumeContext<T>>(fresh.Count);
         for (var i = 0; i < batch.Length; i++)
-            if (fresh.Remove(ids[i])) await HandleAsync(batch[i], transaction);
+            if (fresh.Remove(ids[i])) messages.Add(batch[i]);
+        if (messages.Count > 0) await ApplyAsync(messages, transaction, ct);
         await transaction.CommitAsync(ct);
     }
 
@@ -92,7 +96,7 @@ public abstract class InboxBatchConsumer<T>(NpgsqlDataSource dataSource) : ICons
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await Inbox.ApplyOnceAsync(DataSource, GetType(), message, HandleAsync);
+                await Inbox.ApplyOnceAsync(DataSource, GetType(), message, (m, transaction) => ApplyAsync([m], transaction, m.CancellationToken));
                 if (!message.ReceiveContext.IsDelivered) // a retry of the batch finds it applied and notified
                     await message.NotifyConsumed(message, Stopwatch.GetElapsedTime(started), GetType().Name);
             }
@@ -104,8 +108,34 @@ public abstract class InboxBatchConsumer<T>(NpgsqlDataSource dataSource) : ICons
         first?.Throw();
     }
 
-    /// <summary>Applies one message inside <paramref name="transaction"/>, which may hold others of the batch before and after it.</summary>
-    protected abstract Task HandleAsync(ConsumeContext<T> context, NpgsqlTransaction transaction);
+    /// <summary>
+    /// Applies <paramref name="messages"/> (one or more, in the order they arrived, none of them applied before) inside
+    /// <paramref name="transaction"/>, which commits them together with their inbox rows.
+    /// </summary>
+    protected abstract Task ApplyAsync(IReadOnlyList<ConsumeContext<T>> messages, NpgsqlTransaction transaction, CancellationToken ct);
+
+    /// <summary>
+    /// <paramref name="messages"/> split into rounds in which no key occurs twice, each in the order of its key: a
+    /// message goes in the round after its key's previous message. For a set-based statement that writes one row per key
+    /// (an upsert cannot change a row twice in one statement), applied round after round; then messages about the same
+    /// row still apply in the order they arrived, and two batches lock the rows they share in the same order. Under
+    /// load almost every batch is one round.
+    /// </summary>
+    protected static IEnumerable<List<ConsumeContext<T>>> Rounds<TKey>(IReadOnlyList<ConsumeContext<T>> messages, Func<T, TKey> key)
+        where TKey : notnull
+    {
+        var rounds = new List<List<ConsumeContext<T>>>();
+        var seen = new Dictionary<TKey, int>();
+        foreach (var message in messages)
+        {
+            var k = key(message.Message);
+            var round = seen.TryGetValue(k, out var previous) ? previous + 1 : 0;
+            seen[k] = round;
+            if (round == rounds.Count) rounds.Add([]);
+            rounds[round].Add(message);
+        }
+        return rounds.Select(r => r.OrderBy(m => key(m.Message)).ToList());
+    }
 }
 
 internal static class Inbox

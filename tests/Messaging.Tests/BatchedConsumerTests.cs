@@ -10,17 +10,21 @@ public sealed record BatchedHappened(Guid Id);
 /// <summary>Applies messages in batches through the inbox, failing each as often as its plan says.</summary>
 public sealed class BatchedConsumer(NpgsqlDataSource dataSource, FlakyPlan plan) : InboxBatchConsumer<BatchedHappened>(dataSource)
 {
-    protected override async Task HandleAsync(ConsumeContext<BatchedHappened> context, NpgsqlTransaction transaction)
+    protected override async Task ApplyAsync(IReadOnlyList<ConsumeContext<BatchedHappened>> messages, NpgsqlTransaction transaction,
+        CancellationToken ct)
     {
-        var id = context.Message.Id;
-        plan.Attempt(context, id);
+        foreach (var context in messages) plan.Attempt(context, context.Message.Id);
 
-        await using var cmd = new NpgsqlCommand("""
-            INSERT INTO batched_effects (id, applied, txid) VALUES (@id, 1, txid_current())
-            ON CONFLICT (id) DO UPDATE SET applied = batched_effects.applied + 1, txid = excluded.txid
-            """, transaction.Connection, transaction);
-        cmd.Parameters.AddWithValue("id", id);
-        await cmd.ExecuteNonQueryAsync(context.CancellationToken);
+        // A message whose id came before in the batch (a copy under another message id) counts once more.
+        foreach (var round in Rounds(messages, m => m.Id))
+        {
+            await using var cmd = new NpgsqlCommand("""
+                INSERT INTO batched_effects (id, applied, txid) SELECT unnest(@ids), 1, txid_current()
+                ON CONFLICT (id) DO UPDATE SET applied = batched_effects.applied + 1, txid = excluded.txid
+                """, transaction.Connection, transaction);
+            cmd.Parameters.AddWithValue("ids", round.Select(m => m.Message.Id).ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
     }
 }
 

@@ -11,53 +11,73 @@ namespace Platform.ClinicNetwork.Guarantees;
 /// </summary>
 public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : InboxBatchConsumer<CaseCoverageChanged>(dataSource)
 {
-    protected override async Task HandleAsync(ConsumeContext<CaseCoverageChanged> context, NpgsqlTransaction transaction)
+    protected override async Task ApplyAsync(IReadOnlyList<ConsumeContext<CaseCoverageChanged>> messages, NpgsqlTransaction transaction,
+        CancellationToken ct)
     {
-        var m = context.Message;
-        var ct = context.CancellationToken;
-        await using (var upsert = new NpgsqlCommand("""
-            INSERT INTO case_covers (tenant_id, case_id, case_number, insured_name, insured_date_of_birth, policy_number, version, changed_at,
-                                     country, city)
-            VALUES (@tenant, @case_id, @number, @name, @dob, @policy, @version, @at, @country, @city)
-            ON CONFLICT (tenant_id, case_id) DO UPDATE
-            SET case_number = excluded.case_number, insured_name = excluded.insured_name,
-                insured_date_of_birth = excluded.insured_date_of_birth, policy_number = excluded.policy_number,
-                version = excluded.version, changed_at = excluded.changed_at,
-                country = coalesce(excluded.country, case_covers.country), city = coalesce(excluded.city, case_covers.city)
-            WHERE case_covers.version < excluded.version
-            """, transaction.Connection, transaction))
+        foreach (var round in Rounds(messages, m => (m.TenantId, m.CaseId)))
         {
-            upsert.Parameters.AddWithValue("tenant", m.TenantId);
-            upsert.Parameters.AddWithValue("case_id", m.CaseId);
-            upsert.Parameters.AddWithValue("number", m.CaseNumber);
-            upsert.Parameters.AddWithValue("name", m.Insured.FullName);
-            upsert.Parameters.Add(new NpgsqlParameter<DateOnly?>("dob", m.Insured.DateOfBirth));
-            upsert.Parameters.Add(new NpgsqlParameter<string?>("policy", m.Insured.PolicyNumber));
-            upsert.Parameters.AddWithValue("version", m.Version);
-            upsert.Parameters.AddWithValue("at", m.ChangedAt);
-            upsert.Parameters.Add(new NpgsqlParameter<string?>("country", m.Location?.Country));
-            upsert.Parameters.Add(new NpgsqlParameter<string?>("city", m.Location?.City));
-            if (await upsert.ExecuteNonQueryAsync(ct) == 0) return; // an older picture than the one kept
-        }
+            var pictures = round.Select(c => c.Message).ToList();
+            // The covers this round changed (an older picture than the one kept changes nothing), then their benefits.
+            var changed = new HashSet<(string, Guid)>();
+            await using (var upsert = new NpgsqlCommand("""
+                INSERT INTO case_covers (tenant_id, case_id, case_number, insured_name, insured_date_of_birth, policy_number, version, changed_at,
+                                         country, city)
+                SELECT * FROM unnest(@tenant::text[], @case_id::uuid[], @number::text[], @name::text[], @dob::date[], @policy::text[],
+                                     @version::bigint[], @at::timestamptz[], @country::text[], @city::text[])
+                ON CONFLICT (tenant_id, case_id) DO UPDATE
+                SET case_number = excluded.case_number, insured_name = excluded.insured_name,
+                    insured_date_of_birth = excluded.insured_date_of_birth, policy_number = excluded.policy_number,
+                    version = excluded.version, changed_at = excluded.changed_at,
+                    country = coalesce(excluded.country, case_covers.country), city = coalesce(excluded.city, case_covers.city)
+                WHERE case_covers.version < excluded.version
+                RETURNING tenant_id, case_id
+                """, transaction.Connection, transaction))
+            {
+                var p = upsert.Parameters;
+                p.AddWithValue("tenant", pictures.Select(m => m.TenantId).ToArray());
+                p.AddWithValue("case_id", pictures.Select(m => m.CaseId).ToArray());
+                p.AddWithValue("number", pictures.Select(m => m.CaseNumber).ToArray());
+                p.AddWithValue("name", pictures.Select(m => m.Insured.FullName).ToArray());
+                p.AddWithValue("dob", pictures.Select(m => m.Insured.DateOfBirth).ToArray());
+                p.AddWithValue("policy", pictures.Select(m => m.Insured.PolicyNumber).ToArray());
+                p.AddWithValue("version", pictures.Select(m => m.Version).ToArray());
+                p.AddWithValue("at", pictures.Select(m => m.ChangedAt).ToArray());
+                p.AddWithValue("country", pictures.Select(m => m.Location?.Country).ToArray());
+                p.AddWithValue("city", pictures.Select(m => m.Location?.City).ToArray());
+                await using var reader = await upsert.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) changed.Add((reader.GetString(0), reader.GetGuid(1)));
+            }
+            if (changed.Count == 0) continue;
 
-        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM case_cover_benefits WHERE tenant_id = @tenant AND case_id = @case_id")
-        {
-            Parameters = { new("tenant", m.TenantId), new("case_id", m.CaseId) },
-        });
-        foreach (var b in m.Benefits.GroupBy(b => Cover.Key(b.Benefit)).Select(g => g.First()))
+            var kept = pictures.Where(m => changed.Contains((m.TenantId, m.CaseId))).ToList();
+            var benefits = kept.SelectMany(m => m.Benefits.GroupBy(b => Cover.Key(b.Benefit)).Select(g => (m, b: g.First()))).ToList();
+            await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
             batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-                INSERT INTO case_cover_benefits (tenant_id, case_id, benefit, limit_amount, currency, reserved, spent)
-                VALUES (@tenant, @case_id, @benefit, @limit, @currency, @reserved, @spent)
+                DELETE FROM case_cover_benefits b USING unnest(@tenant::text[], @case_id::uuid[]) AS c(tenant_id, case_id)
+                WHERE b.tenant_id = c.tenant_id AND b.case_id = c.case_id
                 """)
             {
-                Parameters =
-                {
-                    new("tenant", m.TenantId), new("case_id", m.CaseId), new("benefit", Cover.Key(b.Benefit)),
-                    new NpgsqlParameter<decimal?>("limit", b.Limit), new("currency", Cover.Currency(b.Currency)),
-                    new("reserved", b.Reserved), new("spent", b.Spent),
-                },
+                Parameters = { new("tenant", kept.Select(m => m.TenantId).ToArray()), new("case_id", kept.Select(m => m.CaseId).ToArray()) },
             });
-        await batch.ExecuteNonQueryAsync(ct);
+            if (benefits.Count > 0)
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                    INSERT INTO case_cover_benefits (tenant_id, case_id, benefit, limit_amount, currency, reserved, spent)
+                    SELECT * FROM unnest(@tenant::text[], @case_id::uuid[], @benefit::text[], @limit::numeric[], @currency::text[],
+                                         @reserved::numeric[], @spent::numeric[])
+                    """)
+                {
+                    Parameters =
+                    {
+                        new("tenant", benefits.Select(x => x.m.TenantId).ToArray()),
+                        new("case_id", benefits.Select(x => x.m.CaseId).ToArray()),
+                        new("benefit", benefits.Select(x => Cover.Key(x.b.Benefit)).ToArray()),
+                        new("limit", benefits.Select(x => x.b.Limit).ToArray()),
+                        new("currency", benefits.Select(x => Cover.Currency(x.b.Currency)).ToArray()),
+                        new("reserved", benefits.Select(x => x.b.Reserved).ToArray()),
+                        new("spent", benefits.Select(x => x.b.Spent).ToArray()),
+                    },
+                });
+            await batch.ExecuteNonQueryAsync(ct);
+        }
     }
 }

@@ -169,45 +169,49 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Records the case an appeal belongs to and keeps the open-case projection; the tenant must match.</summary>
-    public static async Task LinkCaseAsync(NpgsqlTransaction transaction, string tenantId, Guid appealId, Guid caseId, string caseNumber,
-        InsuredIdentity? openedFor, DateTimeOffset at, CancellationToken ct)
+    /// <summary>
+    /// Records the case each appeal opened or joined, and remembers the cases opened as open (<see cref="CaseLink.OpenedFor"/>),
+    /// in two set-based statements and one round trip for any number of links.
+    /// </summary>
+    public static async Task LinkCasesAsync(NpgsqlTransaction transaction, IReadOnlyList<CaseLink> links, CancellationToken ct)
     {
-        // The link and the open-case projection in one round trip.
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            UPDATE appeals SET case_id = @case_id, case_number = @case_number
-            WHERE id = @appeal_id AND tenant_id = @tenant
+            UPDATE appeals a SET case_id = l.case_id, case_number = l.case_number
+            FROM unnest(@tenant::text[], @appeal_id::uuid[], @case_id::uuid[], @case_number::text[]) AS l(tenant_id, appeal_id, case_id, case_number)
+            WHERE a.id = l.appeal_id AND a.tenant_id = l.tenant_id
             """)
         {
             Parameters =
             {
-                new NpgsqlParameter("case_id", caseId),
-                new NpgsqlParameter("case_number", caseNumber),
-                new NpgsqlParameter("appeal_id", appealId),
-                new NpgsqlParameter("tenant", tenantId),
+                new NpgsqlParameter("tenant", links.Select(l => l.TenantId).ToArray()),
+                new NpgsqlParameter("appeal_id", links.Select(l => l.AppealId).ToArray()),
+                new NpgsqlParameter("case_id", links.Select(l => l.CaseId).ToArray()),
+                new NpgsqlParameter("case_number", links.Select(l => l.CaseNumber).ToArray()),
             },
         });
-        if (openedFor is not null)
+        var opened = links.Where(l => l.OpenedFor is not null).ToList();
+        if (opened.Count > 0)
             batch.BatchCommands.Add(new NpgsqlBatchCommand("""
                 INSERT INTO open_cases (case_id, tenant_id, case_number, insured_policy_number, insured_name_key, insured_date_of_birth, opened_at)
-                VALUES (@case_id, @tenant, @case_number, @policy, @name, @dob, @at)
+                SELECT * FROM unnest(@case_id::uuid[], @tenant::text[], @case_number::text[], @policy::text[], @name::text[], @dob::date[],
+                                     @at::timestamptz[])
                 ON CONFLICT (case_id) DO NOTHING
                 """)
             {
                 Parameters =
                 {
-                    new NpgsqlParameter("case_id", caseId),
-                    new NpgsqlParameter("tenant", tenantId),
-                    new NpgsqlParameter("case_number", caseNumber),
-                    new NpgsqlParameter<string?>("policy", openedFor.PolicyNumber),
-                    new NpgsqlParameter("name", InsuredIdentity.NameKey(openedFor.FullName)),
-                    new NpgsqlParameter<DateOnly?>("dob", openedFor.DateOfBirth),
-                    new NpgsqlParameter("at", at),
+                    new NpgsqlParameter("case_id", opened.Select(l => l.CaseId).ToArray()),
+                    new NpgsqlParameter("tenant", opened.Select(l => l.TenantId).ToArray()),
+                    new NpgsqlParameter("case_number", opened.Select(l => l.CaseNumber).ToArray()),
+                    new NpgsqlParameter("policy", opened.Select(l => l.OpenedFor!.PolicyNumber).ToArray()),
+                    new NpgsqlParameter("name", opened.Select(l => InsuredIdentity.NameKey(l.OpenedFor!.FullName)).ToArray()),
+                    new NpgsqlParameter("dob", opened.Select(l => l.OpenedFor!.DateOfBirth).ToArray()),
+                    new NpgsqlParameter("at", opened.Select(l => l.At).ToArray()),
                 },
             });
         await batch.ExecuteNonQueryAsync(ct);
     }
-
 
     private static AppealResponse Read(NpgsqlDataReader r)
     {

@@ -8,22 +8,22 @@ namespace Platform.Intake.Appeals;
 /// <summary>Remembers the case an appeal opened, so Intake tells the caller its number and attaches later appeals to it.</summary>
 public sealed class CaseOpenedConsumer(NpgsqlDataSource dataSource) : InboxBatchConsumer<CaseOpened>(dataSource)
 {
-    protected override Task HandleAsync(ConsumeContext<CaseOpened> context, NpgsqlTransaction transaction)
-    {
-        var m = context.Message;
-        return AppealStore.LinkCaseAsync(transaction, m.TenantId, m.AppealId, m.CaseId, m.CaseNumber, m.Insured, m.OpenedAt, context.CancellationToken);
-    }
+    protected override Task ApplyAsync(IReadOnlyList<ConsumeContext<CaseOpened>> messages, NpgsqlTransaction transaction, CancellationToken ct) =>
+        AppealStore.LinkCasesAsync(transaction,
+            [.. messages.Select(c => c.Message).Select(m => new CaseLink(m.TenantId, m.AppealId, m.CaseId, m.CaseNumber, m.Insured, m.OpenedAt))], ct);
 }
 
 /// <summary>Records the case an appeal joined.</summary>
 public sealed class AppealAttachedToCaseConsumer(NpgsqlDataSource dataSource) : InboxBatchConsumer<AppealAttachedToCase>(dataSource)
 {
-    protected override Task HandleAsync(ConsumeContext<AppealAttachedToCase> context, NpgsqlTransaction transaction)
-    {
-        var m = context.Message;
-        return AppealStore.LinkCaseAsync(transaction, m.TenantId, m.AppealId, m.CaseId, m.CaseNumber, openedFor: null, m.AttachedAt, context.CancellationToken);
-    }
+    protected override Task ApplyAsync(IReadOnlyList<ConsumeContext<AppealAttachedToCase>> messages, NpgsqlTransaction transaction,
+        CancellationToken ct) =>
+        AppealStore.LinkCasesAsync(transaction,
+            [.. messages.Select(c => c.Message).Select(m => new CaseLink(m.TenantId, m.AppealId, m.CaseId, m.CaseNumber, OpenedFor: null, m.AttachedAt))], ct);
 }
+
+/// <summary>An appeal's case: the one it opened (<paramref name="OpenedFor"/>: the insured it was opened for) or joined (null).</summary>
+public sealed record CaseLink(string TenantId, Guid AppealId, Guid CaseId, string CaseNumber, InsuredIdentity? OpenedFor, DateTimeOffset At);
 
 /// <summary>
 /// Forgets a case once it is closed: a later appeal about the same insured is a new episode, so Cases opens a new case

@@ -14,38 +14,44 @@ public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : I
 {
     public const string Benefit = "repatriation";
 
-    protected override async Task HandleAsync(ConsumeContext<CaseCoverageChanged> context, NpgsqlTransaction transaction)
+    protected override async Task ApplyAsync(IReadOnlyList<ConsumeContext<CaseCoverageChanged>> messages, NpgsqlTransaction transaction,
+        CancellationToken ct)
     {
-        var m = context.Message;
-        var cover = m.Benefits.FirstOrDefault(b => string.Equals(b.Benefit.Trim(), Benefit, StringComparison.OrdinalIgnoreCase));
-        await using var upsert = new NpgsqlCommand("""
-            INSERT INTO cases (tenant_id, case_id, case_number, insured_name, insured_date_of_birth, policy_number, country, city,
-                               cover_limit, cover_currency, cover_reserved, cover_spent, cover_version, cover_changed_at)
-            VALUES (@tenant, @case_id, @number, @name, @dob, @policy_number, @country, @city, @limit, @currency, @reserved, @spent, @version, @at)
-            ON CONFLICT (tenant_id, case_id) DO UPDATE
-            SET case_number = excluded.case_number, insured_name = excluded.insured_name,
-                insured_date_of_birth = excluded.insured_date_of_birth, policy_number = excluded.policy_number,
-                country = coalesce(excluded.country, cases.country), city = coalesce(excluded.city, cases.city),
-                cover_limit = excluded.cover_limit, cover_currency = excluded.cover_currency, cover_reserved = excluded.cover_reserved,
-                cover_spent = excluded.cover_spent, cover_version = excluded.cover_version, cover_changed_at = excluded.cover_changed_at
-            WHERE cases.cover_version < excluded.cover_version
-            """, transaction.Connection, transaction);
-        var p = upsert.Parameters;
-        p.AddWithValue("tenant", m.TenantId);
-        p.AddWithValue("case_id", m.CaseId);
-        p.AddWithValue("number", m.CaseNumber);
-        p.AddWithValue("name", m.Insured.FullName);
-        p.Add(new NpgsqlParameter<DateOnly?>("dob", m.Insured.DateOfBirth));
-        p.Add(new NpgsqlParameter<string?>("policy_number", m.Insured.PolicyNumber));
-        p.Add(new NpgsqlParameter<string?>("country", m.Location?.Country.Trim().ToUpperInvariant() is { Length: 2 } c ? c : null));
-        p.Add(new NpgsqlParameter<string?>("city", m.Location?.City));
-        p.Add(new NpgsqlParameter<decimal?>("limit", cover?.Limit));
-        p.Add(new NpgsqlParameter<string?>("currency", cover?.Currency.Trim().ToUpperInvariant()));
-        p.AddWithValue("reserved", cover?.Reserved ?? 0m);
-        p.AddWithValue("spent", cover?.Spent ?? 0m);
-        p.AddWithValue("version", m.Version);
-        p.AddWithValue("at", m.ChangedAt);
-        await upsert.ExecuteNonQueryAsync(context.CancellationToken);
+        foreach (var round in Rounds(messages, m => (m.TenantId, m.CaseId)))
+        {
+            var pictures = round.Select(c => c.Message).ToList();
+            var covers = pictures.Select(m => m.Benefits.FirstOrDefault(b => string.Equals(b.Benefit.Trim(), Benefit, StringComparison.OrdinalIgnoreCase))).ToList();
+            await using var upsert = new NpgsqlCommand("""
+                INSERT INTO cases (tenant_id, case_id, case_number, insured_name, insured_date_of_birth, policy_number, country, city,
+                                   cover_limit, cover_currency, cover_reserved, cover_spent, cover_version, cover_changed_at)
+                SELECT * FROM unnest(@tenant::text[], @case_id::uuid[], @number::text[], @name::text[], @dob::date[], @policy_number::text[],
+                                     @country::text[], @city::text[], @limit::numeric[], @currency::text[], @reserved::numeric[],
+                                     @spent::numeric[], @version::bigint[], @at::timestamptz[])
+                ON CONFLICT (tenant_id, case_id) DO UPDATE
+                SET case_number = excluded.case_number, insured_name = excluded.insured_name,
+                    insured_date_of_birth = excluded.insured_date_of_birth, policy_number = excluded.policy_number,
+                    country = coalesce(excluded.country, cases.country), city = coalesce(excluded.city, cases.city),
+                    cover_limit = excluded.cover_limit, cover_currency = excluded.cover_currency, cover_reserved = excluded.cover_reserved,
+                    cover_spent = excluded.cover_spent, cover_version = excluded.cover_version, cover_changed_at = excluded.cover_changed_at
+                WHERE cases.cover_version < excluded.cover_version
+                """, transaction.Connection, transaction);
+            var p = upsert.Parameters;
+            p.AddWithValue("tenant", pictures.Select(m => m.TenantId).ToArray());
+            p.AddWithValue("case_id", pictures.Select(m => m.CaseId).ToArray());
+            p.AddWithValue("number", pictures.Select(m => m.CaseNumber).ToArray());
+            p.AddWithValue("name", pictures.Select(m => m.Insured.FullName).ToArray());
+            p.AddWithValue("dob", pictures.Select(m => m.Insured.DateOfBirth).ToArray());
+            p.AddWithValue("policy_number", pictures.Select(m => m.Insured.PolicyNumber).ToArray());
+            p.AddWithValue("country", pictures.Select(m => m.Location?.Country.Trim().ToUpperInvariant() is { Length: 2 } c ? c : null).ToArray());
+            p.AddWithValue("city", pictures.Select(m => m.Location?.City).ToArray());
+            p.AddWithValue("limit", covers.Select(c => c?.Limit).ToArray());
+            p.AddWithValue("currency", covers.Select(c => c?.Currency.Trim().ToUpperInvariant()).ToArray());
+            p.AddWithValue("reserved", covers.Select(c => c?.Reserved ?? 0m).ToArray());
+            p.AddWithValue("spent", covers.Select(c => c?.Spent ?? 0m).ToArray());
+            p.AddWithValue("version", pictures.Select(m => m.Version).ToArray());
+            p.AddWithValue("at", pictures.Select(m => m.ChangedAt).ToArray());
+            await upsert.ExecuteNonQueryAsync(ct);
+        }
     }
 }
 
