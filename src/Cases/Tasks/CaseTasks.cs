@@ -91,16 +91,16 @@ public static class CaseTasks
     }
 
     /// <summary>
-    /// The task of a case being opened in the same batch, with its timeline entry numbered <paramref name="seq"/> (counted
-    /// in the case's row as it is inserted, <see cref="CaseTimeline.NewCaseCounters"/>). A new case has no coordinator
+    /// The task of a case being opened in the same batch, and its timeline entry, for the case's first entries
+    /// (<see cref="CaseTimeline.NewCaseCommands"/>, counted in the case's row as it is inserted). A new case has no coordinator
     /// yet, so nobody owns the task, as CreateAsync would find; and no task of its own, so the dedup key cannot clash.
     /// </summary>
-    public static IEnumerable<NpgsqlBatchCommand> NewCaseCommands(string tenantId, Guid caseId, long seq, NewTask task, DateTimeOffset now)
+    public static (NpgsqlBatchCommand Insert, NewCaseEntry Entry) ForNewCase(string tenantId, Guid caseId, NewTask task, DateTimeOffset now)
     {
         var id = Guid.CreateVersion7();
         var insert = new NpgsqlBatchCommand(InsertSql);
         insert.Parameters.AddRange(RowParameters(id, tenantId, caseId, task, owner: null, now));
-        return [insert, .. CaseTimeline.NewCaseCommands(seq, tenantId, caseId, now, "task-created", task.Summary, task.Actor, task.EntryData(id, owner: null))];
+        return (insert, new NewCaseEntry(now, "task-created", task.Summary, task.Actor, task.EntryData(id, owner: null)));
     }
 
     private static NpgsqlParameter[] RowParameters(Guid id, string tenantId, Guid caseId, NewTask task, string? owner, DateTimeOffset now) =>

@@ -12,6 +12,9 @@ namespace Platform.Cases.Timeline;
 public sealed record TimelineEntry(long Id, DateTimeOffset At, [property: OneOf(typeof(TimelineKinds), nameof(TimelineKinds.All))] string Kind,
     string Summary, string Actor, JsonElement? Data);
 
+/// <summary>One of the entries a case opens with (<see cref="CaseTimeline.NewCaseCommands"/>).</summary>
+public sealed record NewCaseEntry(DateTimeOffset At, string Kind, string Summary, string Actor, object? Data = null);
+
 /// <summary>
 /// The case's timeline: every feature that changes a case appends here, in the same transaction as the change.
 /// Appending also bumps the case's version, which is what cached views of the case are keyed by.
@@ -43,28 +46,47 @@ public static class CaseTimeline
                 RETURNING timeline_seq)
             INSERT INTO timeline_entries (case_id, tenant_id, seq, at, kind, summary, actor, data)
             SELECT @case_id, @tenant, c.timeline_seq, @at, @kind, @summary, @actor, @data FROM c
-            """, seq: null, tenantId, caseId, at, kind, summary, actor, data);
+            """, tenantId, caseId, at, kind, summary, actor, data);
 
     /// <summary>
-    /// The statements of entry number <paramref name="seq"/> of a case inserted in the same batch with its counters
-    /// already counting its first entries (<see cref="NewCaseCounters"/>): opening a case writes its row once, not once
-    /// more per entry.
+    /// The statements of a new case's first entries, numbered 1, 2, 3 ... in the order given, for a case inserted in the
+    /// same batch with its counters already counting them (<see cref="NewCaseCounters"/>): opening a case writes its row
+    /// once, its entries in one statement and the webhook deliveries they owe in another.
     /// </summary>
-    public static IEnumerable<NpgsqlBatchCommand> NewCaseCommands(long seq, string tenantId, Guid caseId, DateTimeOffset at, string kind,
-        string summary, string actor, object? data = null) =>
-        Entry("""
+    public static IEnumerable<NpgsqlBatchCommand> NewCaseCommands(string tenantId, Guid caseId, IReadOnlyList<NewCaseEntry> entries)
+    {
+        foreach (var e in entries) CheckKind(e.Kind);
+        // Serialised once: the entries and their deliveries carry the same data.
+        var json = entries.Select(e => e.Data is null ? null : JsonSerializer.Serialize(e.Data, Json)).ToArray();
+        yield return new NpgsqlBatchCommand("""
             INSERT INTO timeline_entries (case_id, tenant_id, seq, at, kind, summary, actor, data)
-            VALUES (@case_id, @tenant, @seq, @at, @kind, @summary, @actor, @data)
-            """, seq, tenantId, caseId, at, kind, summary, actor, data);
+            SELECT @case_id, @tenant, e.seq, e.at, e.kind, e.summary, e.actor, e.data::jsonb
+            FROM unnest(@at::timestamptz[], @kind::text[], @summary::text[], @actor::text[], @data::text[])
+                 WITH ORDINALITY AS e(at, kind, summary, actor, data, seq)
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("case_id", caseId),
+                new NpgsqlParameter("tenant", tenantId),
+                new NpgsqlParameter("at", entries.Select(e => e.At).ToArray()),
+                new NpgsqlParameter("kind", entries.Select(e => e.Kind).ToArray()),
+                new NpgsqlParameter("summary", entries.Select(e => e.Summary).ToArray()),
+                new NpgsqlParameter("actor", entries.Select(e => e.Actor).ToArray()),
+                new NpgsqlParameter("data", json),
+            },
+        };
+        yield return Webhooks.WebhookDeliveries.Command(tenantId, caseId,
+            [.. entries.Select((e, i) => new Webhooks.WebhookDeliveries.Announced(e.Kind, e.Summary, e.At, json[i]))]);
+    }
 
     /// <summary>The version and timeline count of a new case that opens with <paramref name="entries"/> entries.</summary>
     public static (long Version, long TimelineSeq) NewCaseCounters(int entries) => (1 + entries, entries);
 
-    private static IEnumerable<NpgsqlBatchCommand> Entry(string sql, long? seq, string tenantId, Guid caseId, DateTimeOffset at,
+    private static IEnumerable<NpgsqlBatchCommand> Entry(string sql, string tenantId, Guid caseId, DateTimeOffset at,
         string kind, string summary, string actor, object? data)
     {
-        if (!TimelineKinds.IsKnown(kind))
-            throw new ArgumentException($"'{kind}' is not a timeline kind; add it to {nameof(TimelineKinds)}.", nameof(kind));
+        CheckKind(kind);
         // Serialised once: the entry and its deliveries carry the same data.
         var json = data is null ? null : JsonSerializer.Serialize(data, Json);
         var entry = new NpgsqlBatchCommand(sql)
@@ -80,9 +102,14 @@ public static class CaseTimeline
                 new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = (object?)json ?? DBNull.Value },
             },
         };
-        if (seq is { } number) entry.Parameters.Add(new NpgsqlParameter("seq", number));
         yield return entry;
         yield return Webhooks.WebhookDeliveries.Command(tenantId, caseId, kind, summary, at, json);
+    }
+
+    private static void CheckKind(string kind)
+    {
+        if (!TimelineKinds.IsKnown(kind))
+            throw new ArgumentException($"'{kind}' is not a timeline kind; add it to {nameof(TimelineKinds)}.", nameof(kind));
     }
 
     public static async Task<IReadOnlyList<TimelineEntry>> ReadAsync(NpgsqlConnection connection, string tenantId, Guid caseId,
