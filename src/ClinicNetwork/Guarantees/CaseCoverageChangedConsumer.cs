@@ -18,11 +18,10 @@ public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : I
         {
             var pictures = round.Select(c => c.Message).ToList();
             // The covers this round changed (an older picture than the one kept changes nothing), then their benefits.
-            var changed = new HashSet<(string, Guid)>();
-            await using (var upsert = new NpgsqlCommand("""
+            await using var upsert = new NpgsqlCommand("""
                 INSERT INTO case_covers (tenant_id, case_id, case_number, insured_name, insured_date_of_birth, policy_number, version, changed_at,
                                          country, city)
-                SELECT * FROM unnest(@tenant::text[], @case_id::uuid[], @number::text[], @name::text[], @dob::date[], @policy::text[],
+                SELECT * FROM unnest(@tenant::text[], @case_id::uuid[], @number::text[], @name::text[], @dob::date[], @policy_number::text[],
                                      @version::bigint[], @at::timestamptz[], @country::text[], @city::text[])
                 ON CONFLICT (tenant_id, case_id) DO UPDATE
                 SET case_number = excluded.case_number, insured_name = excluded.insured_name,
@@ -31,34 +30,16 @@ public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : I
                     country = coalesce(excluded.country, case_covers.country), city = coalesce(excluded.city, case_covers.city)
                 WHERE case_covers.version < excluded.version
                 RETURNING tenant_id, case_id
-                """, transaction.Connection, transaction))
-            {
-                var p = upsert.Parameters;
-                p.AddWithValue("tenant", pictures.Select(m => m.TenantId).ToArray());
-                p.AddWithValue("case_id", pictures.Select(m => m.CaseId).ToArray());
-                p.AddWithValue("number", pictures.Select(m => m.CaseNumber).ToArray());
-                p.AddWithValue("name", pictures.Select(m => m.Insured.FullName).ToArray());
-                p.AddWithValue("dob", pictures.Select(m => m.Insured.DateOfBirth).ToArray());
-                p.AddWithValue("policy", pictures.Select(m => m.Insured.PolicyNumber).ToArray());
-                p.AddWithValue("version", pictures.Select(m => m.Version).ToArray());
-                p.AddWithValue("at", pictures.Select(m => m.ChangedAt).ToArray());
-                p.AddWithValue("country", pictures.Select(m => m.Location?.Country).ToArray());
-                p.AddWithValue("city", pictures.Select(m => m.Location?.City).ToArray());
-                await using var reader = await upsert.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct)) changed.Add((reader.GetString(0), reader.GetGuid(1)));
-            }
-            if (changed.Count == 0) continue;
+                """, transaction.Connection, transaction);
+            CoverPictures.BindCase(upsert.Parameters, pictures);
+            upsert.Parameters.AddWithValue("country", pictures.Select(m => m.Location?.Country).ToArray());
+            upsert.Parameters.AddWithValue("city", pictures.Select(m => m.Location?.City).ToArray());
+            var kept = await CoverPictures.UpsertAsync(upsert, pictures, ct);
+            if (kept.Count == 0) continue;
 
-            var kept = pictures.Where(m => changed.Contains((m.TenantId, m.CaseId))).ToList();
             var benefits = kept.SelectMany(m => m.Benefits.GroupBy(b => Cover.Key(b.Benefit)).Select(g => (m, b: g.First()))).ToList();
             await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-                DELETE FROM case_cover_benefits b USING unnest(@tenant::text[], @case_id::uuid[]) AS c(tenant_id, case_id)
-                WHERE b.tenant_id = c.tenant_id AND b.case_id = c.case_id
-                """)
-            {
-                Parameters = { new("tenant", kept.Select(m => m.TenantId).ToArray()), new("case_id", kept.Select(m => m.CaseId).ToArray()) },
-            });
+            batch.BatchCommands.Add(CoverPictures.DeleteBenefits(kept));
             if (benefits.Count > 0)
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("""
                     INSERT INTO case_cover_benefits (tenant_id, case_id, benefit, limit_amount, currency, reserved, spent)

@@ -36,20 +36,13 @@ public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : I
                 WHERE cases.cover_version < excluded.cover_version
                 """, transaction.Connection, transaction);
             var p = upsert.Parameters;
-            p.AddWithValue("tenant", pictures.Select(m => m.TenantId).ToArray());
-            p.AddWithValue("case_id", pictures.Select(m => m.CaseId).ToArray());
-            p.AddWithValue("number", pictures.Select(m => m.CaseNumber).ToArray());
-            p.AddWithValue("name", pictures.Select(m => m.Insured.FullName).ToArray());
-            p.AddWithValue("dob", pictures.Select(m => m.Insured.DateOfBirth).ToArray());
-            p.AddWithValue("policy_number", pictures.Select(m => m.Insured.PolicyNumber).ToArray());
+            CoverPictures.BindCase(p, pictures);
             p.AddWithValue("country", pictures.Select(m => m.Location?.Country.Trim().ToUpperInvariant() is { Length: 2 } c ? c : null).ToArray());
             p.AddWithValue("city", pictures.Select(m => m.Location?.City).ToArray());
             p.AddWithValue("limit", covers.Select(c => c?.Limit).ToArray());
             p.AddWithValue("currency", covers.Select(c => c?.Currency.Trim().ToUpperInvariant()).ToArray());
             p.AddWithValue("reserved", covers.Select(c => c?.Reserved ?? 0m).ToArray());
             p.AddWithValue("spent", covers.Select(c => c?.Spent ?? 0m).ToArray());
-            p.AddWithValue("version", pictures.Select(m => m.Version).ToArray());
-            p.AddWithValue("at", pictures.Select(m => m.ChangedAt).ToArray());
             await upsert.ExecuteNonQueryAsync(ct);
         }
     }
