@@ -32,13 +32,6 @@ public static class AppealsBenchmark
     private static readonly Dictionary<string, NpgsqlDataSource> ServiceDatabases = StatementDatabases.ToDictionary(d => d, d =>
         NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Platform.Postgres) { Database = d }.ConnectionString));
 
-    /// <summary>
-    /// What the servers alone spend, measured by the baselines of this run: PostgreSQL's CPU per pgbench transaction,
-    /// and the broker's and both ends' CPU per MassTransit message. Each step prices its transactions and deliveries
-    /// with them: what an appeal costs before any of the platform's own code runs.
-    /// </summary>
-    private static double _pgCpuPerTransaction = double.NaN, _cpuPerMessage = double.NaN;
-
     /// <summary>The key of the JIT's share (<see cref="ProcessCpu.SampleJit"/>) among the CPU figures; a share of the .NET parts, not a part.</summary>
     private const string Jit = "jit";
 
@@ -78,9 +71,9 @@ public static class AppealsBenchmark
         Console.WriteLine(pg is { } p
             ? string.Create(CultureInfo.InvariantCulture, $"  PostgreSQL (pgbench, appeal + outbox row + NOTIFY per transaction, 4 clients): {p.Tps:0} transactions/s, {p.LatencyMs:0.00} ms average, PostgreSQL's CPU {p.CpuMsPerTransaction:0.000} ms per transaction")
             : "  PostgreSQL: pgbench is not installed (Debian's postgresql package has it); skipped");
-        _pgCpuPerTransaction = pg?.CpuMsPerTransaction ?? double.NaN;
         var (mtRate, mtLatency, mtCpu) = await Baselines.MassTransitAsync(Platform, 20_000);
-        _cpuPerMessage = mtCpu;
+        // What the servers alone spend, by this run's baselines: each step prices its transactions and deliveries with it.
+        var serverCost = new ServerCost(pg?.CpuMsPerTransaction ?? double.NaN, mtCpu);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  RabbitMQ (MassTransit publish with confirms + consume, 16 publishers): {mtRate:0} messages/s, p50 {mtLatency[0.5]:0.0} ms, p99 {mtLatency[0.99]:0.0} ms, CPU {mtCpu:0.000} ms per message (the broker, the publisher and the consumer)"));
 
@@ -109,7 +102,7 @@ public static class AppealsBenchmark
         {
             var result = await StepAsync(apiKey, $"{run}-{step}", rates[step], seconds, sampled: true, idle, idleStatements, policiesLoaded: true);
             results.Add(result);
-            Print(results);
+            Print(results, serverCost);
             if (result.Broken) break;
         }
 
@@ -135,7 +128,10 @@ public static class AppealsBenchmark
         public bool Broken => Errors > 0 || Unreadable > 0 || Readable[0.99] > 1000 || DrainSeconds > 10;
     }
 
-    private static void Print(List<StepResult> results)
+    /// <summary>PostgreSQL's CPU per pgbench transaction and the broker's and both ends' CPU per MassTransit message (ms).</summary>
+    private sealed record ServerCost(double PerTransaction, double PerMessage);
+
+    private static void Print(List<StepResult> results, ServerCost serverCost)
     {
         Console.WriteLine();
         Console.WriteLine("| appeals/s offered | answered/s | 201 p50 / p99 ms | readable p50 / p99 / max ms | drained after | errors |");
@@ -166,7 +162,7 @@ public static class AppealsBenchmark
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            var floor = r.Transactions.Values.Sum() * _pgCpuPerTransaction + r.Deliveries * _cpuPerMessage;
+            var floor = r.Transactions.Values.Sum() * serverCost.PerTransaction + r.Deliveries * serverCost.PerMessage;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Rate}/s | {r.Transactions.Values.Sum():0.0} | {r.Deliveries:0.0} | {floor:0.00} ms | {ProcessCpu.Platform.Sum(p => r.Cpu[p]):0.00} ms | {Environment.ProcessorCount * 1000 / floor:0} appeals/s |"));
         }

@@ -6,7 +6,8 @@ namespace Platform.Messaging;
 /// <summary>
 /// What the services that keep a copy of a case's cover (billing, clinic network, repatriation) do alike when they write
 /// a batch of Cases' pictures (<see cref="CaseCoverageChanged"/>) with <c>unnest</c>: bind the case's and the insured's
-/// columns and the version, one array each, and read back which cases the upsert changed.
+/// columns and the version, one array each, and read back which cases the upsert changed. The SQL stays in each service:
+/// each owns its tables.
 /// </summary>
 public static class CoverPictures
 {
@@ -35,13 +36,4 @@ public static class CoverPictures
             while (await reader.ReadAsync(ct)) changed.Add((reader.GetString(0), reader.GetGuid(1)));
         return [.. pictures.Where(m => changed.Contains((m.TenantId, m.CaseId)))];
     }
-
-    /// <summary>Deletes the benefits kept for <paramref name="covers"/> (table <c>case_cover_benefits</c>), before their new ones go in.</summary>
-    public static NpgsqlBatchCommand DeleteBenefits(IReadOnlyList<CaseCoverageChanged> covers) => new("""
-        DELETE FROM case_cover_benefits b USING unnest(@tenant::text[], @case_id::uuid[]) AS c(tenant_id, case_id)
-        WHERE b.tenant_id = c.tenant_id AND b.case_id = c.case_id
-        """)
-    {
-        Parameters = { new("tenant", covers.Select(m => m.TenantId).ToArray()), new("case_id", covers.Select(m => m.CaseId).ToArray()) },
-    };
 }

@@ -121,20 +121,20 @@ public abstract class InboxBatchConsumer<T>(NpgsqlDataSource dataSource) : ICons
     /// row still apply in the order they arrived, and two batches lock the rows they share in the same order. Under
     /// load almost every batch is one round.
     /// </summary>
-    protected static IEnumerable<List<ConsumeContext<T>>> Rounds<TKey>(IReadOnlyList<ConsumeContext<T>> messages, Func<T, TKey> key)
+    protected static IEnumerable<List<T>> Rounds<TKey>(IReadOnlyList<ConsumeContext<T>> messages, Func<T, TKey> key)
         where TKey : notnull
     {
-        var rounds = new List<List<ConsumeContext<T>>>();
+        var rounds = new List<List<T>>();
         var seen = new Dictionary<TKey, int>();
-        foreach (var message in messages)
+        foreach (var message in messages.Select(c => c.Message))
         {
-            var k = key(message.Message);
+            var k = key(message);
             var round = seen.TryGetValue(k, out var previous) ? previous + 1 : 0;
             seen[k] = round;
             if (round == rounds.Count) rounds.Add([]);
             rounds[round].Add(message);
         }
-        return rounds.Select(r => r.OrderBy(m => key(m.Message)).ToList());
+        return rounds.Select(r => r.OrderBy(key).ToList());
     }
 }
 

@@ -22,7 +22,7 @@ public sealed class BatchedConsumer(NpgsqlDataSource dataSource, FlakyPlan plan)
                 INSERT INTO batched_effects (id, applied, txid) SELECT unnest(@ids), 1, txid_current()
                 ON CONFLICT (id) DO UPDATE SET applied = batched_effects.applied + 1, txid = excluded.txid
                 """, transaction.Connection, transaction);
-            cmd.Parameters.AddWithValue("ids", round.Select(m => m.Message.Id).ToArray());
+            cmd.Parameters.AddWithValue("ids", round.Select(m => m.Id).ToArray());
             await cmd.ExecuteNonQueryAsync(ct);
         }
     }

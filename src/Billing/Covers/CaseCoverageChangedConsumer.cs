@@ -16,9 +16,8 @@ public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : I
     protected override async Task ApplyAsync(IReadOnlyList<ConsumeContext<CaseCoverageChanged>> messages, NpgsqlTransaction transaction,
         CancellationToken ct)
     {
-        foreach (var round in Rounds(messages, m => (m.TenantId, m.CaseId)))
+        foreach (var pictures in Rounds(messages, m => (m.TenantId, m.CaseId)))
         {
-            var pictures = round.Select(c => c.Message).ToList();
             // The covers this round changed (an older picture than the one kept changes nothing), then their benefits.
             await using var upsert = new NpgsqlCommand("""
                 INSERT INTO case_covers (tenant_id, case_id, case_number, insured_name, insured_date_of_birth, policy_number, country, policy,
@@ -43,7 +42,13 @@ public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : I
 
             var benefits = kept.SelectMany(m => m.Benefits.GroupBy(b => Money.Key(b.Benefit)).Select(g => (m, b: g.First()))).ToList();
             await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
-            batch.BatchCommands.Add(CoverPictures.DeleteBenefits(kept));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                DELETE FROM case_cover_benefits b USING unnest(@tenant::text[], @case_id::uuid[]) AS c(tenant_id, case_id)
+                WHERE b.tenant_id = c.tenant_id AND b.case_id = c.case_id
+                """)
+            {
+                Parameters = { new("tenant", kept.Select(m => m.TenantId).ToArray()), new("case_id", kept.Select(m => m.CaseId).ToArray()) },
+            });
             if (benefits.Count > 0)
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("""
                     INSERT INTO case_cover_benefits (tenant_id, case_id, benefit, limit_amount, currency)

@@ -84,9 +84,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             await using var batch = new NpgsqlBatch(connection, transaction);
             batch.BatchCommands.Add(Contacts.CaseContacts.FromAppeal(existing.Id, appeal));
             batch.BatchCommands.Add(AppealRow(existing.Id, appeal));
-            var entry = AppealEntry(appeal);
-            foreach (var command in CaseTimeline.Commands(appeal.TenantId, existing.Id, entry.At, entry.Kind, entry.Summary, entry.Actor, entry.Data))
-                batch.BatchCommands.Add(command);
+            foreach (var command in CaseTimeline.Commands(appeal.TenantId, existing.Id, AppealEntry(appeal))) batch.BatchCommands.Add(command);
             batch.Enqueue(new AppealAttachedToCase(existing.Id, appeal.TenantId, existing.Number, appeal.AppealId, now));
             await batch.ExecuteNonQueryAsync(ct);
             if (task is not null) await CaseTasks.CreateAsync(transaction, appeal.TenantId, existing.Id, task, now, ct: ct);
@@ -96,13 +94,17 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         var opened = new CaseOpened(Guid.CreateVersion7(), appeal.TenantId, $"{year}-{sequence:D6}", appeal.AppealId, appeal.Insured, now);
         // The case opens with two timeline entries (case-opened, then the appeal) and the task's, if any, counted in its
         // row as it is inserted.
-        var taskRow = task is null ? ((NpgsqlBatchCommand Insert, NewCaseEntry Entry)?)null : CaseTasks.ForNewCase(appeal.TenantId, opened.CaseId, task, now);
-        List<NewCaseEntry> entries =
+        List<NewTimelineEntry> entries =
         [
             new(now, "case-opened", $"Case {opened.CaseNumber} opened for {appeal.Insured.FullName} in {appeal.Location.Country}", "cases"),
             AppealEntry(appeal),
         ];
-        if (taskRow is not null) entries.Add(taskRow.Value.Entry);
+        NpgsqlBatchCommand? taskInsert = null;
+        if (task is not null)
+        {
+            (taskInsert, var taskEntry) = CaseTasks.ForNewCase(appeal.TenantId, opened.CaseId, task, now);
+            entries.Add(taskEntry);
+        }
         var (version, timelineSeq) = CaseTimeline.NewCaseCounters(entries.Count);
         // The case, its first contact and appeal, the task, their timeline entries and the event: one round trip.
         await using (var batch = new NpgsqlBatch(connection, transaction))
@@ -140,7 +142,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             });
             batch.BatchCommands.Add(Contacts.CaseContacts.FromAppeal(opened.CaseId, appeal));
             batch.BatchCommands.Add(AppealRow(opened.CaseId, appeal));
-            if (taskRow is not null) batch.BatchCommands.Add(taskRow.Value.Insert);
+            if (taskInsert is not null) batch.BatchCommands.Add(taskInsert);
             foreach (var command in CaseTimeline.NewCaseCommands(appeal.TenantId, opened.CaseId, entries)) batch.BatchCommands.Add(command);
             batch.Enqueue(opened);
             // The cover as opened (nothing reserved or spent yet), for the services that issue against it.
@@ -166,11 +168,11 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The appeal's timeline entry: appended to an open case, or among the first entries of a case being opened.</summary>
-    private static NewCaseEntry AppealEntry(AppealRegistered appeal)
+    private static NewTimelineEntry AppealEntry(AppealRegistered appeal)
     {
         var summary = $"{appeal.Channel} appeal from {appeal.Caller.Name} ({appeal.Caller.Relation}), triage {appeal.Triage}, callback promised by {appeal.CallbackDueAt:u}";
         var data = new { appeal.AppealId, appeal.Channel, appeal.Triage, appeal.Caller, appeal.Description, appeal.CallbackDueAt, appeal.Coverage.Status };
-        return new NewCaseEntry(appeal.RegisteredAt, "appeal", summary, "intake", data);
+        return new NewTimelineEntry(appeal.RegisteredAt, "appeal", summary, "intake", data);
     }
 
     /// <summary>The id of a case of the tenant, by number or id; null when there is none (or it is another tenant's).</summary>

@@ -95,12 +95,12 @@ public static class CaseTasks
     /// (<see cref="CaseTimeline.NewCaseCommands"/>, counted in the case's row as it is inserted). A new case has no coordinator
     /// yet, so nobody owns the task, as CreateAsync would find; and no task of its own, so the dedup key cannot clash.
     /// </summary>
-    public static (NpgsqlBatchCommand Insert, NewCaseEntry Entry) ForNewCase(string tenantId, Guid caseId, NewTask task, DateTimeOffset now)
+    public static (NpgsqlBatchCommand Insert, NewTimelineEntry Entry) ForNewCase(string tenantId, Guid caseId, NewTask task, DateTimeOffset now)
     {
         var id = Guid.CreateVersion7();
         var insert = new NpgsqlBatchCommand(InsertSql);
         insert.Parameters.AddRange(RowParameters(id, tenantId, caseId, task, owner: null, now));
-        return (insert, new NewCaseEntry(now, "task-created", task.Summary, task.Actor, task.EntryData(id, owner: null)));
+        return (insert, new NewTimelineEntry(now, "task-created", task.Summary, task.Actor, task.EntryData(id, owner: null)));
     }
 
     private static NpgsqlParameter[] RowParameters(Guid id, string tenantId, Guid caseId, NewTask task, string? owner, DateTimeOffset now) =>

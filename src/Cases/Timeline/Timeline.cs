@@ -12,8 +12,11 @@ namespace Platform.Cases.Timeline;
 public sealed record TimelineEntry(long Id, DateTimeOffset At, [property: OneOf(typeof(TimelineKinds), nameof(TimelineKinds.All))] string Kind,
     string Summary, string Actor, JsonElement? Data);
 
-/// <summary>One of the entries a case opens with (<see cref="CaseTimeline.NewCaseCommands"/>).</summary>
-public sealed record NewCaseEntry(DateTimeOffset At, string Kind, string Summary, string Actor, object? Data = null);
+/// <summary>
+/// An entry to write: appended to a case (<see cref="CaseTimeline.Commands(string, Guid, NewTimelineEntry)"/>) or among
+/// those a case opens with (<see cref="CaseTimeline.NewCaseCommands"/>).
+/// </summary>
+public sealed record NewTimelineEntry(DateTimeOffset At, string Kind, string Summary, string Actor, object? Data = null);
 
 /// <summary>
 /// The case's timeline: every feature that changes a case appends here, in the same transaction as the change.
@@ -48,12 +51,16 @@ public static class CaseTimeline
             SELECT @case_id, @tenant, c.timeline_seq, @at, @kind, @summary, @actor, @data FROM c
             """, tenantId, caseId, at, kind, summary, actor, data);
 
+    /// <summary>The statements of one append of <paramref name="entry"/>, as above.</summary>
+    public static IEnumerable<NpgsqlBatchCommand> Commands(string tenantId, Guid caseId, NewTimelineEntry entry) =>
+        Commands(tenantId, caseId, entry.At, entry.Kind, entry.Summary, entry.Actor, entry.Data);
+
     /// <summary>
     /// The statements of a new case's first entries, numbered 1, 2, 3 ... in the order given, for a case inserted in the
     /// same batch with its counters already counting them (<see cref="NewCaseCounters"/>): opening a case writes its row
     /// once, its entries in one statement and the webhook deliveries they owe in another.
     /// </summary>
-    public static IEnumerable<NpgsqlBatchCommand> NewCaseCommands(string tenantId, Guid caseId, IReadOnlyList<NewCaseEntry> entries)
+    public static IEnumerable<NpgsqlBatchCommand> NewCaseCommands(string tenantId, Guid caseId, IReadOnlyList<NewTimelineEntry> entries)
     {
         foreach (var e in entries) CheckKind(e.Kind);
         // Serialised once: the entries and their deliveries carry the same data.

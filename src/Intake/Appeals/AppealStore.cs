@@ -168,10 +168,9 @@ public sealed class AppealStore(NpgsqlDataSource dataSource)
         return (appeal is null ? QueueMove.NotFound : moved ? QueueMove.Done : QueueMove.Conflict, appeal);
     }
 
-    /// <summary>Records the case an appeal belongs to and keeps the open-case projection; the tenant must match.</summary>
     /// <summary>
-    /// Records the case each appeal opened or joined, and remembers the cases opened as open (<see cref="CaseLink.OpenedFor"/>),
-    /// in two set-based statements and one round trip for any number of links.
+    /// Records the case each appeal opened or joined (the tenant must match), and remembers the cases opened as open
+    /// (<see cref="CaseLink.OpenedFor"/>), in two set-based statements and one round trip for any number of links.
     /// </summary>
     public static async Task LinkCasesAsync(NpgsqlTransaction transaction, IReadOnlyList<CaseLink> links, CancellationToken ct)
     {

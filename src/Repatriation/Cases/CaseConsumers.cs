@@ -17,9 +17,8 @@ public sealed class CaseCoverageChangedConsumer(NpgsqlDataSource dataSource) : I
     protected override async Task ApplyAsync(IReadOnlyList<ConsumeContext<CaseCoverageChanged>> messages, NpgsqlTransaction transaction,
         CancellationToken ct)
     {
-        foreach (var round in Rounds(messages, m => (m.TenantId, m.CaseId)))
+        foreach (var pictures in Rounds(messages, m => (m.TenantId, m.CaseId)))
         {
-            var pictures = round.Select(c => c.Message).ToList();
             var covers = pictures.Select(m => m.Benefits.FirstOrDefault(b => string.Equals(b.Benefit.Trim(), Benefit, StringComparison.OrdinalIgnoreCase))).ToList();
             await using var upsert = new NpgsqlCommand("""
                 INSERT INTO cases (tenant_id, case_id, case_number, insured_name, insured_date_of_birth, policy_number, country, city,
