@@ -69,7 +69,7 @@ public static class AppealsBenchmark
         Console.WriteLine($"Baselines on the same servers ({Environment.ProcessorCount} cores, everything on this machine):");
         var pg = await Baselines.PgbenchAsync(Platform, 10);
         Console.WriteLine(pg is { } p
-            ? string.Create(CultureInfo.InvariantCulture, $"  PostgreSQL (pgbench, appeal + outbox row + NOTIFY per transaction, 4 clients): {p.Tps:0} transactions/s, {p.LatencyMs:0.00} ms average, PostgreSQL's CPU {p.CpuMsPerTransaction:0.000} ms per transaction")
+            ? string.Create(CultureInfo.InvariantCulture, $"  PostgreSQL (pgbench, appeal + outbox row per transaction, 4 clients): {p.Tps:0} transactions/s, {p.LatencyMs:0.00} ms average, PostgreSQL's CPU {p.CpuMsPerTransaction:0.000} ms per transaction")
             : "  PostgreSQL: pgbench is not installed (Debian's postgresql package has it); skipped");
         var (mtRate, mtLatency, mtCpu) = await Baselines.MassTransitAsync(Platform, 20_000);
         // What the servers alone spend, by this run's baselines: each step prices its transactions and deliveries with it.

@@ -12,7 +12,7 @@ namespace Platform.Bench.Appeals;
 public static partial class Baselines
 {
     /// <summary>
-    /// pgbench with an appeal-like write (an appeal row, an outbox row and a NOTIFY in one transaction), 4 clients,
+    /// pgbench with an appeal-like write (an appeal row and an outbox row in one transaction, as Intake writes one), 4 clients,
     /// prepared statements, in a scratch database of the platform's PostgreSQL: the database's ceiling for the write
     /// an appeal needs, and PostgreSQL's CPU per such transaction. Null when pgbench is not installed (it comes with
     /// Debian's postgresql package).
@@ -51,7 +51,6 @@ public static partial class Baselines
             BEGIN;
             INSERT INTO appeals (tenant_id, body) VALUES ('bench', '{body}');
             INSERT INTO outbox (body) VALUES ('{body}');
-            NOTIFY outbox;
             COMMIT;
 
             """);

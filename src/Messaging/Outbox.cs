@@ -1,3 +1,4 @@
+using System.Data;
 using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
@@ -7,11 +8,23 @@ namespace Platform.Messaging;
 
 /// <summary>
 /// Writes events into the outbox inside the caller's transaction: the event exists if and only if the state change
-/// that caused it commits. <see cref="OutboxRelay"/> publishes it afterwards.
+/// that caused it commits. <see cref="OutboxRelay"/> publishes it afterwards: this process's relay is woken when the
+/// connection that wrote the rows closes (after its transaction ended), without a <c>NOTIFY</c> in the transaction.
 /// </summary>
+/// <remarks>
+/// A <c>NOTIFY</c> makes PostgreSQL take one lock for the whole server at commit and hold it until the commit has
+/// reached the disk, so every transaction that notifies commits after the last one's flush, one at a time, in every
+/// database. Under load most of the services' transactions were waiting for it (<c>Lock: object</c> at <c>COMMIT</c>
+/// in <c>pg_stat_activity</c>). Another replica's relay does not need waking: this one publishes what this replica
+/// wrote, and every relay polls (<see cref="OutboxOptions.PollInterval"/>) for what a dead replica left.
+/// </remarks>
 public static class Outbox
 {
+    /// <summary>The channel the relay also listens on, for rows written by another process (an operator's replay).</summary>
     internal const string Channel = "outbox_messages";
+
+    /// <summary>Raised when a connection that wrote outbox rows has closed: its transaction has committed or rolled back.</summary>
+    internal static event Action? Written;
     internal static readonly JsonSerializerOptions Json = Microsoft.Extensions.Hosting.PlatformJson.Options;
 
     /// <summary>Adds <paramref name="message"/> to the outbox in <paramref name="transaction"/>; returns its message id.</summary>
@@ -30,6 +43,11 @@ public static class Outbox
     /// </summary>
     public static Guid Enqueue<T>(this NpgsqlBatch batch, T message) where T : class
     {
+        var connection = batch.Connection
+            ?? throw new InvalidOperationException("Outbox rows are written in the transaction of the change that causes them: give the batch its connection and transaction.");
+        // Once per connection: wake the relay when it closes.
+        connection.StateChange -= WakeRelayWhenClosed;
+        connection.StateChange += WakeRelayWhenClosed;
         var messageId = Guid.CreateVersion7();
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             INSERT INTO outbox_messages (message_id, message_type, body, trace_parent)
@@ -44,8 +62,14 @@ public static class Outbox
                 new NpgsqlParameter("trace", (object?)Activity.Current?.Id ?? DBNull.Value),
             },
         });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {Channel}"));
         return messageId;
+    }
+
+    private static void WakeRelayWhenClosed(object? sender, StateChangeEventArgs e)
+    {
+        if (e.CurrentState != ConnectionState.Closed) return;
+        ((NpgsqlConnection)sender!).StateChange -= WakeRelayWhenClosed;
+        Written?.Invoke();
     }
 
     internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";

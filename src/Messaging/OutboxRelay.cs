@@ -12,7 +12,10 @@ namespace Platform.Messaging;
 public sealed class OutboxOptions
 {
     public int BatchSize { get; set; } = 100;
-    /// <summary>How often to look for rows when no notification arrives (a notification can be missed while reconnecting).</summary>
+    /// <summary>
+    /// How often to look for rows when nothing wakes the relay: rows another replica left when it died, or written by
+    /// a connection still open.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>
     /// How long the outcome of a pass (rows sent or failed) may wait to be written together with the next pass's
@@ -44,7 +47,8 @@ public sealed class OutboxOptions
 /// awaiting the broker's confirms together; what was confirmed is deleted in the next pass's transaction (or alone
 /// after <see cref="OutboxOptions.RecordDelay"/>). A row that fails waits for its next attempt without holding back the
 /// others, and is parked after <see cref="OutboxOptions.MaxAttempts"/>; a row whose type no longer exists is parked at
-/// once. Woken by LISTEN/NOTIFY, with polling as the fallback.
+/// once. Woken when this process has written rows (<see cref="Outbox"/>) and by NOTIFY on <see cref="Outbox.Channel"/>
+/// from other processes, with polling as the fallback.
 /// </summary>
 public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
@@ -66,6 +70,21 @@ public sealed partial class OutboxRelay(
     {
         // Every queue that consumes what this service publishes exists before the first publish (see BrokerTopology).
         await topology.DeclaredAsync(stoppingToken);
+        Outbox.Written += Wake;
+        try
+        {
+            await RelayAsync(stoppingToken);
+        }
+        finally
+        {
+            Outbox.Written -= Wake;
+        }
+    }
+
+    private void Wake() => _wake.Release();
+
+    private async Task RelayAsync(CancellationToken stoppingToken)
+    {
         _ = ListenAsync(stoppingToken);
         var lastCleanup = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)

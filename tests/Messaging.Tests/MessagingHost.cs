@@ -54,7 +54,7 @@ public class MessagingHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestEnvironment.CreateDatabaseAsync("messaging");
-        _host = Build(ConnectionString, Name, Deliveries, Flaky, KeepPublished);
+        _host = Build(ConnectionString, Name, Deliveries, Flaky, KeepPublished, PollInterval);
         await _host.StartAsync();
     }
 
@@ -63,11 +63,14 @@ public class MessagingHost : IAsyncLifetime
 
     private static readonly TimeSpan TestKeepPublished = TimeSpan.FromDays(7);
 
+    /// <summary>How often the relay looks for rows when nothing wakes it.</summary>
+    protected virtual TimeSpan PollInterval => TimeSpan.FromMilliseconds(500);
+
     /// <summary>A second host on the same database and queues: a replica.</summary>
-    public IHost BuildReplica() => Build(ConnectionString, Name, Deliveries, keepPublished: KeepPublished);
+    public IHost BuildReplica() => Build(ConnectionString, Name, Deliveries, keepPublished: KeepPublished, pollInterval: PollInterval);
 
     internal static IHost Build(string connectionString, string name, ConcurrentBag<Guid> deliveries, FlakyPlan? flaky = null,
-        TimeSpan? keepPublished = null)
+        TimeSpan? keepPublished = null, TimeSpan? pollInterval = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = name });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -83,7 +86,7 @@ public class MessagingHost : IAsyncLifetime
             ["Messaging:Redelivery:1"] = "00:00:01",
             // Long enough that messages published together are batched together on a loaded machine.
             ["Messaging:BatchTimeLimit"] = "00:00:01",
-            ["Outbox:PollInterval"] = "00:00:00.500",
+            ["Outbox:PollInterval"] = (pollInterval ?? TimeSpan.FromMilliseconds(500)).ToString(),
             ["Outbox:PublishTimeout"] = "00:00:03",
             ["Outbox:KeepPublished"] = (keepPublished ?? TestKeepPublished).ToString(),
         });
@@ -144,6 +147,12 @@ public class MessagingHost : IAsyncLifetime
         await _host.StopAsync();
         _host.Dispose();
     }
+}
+
+/// <summary>A host whose relay polls only once a minute: what it publishes sooner, something woke it for.</summary>
+public sealed class RarelyPollingHost : MessagingHost
+{
+    protected override TimeSpan PollInterval => TimeSpan.FromMinutes(1);
 }
 
 /// <summary>A host with the outbox as production runs it: published rows deleted at once.</summary>

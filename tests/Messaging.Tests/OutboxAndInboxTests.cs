@@ -38,6 +38,30 @@ public sealed class A_published_row(ProductionOutboxHost host) : IClassFixture<P
     }
 }
 
+public sealed class A_change_committed_in_this_process(RarelyPollingHost host) : IClassFixture<RarelyPollingHost>
+{
+    [Fact]
+    public async Task Wakes_the_relay_when_its_connection_closes_without_a_NOTIFY()
+    {
+        // A NOTIFY would be seen here (and would serialise every notifying commit on the server).
+        await using var listener = await host.DataSource.OpenConnectionAsync();
+        var notified = 0;
+        listener.Notification += (_, _) => Interlocked.Increment(ref notified);
+        await using (var listen = new Npgsql.NpgsqlCommand("LISTEN outbox_messages", listener)) await listen.ExecuteNonQueryAsync();
+
+        // The relay has made its first passes and waits for a minute now, unless something wakes it.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 3; i++)
+        {
+            var probe = await host.ChangeAsync(commit: true);
+            await Eventually.True(async () => await host.AppliedAsync(probe) == 1, TimeSpan.FromSeconds(10),
+                $"change {i + 1} is published well before the next poll");
+        }
+        Assert.False(await listener.WaitAsync(TimeSpan.FromMilliseconds(300)), "no notification is pending");
+        Assert.Equal(0, notified);
+    }
+}
+
 public sealed class A_rolled_back_change(MessagingHost host) : IClassFixture<MessagingHost>
 {
     [Fact]
