@@ -43,11 +43,7 @@ public static class Outbox
     /// </summary>
     public static Guid Enqueue<T>(this NpgsqlBatch batch, T message) where T : class
     {
-        var connection = batch.Connection
-            ?? throw new InvalidOperationException("Outbox rows are written in the transaction of the change that causes them: give the batch its connection and transaction.");
-        // Once per connection: wake the relay when it closes.
-        connection.StateChange -= WakeRelayWhenClosed;
-        connection.StateChange += WakeRelayWhenClosed;
+        WakeRelayWhenClosed(batch);
         var messageId = Guid.CreateVersion7();
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             INSERT INTO outbox_messages (message_id, message_type, body, trace_parent)
@@ -63,6 +59,43 @@ public static class Outbox
             },
         });
         return messageId;
+    }
+
+    /// <summary>
+    /// Adds the statement that puts <paramref name="messages"/> in the outbox, in this order, to <paramref name="batch"/>:
+    /// one INSERT for all of them (events of several types that one change causes, or one event per row it changed).
+    /// </summary>
+    public static void EnqueueAll(this NpgsqlBatch batch, params IReadOnlyList<object> messages)
+    {
+        if (messages.Count == 0) return;
+        WakeRelayWhenClosed(batch);
+        // The rows take their ids (the relay's publishing order) in the order given.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            INSERT INTO outbox_messages (message_id, message_type, body, trace_parent)
+            SELECT m.id, m.type, m.body, @trace FROM unnest(@ids, @types, @bodies) WITH ORDINALITY AS m(id, type, body, n)
+            ORDER BY m.n
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("ids", messages.Select(_ => Guid.CreateVersion7()).ToArray()),
+                new NpgsqlParameter("types", messages.Select(m => TypeName(m.GetType())).ToArray()),
+                new NpgsqlParameter("bodies", NpgsqlDbType.Jsonb | NpgsqlDbType.Array)
+                {
+                    Value = messages.Select(m => JsonSerializer.Serialize(m, m.GetType(), Json)).ToArray(),
+                },
+                new NpgsqlParameter("trace", NpgsqlDbType.Text) { Value = (object?)Activity.Current?.Id ?? DBNull.Value },
+            },
+        });
+    }
+
+    /// <summary>Once per connection: wake the relay when the connection that wrote the rows closes.</summary>
+    private static void WakeRelayWhenClosed(NpgsqlBatch batch)
+    {
+        var connection = batch.Connection
+            ?? throw new InvalidOperationException("Outbox rows are written in the transaction of the change that causes them: give the batch its connection and transaction.");
+        connection.StateChange -= WakeRelayWhenClosed;
+        connection.StateChange += WakeRelayWhenClosed;
     }
 
     private static void WakeRelayWhenClosed(object? sender, StateChangeEventArgs e)

@@ -62,6 +62,32 @@ public sealed class A_change_committed_in_this_process(RarelyPollingHost host) :
     }
 }
 
+public sealed class Events_enqueued_together(MessagingHost host) : IClassFixture<MessagingHost>
+{
+    [Fact]
+    public async Task Are_one_statement_and_are_published_in_the_order_given()
+    {
+        var probes = Enumerable.Range(1, 3).Select(i => new ProbeHappened(Guid.NewGuid(), $"together {i}")).ToArray();
+        await using (var connection = await host.DataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await using var batch = new Npgsql.NpgsqlBatch(connection, transaction);
+            batch.EnqueueAll(probes);
+            Assert.Single(batch.BatchCommands);
+            await batch.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+        }
+
+        foreach (var probe in probes)
+            await Eventually.True(async () => await host.AppliedAsync(probe.ProbeId) == 1, TimeSpan.FromSeconds(15), $"{probe.Text} is consumed");
+        var order = new List<Guid>();
+        await using (var cmd = host.DataSource.CreateCommand("SELECT (body->>'probeId')::uuid FROM outbox_messages WHERE body->>'text' LIKE 'together %' ORDER BY id"))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) order.Add(reader.GetGuid(0));
+        Assert.Equal(probes.Select(p => p.ProbeId), order);
+    }
+}
+
 public sealed class A_rolled_back_change(MessagingHost host) : IClassFixture<MessagingHost>
 {
     [Fact]

@@ -144,11 +144,11 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             batch.BatchCommands.Add(AppealRow(opened.CaseId, appeal));
             if (taskInsert is not null) batch.BatchCommands.Add(taskInsert);
             foreach (var command in CaseTimeline.NewCaseCommands(appeal.TenantId, opened.CaseId, entries)) batch.BatchCommands.Add(command);
-            batch.Enqueue(opened);
-            // The cover as opened (nothing reserved or spent yet), for the services that issue against it.
-            if (appeal.Coverage.Policy is { } policy)
-                batch.Enqueue(Coverage.CoverageLedger.CoverageChanged(appeal.TenantId, opened.CaseId, opened.CaseNumber, appeal.Insured,
-                    Coverage.CoverageCalculation.Compute(policy.Limits, [], []), 0, now, appeal.Location, policy));
+            // The case, and the cover as opened (nothing reserved or spent yet) for the services that issue against it.
+            batch.EnqueueAll(appeal.Coverage.Policy is { } policy
+                ? [opened, Coverage.CoverageLedger.CoverageChanged(appeal.TenantId, opened.CaseId, opened.CaseNumber, appeal.Insured,
+                    Coverage.CoverageCalculation.Compute(policy.Limits, [], []), 0, now, appeal.Location, policy)]
+                : [opened]);
             await batch.ExecuteNonQueryAsync(ct);
         }
         return (opened.CaseId, opened.CaseNumber, true);

@@ -61,7 +61,7 @@ public sealed partial class GuaranteeExpiry(NpgsqlDataSource dataSource, IOption
             if (expired.Count == 0) return total;
             await using (var batch = new NpgsqlBatch(connection, transaction))
             {
-                foreach (var (id, tenant, caseId) in expired) batch.Enqueue(new GuaranteeLetterRevoked(id, tenant, caseId, now));
+                batch.EnqueueAll([.. expired.Select(e => new GuaranteeLetterRevoked(e.Id, e.Tenant, e.CaseId, now))]);
                 await batch.ExecuteNonQueryAsync(ct);
             }
             await transaction.CommitAsync(ct);
