@@ -38,8 +38,8 @@ public static class Outbox
     }
 
     /// <summary>
-    /// Adds the statements that put <paramref name="message"/> in the outbox to <paramref name="batch"/>, which must run in
-    /// the transaction of the change that causes it: the caller's other statements and these go in one round trip.
+    /// Adds the statement that puts <paramref name="message"/> in the outbox to <paramref name="batch"/>, which must run in
+    /// the transaction of the change that causes it: the caller's other statements and this one go in one round trip.
     /// </summary>
     public static Guid Enqueue<T>(this NpgsqlBatch batch, T message) where T : class
     {
