@@ -41,25 +41,7 @@ public static class Outbox
     /// Adds the statement that puts <paramref name="message"/> in the outbox to <paramref name="batch"/>, which must run in
     /// the transaction of the change that causes it: the caller's other statements and this one go in one round trip.
     /// </summary>
-    public static Guid Enqueue<T>(this NpgsqlBatch batch, T message) where T : class
-    {
-        WakeRelayWhenClosed(batch);
-        var messageId = Guid.CreateVersion7();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            INSERT INTO outbox_messages (message_id, message_type, body, trace_parent)
-            VALUES (@id, @type, @body, @trace)
-            """)
-        {
-            Parameters =
-            {
-                new NpgsqlParameter("id", messageId),
-                new NpgsqlParameter("type", TypeName(typeof(T))),
-                new NpgsqlParameter("body", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(message, Json) },
-                new NpgsqlParameter("trace", (object?)Activity.Current?.Id ?? DBNull.Value),
-            },
-        });
-        return messageId;
-    }
+    public static Guid Enqueue<T>(this NpgsqlBatch batch, T message) where T : class => Insert(batch, [message])[0];
 
     /// <summary>
     /// Adds the statement that puts <paramref name="messages"/> in the outbox, in this order, to <paramref name="batch"/>:
@@ -67,8 +49,14 @@ public static class Outbox
     /// </summary>
     public static void EnqueueAll(this NpgsqlBatch batch, params IReadOnlyList<object> messages)
     {
-        if (messages.Count == 0) return;
+        if (messages.Count > 0) Insert(batch, messages);
+    }
+
+    /// <summary>The one statement that writes outbox rows; returns their message ids.</summary>
+    private static Guid[] Insert(NpgsqlBatch batch, IReadOnlyList<object> messages)
+    {
         WakeRelayWhenClosed(batch);
+        var ids = messages.Select(_ => Guid.CreateVersion7()).ToArray();
         // The rows take their ids (the relay's publishing order) in the order given.
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             INSERT INTO outbox_messages (message_id, message_type, body, trace_parent)
@@ -78,7 +66,7 @@ public static class Outbox
         {
             Parameters =
             {
-                new NpgsqlParameter("ids", messages.Select(_ => Guid.CreateVersion7()).ToArray()),
+                new NpgsqlParameter("ids", ids),
                 new NpgsqlParameter("types", messages.Select(m => TypeName(m.GetType())).ToArray()),
                 new NpgsqlParameter("bodies", NpgsqlDbType.Jsonb | NpgsqlDbType.Array)
                 {
@@ -87,6 +75,7 @@ public static class Outbox
                 new NpgsqlParameter("trace", NpgsqlDbType.Text) { Value = (object?)Activity.Current?.Id ?? DBNull.Value },
             },
         });
+        return ids;
     }
 
     /// <summary>Once per connection: wake the relay when the connection that wrote the rows closes.</summary>
