@@ -53,12 +53,25 @@ public sealed class PlatformConsumerDefinition<T>(MessagingOptions options) : Co
             .MakeGenericMethod(batched).Invoke(null, [endpoint, context]);
         // One batch at a time per replica, so that two batches never wait on each other's rows; the next one gathers
         // while the last one commits.
-        consumer.Options<BatchOptions>(o => o.SetMessageLimit(options.BatchMessageLimit).SetTimeLimit(options.BatchTimeLimit).SetConcurrencyLimit(1));
+        var timeLimit = typeof(T).GetCustomAttribute<BatchTimeLimitAttribute>()?.Limit(options) ?? options.BatchTimeLimit;
+        consumer.Options<BatchOptions>(o => o.SetMessageLimit(options.BatchMessageLimit).SetTimeLimit(timeLimit).SetConcurrencyLimit(1));
     }
 
     private static void PutAsideEach<TMessage>(IReceiveEndpointConfigurator endpoint, IRegistrationContext context) where TMessage : class =>
         endpoint.AddPipeSpecification(new FilterPipeSpecification<ConsumeContext<TMessage>>(
             ActivatorUtilities.CreateInstance<DelayedRedeliveryFilter<TMessage>>(context)));
+}
+
+/// <summary>
+/// For an <see cref="InboxBatchConsumer{T}"/> whose messages someone is waiting for (a caller expecting the case): it
+/// gathers a batch for at most <paramref name="milliseconds"/> rather than <see cref="MessagingOptions.BatchTimeLimit"/>,
+/// whichever is shorter. Under load a batch grows anyway, while the previous one commits.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class BatchTimeLimitAttribute(int milliseconds) : Attribute
+{
+    internal TimeSpan Limit(MessagingOptions options) =>
+        TimeSpan.FromMilliseconds(Math.Min(milliseconds, options.BatchTimeLimit.TotalMilliseconds));
 }
 
 internal static class Batches

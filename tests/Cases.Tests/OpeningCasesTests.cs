@@ -303,3 +303,36 @@ public sealed class Two_concurrent_appeals_about_one_insured(CasesFactory cases)
         Assert.Equal(2 * pairs, await cases.CountAsync("SELECT count(*) FROM case_appeals WHERE tenant_id = 'race-tenant'"));
     }
 }
+
+public sealed class Appeals_that_arrive_together(CasesFactory cases) : IClassFixture<CasesFactory>
+{
+    [Fact]
+    public async Task Are_filed_in_shared_transactions_each_into_its_own_persons_case()
+    {
+        // Six people, two appeals each (the second spelled differently, the same policy), all sent at once.
+        const int people = 6;
+        var appeals = Enumerable.Range(0, people).SelectMany(i =>
+        {
+            var bornOn = new DateOnly(1980, 1, 1).AddDays(i);
+            return new[] { "Petrov Pavel", "Петров Павел" }.Select(name => CasesFactory.Appeal("together-tenant", name)
+                with { Insured = new InsuredIdentity($"TOGETHER-{i:D2}", name, bornOn) });
+        }).ToArray();
+        await Task.WhenAll(appeals.Select(a => cases.PublishAsync(a, Guid.NewGuid())));
+
+        await Eventually.True(async () => await cases.CountAsync(
+            "SELECT count(*) FROM case_appeals WHERE tenant_id = 'together-tenant'") == 2 * people,
+            TimeSpan.FromSeconds(15), "every appeal is filed");
+        for (var i = 0; i < people; i++)
+            Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM cases WHERE tenant_id = 'together-tenant' AND insured_policy_number = @p",
+                ("p", $"TOGETHER-{i:D2}")));
+        Assert.Equal(2 * people, await cases.CountAsync("""
+            SELECT count(*) FROM case_appeals a JOIN cases c ON c.id = a.case_id
+            WHERE a.tenant_id = 'together-tenant' AND c.tenant_id = 'together-tenant'
+            """));
+        // Rows one transaction wrote share its id (xmin): fewer transactions than cases means they shared commits.
+        Assert.True(await cases.CountAsync("SELECT count(DISTINCT xmin::text) FROM cases WHERE tenant_id = 'together-tenant'") < people,
+            "the appeals sent together were filed in fewer transactions than there are cases");
+        // Each case has a number of its own.
+        Assert.Equal(people, await cases.CountAsync("SELECT count(DISTINCT number) FROM cases WHERE tenant_id = 'together-tenant'"));
+    }
+}
