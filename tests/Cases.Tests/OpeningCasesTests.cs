@@ -1,4 +1,5 @@
 using Platform.Contracts;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -334,5 +335,40 @@ public sealed class Appeals_that_arrive_together(CasesFactory cases) : IClassFix
             "the appeals sent together were filed in fewer transactions than there are cases");
         // Each case has a number of its own.
         Assert.Equal(people, await cases.CountAsync("SELECT count(DISTINCT number) FROM cases WHERE tenant_id = 'together-tenant'"));
+    }
+
+    [Fact]
+    public async Task Each_go_on_in_the_trace_of_the_request_that_registered_it()
+    {
+        using var everything = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "MassTransit" or "Probe.Registration" || s.Name.StartsWith("Platform.", StringComparison.Ordinal),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(everything);
+        using var source = new ActivitySource("Probe.Registration");
+
+        // Each appeal registered by a request of its own (its own trace), all at once, so that they are filed together.
+        var appeals = Enumerable.Range(0, 6).Select(i => CasesFactory.Appeal("traced-tenant", $"Traced Person {i}")).ToArray();
+        var traces = new System.Collections.Concurrent.ConcurrentDictionary<Guid, string>();
+        await Task.WhenAll(appeals.Select(appeal => Task.Run(async () =>
+        {
+            using var request = source.StartActivity("register appeal")!;
+            traces[appeal.AppealId] = request.TraceId.ToHexString();
+            await cases.PublishAsync(appeal, Guid.NewGuid());
+        })));
+
+        await Eventually.True(async () => await cases.CountAsync(
+            "SELECT count(*) FROM case_appeals WHERE tenant_id = 'traced-tenant'") == appeals.Length,
+            TimeSpan.FromSeconds(15), "every appeal is filed");
+        foreach (var appeal in appeals)
+        {
+            // The case's events (its opening, its cover) carry the trace they were written in (W3C: 00-<trace id>-<span>-<flags>).
+            const string events = "FROM outbox_messages WHERE body->>'caseId' = (SELECT case_id::text FROM case_appeals WHERE appeal_id = @id)";
+            var written = await cases.CountAsync($"SELECT count(*) {events}", ("id", appeal.AppealId));
+            Assert.True(written >= 2, $"the case of appeal {appeal.AppealId} has its events");
+            Assert.Equal(written, await cases.CountAsync($"SELECT count(*) {events} AND split_part(trace_parent, '-', 2) = @trace",
+                ("id", appeal.AppealId), ("trace", traces[appeal.AppealId])));
+        }
     }
 }

@@ -9,9 +9,9 @@ namespace Platform.Cases.CaseFiles;
 /// <summary>
 /// Files each registered appeal: into the insured's open case, or a new one. The appeals that arrived together are filed
 /// in one transaction, in the order they arrived, so that under load many share a commit; an appeal alone waits at most
-/// 10 ms for company.
+/// 10 ms for company. Four batches are filed side by side, as a filing waits on round trips more than on the CPU.
 /// </summary>
-[BatchTimeLimit(10)]
+[BatchLimits(milliseconds: 10, concurrentBatches: 4)]
 public sealed class AppealRegisteredConsumer(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<AppealRegisteredConsumer> logger)
     : InboxBatchConsumer<AppealRegistered>(dataSource)
 {
