@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using MassTransit;
-using MassTransit.Logging;
 using Npgsql;
 
 namespace Platform.Messaging;
@@ -27,8 +26,8 @@ public abstract class InboxConsumer<T>(NpgsqlDataSource dataSource) : IConsumer<
 }
 
 /// <summary>
-/// An <see cref="InboxConsumer{T}"/> for messages that arrive often (projections of another service's state, the
-/// appeals Cases files): MassTransit hands it the messages that arrived within <see cref="MessagingOptions.BatchTimeLimit"/>
+/// An <see cref="InboxConsumer{T}"/> for messages that are cheap to apply and arrive often (projections of another
+/// service's state): MassTransit hands it the messages that arrived within <see cref="MessagingOptions.BatchTimeLimit"/>
 /// (<see cref="Batch{T}"/>), and it applies them in one transaction, with their inbox rows, in the order they arrived.
 /// Under load that is one commit for many messages instead of one each; alone, a message waits the time limit.
 /// <see cref="ApplyAsync"/> gets the batch's messages together, so that it writes them in a few set-based statements
@@ -43,8 +42,6 @@ public abstract class InboxConsumer<T>(NpgsqlDataSource dataSource) : IConsumer<
 /// </summary>
 public abstract class InboxBatchConsumer<T>(NpgsqlDataSource dataSource) : IConsumer<Batch<T>> where T : class
 {
-    private static readonly ActivitySource Source = new("Platform.Messaging.Inbox");
-
     /// <summary>The service's database, for work that must not be part of the messages' transaction.</summary>
     protected NpgsqlDataSource DataSource { get; } = dataSource;
 
@@ -116,17 +113,6 @@ public abstract class InboxBatchConsumer<T>(NpgsqlDataSource dataSource) : ICons
     /// <paramref name="transaction"/>, which commits them together with their inbox rows.
     /// </summary>
     protected abstract Task ApplyAsync(IReadOnlyList<ConsumeContext<T>> messages, NpgsqlTransaction transaction, CancellationToken ct);
-
-    /// <summary>
-    /// An activity for applying <paramref name="message"/> in the trace of the request that sent it, current until
-    /// disposed: for a consumer that enqueues events per message, so that each event goes on in its own message's trace
-    /// (a batch's messages belong to many traces). A trace the sampler left out stays left out. Null when the message
-    /// came without a trace.
-    /// </summary>
-    protected static Activity? StartInTraceOf(ConsumeContext<T> message, string name) =>
-        message.Headers.Get<string>(DiagnosticHeaders.ActivityId) is { } id && ActivityContext.TryParse(id, null, out var parent)
-            ? Source.StartActivity(name, ActivityKind.Internal, parent) ?? UnsampledTrace.Continue(name, parent)
-            : null;
 
     /// <summary>
     /// <paramref name="messages"/> split into rounds in which no key occurs twice, each in the order of its key: a

@@ -51,32 +51,14 @@ public sealed class PlatformConsumerDefinition<T>(MessagingOptions options) : Co
         if (batched is null) return;
         typeof(PlatformConsumerDefinition<T>).GetMethod(nameof(PutAsideEach), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(batched).Invoke(null, [endpoint, context]);
-        // One batch at a time per replica unless the consumer asks for more ([BatchLimits]), so that two batches never
-        // wait on each other's rows; the next one gathers while the last one commits.
-        var limits = typeof(T).GetCustomAttribute<BatchLimitsAttribute>();
-        consumer.Options<BatchOptions>(o => o.SetMessageLimit(options.BatchMessageLimit)
-            .SetTimeLimit(limits?.TimeLimit(options) ?? options.BatchTimeLimit).SetConcurrencyLimit(limits?.ConcurrentBatches ?? 1));
+        // One batch at a time per replica, so that two batches never wait on each other's rows; the next one gathers
+        // while the last one commits.
+        consumer.Options<BatchOptions>(o => o.SetMessageLimit(options.BatchMessageLimit).SetTimeLimit(options.BatchTimeLimit).SetConcurrencyLimit(1));
     }
 
     private static void PutAsideEach<TMessage>(IReceiveEndpointConfigurator endpoint, IRegistrationContext context) where TMessage : class =>
         endpoint.AddPipeSpecification(new FilterPipeSpecification<ConsumeContext<TMessage>>(
             ActivatorUtilities.CreateInstance<DelayedRedeliveryFilter<TMessage>>(context)));
-}
-
-/// <summary>
-/// For an <see cref="InboxBatchConsumer{T}"/> whose messages someone is waiting for (a caller expecting the case): it
-/// gathers a batch for at most <paramref name="milliseconds"/> rather than <see cref="MessagingOptions.BatchTimeLimit"/>
-/// (whichever is shorter), and applies up to <paramref name="concurrentBatches"/> batches side by side per replica, so that
-/// one batch's round trips and commit do not hold up the messages behind it. Under load a batch grows anyway, while the
-/// ones before it commit. Batches that run side by side must take their locks in one order.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class BatchLimitsAttribute(int milliseconds, int concurrentBatches) : Attribute
-{
-    internal int ConcurrentBatches => concurrentBatches;
-
-    internal TimeSpan TimeLimit(MessagingOptions options) =>
-        TimeSpan.FromMilliseconds(Math.Min(milliseconds, options.BatchTimeLimit.TotalMilliseconds));
 }
 
 internal static class Batches

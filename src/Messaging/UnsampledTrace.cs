@@ -29,8 +29,8 @@ internal static class UnsampledTrace
 
     /// <summary>
     /// For a consumer: the sender's unsampled trace, when MassTransit started no receive activity for it. (Batch
-    /// consumers do not resume: a batch's messages belong to many traces; one that enqueues per message starts an
-    /// activity in each message's trace, <see cref="InboxBatchConsumer{T}.StartInTraceOf"/>.)
+    /// consumers do not resume: a batch's messages belong to many traces, and the projections that use them enqueue
+    /// nothing.)
     /// </summary>
     public static Activity? Resume<T>(ConsumeContext<T> context) where T : class =>
         Activity.Current is null && context.Headers.Get<string>(DiagnosticHeaders.ActivityId) is { } id && ActivityContext.TryParse(id, null, out var parent)

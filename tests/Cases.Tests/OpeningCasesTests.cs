@@ -1,5 +1,4 @@
 using Platform.Contracts;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -302,73 +301,5 @@ public sealed class Two_concurrent_appeals_about_one_insured(CasesFactory cases)
             Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM cases WHERE tenant_id = 'race-tenant' AND insured_policy_number = @p",
                 ("p", $"RACE-{i:D3}")));
         Assert.Equal(2 * pairs, await cases.CountAsync("SELECT count(*) FROM case_appeals WHERE tenant_id = 'race-tenant'"));
-    }
-}
-
-public sealed class Appeals_that_arrive_together(CasesFactory cases) : IClassFixture<CasesFactory>
-{
-    [Fact]
-    public async Task Are_filed_in_shared_transactions_each_into_its_own_persons_case()
-    {
-        // Six people, two appeals each (the second spelled differently, the same policy), all sent at once.
-        const int people = 6;
-        var appeals = Enumerable.Range(0, people).SelectMany(i =>
-        {
-            var bornOn = new DateOnly(1980, 1, 1).AddDays(i);
-            return new[] { "Petrov Pavel", "Петров Павел" }.Select(name => CasesFactory.Appeal("together-tenant", name)
-                with { Insured = new InsuredIdentity($"TOGETHER-{i:D2}", name, bornOn) });
-        }).ToArray();
-        await Task.WhenAll(appeals.Select(a => cases.PublishAsync(a, Guid.NewGuid())));
-
-        await Eventually.True(async () => await cases.CountAsync(
-            "SELECT count(*) FROM case_appeals WHERE tenant_id = 'together-tenant'") == 2 * people,
-            TimeSpan.FromSeconds(15), "every appeal is filed");
-        for (var i = 0; i < people; i++)
-            Assert.Equal(1, await cases.CountAsync("SELECT count(*) FROM cases WHERE tenant_id = 'together-tenant' AND insured_policy_number = @p",
-                ("p", $"TOGETHER-{i:D2}")));
-        Assert.Equal(2 * people, await cases.CountAsync("""
-            SELECT count(*) FROM case_appeals a JOIN cases c ON c.id = a.case_id
-            WHERE a.tenant_id = 'together-tenant' AND c.tenant_id = 'together-tenant'
-            """));
-        // Rows one transaction wrote share its id (xmin): fewer transactions than cases means they shared commits.
-        Assert.True(await cases.CountAsync("SELECT count(DISTINCT xmin::text) FROM cases WHERE tenant_id = 'together-tenant'") < people,
-            "the appeals sent together were filed in fewer transactions than there are cases");
-        // Each case has a number of its own.
-        Assert.Equal(people, await cases.CountAsync("SELECT count(DISTINCT number) FROM cases WHERE tenant_id = 'together-tenant'"));
-    }
-
-    [Fact]
-    public async Task Each_go_on_in_the_trace_of_the_request_that_registered_it()
-    {
-        using var everything = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name is "MassTransit" or "Probe.Registration" || s.Name.StartsWith("Platform.", StringComparison.Ordinal),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(everything);
-        using var source = new ActivitySource("Probe.Registration");
-
-        // Each appeal registered by a request of its own (its own trace), all at once, so that they are filed together.
-        var appeals = Enumerable.Range(0, 6).Select(i => CasesFactory.Appeal("traced-tenant", $"Traced Person {i}")).ToArray();
-        var traces = new System.Collections.Concurrent.ConcurrentDictionary<Guid, string>();
-        await Task.WhenAll(appeals.Select(appeal => Task.Run(async () =>
-        {
-            using var request = source.StartActivity("register appeal")!;
-            traces[appeal.AppealId] = request.TraceId.ToHexString();
-            await cases.PublishAsync(appeal, Guid.NewGuid());
-        })));
-
-        await Eventually.True(async () => await cases.CountAsync(
-            "SELECT count(*) FROM case_appeals WHERE tenant_id = 'traced-tenant'") == appeals.Length,
-            TimeSpan.FromSeconds(15), "every appeal is filed");
-        foreach (var appeal in appeals)
-        {
-            // The case's events (its opening, its cover) carry the trace they were written in (W3C: 00-<trace id>-<span>-<flags>).
-            const string events = "FROM outbox_messages WHERE body->>'caseId' = (SELECT case_id::text FROM case_appeals WHERE appeal_id = @id)";
-            var written = await cases.CountAsync($"SELECT count(*) {events}", ("id", appeal.AppealId));
-            Assert.True(written >= 2, $"the case of appeal {appeal.AppealId} has its events");
-            Assert.Equal(written, await cases.CountAsync($"SELECT count(*) {events} AND split_part(trace_parent, '-', 2) = @trace",
-                ("id", appeal.AppealId), ("trace", traces[appeal.AppealId])));
-        }
     }
 }

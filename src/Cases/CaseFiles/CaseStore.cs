@@ -34,7 +34,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         // Appeals about one person are filed one at a time, so two concurrent calls cannot open two cases. The match
         // below goes by policy number OR by name and date of birth, so one lock per key it can match on: two appeals
         // with one policy but differently written names (Ivanov / Иванов) meet on the policy's lock. Taken in a fixed
-        // order (LockCommand), so two appeals that share both keys cannot deadlock. The locks, the match and (when nothing matches)
+        // order, so two appeals that share both keys cannot deadlock. The locks, the match and (when nothing matches)
         // the new case's number are one round trip; the number comes from the tenant's sequence for the year, which
         // no other filing waits on (see migration 0011).
         var year = now.UtcDateTime.Year;
@@ -43,7 +43,9 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         long sequence = 0;
         await using (var match = new NpgsqlBatch(connection, transaction))
         {
-            match.BatchCommands.Add(LockCommand(MatchKeys(appeal.TenantId, appeal.Insured)));
+            match.BatchCommands.Add(new NpgsqlBatchCommand("""
+                SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS u(k, n) ORDER BY n
+                """) { Parameters = { new() { Value = MatchKeys(appeal.TenantId, appeal.Insured).ToArray() } } });
             match.BatchCommands.Add(new NpgsqlBatchCommand("""
                 WITH open AS (
                     SELECT id, number FROM cases
@@ -153,34 +155,17 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The advisory-lock keys of every way the open-case match can find this insured: the policy number (when given) and
-    /// the name key with the date of birth (when given; without it the name alone matches nothing).
+    /// The advisory-lock keys of every way the open-case match can find this insured, sorted: the policy number (when
+    /// given) and the name key with the date of birth (when given; without it the name alone matches nothing).
     /// </summary>
     internal static IReadOnlyList<string> MatchKeys(string tenantId, InsuredIdentity insured)
     {
         var keys = new List<string>(2);
         if (insured.PolicyNumber is { } policy) keys.Add($"case-match/{tenantId}/policy/{policy}");
         if (insured.DateOfBirth is { } dob) keys.Add($"case-match/{tenantId}/person/{InsuredIdentity.NameKey(insured.FullName)}/{dob:yyyy-MM-dd}");
+        keys.Sort(StringComparer.Ordinal);
         return keys;
     }
-
-    /// <summary>
-    /// Takes the match locks of several appeals at once, for filing them in one transaction (<see cref="FileAppealAsync"/>
-    /// takes each appeal's again, which its own transaction already holds).
-    /// </summary>
-    public static async Task LockMatchKeysAsync(NpgsqlTransaction transaction, IEnumerable<string> keys, CancellationToken ct)
-    {
-        await using var batch = new NpgsqlBatch(transaction.Connection, transaction) { BatchCommands = { LockCommand(keys) } };
-        await batch.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>
-    /// The transaction-level advisory locks of <paramref name="keys"/>, taken one by one in the order of their lock
-    /// numbers: every filing takes its locks in that one order, so two that share some cannot deadlock.
-    /// </summary>
-    private static NpgsqlBatchCommand LockCommand(IEnumerable<string> keys) => new("""
-        SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS u(k)) AS l ORDER BY h
-        """) { Parameters = { new() { Value = keys.ToArray() } } };
 
     /// <summary>The appeal's timeline entry: appended to an open case, or among the first entries of a case being opened.</summary>
     private static NewTimelineEntry AppealEntry(AppealRegistered appeal)
