@@ -39,17 +39,35 @@ public static class CaseTimeline
     /// its own batch with other statements of the same transaction: one round trip for all.
     /// </summary>
     public static IEnumerable<NpgsqlBatchCommand> Commands(string tenantId, Guid caseId, DateTimeOffset at, string kind, string summary,
-        string actor, object? data = null) =>
+        string actor, object? data = null)
+    {
+        CheckKind(kind);
+        // Serialised once: the entry and its deliveries carry the same data.
+        var json = data is null ? null : JsonSerializer.Serialize(data, Json);
         // The entry's number is the case's own count, taken under the case row's lock (the UPDATE), so concurrent
         // appends to one case number 1, 2, 3 ... without gaps, and other tenants' activity shows nowhere.
-        Entry("""
+        yield return new NpgsqlBatchCommand("""
             WITH c AS (
                 UPDATE cases SET version = version + 1, updated_at = @at, timeline_seq = timeline_seq + 1
                 WHERE id = @case_id AND tenant_id = @tenant
                 RETURNING timeline_seq)
             INSERT INTO timeline_entries (case_id, tenant_id, seq, at, kind, summary, actor, data)
             SELECT @case_id, @tenant, c.timeline_seq, @at, @kind, @summary, @actor, @data FROM c
-            """, tenantId, caseId, at, kind, summary, actor, data);
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("case_id", caseId),
+                new NpgsqlParameter("tenant", tenantId),
+                new NpgsqlParameter("at", at),
+                new NpgsqlParameter("kind", kind),
+                new NpgsqlParameter("summary", summary),
+                new NpgsqlParameter("actor", actor),
+                new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = (object?)json ?? DBNull.Value },
+            },
+        };
+        yield return Webhooks.WebhookDeliveries.Command(tenantId, caseId, kind, summary, at, json);
+    }
 
     /// <summary>The statements of one append of <paramref name="entry"/>, as above.</summary>
     public static IEnumerable<NpgsqlBatchCommand> Commands(string tenantId, Guid caseId, NewTimelineEntry entry) =>
@@ -89,29 +107,6 @@ public static class CaseTimeline
 
     /// <summary>The version and timeline count of a new case that opens with <paramref name="entries"/> entries.</summary>
     public static (long Version, long TimelineSeq) NewCaseCounters(int entries) => (1 + entries, entries);
-
-    private static IEnumerable<NpgsqlBatchCommand> Entry(string sql, string tenantId, Guid caseId, DateTimeOffset at,
-        string kind, string summary, string actor, object? data)
-    {
-        CheckKind(kind);
-        // Serialised once: the entry and its deliveries carry the same data.
-        var json = data is null ? null : JsonSerializer.Serialize(data, Json);
-        var entry = new NpgsqlBatchCommand(sql)
-        {
-            Parameters =
-            {
-                new NpgsqlParameter("case_id", caseId),
-                new NpgsqlParameter("tenant", tenantId),
-                new NpgsqlParameter("at", at),
-                new NpgsqlParameter("kind", kind),
-                new NpgsqlParameter("summary", summary),
-                new NpgsqlParameter("actor", actor),
-                new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = (object?)json ?? DBNull.Value },
-            },
-        };
-        yield return entry;
-        yield return Webhooks.WebhookDeliveries.Command(tenantId, caseId, kind, summary, at, json);
-    }
 
     private static void CheckKind(string kind)
     {
