@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Diagnostics;
 using System.Text.Json;
@@ -94,5 +95,8 @@ public static class Outbox
         Written?.Invoke();
     }
 
-    internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+    /// <summary>The type as the relay loads it back; worked out once per type (<c>GetName</c> builds a new AssemblyName each call).</summary>
+    internal static string TypeName(Type type) => TypeNames.GetOrAdd(type, t => $"{t.FullName}, {t.Assembly.GetName().Name}");
+
+    private static readonly ConcurrentDictionary<Type, string> TypeNames = new();
 }

@@ -145,10 +145,11 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             if (taskInsert is not null) batch.BatchCommands.Add(taskInsert);
             foreach (var command in CaseTimeline.NewCaseCommands(appeal.TenantId, opened.CaseId, entries)) batch.BatchCommands.Add(command);
             // The case, and the cover as opened (nothing reserved or spent yet) for the services that issue against it.
-            batch.EnqueueAll(appeal.Coverage.Policy is { } policy
-                ? [opened, Coverage.CoverageLedger.CoverageChanged(appeal.TenantId, opened.CaseId, opened.CaseNumber, appeal.Insured,
-                    Coverage.CoverageCalculation.Compute(policy.Limits, [], []), 0, now, appeal.Location, policy)]
-                : [opened]);
+            List<object> events = [opened];
+            if (appeal.Coverage.Policy is { } policy)
+                events.Add(Coverage.CoverageLedger.CoverageChanged(appeal.TenantId, opened.CaseId, opened.CaseNumber, appeal.Insured,
+                    Coverage.CoverageCalculation.Compute(policy.Limits, [], []), 0, now, appeal.Location, policy));
+            batch.EnqueueAll(events);
             await batch.ExecuteNonQueryAsync(ct);
         }
         return (opened.CaseId, opened.CaseNumber, true);
