@@ -29,6 +29,11 @@ public static class PostgresExtensions
             var given = GivenKeywords(settings.ConnectionString);
             if (!given.Contains("maxautoprepare")) settings.MaxAutoPrepare = 64;
             if (!given.Contains("noresetonclose")) settings.NoResetOnClose = true;
+            // A bounded pool: Npgsql's default of 100 connections per data source let a burst open a hundred server
+            // processes for one service on two cores (each planning its statements afresh and evicting the others'
+            // caches) and would let a few replicas of each service exhaust the server's connections. Beyond the
+            // bound a request waits for a connection instead.
+            if (!given.Contains("maxpoolsize") && !given.Contains("maximumpoolsize")) settings.MaxPoolSize = 20;
             // A command gets a span only inside a trace (a request, a consumed message): the pollers' statements (outbox
             // relay, SLA clock, webhooks) would otherwise be a root trace each, every half second, burying the real ones.
             ds.ConfigureTracing(t => t

@@ -49,12 +49,35 @@ public sealed class A_service_data_source
     }
 
     [Fact]
+    public async Task Opens_at_most_twenty_connections_and_a_burst_beyond_them_waits_for_one()
+    {
+        await using var dataSource = await DataSourceAsync();
+        var database = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database;
+        var held = new List<NpgsqlConnection>();
+        for (var i = 0; i < 20; i++) held.Add(await dataSource.OpenConnectionAsync());
+        var waiting = dataSource.OpenConnectionAsync().AsTask();
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", held[0]))
+        {
+            count.Parameters.Add(new() { Value = database });
+            Assert.Equal(20L, await count.ExecuteScalarAsync());
+        }
+        await held[^1].DisposeAsync();
+        await using var next = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(System.Data.ConnectionState.Open, next.State);
+        foreach (var connection in held[..^1]) await connection.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Keeps_what_the_connection_string_sets()
     {
-        await using var dataSource = await DataSourceAsync(";Max Auto Prepare=0;NoResetOnClose=false");
+        await using var dataSource = await DataSourceAsync(";Max Auto Prepare=0;NoResetOnClose=false;Maximum Pool Size=5");
         var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
         Assert.Equal(0, settings.MaxAutoPrepare);
         Assert.False(settings.NoResetOnClose);
+        Assert.Equal(5, settings.MaxPoolSize);
         Assert.Equal(0, await PreparedAfterReuseAsync(dataSource));
     }
 }
