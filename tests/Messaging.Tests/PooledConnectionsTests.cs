@@ -71,6 +71,40 @@ public sealed class A_service_data_source
     }
 
     [Fact]
+    public async Task Traces_a_command_inside_a_trace_as_one_span_without_events_and_none_outside()
+    {
+        await using var dataSource = await DataSourceAsync();
+        var spans = new System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
+                System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        await using (var outside = dataSource.CreateCommand("SELECT 1")) await outside.ExecuteScalarAsync();
+        Assert.Empty(spans);
+
+        using var source = new System.Diagnostics.ActivitySource("test");
+        using var listenToTest = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "test",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
+                System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listenToTest);
+        using (source.StartActivity("request"))
+        {
+            await using var inside = dataSource.CreateCommand("SELECT 2");
+            await inside.ExecuteScalarAsync();
+        }
+        var span = Assert.Single(spans);
+        Assert.Empty(span.Events);
+    }
+
+    [Fact]
     public async Task Keeps_what_the_connection_string_sets()
     {
         await using var dataSource = await DataSourceAsync(";Max Auto Prepare=0;NoResetOnClose=false;Maximum Pool Size=5");
