@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -74,27 +76,19 @@ public sealed class A_service_data_source
     public async Task Traces_a_command_inside_a_trace_as_one_span_without_events_and_none_outside()
     {
         await using var dataSource = await DataSourceAsync();
-        var spans = new System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Activity>();
-        using var listener = new System.Diagnostics.ActivityListener
+        var database = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database;
+        // Only this test's database: other tests in the process run traced hosts of their own.
+        var spans = new ConcurrentBag<Activity>();
+        using var npgsql = Listen("Npgsql", span =>
         {
-            ShouldListenTo = source => source.Name == "Npgsql",
-            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
-                System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+            if (span.TagObjects.Any(t => Equals(t.Value, database))) spans.Add(span);
+        });
+        using var source = new ActivitySource($"test-{database}");
+        using var requests = Listen(source.Name);
 
         await using (var outside = dataSource.CreateCommand("SELECT 1")) await outside.ExecuteScalarAsync();
         Assert.Empty(spans);
 
-        using var source = new System.Diagnostics.ActivitySource("test");
-        using var listenToTest = new System.Diagnostics.ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "test",
-            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
-                System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
-        };
-        System.Diagnostics.ActivitySource.AddActivityListener(listenToTest);
         using (source.StartActivity("request"))
         {
             await using var inside = dataSource.CreateCommand("SELECT 2");
@@ -102,6 +96,18 @@ public sealed class A_service_data_source
         }
         var span = Assert.Single(spans);
         Assert.Empty(span.Events);
+    }
+
+    private static ActivityListener Listen(string sourceName, Action<Activity>? stopped = null)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == sourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     [Fact]
