@@ -122,7 +122,7 @@ public static class AppealsBenchmark
 
     private sealed record StepResult(int Rate, int Appeals, double Achieved, Latencies Answered, Latencies Readable, int Errors, int Unreadable,
         double DrainSeconds, Dictionary<string, double> Cpu, Dictionary<string, double> Transactions, Dictionary<string, double>? Statements, double PollsPerAppeal, double WalKb,
-        double Deliveries, (double Active, string Most)? Waits)
+        double Deliveries, (double Active, string Most, string OpenAtMost)? Waits)
     {
         /// <summary>The platform did not keep up: errors, a readable p99 over a second, or a backlog it took long to drain.</summary>
         public bool Broken => Errors > 0 || Unreadable > 0 || Readable[0.99] > 1000 || DrainSeconds > 10;
@@ -158,12 +158,13 @@ public static class AppealsBenchmark
             $"\"of which JIT\" is the .NET services' tiered compilation, still recompiling hot code after their start; " +
             $"statements exclude BEGIN and COMMIT, and need pg_stat_statements, which ./platform up loads.)"));
         Console.WriteLine();
-        Console.WriteLine("| sessions at | active in the services' databases, on average | what they were doing most (share of the active sessions) |");
-        Console.WriteLine("|---:|---:|---|");
+        Console.WriteLine("| sessions at | active in the services' databases, on average | what they were doing most (share of the active sessions) | open at once, at most |");
+        Console.WriteLine("|---:|---:|---|---|");
         foreach (var r in results.Where(r => r.Waits is not null))
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Rate}/s | {r.Waits!.Value.Active:0.0} | {r.Waits.Value.Most} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Rate}/s | {r.Waits!.Value.Active:0.0} | {r.Waits.Value.Most} | {r.Waits.Value.OpenAtMost} |"));
         Console.WriteLine("(pg_stat_activity every 100 ms while the step's appeals were sent: the statement, and what its session waited for; a " +
-            "commit waiting on \"LWLock: WALWrite\" waits for another session's flush of the WAL, which is group commit.)");
+            "commit waiting on \"LWLock: WALWrite\" waits for another session's flush of the WAL, which is group commit; \"open at once\" is " +
+            "the most sessions a database had, active or idle in a pool, in any one sample, the bench's own included.)");
         Console.WriteLine();
         Console.WriteLine("| per appeal at | transactions, all databases | messages consumed (inbox rows) | the servers at the baselines' cost | CPU platform | at most, on these cores, at the baselines' cost |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
@@ -245,7 +246,7 @@ public static class AppealsBenchmark
             Interlocked.Increment(ref unreadable);
         }));
         var sent = clock.Elapsed;
-        var waited = waits is null ? default((double, string)?) : await waits.StopAsync();
+        var waited = waits is null ? default((double, string, string)?) : await waits.StopAsync();
         var answeredIn = TimeSpan.FromSeconds((double)Interlocked.Read(ref lastAnswer) / Stopwatch.Frequency);
 
         // Every appeal filed into a case (not only the sampled ones) before the step's CPU and transactions are read.
