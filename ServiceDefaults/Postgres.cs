@@ -36,8 +36,8 @@ public static class PostgresExtensions
             if (!given.Contains("maxpoolsize") && !given.Contains("maximumpoolsize")) settings.MaxPoolSize = 20;
             // A command gets a span only inside a trace (a request, a consumed message): the pollers' statements (outbox
             // relay, SLA clock, webhooks) would otherwise be a root trace each, every half second, burying the real ones.
-            // No "received-first-response" event on each command's span (one bench run's dashboard held 33,000 of
-            // them beside 189,000 spans): the span's own duration is what is read.
+            // The span carries no "received-first-response" event (one bench run's dashboard held 33,000 of them beside
+            // 189,000 spans): its own duration is what is read.
             ds.ConfigureTracing(t => t
                 .EnablePhysicalOpenTracing(false)
                 .EnableFirstResponseEvent(false)

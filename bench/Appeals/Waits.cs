@@ -27,7 +27,7 @@ internal sealed class Waits
     {
         await using var connection = await server.OpenConnectionAsync();
         await using var sample = new NpgsqlCommand("""
-            SELECT datname, state = 'active', coalesce(wait_event_type || ': ' || wait_event, 'on the CPU'), split_part(ltrim(query), ' ', 1)
+            SELECT datname, coalesce(state = 'active', false), coalesce(wait_event_type || ': ' || wait_event, 'on the CPU'), split_part(ltrim(query), ' ', 1)
             FROM pg_stat_activity
             WHERE backend_type = 'client backend' AND datname = ANY($1) AND pid <> pg_backend_pid()
             """, connection);
