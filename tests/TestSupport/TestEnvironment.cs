@@ -92,7 +92,7 @@ public static class TestEnvironment
             // Test data is thrown away: durability only costs time.
             if (pg.Resource is PostgresServerResource local)
                 builder.CreateResourceBuilder(local).WithArgs("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
-            if (cache.Resource is RedisServerResource redis) builder.CreateResourceBuilder(redis).WithArgs("--save", "");
+            if (cache.Resource is RedisServerResource redis) builder.CreateResourceBuilder(redis).WithArgs("--appendonly", "no");
 
             var app = builder.Build();
             // A start that never completes (once, the orchestrator did not launch one of the servers) fails the tests
