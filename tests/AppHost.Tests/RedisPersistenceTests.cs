@@ -11,44 +11,36 @@ public sealed class Restarting_the_local_Redis
     [Fact]
     public async Task Keeps_its_keys_in_the_append_only_file_and_takes_over_a_snapshot_written_before_it()
     {
-        var state = Path.Combine(TestEnvironment.RepositoryRoot(), ".state", "tests", $"redis-{Environment.ProcessId}");
-        if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
-        var directory = Directory.CreateDirectory(Path.Combine(state, "redis")).FullName;
+        using var state = new TestEnvironment.StateDirectory("redis");
+        var directory = Directory.CreateDirectory(Path.Combine(state.Path, "redis")).FullName;
         var port = TestEnvironment.FreePorts(1)[0];
-        try
+        // The state a platform from before the append-only file left: a snapshot only.
+        await WriteSnapshotAsync(directory, port, "from-the-snapshot");
+
+        await using (var app = Build(state.Path, port))
         {
-            // The state a platform from before the append-only file left: a snapshot only.
-            await WriteSnapshotAsync(directory, port, "from-the-snapshot");
-
-            await using (var app = Build(state, port))
-            {
-                await StartAsync(app);
-                await using var redis = await ConnectAsync(port);
-                Assert.Equal("from-the-snapshot", (string?)await redis.GetDatabase().StringGetAsync("kept"));
-                // The switch to the file is Redis's own rewrite, in the background: wait for its manifest.
-                var manifest = Path.Combine(directory, "appendonlydir", "appendonly.aof.manifest");
-                for (var i = 0; i < 300 && !File.Exists(manifest); i++) await Task.Delay(100);
-                Assert.True(File.Exists(manifest), "Redis did not switch to its append-only file");
-                await redis.GetDatabase().StringSetAsync("written-after", "to-the-file");
-                await app.StopAsync();
-            }
-
-            await using (var app = Build(state, port))
-            {
-                await StartAsync(app);
-                await using var redis = await ConnectAsync(port);
-                var db = redis.GetDatabase();
-                Assert.Equal("from-the-snapshot", (string?)await db.StringGetAsync("kept"));
-                Assert.Equal("to-the-file", (string?)await db.StringGetAsync("written-after"));
-                var server = redis.GetServers()[0];
-                Assert.Equal("yes", (await server.ConfigGetAsync("appendonly")).Single().Value);
-                Assert.Equal("", (await server.ConfigGetAsync("save")).Single().Value);
-                await app.StopAsync();
-            }
+            await StartAsync(app);
+            await using var redis = await ConnectAsync(port);
+            Assert.Equal("from-the-snapshot", (string?)await redis.GetDatabase().StringGetAsync("kept"));
+            // The switch to the file is Redis's own rewrite, in the background: wait for its manifest.
+            var manifest = Path.Combine(directory, "appendonlydir", "appendonly.aof.manifest");
+            for (var i = 0; i < 300 && !File.Exists(manifest); i++) await Task.Delay(100);
+            Assert.True(File.Exists(manifest), "Redis did not switch to its append-only file");
+            await redis.GetDatabase().StringSetAsync("written-after", "to-the-file");
+            await app.StopAsync();
         }
-        finally
+
+        await using (var app = Build(state.Path, port))
         {
-            if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
+            await StartAsync(app);
+            await using var redis = await ConnectAsync(port);
+            var db = redis.GetDatabase();
+            Assert.Equal("from-the-snapshot", (string?)await db.StringGetAsync("kept"));
+            Assert.Equal("to-the-file", (string?)await db.StringGetAsync("written-after"));
+            var server = redis.GetServers()[0];
+            Assert.Equal("yes", (await server.ConfigGetAsync("appendonly")).Single().Value);
+            Assert.Equal("", (await server.ConfigGetAsync("save")).Single().Value);
+            await app.StopAsync();
         }
     }
 

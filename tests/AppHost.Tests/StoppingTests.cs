@@ -12,28 +12,20 @@ public sealed class Stopping_the_platform
     [Fact]
     public async Task Shuts_PostgreSQL_down_cleanly_with_its_data_kept()
     {
-        var state = Path.Combine(TestEnvironment.RepositoryRoot(), ".state", "tests", $"stopping-{Environment.ProcessId}");
-        if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
-        try
+        using var state = new TestEnvironment.StateDirectory("stopping");
+        var port = TestEnvironment.FreePorts(1)[0];
+        await using (var app = Build(state.Path, port))
         {
-            var port = TestEnvironment.FreePorts(1)[0];
-            await using (var app = Build(state, port))
-            {
-                await app.StartAsync();
-                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-                await app.ResourceNotifications.WaitForResourceHealthyAsync("postgres", timeout.Token);
-                await ExecuteAsync(port, "CREATE TABLE kept (id int); INSERT INTO kept VALUES (42)");
-                await app.StopAsync();
-            }
+            await app.StartAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("postgres", timeout.Token);
+            await ExecuteAsync(port, "CREATE TABLE kept (id int); INSERT INTO kept VALUES (42)");
+            await app.StopAsync();
+        }
 
-            var data = Path.Combine(state, "postgres", "data");
-            Assert.False(File.Exists(Path.Combine(data, "postmaster.pid")), "PostgreSQL left its postmaster.pid behind");
-            Assert.Contains("Database cluster state:               shut down", await ControlDataAsync(data));
-        }
-        finally
-        {
-            if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
-        }
+        var data = Path.Combine(state.Path, "postgres", "data");
+        Assert.False(File.Exists(Path.Combine(data, "postmaster.pid")), "PostgreSQL left its postmaster.pid behind");
+        Assert.Contains("Database cluster state:               shut down", await ControlDataAsync(data));
     }
 
     private static DistributedApplication Build(string state, int port)

@@ -128,6 +128,27 @@ public static class TestEnvironment
     }
 
     /// <summary>
+    /// A state directory of its own for a test that starts a server itself (under <c>.state/tests/</c>, emptied first),
+    /// deleted when disposed.
+    /// </summary>
+    public sealed class StateDirectory : IDisposable
+    {
+        public StateDirectory(string name)
+        {
+            Path = System.IO.Path.Combine(RepositoryRoot(), ".state", "tests", $"{name}-{Environment.ProcessId}");
+            if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+            Directory.CreateDirectory(Path);
+        }
+
+        public string Path { get; }
+
+        public void Dispose()
+        {
+            if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// An Aspire application for the AppHost's server resources alone (no dashboard, no services): stopping it waits
     /// until every server has exited.
     /// </summary>
