@@ -32,8 +32,9 @@ public static class RedisBuilderExtensions
             if (fromSnapshot)
                 builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (_, ct) =>
                 {
-                    await using var connection = await ConnectionMultiplexer.ConnectAsync(
-                        new ConfigurationOptions { EndPoints = { { "127.0.0.1", port } }, AllowAdmin = true });
+                    var options = ConfigurationOptions.Parse(await server.ConnectionStringExpression.GetValueAsync(ct) ?? "");
+                    options.AllowAdmin = true;
+                    await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
                     await connection.GetServers()[0].ConfigSetAsync("appendonly", "yes");
                 });
             builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, (_, _) =>
