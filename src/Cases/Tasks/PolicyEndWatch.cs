@@ -30,7 +30,7 @@ public static class PolicyEndWatch
                c.expected_discharge_on, c.repatriation_planned_on,
                (SELECT e.data->'caller'->>'language' FROM timeline_entries e
                 WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.kind = 'appeal'
-                ORDER BY e.id DESC LIMIT 1)
+                ORDER BY e.seq DESC LIMIT 1)
         FROM cases c
         -- One malformed date must not stop the watch for every other case.
         CROSS JOIN LATERAL (SELECT CASE WHEN c.policy_terms->>'end' ~ '^\d{4}-\d{2}-\d{2}$'
