@@ -66,12 +66,12 @@ public abstract class InboxBatchConsumer<T>(NpgsqlDataSource dataSource) : ICons
         for (var i = 0; i < batch.Length; i++) ids[i] = Inbox.MessageIdOf(batch[i]);
         var fresh = new HashSet<Guid>();
         await using (var cmd = new NpgsqlCommand("""
-            INSERT INTO inbox_messages (consumer, message_id) SELECT @consumer, unnest(@ids)
+            INSERT INTO inbox_messages (consumer, message_id) SELECT $1, unnest($2)
             ON CONFLICT DO NOTHING RETURNING message_id
             """, connection, transaction))
         {
-            cmd.Parameters.AddWithValue("consumer", GetType().FullName!);
-            cmd.Parameters.AddWithValue("ids", ids);
+            cmd.Parameters.Add(new() { Value = GetType().FullName! });
+            cmd.Parameters.Add(new() { Value = ids });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) fresh.Add(reader.GetGuid(0));
         }
@@ -165,13 +165,15 @@ internal static class Inbox
         var ct = context.CancellationToken;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Positional parameters (the consumer, the message id), as in every inbox and outbox statement: one per message
+        // consumed, and Npgsql parses and rewrites a statement with named ones on every call.
         await using (var cmd = new NpgsqlCommand("""
-            INSERT INTO inbox_messages (consumer, message_id) VALUES (@consumer, @id)
+            INSERT INTO inbox_messages (consumer, message_id) VALUES ($1, $2)
             ON CONFLICT DO NOTHING
             """, connection, transaction))
         {
-            cmd.Parameters.AddWithValue("consumer", consumer.FullName!);
-            cmd.Parameters.AddWithValue("id", messageId);
+            cmd.Parameters.Add(new() { Value = consumer.FullName! });
+            cmd.Parameters.Add(new() { Value = messageId });
             // A concurrent delivery of the same message waits here on the key until the first one commits.
             if (await cmd.ExecuteNonQueryAsync(ct) == 0) return;
         }

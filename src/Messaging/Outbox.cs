@@ -58,22 +58,21 @@ public static class Outbox
     {
         WakeRelayWhenClosed(batch);
         var ids = messages.Select(_ => Guid.CreateVersion7()).ToArray();
-        // The rows take their ids (the relay's publishing order) in the order given.
+        // The rows take their ids (the relay's publishing order) in the order given. Positional parameters ($1 the
+        // message ids, $2 their types, $3 their bodies, $4 the trace): Npgsql sends the statement as written, where
+        // named ones make it parse and rewrite the text on every call (this runs once per transaction that publishes).
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             INSERT INTO outbox_messages (message_id, message_type, body, trace_parent)
-            SELECT m.id, m.type, m.body, @trace FROM unnest(@ids, @types, @bodies) WITH ORDINALITY AS m(id, type, body, n)
+            SELECT m.id, m.type, m.body, $4 FROM unnest($1, $2, $3) WITH ORDINALITY AS m(id, type, body, n)
             ORDER BY m.n
             """)
         {
             Parameters =
             {
-                new NpgsqlParameter("ids", ids),
-                new NpgsqlParameter("types", messages.Select(m => TypeName(m.GetType())).ToArray()),
-                new NpgsqlParameter("bodies", NpgsqlDbType.Jsonb | NpgsqlDbType.Array)
-                {
-                    Value = messages.Select(m => JsonSerializer.Serialize(m, m.GetType(), Json)).ToArray(),
-                },
-                new NpgsqlParameter("trace", NpgsqlDbType.Text) { Value = (object?)Activity.Current?.Id ?? DBNull.Value },
+                new() { Value = ids },
+                new() { Value = messages.Select(m => TypeName(m.GetType())).ToArray() },
+                new() { NpgsqlDbType = NpgsqlDbType.Jsonb | NpgsqlDbType.Array, Value = messages.Select(m => JsonSerializer.Serialize(m, m.GetType(), Json)).ToArray() },
+                new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)Activity.Current?.Id ?? DBNull.Value },
             },
         });
         return ids;
