@@ -165,8 +165,7 @@ internal static class Inbox
         var ct = context.CancellationToken;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        // Positional parameters (the consumer, the message id), as in every inbox and outbox statement: one per message
-        // consumed, and Npgsql parses and rewrites a statement with named ones on every call.
+        // Positional parameters (the consumer, the message id), for the reason Outbox.Insert gives.
         await using (var cmd = new NpgsqlCommand("""
             INSERT INTO inbox_messages (consumer, message_id) VALUES ($1, $2)
             ON CONFLICT DO NOTHING
