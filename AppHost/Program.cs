@@ -1,7 +1,8 @@
 using Platform.AppHost;
 using Platform.AppHost.Infrastructure;
 
-var builder = DistributedApplication.CreateBuilder(args);
+var builder = DistributedApplication.CreateBuilder(args)
+    .WithDashboardYielding();
 
 // PostgreSQL, RabbitMQ and Redis from Debian's packages, run on 127.0.0.1 with their data in .state/ (git-ignored);
 // or your own servers: ConnectionStrings__postgres (a superuser; the databases are created), __rabbitmq, __redis.
