@@ -70,37 +70,28 @@ public static partial class DashboardPriority
     [DllImport("libc", EntryPoint = "setpriority")]
     private static extern int SetPriority(int which, int who, int prio);
 
+    /// <summary>Every few seconds, the dashboard's process (a new one if it was restarted) re-niced.</summary>
     private sealed partial class Watcher(ResourceNotificationService notifications, ILogger<Watcher> logger, int nice) : BackgroundService
     {
         private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
-        private int _processId;
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
+            var reniced = 0;
+            using var timer = new PeriodicTimer(Interval);
             try
             {
-                var watching = WatchAsync(stoppingToken);
-                using var timer = new PeriodicTimer(Interval);
-                while (await timer.WaitForNextTickAsync(stoppingToken))
-                    if (Volatile.Read(ref _processId) is > 0 and var processId) Renice(processId, nice);
-                await watching;
+                do
+                {
+                    if (!notifications.TryGetCurrentState(DashboardResource, out var e)) continue;
+                    var pid = e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value;
+                    if (!int.TryParse(pid?.ToString(), out var processId) || processId <= 0) continue;
+                    Renice(processId, nice);
+                    if (processId != reniced) LogYielding(reniced = processId, nice);
+                } while (await timer.WaitForNextTickAsync(stoppingToken));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-            }
-        }
-
-        /// <summary>Follows the dashboard's process id (a new one if it is restarted), re-nicing it as soon as it is known.</summary>
-        private async Task WatchAsync(CancellationToken ct)
-        {
-            await foreach (var e in notifications.WatchAsync(ct))
-            {
-                if (e.Resource.Name != DashboardResource) continue;
-                var pid = e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value;
-                if (!int.TryParse(pid?.ToString(), out var processId) || processId <= 0 || processId == _processId) continue;
-                Volatile.Write(ref _processId, processId);
-                Renice(processId, nice);
-                LogYielding(processId, nice);
             }
         }
 
