@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Intake.Policies;
 
@@ -202,5 +203,40 @@ public sealed class Checking_coverage_against_a_loaded_register(IntakeFactory in
         Assert.Equal(("not-covered", "expired"), (expired.Status, Assert.Single(expired.Reasons).Detail));
         Assert.Equal(("covered", "C-2"), (byName.Status, byName.Policy!.PolicyNumber));
         Assert.Equal("policy-not-found", Assert.Single(unknown.Reasons).Code);
+    }
+
+    [Fact]
+    public async Task An_appeal_is_checked_the_same_way_by_number_by_name_or_by_name_after_an_unknown_number()
+    {
+        var tenant = Registers.Tenant();
+        var client = intake.ClientFor(tenant);
+        await client.PostAsJsonAsync("/policies/batch", new[]
+        {
+            Registers.Policy("A-1"),
+            Registers.Policy("A-2", insured: [new { fullName = "Maria Ivanova", dateOfBirth = "1988-03-03" }]),
+        });
+        async Task<JsonElement> Appeal(string? number, string name, string born) =>
+            (await (await client.PostAsJsonAsync("/appeals", new
+            {
+                channel = "phone",
+                caller = new { name, relation = "insured", phone = "+7 916 555-01-02" },
+                insured = new { policyNumber = number, fullName = name, dateOfBirth = born },
+                location = new { country = "TR" },
+                eventDate = "2026-06-01",
+                description = "High fever since last night",
+            })).BodyAsync()).GetProperty("coverage");
+
+        var byNumber = await Appeal("A-1", "Pyotr Ivanov", "1956-04-12");
+        var byName = await Appeal(null, "maria ivanova", "1988-03-03");
+        var unknownNumber = await Appeal("A-9", "Maria Ivanova", "1988-03-03");
+        var nobody = await Appeal(null, "Nobody Known", "1970-01-01");
+
+        Assert.Equal(("covered", "A-1"), (byNumber.GetProperty("status").GetString(), byNumber.GetProperty("policy").GetProperty("policyNumber").GetString()));
+        Assert.Equal(("covered", "A-2"), (byName.GetProperty("status").GetString(), byName.GetProperty("policy").GetProperty("policyNumber").GetString()));
+        // The number finds nothing, so the person's policies are looked up in a second round trip.
+        Assert.Equal("needs-review", unknownNumber.GetProperty("status").GetString());
+        Assert.Equal("policy-number-not-found", unknownNumber.GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.Equal("A-2", unknownNumber.GetProperty("policy").GetProperty("policyNumber").GetString());
+        Assert.Equal(("not-covered", "policy-not-found"), (nobody.GetProperty("status").GetString(), nobody.GetProperty("reasons")[0].GetProperty("code").GetString()));
     }
 }

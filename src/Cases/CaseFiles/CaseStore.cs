@@ -49,23 +49,26 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
             match.BatchCommands.Add(new NpgsqlBatchCommand("""
                 WITH open AS (
                     SELECT id, number FROM cases
-                    WHERE tenant_id = @tenant AND status <> 'closed'
-                      AND ((@policy::text IS NOT NULL AND insured_policy_number = @policy)
-                        OR (insured_name_key = @name AND insured_date_of_birth = @dob))
+                    WHERE tenant_id = $1 AND status <> 'closed'
+                      AND (($2::text IS NOT NULL AND insured_policy_number = $2)
+                        OR (insured_name_key = $3 AND insured_date_of_birth = $4))
                     ORDER BY opened_at DESC
                     LIMIT 1)
                 SELECT id, number, NULL::bigint FROM open
                 UNION ALL
-                SELECT NULL, NULL, nextval(case_number_sequence(@tenant, @year)::regclass) WHERE NOT EXISTS (SELECT FROM open)
+                SELECT NULL, NULL, nextval(case_number_sequence($1, $5)::regclass) WHERE NOT EXISTS (SELECT FROM open)
                 """)
             {
+                // Positional, as every statement of a filing ($1 the tenant, $2 the policy number, $3 the name key,
+                // $4 the date of birth, $5 the year): Npgsql sends the text as written, where named parameters make it
+                // parse and rewrite the statement on every appeal.
                 Parameters =
                 {
-                    new NpgsqlParameter("tenant", appeal.TenantId),
-                    new NpgsqlParameter<string?>("policy", appeal.Insured.PolicyNumber),
-                    new NpgsqlParameter("name", nameKey),
-                    new NpgsqlParameter<DateOnly?>("dob", appeal.Insured.DateOfBirth),
-                    new NpgsqlParameter("year", year),
+                    new() { Value = appeal.TenantId },
+                    new NpgsqlParameter<string?> { TypedValue = appeal.Insured.PolicyNumber },
+                    new() { Value = nameKey },
+                    new NpgsqlParameter<DateOnly?> { TypedValue = appeal.Insured.DateOfBirth },
+                    new() { Value = year },
                 },
             });
             await using var r = await NumberSequences.ReadAsync(match, appeal.TenantId, year, ct);
@@ -113,31 +116,32 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
                 INSERT INTO cases (id, tenant_id, number, status, urgency, insured_policy_number, insured_full_name, insured_name_key,
                                    insured_date_of_birth, country, city, opened_at, policy_terms, coverage, version, timeline_seq,
                                    updated_at)
-                VALUES (@id, @tenant, @number, @status, @urgency, @policy, @full_name, @name_key, @dob, @country, @city, @opened_at,
-                        @terms, @coverage, @version, @timeline_seq, @opened_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $12)
                 """)
             {
+                // In the order of the columns (updated_at is opened_at, $12).
                 Parameters =
                 {
-                    new NpgsqlParameter("id", opened.CaseId),
-                    new NpgsqlParameter("tenant", appeal.TenantId),
-                    new NpgsqlParameter("number", opened.CaseNumber),
-                    new NpgsqlParameter("status", CaseStatuses.Open),
-                    new NpgsqlParameter("urgency", appeal.Triage),
-                    new NpgsqlParameter<string?>("policy", appeal.Insured.PolicyNumber),
-                    new NpgsqlParameter("full_name", appeal.Insured.FullName),
-                    new NpgsqlParameter("name_key", nameKey),
-                    new NpgsqlParameter<DateOnly?>("dob", appeal.Insured.DateOfBirth),
-                    new NpgsqlParameter("country", appeal.Location.Country),
-                    new NpgsqlParameter<string?>("city", appeal.Location.City),
-                    new NpgsqlParameter("opened_at", now),
-                    new NpgsqlParameter("terms", NpgsqlDbType.Jsonb)
+                    new() { Value = opened.CaseId },
+                    new() { Value = appeal.TenantId },
+                    new() { Value = opened.CaseNumber },
+                    new() { Value = CaseStatuses.Open },
+                    new() { Value = appeal.Triage },
+                    new NpgsqlParameter<string?> { TypedValue = appeal.Insured.PolicyNumber },
+                    new() { Value = appeal.Insured.FullName },
+                    new() { Value = nameKey },
+                    new NpgsqlParameter<DateOnly?> { TypedValue = appeal.Insured.DateOfBirth },
+                    new() { Value = appeal.Location.Country },
+                    new NpgsqlParameter<string?> { TypedValue = appeal.Location.City },
+                    new() { Value = now },
+                    new()
                     {
+                        NpgsqlDbType = NpgsqlDbType.Jsonb,
                         Value = appeal.Coverage.Policy is { } terms ? JsonSerializer.Serialize(terms, Json) : DBNull.Value,
                     },
-                    new NpgsqlParameter("coverage", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(appeal.Coverage, Json) },
-                    new NpgsqlParameter("version", version),
-                    new NpgsqlParameter("timeline_seq", timelineSeq),
+                    new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(appeal.Coverage, Json) },
+                    new() { Value = version },
+                    new() { Value = timelineSeq },
                 },
             });
             batch.BatchCommands.Add(Contacts.CaseContacts.FromAppeal(opened.CaseId, appeal));
@@ -187,22 +191,22 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
     private static NpgsqlBatchCommand AppealRow(Guid caseId, AppealRegistered appeal) => new("""
         INSERT INTO case_appeals (appeal_id, case_id, tenant_id, channel, caller_name, caller_relation, description,
                                   registered_at, triage, callback_due_at)
-        VALUES (@appeal_id, @case_id, @tenant, @channel, @caller_name, @caller_relation, @description,
-                @registered_at, @triage, @callback_due_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         """)
     {
+        // In the order of the columns, positional like the case's INSERT.
         Parameters =
         {
-            new NpgsqlParameter("appeal_id", appeal.AppealId),
-            new NpgsqlParameter("case_id", caseId),
-            new NpgsqlParameter("tenant", appeal.TenantId),
-            new NpgsqlParameter("channel", appeal.Channel),
-            new NpgsqlParameter("caller_name", appeal.Caller.Name),
-            new NpgsqlParameter("caller_relation", appeal.Caller.Relation),
-            new NpgsqlParameter("description", appeal.Description),
-            new NpgsqlParameter("registered_at", appeal.RegisteredAt),
-            new NpgsqlParameter("triage", appeal.Triage),
-            new NpgsqlParameter("callback_due_at", appeal.CallbackDueAt),
+            new() { Value = appeal.AppealId },
+            new() { Value = caseId },
+            new() { Value = appeal.TenantId },
+            new() { Value = appeal.Channel },
+            new() { Value = appeal.Caller.Name },
+            new() { Value = appeal.Caller.Relation },
+            new() { Value = appeal.Description },
+            new() { Value = appeal.RegisteredAt },
+            new() { Value = appeal.Triage },
+            new() { Value = appeal.CallbackDueAt },
         },
     };
 

@@ -46,11 +46,10 @@ public static class CaseContacts
         return new NpgsqlBatchCommand("""
             INSERT INTO case_contacts (id, tenant_id, case_id, name, name_key, relation, phone, email, language, time_zone,
                                        preferred_channel, consents_to_messages, may_receive_medical, created_at, updated_at, last_called_at)
-            VALUES (@id, @tenant, @case_id, @name, @name_key, @relation, @phone, @email, @language, @time_zone,
-                    coalesce(@channel, 'phone'), coalesce(@consent, true), @medical, @at, @at, @at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, 'phone'), coalesce($12, true), $13, $14, $14, $14)
             ON CONFLICT (case_id, name_key) DO UPDATE SET
-                preferred_channel = coalesce(@channel, case_contacts.preferred_channel),
-                consents_to_messages = coalesce(@consent, case_contacts.consents_to_messages),
+                preferred_channel = coalesce($11, case_contacts.preferred_channel),
+                consents_to_messages = coalesce($12, case_contacts.consents_to_messages),
                 phone = coalesce(excluded.phone, case_contacts.phone),
                 email = coalesce(excluded.email, case_contacts.email),
                 language = coalesce(excluded.language, case_contacts.language),
@@ -60,22 +59,24 @@ public static class CaseContacts
                 updated_at = excluded.updated_at
             """)
         {
+            // In the order of the columns ($14, the time, also for updated_at and last_called_at): positional, so that
+            // Npgsql does not parse and rewrite the text on every appeal.
             Parameters =
             {
-                new NpgsqlParameter("id", Guid.CreateVersion7()),
-                new NpgsqlParameter("tenant", appeal.TenantId),
-                new NpgsqlParameter("case_id", caseId),
-                new NpgsqlParameter("name", c.Name),
-                new NpgsqlParameter("name_key", InsuredIdentity.NameKey(c.Name)),
-                new NpgsqlParameter("relation", c.Relation),
-                new NpgsqlParameter<string?>("phone", c.Phone),
-                new NpgsqlParameter<string?>("email", c.Email),
-                new NpgsqlParameter<string?>("language", c.Language),
-                new NpgsqlParameter<string?>("time_zone", c.TimeZone),
-                new NpgsqlParameter<string?>("channel", c.PreferredChannel),
-                new NpgsqlParameter<bool?>("consent", c.ConsentsToMessages),
-                new NpgsqlParameter("medical", c.MayReceiveMedicalDetails),
-                new NpgsqlParameter("at", appeal.RegisteredAt),
+                new() { Value = Guid.CreateVersion7() },
+                new() { Value = appeal.TenantId },
+                new() { Value = caseId },
+                new() { Value = c.Name },
+                new() { Value = InsuredIdentity.NameKey(c.Name) },
+                new() { Value = c.Relation },
+                new NpgsqlParameter<string?> { TypedValue = c.Phone },
+                new NpgsqlParameter<string?> { TypedValue = c.Email },
+                new NpgsqlParameter<string?> { TypedValue = c.Language },
+                new NpgsqlParameter<string?> { TypedValue = c.TimeZone },
+                new NpgsqlParameter<string?> { TypedValue = c.PreferredChannel },
+                new NpgsqlParameter<bool?> { TypedValue = c.ConsentsToMessages },
+                new() { Value = c.MayReceiveMedicalDetails },
+                new() { Value = appeal.RegisteredAt },
             },
         };
     }

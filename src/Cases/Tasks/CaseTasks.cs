@@ -57,7 +57,7 @@ public static class CaseTasks
 
     private const string InsertSql = """
         INSERT INTO case_tasks (id, tenant_id, case_id, kind, title, due_at, owner, created_at, dedup_key, data)
-        VALUES (@id, @tenant, @case_id, @kind, @title, @due_at, @owner, @now, @dedup, @data)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         ON CONFLICT (case_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
         """;
 
@@ -103,18 +103,20 @@ public static class CaseTasks
         return (insert, new NewTimelineEntry(now, "task-created", task.Summary, task.Actor, task.EntryData(id, owner: null)));
     }
 
+    // In the order of InsertSql's columns: positional, so that Npgsql sends the text as written instead of parsing and
+    // rewriting it on every call (a new case creates its callback task).
     private static NpgsqlParameter[] RowParameters(Guid id, string tenantId, Guid caseId, NewTask task, string? owner, DateTimeOffset now) =>
     [
-        new("id", id),
-        new("tenant", tenantId),
-        new("case_id", caseId),
-        new("kind", task.Kind),
-        new("title", task.Title),
-        new("due_at", task.DueAt.ToUniversalTime()),
-        new NpgsqlParameter<string?>("owner", owner),
-        new("now", now.ToUniversalTime()),
-        new NpgsqlParameter<string?>("dedup", task.DedupKey),
-        new("data", NpgsqlDbType.Jsonb) { Value = task.Data is null ? DBNull.Value : JsonSerializer.Serialize(task.Data, Json) },
+        new() { Value = id },
+        new() { Value = tenantId },
+        new() { Value = caseId },
+        new() { Value = task.Kind },
+        new() { Value = task.Title },
+        new() { Value = task.DueAt.ToUniversalTime() },
+        new NpgsqlParameter<string?> { TypedValue = owner },
+        new() { Value = now.ToUniversalTime() },
+        new NpgsqlParameter<string?> { TypedValue = task.DedupKey },
+        new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = task.Data is null ? DBNull.Value : JsonSerializer.Serialize(task.Data, Json) },
     ];
 
     /// <summary>

@@ -48,22 +48,24 @@ public static class CaseTimeline
         // appends to one case number 1, 2, 3 ... without gaps, and other tenants' activity shows nowhere.
         yield return new NpgsqlBatchCommand("""
             WITH c AS (
-                UPDATE cases SET version = version + 1, updated_at = @at, timeline_seq = timeline_seq + 1
-                WHERE id = @case_id AND tenant_id = @tenant
+                UPDATE cases SET version = version + 1, updated_at = $3, timeline_seq = timeline_seq + 1
+                WHERE id = $1 AND tenant_id = $2
                 RETURNING timeline_seq)
             INSERT INTO timeline_entries (case_id, tenant_id, seq, at, kind, summary, actor, data)
-            SELECT @case_id, @tenant, c.timeline_seq, @at, @kind, @summary, @actor, @data FROM c
+            SELECT $1, $2, c.timeline_seq, $3, $4, $5, $6, $7 FROM c
             """)
         {
+            // Positional ($1 the case, $2 the tenant, $3 the time, then kind, summary, actor and data): every change
+            // to a case runs this, and named parameters would have Npgsql parse and rewrite its text each time.
             Parameters =
             {
-                new NpgsqlParameter("case_id", caseId),
-                new NpgsqlParameter("tenant", tenantId),
-                new NpgsqlParameter("at", at),
-                new NpgsqlParameter("kind", kind),
-                new NpgsqlParameter("summary", summary),
-                new NpgsqlParameter("actor", actor),
-                new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = (object?)json ?? DBNull.Value },
+                new() { Value = caseId },
+                new() { Value = tenantId },
+                new() { Value = at },
+                new() { Value = kind },
+                new() { Value = summary },
+                new() { Value = actor },
+                new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)json ?? DBNull.Value },
             },
         };
         yield return Webhooks.WebhookDeliveries.Command(tenantId, caseId, kind, summary, at, json);
@@ -85,20 +87,22 @@ public static class CaseTimeline
         var json = entries.Select(e => e.Data is null ? null : JsonSerializer.Serialize(e.Data, Json)).ToArray();
         yield return new NpgsqlBatchCommand("""
             INSERT INTO timeline_entries (case_id, tenant_id, seq, at, kind, summary, actor, data)
-            SELECT @case_id, @tenant, e.seq, e.at, e.kind, e.summary, e.actor, e.data::jsonb
-            FROM unnest(@at::timestamptz[], @kind::text[], @summary::text[], @actor::text[], @data::text[])
+            SELECT $1, $2, e.seq, e.at, e.kind, e.summary, e.actor, e.data::jsonb
+            FROM unnest($3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[])
                  WITH ORDINALITY AS e(at, kind, summary, actor, data, seq)
             """)
         {
+            // Positional, as in the append above: $1 the case, $2 the tenant, then the entries' times, kinds,
+            // summaries, actors and data.
             Parameters =
             {
-                new NpgsqlParameter("case_id", caseId),
-                new NpgsqlParameter("tenant", tenantId),
-                new NpgsqlParameter("at", entries.Select(e => e.At).ToArray()),
-                new NpgsqlParameter("kind", entries.Select(e => e.Kind).ToArray()),
-                new NpgsqlParameter("summary", entries.Select(e => e.Summary).ToArray()),
-                new NpgsqlParameter("actor", entries.Select(e => e.Actor).ToArray()),
-                new NpgsqlParameter("data", json),
+                new() { Value = caseId },
+                new() { Value = tenantId },
+                new() { Value = entries.Select(e => e.At).ToArray() },
+                new() { Value = entries.Select(e => e.Kind).ToArray() },
+                new() { Value = entries.Select(e => e.Summary).ToArray() },
+                new() { Value = entries.Select(e => e.Actor).ToArray() },
+                new() { Value = json },
             },
         };
         yield return Webhooks.WebhookDeliveries.Command(tenantId, caseId,

@@ -21,22 +21,24 @@ public static class WebhookDeliveries
                                             next_attempt_at, created_at)
             SELECT gen_random_uuid(), e.event_id, s.tenant_id, s.id, c.id, c.number, e.kind, e.summary, e.at, e.data::jsonb,
                    LEAST(e.at, now()), now()
-            FROM unnest(@event_id::uuid[], @kind::text[], @summary::text[], @at::timestamptz[], @data::text[])
+            FROM unnest($1::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
                  WITH ORDINALITY AS e(event_id, kind, summary, at, data, n)
-            JOIN webhook_subscriptions s ON s.tenant_id = @tenant AND s.deleted_at IS NULL AND ('*' = ANY (s.events) OR e.kind = ANY (s.events))
-            JOIN cases c ON c.id = @case_id AND c.tenant_id = s.tenant_id
+            JOIN webhook_subscriptions s ON s.tenant_id = $2 AND s.deleted_at IS NULL AND ('*' = ANY (s.events) OR e.kind = ANY (s.events))
+            JOIN cases c ON c.id = $3 AND c.tenant_id = s.tenant_id
             ORDER BY e.n
             """)
         {
+            // Positional ($1 the event ids, $2 the tenant, $3 the case, then the entries' kinds, summaries, times and
+            // data): every timeline entry runs this, and named parameters would have Npgsql rewrite its text each time.
             Parameters =
             {
-                new NpgsqlParameter("event_id", entries.Select(_ => Guid.CreateVersion7()).ToArray()),
-                new NpgsqlParameter("tenant", tenantId),
-                new NpgsqlParameter("case_id", caseId),
-                new NpgsqlParameter("kind", entries.Select(e => e.Kind).ToArray()),
-                new NpgsqlParameter("summary", entries.Select(e => e.Summary).ToArray()),
-                new NpgsqlParameter("at", entries.Select(e => e.At).ToArray()),
-                new NpgsqlParameter("data", entries.Select(e => e.DataJson).ToArray()),
+                new() { Value = entries.Select(_ => Guid.CreateVersion7()).ToArray() },
+                new() { Value = tenantId },
+                new() { Value = caseId },
+                new() { Value = entries.Select(e => e.Kind).ToArray() },
+                new() { Value = entries.Select(e => e.Summary).ToArray() },
+                new() { Value = entries.Select(e => e.At).ToArray() },
+                new() { Value = entries.Select(e => e.DataJson).ToArray() },
             },
         };
 

@@ -44,9 +44,10 @@ public static class AppealsApi
         // One connection and one transaction for the whole registration: the reads it decides on and the writes.
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var coverage = await coverageCheck.CheckAsync(identity.TenantId, insured.PolicyNumber, insured.FullName, insured.DateOfBirth,
-            eventDate, country, request.Risk, ct, connection);
-        var openCase = await AppealStore.FindOpenCaseAsync(connection, identity.TenantId, insured, ct);
+        // The policy and the insured's open case in one round trip.
+        var (coverage, openCase) = await coverageCheck.CheckAsync(connection, identity.TenantId,
+            CoverageCheck.Query(insured.PolicyNumber, insured.FullName, insured.DateOfBirth, eventDate, country, request.Risk),
+            AppealStore.OpenCaseCommand(identity.TenantId, insured), AppealStore.ReadOpenCaseAsync, ct);
 
         var caller = request.Caller!;
         var phone = Trim(caller.Phone);

@@ -52,14 +52,61 @@ public sealed class CoverageCheck(PolicyStore store)
     public async Task<CoverageDecision> CheckAsync(string tenantId, string? policyNumber, string fullName, DateOnly? dateOfBirth,
         DateOnly eventDate, string countryCode, string? risk, CancellationToken ct = default, Npgsql.NpgsqlConnection? connection = null)
     {
-        var query = new CoverageQuery(string.IsNullOrWhiteSpace(policyNumber) ? null : policyNumber.Trim(), fullName, dateOfBirth,
-            eventDate, countryCode, string.IsNullOrWhiteSpace(risk) ? null : risk);
+        var query = Query(policyNumber, fullName, dateOfBirth, eventDate, countryCode, risk);
         var byNumber = query.PolicyNumber is null ? null : await store.FindAsync(tenantId, query.PolicyNumber, ct, connection);
-        IReadOnlyList<Policy> byPerson = byNumber is null && dateOfBirth is { } born && !string.IsNullOrWhiteSpace(fullName)
-            ? await store.FindByInsuredAsync(tenantId, fullName, born, ct, connection)
+        return await DecideAsync(tenantId, query, byNumber, connection, ct);
+    }
+
+    /// <summary>
+    /// The check on the caller's connection, with a statement of the caller's (<paramref name="alongside"/>, read by
+    /// <paramref name="readAlongside"/>) sent in the same round trip as the policy's lookup. Only a number that finds
+    /// no policy costs a second round trip, for the insured's policies by name and date of birth.
+    /// </summary>
+    public async Task<(CoverageDecision Decision, T Alongside)> CheckAsync<T>(Npgsql.NpgsqlConnection connection, string tenantId,
+        CoverageQuery query, Npgsql.NpgsqlBatchCommand alongside, Func<Npgsql.NpgsqlDataReader, CancellationToken, Task<T>> readAlongside,
+        CancellationToken ct = default)
+    {
+        var lookup = query.PolicyNumber is { } number ? PolicyStore.FindCommand(tenantId, number)
+            : ByPerson(query) is { } born ? PolicyStore.FindByInsuredCommand(tenantId, query.FullName, born)
+            : null;
+        await using var batch = new Npgsql.NpgsqlBatch(connection);
+        if (lookup is not null) batch.BatchCommands.Add(lookup);
+        batch.BatchCommands.Add(alongside);
+        IReadOnlyList<Policy> found = [];
+        T other;
+        await using (var r = await batch.ExecuteReaderAsync(ct))
+        {
+            if (lookup is not null)
+            {
+                found = await PolicyStore.ReadAsync(r, ct);
+                await r.NextResultAsync(ct);
+            }
+            other = await readAlongside(r, ct);
+        }
+        var decision = query.PolicyNumber is null
+            ? CoverageRules.Decide(query, null, found)
+            : await DecideAsync(tenantId, query, found.Count == 0 ? null : found[0], connection, ct);
+        return (decision, other);
+    }
+
+    public static CoverageQuery Query(string? policyNumber, string fullName, DateOnly? dateOfBirth, DateOnly eventDate, string countryCode,
+        string? risk) =>
+        new(string.IsNullOrWhiteSpace(policyNumber) ? null : policyNumber.Trim(), fullName, dateOfBirth, eventDate, countryCode,
+            string.IsNullOrWhiteSpace(risk) ? null : risk);
+
+    /// <summary>The policy found by number decides; without one, the policies on which the person is insured.</summary>
+    private async Task<CoverageDecision> DecideAsync(string tenantId, CoverageQuery query, Policy? byNumber,
+        Npgsql.NpgsqlConnection? connection, CancellationToken ct)
+    {
+        IReadOnlyList<Policy> byPerson = byNumber is null && ByPerson(query) is { } born
+            ? await store.FindByInsuredAsync(tenantId, query.FullName, born, ct, connection)
             : [];
         return CoverageRules.Decide(query, byNumber, byPerson);
     }
+
+    /// <summary>The date of birth to look the person's policies up by, when there is a name to go with it.</summary>
+    private static DateOnly? ByPerson(CoverageQuery query) =>
+        query.DateOfBirth is { } born && !string.IsNullOrWhiteSpace(query.FullName) ? born : null;
 }
 
 /// <summary>The coverage decision, free of any lookup so that it is tested without a database.</summary>

@@ -17,16 +17,29 @@ public sealed class PolicyStore(NpgsqlDataSource dataSource)
          WHERE i.tenant_id = p.tenant_id AND i.policy_id = p.id)
         """;
 
+    // Positional parameters ($1 the tenant, ...): Npgsql sends the text as written, where named ones make it parse
+    // and rewrite the statement on every call; these run on every appeal.
+    private const string ByNumberSql = $"""
+        SELECT {Columns}
+        FROM policies p
+        WHERE p.tenant_id = $1 AND p.policy_number = $2
+        """;
+
+    private const string ByInsuredSql = $"""
+        SELECT {Columns}
+        FROM policies p
+        WHERE p.tenant_id = $1
+          AND p.id IN (SELECT i.policy_id FROM policy_insured i
+                       WHERE i.tenant_id = $1 AND lower(i.full_name) = lower($2) AND i.date_of_birth = $3)
+        ORDER BY p.ends_on DESC, p.policy_number
+        LIMIT 20
+        """;
+
     /// <summary>The tenant's policy by its number; on <paramref name="connection"/> when given (the caller's transaction).</summary>
     public async Task<Policy?> FindAsync(string tenantId, string policyNumber, CancellationToken ct, NpgsqlConnection? connection = null)
     {
-        await using var cmd = Command(connection, $"""
-            SELECT {Columns}
-            FROM policies p
-            WHERE p.tenant_id = @tenant AND p.policy_number = @number
-            """);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("number", policyNumber.Trim());
+        await using var cmd = Command(connection, ByNumberSql);
+        cmd.Parameters.AddRange(ByNumberParameters(tenantId, policyNumber));
         var policies = await ReadAsync(cmd, ct);
         return policies.Count == 0 ? null : policies[0];
     }
@@ -35,20 +48,32 @@ public sealed class PolicyStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<Policy>> FindByInsuredAsync(string tenantId, string fullName, DateOnly dateOfBirth, CancellationToken ct,
         NpgsqlConnection? connection = null)
     {
-        await using var cmd = Command(connection, $"""
-            SELECT {Columns}
-            FROM policies p
-            WHERE p.tenant_id = @tenant
-              AND p.id IN (SELECT i.policy_id FROM policy_insured i
-                           WHERE i.tenant_id = @tenant AND lower(i.full_name) = lower(@name) AND i.date_of_birth = @dob)
-            ORDER BY p.ends_on DESC, p.policy_number
-            LIMIT 20
-            """);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("name", PolicyRules.NormalizeName(fullName));
-        cmd.Parameters.AddWithValue("dob", dateOfBirth);
+        await using var cmd = Command(connection, ByInsuredSql);
+        cmd.Parameters.AddRange(ByInsuredParameters(tenantId, fullName, dateOfBirth));
         return await ReadAsync(cmd, ct);
     }
+
+    /// <summary><see cref="FindAsync"/> as a statement of the caller's batch; its result is read with <see cref="ReadAsync(NpgsqlDataReader, CancellationToken)"/>.</summary>
+    public static NpgsqlBatchCommand FindCommand(string tenantId, string policyNumber)
+    {
+        var command = new NpgsqlBatchCommand(ByNumberSql);
+        command.Parameters.AddRange(ByNumberParameters(tenantId, policyNumber));
+        return command;
+    }
+
+    /// <summary><see cref="FindByInsuredAsync"/> as a statement of the caller's batch.</summary>
+    public static NpgsqlBatchCommand FindByInsuredCommand(string tenantId, string fullName, DateOnly dateOfBirth)
+    {
+        var command = new NpgsqlBatchCommand(ByInsuredSql);
+        command.Parameters.AddRange(ByInsuredParameters(tenantId, fullName, dateOfBirth));
+        return command;
+    }
+
+    private static NpgsqlParameter[] ByNumberParameters(string tenantId, string policyNumber) =>
+        [new() { Value = tenantId }, new() { Value = policyNumber.Trim() }];
+
+    private static NpgsqlParameter[] ByInsuredParameters(string tenantId, string fullName, DateOnly dateOfBirth) =>
+        [new() { Value = tenantId }, new() { Value = PolicyRules.NormalizeName(fullName) }, new() { Value = dateOfBirth }];
 
     /// <summary>Policies whose number, or one of whose insured persons' names, starts with <paramref name="search"/>
     /// (all policies when it is empty), by policy number.</summary>
@@ -84,8 +109,14 @@ public sealed class PolicyStore(NpgsqlDataSource dataSource)
 
     private static async Task<IReadOnlyList<Policy>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
-        var policies = new List<Policy>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await ReadAsync(r, ct);
+    }
+
+    /// <summary>The policies of the reader's current result (a statement of <see cref="FindCommand"/>'s or <see cref="FindByInsuredCommand"/>'s).</summary>
+    public static async Task<IReadOnlyList<Policy>> ReadAsync(NpgsqlDataReader r, CancellationToken ct)
+    {
+        var policies = new List<Policy>();
         while (await r.ReadAsync(ct))
             policies.Add(new Policy(
                 r.GetString(0),
