@@ -35,13 +35,7 @@ public sealed class Verified_API_keys(GatewayFactory gateway) : IClassFixture<Ga
 
         // Revoked behind the gateway's back (not through its admin API, which tells every replica): the cached
         // verification still holds, which shows the database is not asked on every request.
-        await using (var conn = new NpgsqlConnection(gateway.DatabaseConnectionString))
-        {
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("UPDATE api_keys SET revoked_at = now() WHERE key_id = @id", conn);
-            cmd.Parameters.AddWithValue("id", key.KeyId);
-            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
-        }
+        await RevokeBehindTheGatewaysBackAsync(key.KeyId);
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/cases/cases")).StatusCode);
     }
@@ -51,28 +45,13 @@ public sealed class Verified_API_keys(GatewayFactory gateway) : IClassFixture<Ga
     {
         var key = await gateway.IssueKeyAsync(Tenants.New("acme"));
         using var client = gateway.CreateInsurerClient(key.ApiKey);
-        await using var conn = new NpgsqlConnection(gateway.DatabaseConnectionString);
-        await conn.OpenAsync();
-        // The lookup writes the key's last_used_at; while this transaction holds the key's row, a lookup waits on it.
-        await using var hold = await conn.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM api_keys WHERE key_id = @id FOR UPDATE", conn, hold))
-        {
-            lockRow.Parameters.AddWithValue("id", key.KeyId);
-            await lockRow.ExecuteScalarAsync();
-        }
+        await using var row = await HeldKeyRow.LockAsync(gateway.DatabaseConnectionString, key.KeyId);
 
         var requests = Enumerable.Range(0, 8).Select(_ => client.GetAsync("/api/cases/cases")).ToList();
-        // Counted on a connection of its own: a transaction sees pg_stat_activity as it was at its first read.
-        await using var watch = new NpgsqlConnection(gateway.DatabaseConnectionString);
-        await watch.OpenAsync();
-        await using var waiting = new NpgsqlCommand("""
-            SELECT count(*) FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE api_keys SET last_used_at%'
-            """, watch);
-        await Eventually.True(async () => (long)(await waiting.ExecuteScalarAsync())! >= 1, TimeSpan.FromSeconds(5), "a lookup waits on the key's row");
+        await row.UntilALookupWaitsAsync();
         await Task.Delay(300); // time for the other requests to have asked too, had they each asked
-        var lookups = (long)(await waiting.ExecuteScalarAsync())!;
-        await hold.CommitAsync();
+        var lookups = await row.LookupsWaitingAsync();
+        await row.ReleaseAsync();
 
         Assert.Equal(1, lookups);
         Assert.All(await Task.WhenAll(requests), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
@@ -85,33 +64,71 @@ public sealed class Verified_API_keys(GatewayFactory gateway) : IClassFixture<Ga
         var other = await gateway.IssueKeyAsync(Tenants.New("acme"));
         using var client = gateway.CreateInsurerClient(key.ApiKey);
         using var admin = gateway.CreateAdminClient();
-        await using var conn = new NpgsqlConnection(gateway.DatabaseConnectionString);
-        await conn.OpenAsync();
-        await using var hold = await conn.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM api_keys WHERE key_id = @id FOR UPDATE", conn, hold))
-        {
-            lockRow.Parameters.AddWithValue("id", key.KeyId);
-            await lockRow.ExecuteScalarAsync();
-        }
+        await using var row = await HeldKeyRow.LockAsync(gateway.DatabaseConnectionString, key.KeyId);
         var first = client.GetAsync("/api/cases/cases");
-        await using var watch = new NpgsqlConnection(gateway.DatabaseConnectionString);
-        await watch.OpenAsync();
-        await using var waiting = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE api_keys SET last_used_at%'", watch);
-        await Eventually.True(async () => (long)(await waiting.ExecuteScalarAsync())! >= 1, TimeSpan.FromSeconds(5), "the lookup waits on the key's row");
+        await row.UntilALookupWaitsAsync();
 
         // Some key is revoked while this one's lookup is in flight: the replica cannot tell which key the lookup read
         // before the revocation, so it does not cache what it read.
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/admin/api-keys/{other.KeyId}")).StatusCode);
-        await hold.CommitAsync();
+        await row.ReleaseAsync();
         Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
 
         // Revoked behind the gateway's back: had the lookup been cached, the key would still pass for a minute.
-        await using (var revoke = new NpgsqlCommand("UPDATE api_keys SET revoked_at = now() WHERE key_id = @id", conn))
-        {
-            revoke.Parameters.AddWithValue("id", key.KeyId);
-            Assert.Equal(1, await revoke.ExecuteNonQueryAsync());
-        }
+        await RevokeBehindTheGatewaysBackAsync(key.KeyId);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/cases/cases")).StatusCode);
+    }
+
+    private async Task RevokeBehindTheGatewaysBackAsync(Guid keyId)
+    {
+        await using var conn = new NpgsqlConnection(gateway.DatabaseConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("UPDATE api_keys SET revoked_at = now() WHERE key_id = @id", conn);
+        cmd.Parameters.AddWithValue("id", keyId);
+        Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+    }
+
+    /// <summary>
+    /// An API key's row held (FOR UPDATE) in a transaction. A lookup of the key writes its last_used_at, so it waits
+    /// on the row meanwhile, and the lookups in flight can be counted.
+    /// </summary>
+    private sealed class HeldKeyRow(NpgsqlConnection holder, NpgsqlTransaction hold, NpgsqlConnection watcher) : IAsyncDisposable
+    {
+        public static async Task<HeldKeyRow> LockAsync(string connectionString, Guid keyId)
+        {
+            var holder = new NpgsqlConnection(connectionString);
+            await holder.OpenAsync();
+            var hold = await holder.BeginTransactionAsync();
+            await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM api_keys WHERE key_id = @id FOR UPDATE", holder, hold))
+            {
+                lockRow.Parameters.AddWithValue("id", keyId);
+                await lockRow.ExecuteScalarAsync();
+            }
+            // Counted on a connection of its own: a transaction sees pg_stat_activity as it was at its first read.
+            var watcher = new NpgsqlConnection(connectionString);
+            await watcher.OpenAsync();
+            return new HeldKeyRow(holder, hold, watcher);
+        }
+
+        public async Task<long> LookupsWaitingAsync()
+        {
+            await using var cmd = new NpgsqlCommand("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE api_keys SET last_used_at%'
+                """, watcher);
+            return (long)(await cmd.ExecuteScalarAsync())!;
+        }
+
+        public Task UntilALookupWaitsAsync() =>
+            Eventually.True(async () => await LookupsWaitingAsync() >= 1, TimeSpan.FromSeconds(5), "a lookup waits on the key's row");
+
+        public Task ReleaseAsync() => hold.CommitAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await hold.DisposeAsync();
+            await holder.DisposeAsync();
+            await watcher.DisposeAsync();
+        }
     }
 }
