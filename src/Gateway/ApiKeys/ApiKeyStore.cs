@@ -16,6 +16,9 @@ public sealed record VerifiedApiKey(Guid KeyId, string TenantId, string Role = "
 /// <summary>API keys in the gateway's own database. Only hashes are stored; the secret leaves the gateway once.</summary>
 public sealed class ApiKeyStore(NpgsqlDataSource db, VerifiedKeyCache cache)
 {
+    /// <summary>The lookups in flight, by key hash (<see cref="VerifyAsync"/>), with the cache's generation each read at.</summary>
+    private readonly ConcurrentDictionary<string, Lazy<Task<(VerifiedApiKey?, long)>>> _lookups = new();
+
     public async Task<IssuedApiKey> IssueAsync(string tenantId, string name, string role, string? clinicCode, string createdBy, CancellationToken ct)
     {
         var keyId = Guid.CreateVersion7();
@@ -78,8 +81,6 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, VerifiedKeyCache cache)
         if (generation != joined || cache.Generation != joined) return await LookUpAsync(hash, ct);
         return verified;
     }
-
-    private readonly ConcurrentDictionary<string, Lazy<Task<(VerifiedApiKey?, long Generation)>>> _lookups = new();
 
     /// <summary>One lookup for every request that presents the key meanwhile; not cancelled by any one of them.</summary>
     private async Task<(VerifiedApiKey?, long)> LookUpSharedAsync(byte[] hash, string id)

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Platform.Intake.Policies;
 
 public static class CoverageStatus
@@ -50,7 +52,7 @@ public sealed class CoverageCheck(PolicyStore store)
 {
     /// <param name="connection">The connection to read on (the caller's transaction), or null for one of the pool's.</param>
     public async Task<CoverageDecision> CheckAsync(string tenantId, string? policyNumber, string fullName, DateOnly? dateOfBirth,
-        DateOnly eventDate, string countryCode, string? risk, CancellationToken ct = default, Npgsql.NpgsqlConnection? connection = null)
+        DateOnly eventDate, string countryCode, string? risk, CancellationToken ct = default, NpgsqlConnection? connection = null)
     {
         var query = Query(policyNumber, fullName, dateOfBirth, eventDate, countryCode, risk);
         var byNumber = query.PolicyNumber is null ? null : await store.FindAsync(tenantId, query.PolicyNumber, ct, connection);
@@ -62,14 +64,14 @@ public sealed class CoverageCheck(PolicyStore store)
     /// <paramref name="readAlongside"/>) sent in the same round trip as the policy's lookup. Only a number that finds
     /// no policy costs a second round trip, for the insured's policies by name and date of birth.
     /// </summary>
-    public async Task<(CoverageDecision Decision, T Alongside)> CheckAsync<T>(Npgsql.NpgsqlConnection connection, string tenantId,
-        CoverageQuery query, Npgsql.NpgsqlBatchCommand alongside, Func<Npgsql.NpgsqlDataReader, CancellationToken, Task<T>> readAlongside,
+    public async Task<(CoverageDecision Decision, T Alongside)> CheckAsync<T>(NpgsqlConnection connection, string tenantId,
+        CoverageQuery query, NpgsqlBatchCommand alongside, Func<NpgsqlDataReader, CancellationToken, Task<T>> readAlongside,
         CancellationToken ct = default)
     {
         var lookup = query.PolicyNumber is { } number ? PolicyStore.FindCommand(tenantId, number)
             : ByPerson(query) is { } born ? PolicyStore.FindByInsuredCommand(tenantId, query.FullName, born)
             : null;
-        await using var batch = new Npgsql.NpgsqlBatch(connection);
+        await using var batch = new NpgsqlBatch(connection);
         if (lookup is not null) batch.BatchCommands.Add(lookup);
         batch.BatchCommands.Add(alongside);
         IReadOnlyList<Policy> found = [];
@@ -96,7 +98,7 @@ public sealed class CoverageCheck(PolicyStore store)
 
     /// <summary>The policy found by number decides; without one, the policies on which the person is insured.</summary>
     private async Task<CoverageDecision> DecideAsync(string tenantId, CoverageQuery query, Policy? byNumber,
-        Npgsql.NpgsqlConnection? connection, CancellationToken ct)
+        NpgsqlConnection? connection, CancellationToken ct)
     {
         IReadOnlyList<Policy> byPerson = byNumber is null && ByPerson(query) is { } born
             ? await store.FindByInsuredAsync(tenantId, query.FullName, born, ct, connection)
