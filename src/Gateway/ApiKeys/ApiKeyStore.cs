@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Dapper;
 using Npgsql;
 
@@ -16,9 +15,6 @@ public sealed record VerifiedApiKey(Guid KeyId, string TenantId, string Role = "
 /// <summary>API keys in the gateway's own database. Only hashes are stored; the secret leaves the gateway once.</summary>
 public sealed class ApiKeyStore(NpgsqlDataSource db, VerifiedKeyCache cache)
 {
-    /// <summary>The lookups in flight, by key hash (<see cref="VerifyAsync"/>), with the cache's generation each read at.</summary>
-    private readonly ConcurrentDictionary<string, Lazy<Task<(VerifiedApiKey?, long)>>> _lookups = new();
-
     public async Task<IssuedApiKey> IssueAsync(string tenantId, string name, string role, string? clinicCode, string createdBy, CancellationToken ct)
     {
         var keyId = Guid.CreateVersion7();
@@ -63,39 +59,13 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, VerifiedKeyCache cache)
     /// <summary>
     /// A key verified in the last minute comes from <see cref="VerifiedKeyCache"/> (revocations reach every replica's
     /// cache at once); otherwise an index probe on the hash, which also writes last_used_at (at most once a minute).
-    /// Requests that present a key while it is being looked up share that lookup (while the cache hears revocations):
+    /// Requests that present a key while it is being looked up share that lookup (<see cref="VerifiedKeyCache.GetOrReadAsync"/>):
     /// when a busy key's entry expires, the requests in flight ask the database once, not each.
     /// </summary>
-    public async Task<VerifiedApiKey?> VerifyAsync(string presentedKey, CancellationToken ct)
+    public Task<VerifiedApiKey?> VerifyAsync(string presentedKey, CancellationToken ct)
     {
         var hash = ApiKeySecret.Hash(presentedKey);
-        if (cache.Find(hash) is { } cached) return cached;
-        // While the cache cannot hear revocations, every request asks the database itself.
-        if (!cache.IsListening) return await LookUpAsync(hash, ct);
-        var id = Convert.ToBase64String(hash);
-        var joined = cache.Generation;
-        var lookup = _lookups.GetOrAdd(id, _ => new Lazy<Task<(VerifiedApiKey?, long)>>(() => LookUpSharedAsync(hash, id)));
-        var (verified, generation) = await lookup.Value.WaitAsync(ct);
-        // A revocation was made or heard while the shared lookup ran, which may have started before it: ask again,
-        // alone, so that a key revoked before this request arrived is not let through.
-        if (generation != joined || cache.Generation != joined) return await LookUpAsync(hash, ct);
-        return verified;
-    }
-
-    /// <summary>One lookup for every request that presents the key meanwhile; not cancelled by any one of them.</summary>
-    private async Task<(VerifiedApiKey?, long)> LookUpSharedAsync(byte[] hash, string id)
-    {
-        try
-        {
-            var generation = cache.Generation;
-            var verified = await LookUpAsync(hash, CancellationToken.None);
-            if (verified is not null) cache.Add(hash, verified, generation);
-            return (verified, generation);
-        }
-        finally
-        {
-            _lookups.TryRemove(id, out _);
-        }
+        return cache.GetOrReadAsync(hash, token => LookUpAsync(hash, token), ct);
     }
 
     private async Task<VerifiedApiKey?> LookUpAsync(byte[] hash, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 using StackExchange.Redis;
 
@@ -8,9 +9,9 @@ namespace Platform.Gateway.ApiKeys;
 /// A revocation removes the key here and, through Redis pub/sub, on every other replica at once. While this replica
 /// cannot hear revocations (Redis unreachable) it neither reads nor fills the cache: every request is checked in
 /// PostgreSQL, as before, so a revoked key still stops at once. Only valid keys are cached (a key issued a moment ago
-/// works at once); an entry lives a minute, which is also how often last_used_at is written. A verification read from
-/// PostgreSQL is cached only if no revocation was heard while it was read (<see cref="Generation"/>), so a key revoked
-/// during the read is not cached as valid.
+/// works at once); an entry lives a minute, which is also how often last_used_at is written. The requests that present
+/// a key while it is being read share that one read, and a read is cached only if no revocation was made or heard
+/// while it ran, so a key revoked during the read is not cached as valid.
 /// </summary>
 public sealed partial class VerifiedKeyCache
 {
@@ -23,7 +24,12 @@ public sealed partial class VerifiedKeyCache
     private readonly SemaphoreSlim _subscribing = new(1, 1);
     private volatile bool _listening;
     private bool _subscribed;
+
+    /// <summary>Counts the revocations this replica made or heard, and the times it stopped hearing them.</summary>
     private long _generation;
+
+    /// <summary>The reads in flight, by entry, each with <see cref="_generation"/> as it was when the read began.</summary>
+    private readonly ConcurrentDictionary<string, Lazy<Task<(VerifiedApiKey? Key, long Generation)>>> _reads = new();
 
     public VerifiedKeyCache(IConnectionMultiplexer redis, ILogger<VerifiedKeyCache> logger)
     {
@@ -34,25 +40,45 @@ public sealed partial class VerifiedKeyCache
         _ = ListenAsync();
     }
 
-    /// <summary>True while this replica hears revocations; only then does it read or fill the cache.</summary>
-    public bool IsListening => _listening;
-
-    public VerifiedApiKey? Find(byte[] hash) => _listening && _entries.TryGetValue(Convert.ToBase64String(hash), out VerifiedApiKey? key) ? key : null;
+    private long Generation => Interlocked.Read(ref _generation);
 
     /// <summary>
-    /// Counts the revocations this replica made or heard (and the times it stopped hearing them): read it before a key
-    /// is looked up, and pass it to <see cref="Add"/>.
+    /// The key verified in the last minute, else what <paramref name="read"/> finds in the database (null: no such
+    /// valid key). While this replica cannot hear revocations, every call reads for itself.
     /// </summary>
-    public long Generation => Interlocked.Read(ref _generation);
-
-    /// <param name="generation"><see cref="Generation"/> as it was before the key was read from the database.</param>
-    public void Add(byte[] hash, VerifiedApiKey key, long generation)
+    public async Task<VerifiedApiKey?> GetOrReadAsync(byte[] hash, Func<CancellationToken, Task<VerifiedApiKey?>> read, CancellationToken ct)
     {
-        if (!_listening) return;
+        if (!_listening) return await read(ct);
         var entry = Convert.ToBase64String(hash);
-        _entries.Set(entry, key, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Lifetime, Size = 1 });
-        // A revocation since the read may be this key's (its removal may even have come before the Set): undo it.
-        if (Generation != generation) _entries.Remove(entry);
+        if (_entries.TryGetValue(entry, out VerifiedApiKey? cached)) return cached;
+        var joined = Generation;
+        var shared = _reads.GetOrAdd(entry, _ => new(() => ReadSharedAsync(entry, read)));
+        var (key, generation) = await shared.Value.WaitAsync(ct);
+        // A revocation was made or heard around the shared read, which may have begun before this request arrived:
+        // read again, alone, so that a key revoked before it arrived is not let through.
+        return generation == joined && Generation == joined ? key : await read(ct);
+    }
+
+    /// <summary>One read for every request that presents the key meanwhile; not cancelled by any one of them.</summary>
+    private async Task<(VerifiedApiKey?, long)> ReadSharedAsync(string entry, Func<CancellationToken, Task<VerifiedApiKey?>> read)
+    {
+        try
+        {
+            var generation = Generation;
+            var key = await read(CancellationToken.None);
+            if (key is not null && _listening)
+            {
+                _entries.Set(entry, key, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Lifetime, Size = 1 });
+                // A revocation since the read began may be this key's (its removal may even have come before the
+                // Set): undo it.
+                if (Generation != generation) _entries.Remove(entry);
+            }
+            return (key, generation);
+        }
+        finally
+        {
+            _reads.TryRemove(entry, out _);
+        }
     }
 
     /// <summary>Forgets the key here and tells every replica to; false when the others could not be told.</summary>
