@@ -37,8 +37,11 @@ public static class MailBuilderExtensions
                 Servers.EnsurePortFree(name, webPort);
                 // The tool comes from the manifest (.config/dotnet-tools.json); restoring is quick once it is there.
                 var log = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
-                if (await Servers.RunAsync(log, ["dotnet", "tool", "restore", "--tool-manifest", Path.Combine(repository, ".config", "dotnet-tools.json")], ct) != 0)
-                    throw new DistributedApplicationException($"{name}: `dotnet tool restore` failed (see the resource's log); smtp4dev cannot start.");
+                string[] restore = ["dotnet", "tool", "restore", "--tool-manifest", Path.Combine(repository, ".config", "dotnet-tools.json")];
+                // With a fresh tool cache (a new machine) the SDK can attribute one tool's commands to another and fail
+                // a restore that succeeds when run again (dotnet/sdk#53783): one more attempt before giving up.
+                if (await Servers.RunAsync(log, restore, ct) != 0 && await Servers.RunAsync(log, restore, ct) != 0)
+                    throw new DistributedApplicationException($"{name}: `dotnet tool restore` failed twice (see the resource's log); smtp4dev cannot start.");
             });
             return builder.AddResource(server)
                 .WithLoopbackPort(smtpPort)
