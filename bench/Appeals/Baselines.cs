@@ -5,7 +5,6 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Platform.Bench.Kit;
-using Platform.Contracts;
 
 namespace Platform.Bench.Appeals;
 
@@ -82,17 +81,7 @@ public static partial class Baselines
     [GeneratedRegex(@"latency average = ([\d.]+) ms")]
     private static partial Regex LatencyLine();
 
-    /// <summary>A message the size of those an appeal sends: a new case's cover, as Cases publishes it.</summary>
-    public sealed record Ping(long SentAt, CaseCoverageChanged Cover)
-    {
-        public static Ping Now() => new(Stopwatch.GetTimestamp(), new CaseCoverageChanged("bench", Guid.NewGuid(), "2026-012345",
-            new InsuredIdentity("POL-2026-000123", "Ivanova Maria Petrovna", new DateOnly(1961, 3, 14)),
-            [new BenefitCover("medical-expenses", 50_000m, "EUR", 0m, 0m), new BenefitCover("repatriation", 20_000m, "EUR", 0m, 0m)],
-            1, DateTimeOffset.UtcNow, new AppealLocation("TR", "Antalya", null),
-            new PolicyTerms("POL-2026-000123", "Standard", new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), ["world-except-usa"],
-                [new CoverLimit("medical-expenses", 50_000m, "EUR"), new CoverLimit("repatriation", 20_000m, "EUR")],
-                new CoverAmount(100m, "EUR"), ["illness", "accident"], ["alcohol"], null)));
-    }
+    public sealed record Ping(long SentAt);
 
     public sealed class PingConsumer(Latencies latencies, CountdownEvent remaining) : IConsumer<Ping>
     {
@@ -105,16 +94,13 @@ public static partial class Baselines
     }
 
     /// <summary>
-    /// MassTransit on the platform's broker with nothing else: <paramref name="count"/> messages the size of a new case's
-    /// cover published with confirms by 16 concurrent publishers and consumed from a queue of their own, with
-    /// MassTransit's defaults but for the serializer: raw JSON as the platform sends, or MassTransit's envelope
-    /// (<paramref name="envelope"/>), which the platform sent before.
+    /// MassTransit on the platform's broker with nothing else: <paramref name="count"/> messages published with
+    /// confirms by 16 concurrent publishers and consumed from a queue of their own, with MassTransit's defaults.
     /// Messages per second from the first publish to the last consume, publish-to-consume latency, and the CPU per
     /// message of the broker and of the two ends (this process publishes and consumes; in the platform a relay and a
     /// consumer do). The queue is not durable, so a message here costs the broker less than the platform's do.
     /// </summary>
-    public static async Task<(double Rate, Latencies Latency, double CpuMsPerMessage)> MassTransitAsync(RunningPlatform platform, int count,
-        bool envelope = false)
+    public static async Task<(double Rate, Latencies Latency, double CpuMsPerMessage)> MassTransitAsync(RunningPlatform platform, int count)
     {
         var latencies = new Latencies();
         using var remaining = new CountdownEvent(count);
@@ -127,8 +113,7 @@ public static partial class Baselines
             bus.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(platform.RabbitMQ);
-                if (!envelope) cfg.UseRawJsonSerializer(RawSerializerOptions.AddTransportHeaders); // as the platform sends (Messaging)
-                cfg.ReceiveEndpoint(envelope ? "bench-baseline-ping-envelope" : "bench-baseline-ping", e =>
+                cfg.ReceiveEndpoint("bench-baseline-ping", e =>
                 {
                     e.AutoDelete = true;
                     e.Durable = false;
@@ -141,7 +126,7 @@ public static partial class Baselines
         await control.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         try
         {
-            for (var i = 0; i < 200; i++) await control.Publish(Ping.Now()); // warm up
+            for (var i = 0; i < 200; i++) await control.Publish(new Ping(Stopwatch.GetTimestamp())); // warm up
             while (latencies.Count < 200) await Task.Delay(10);
             latencies.Clear();
 
@@ -150,7 +135,7 @@ public static partial class Baselines
             var next = -1;
             await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
             {
-                while (Interlocked.Increment(ref next) < count) await control.Publish(Ping.Now());
+                while (Interlocked.Increment(ref next) < count) await control.Publish(new Ping(Stopwatch.GetTimestamp()));
             }));
             if (!remaining.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException("The baseline's messages were not all consumed within a minute.");
             var elapsed = clock.Elapsed.TotalSeconds;

@@ -52,13 +52,6 @@ public static class MessagingExtensions
             {
                 cfg.Host(new Uri(connectionString), h => h.ConnectionName(service));
                 BrokerReconnect.Apply(cfg);
-                // Messages go out as their JSON alone, with the message id, type and trace in the transport's headers,
-                // not inside MassTransit's envelope (which repeats them with the sending host's details): less CPU per
-                // message for the sender and the consumer (bench/README.md). The message type is still checked on
-                // receipt. Envelope messages (sent before, or while Messaging:SendEnvelope is set) are read as well:
-                // the content type decides.
-                if (options.SendEnvelope) cfg.UseRawJsonDeserializer(RawSerializerOptions.AddTransportHeaders, isDefault: false);
-                else cfg.UseRawJsonSerializer(RawSerializerOptions.AddTransportHeaders, isDefault: false);
                 cfg.ConfigureEndpoints(context);
             });
         });
@@ -88,13 +81,6 @@ public sealed class MessagingOptions
     /// with another type.
     /// </summary>
     public bool QuorumQueues { get; set; }
-
-    /// <summary>
-    /// Send in MassTransit's envelope instead of raw JSON (both are read either way). For the first rollout of a
-    /// platform whose services ran a version that reads only the envelope: roll every service out with this set, then
-    /// again without it, so that no old replica is sent what it cannot read.
-    /// </summary>
-    public bool SendEnvelope { get; set; }
 
     /// <summary>How long a consumer keeps retrying, twice a second, while a dependency (its database) is unreachable.</summary>
     public TimeSpan OutageRetryWindow { get; set; } = TimeSpan.FromMinutes(5);

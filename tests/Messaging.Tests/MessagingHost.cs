@@ -54,7 +54,7 @@ public class MessagingHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestEnvironment.CreateDatabaseAsync("messaging");
-        _host = Build(ConnectionString, Name, Deliveries, Flaky, KeepPublished, PollInterval, SendEnvelope);
+        _host = Build(ConnectionString, Name, Deliveries, Flaky, KeepPublished, PollInterval);
         await _host.StartAsync();
     }
 
@@ -66,15 +66,11 @@ public class MessagingHost : IAsyncLifetime
     /// <summary>How often the relay looks for rows when nothing wakes it.</summary>
     protected virtual TimeSpan PollInterval => TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Whether the host sends in MassTransit's envelope (Messaging:SendEnvelope) instead of raw JSON.</summary>
-    protected virtual bool SendEnvelope => false;
-
     /// <summary>A second host on the same database and queues: a replica.</summary>
-    public IHost BuildReplica() => Build(ConnectionString, Name, Deliveries, keepPublished: KeepPublished, pollInterval: PollInterval,
-        sendEnvelope: SendEnvelope);
+    public IHost BuildReplica() => Build(ConnectionString, Name, Deliveries, keepPublished: KeepPublished, pollInterval: PollInterval);
 
     internal static IHost Build(string connectionString, string name, ConcurrentBag<Guid> deliveries, FlakyPlan? flaky = null,
-        TimeSpan? keepPublished = null, TimeSpan? pollInterval = null, bool sendEnvelope = false)
+        TimeSpan? keepPublished = null, TimeSpan? pollInterval = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = name });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -93,7 +89,6 @@ public class MessagingHost : IAsyncLifetime
             ["Outbox:PollInterval"] = (pollInterval ?? TimeSpan.FromMilliseconds(500)).ToString(),
             ["Outbox:PublishTimeout"] = "00:00:03",
             ["Outbox:KeepPublished"] = (keepPublished ?? TestKeepPublished).ToString(),
-            ["Messaging:SendEnvelope"] = sendEnvelope.ToString(),
         });
         builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("TEST_VERBOSE") is null ? LogLevel.Warning : LogLevel.Debug);
         builder.AddPostgres("probedb", typeof(MessagingHost).Assembly);
@@ -158,12 +153,6 @@ public class MessagingHost : IAsyncLifetime
 public sealed class RarelyPollingHost : MessagingHost
 {
     protected override TimeSpan PollInterval => TimeSpan.FromMinutes(1);
-}
-
-/// <summary>A host that sends in MassTransit's envelope, as during the first rollout of raw JSON.</summary>
-public sealed class EnvelopeSendingHost : MessagingHost
-{
-    protected override bool SendEnvelope => true;
 }
 
 /// <summary>A host with the outbox as production runs it: published rows deleted at once.</summary>
