@@ -62,7 +62,6 @@ public abstract class InboxBatchConsumer<T>(NpgsqlDataSource dataSource) : ICons
     {
         await using var connection = await DataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        using var outbox = transaction.PublishOnCommit();
         var ids = new Guid[batch.Length];
         for (var i = 0; i < batch.Length; i++) ids[i] = Inbox.MessageIdOf(batch[i]);
         var fresh = new HashSet<Guid>();
@@ -81,7 +80,7 @@ public abstract class InboxBatchConsumer<T>(NpgsqlDataSource dataSource) : ICons
         for (var i = 0; i < batch.Length; i++)
             if (fresh.Remove(ids[i])) messages.Add(batch[i]);
         if (messages.Count > 0) await ApplyAsync(messages, transaction, ct);
-        await outbox.CommitAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     /// <summary>
@@ -166,7 +165,6 @@ internal static class Inbox
         var ct = context.CancellationToken;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        using var outbox = transaction.PublishOnCommit(); // the events it causes are published the moment it commits
         // Positional parameters (the consumer, the message id), for the reason Outbox.Insert gives.
         await using (var cmd = new NpgsqlCommand("""
             INSERT INTO inbox_messages (consumer, message_id) VALUES ($1, $2)
@@ -180,6 +178,6 @@ internal static class Inbox
         }
 
         await handle(context, transaction);
-        await outbox.CommitAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 }

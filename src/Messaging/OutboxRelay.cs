@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
@@ -43,9 +42,7 @@ public sealed class OutboxOptions
 }
 
 /// <summary>
-/// Publishes committed outbox rows to RabbitMQ. What a transaction wrote through <see cref="Outbox.PublishOnCommit"/>
-/// it publishes the moment the transaction commits, from the messages in memory (the rows are leased to it from their
-/// insert, so no relay claims them meanwhile). Other rows it claims in passes: a pass claims a batch (one short transaction sets a lease on rows taken
+/// Publishes committed outbox rows to RabbitMQ. A pass claims a batch (one short transaction sets a lease on rows taken
 /// with FOR UPDATE SKIP LOCKED, so replicas share the work), publishes them with no database connection or lock held,
 /// awaiting the broker's confirms together; what was confirmed is deleted in the next pass's transaction (or alone
 /// after <see cref="OutboxOptions.RecordDelay"/>). A row that fails waits for its next attempt without holding back the
@@ -68,78 +65,23 @@ public sealed partial class OutboxRelay(
 
     private readonly SemaphoreSlim _wake = new(0);
     private readonly OutboxOptions _options = options.Value;
-    private CancellationToken _stopping = new(canceled: true);
-
-    /// <summary>
-    /// The most messages published at commit and not yet confirmed: beyond it (the broker is slow or away), a committed
-    /// transaction's rows are left to the relay's passes, which back off while the broker does not answer.
-    /// </summary>
-    private const int MaxInFlight = 1000;
-    private int _inFlight;
-    private readonly ConcurrentDictionary<Task, bool> _publishing = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Every queue that consumes what this service publishes exists before the first publish (see BrokerTopology).
         await topology.DeclaredAsync(stoppingToken);
-        _stopping = stoppingToken;
         Outbox.Written += Wake;
-        Outbox.Register(this, dataSource);
         try
         {
             await RelayAsync(stoppingToken);
         }
         finally
         {
-            Outbox.Unregister(this);
             Outbox.Written -= Wake;
         }
     }
 
     private void Wake() => _wake.Release();
-
-    internal TimeSpan Lease => _options.ClaimLease;
-
-    /// <summary>Publishes what a transaction wrote, which has just committed (<see cref="OutboxCommit.CommitAsync"/>).</summary>
-    internal void Publish(IReadOnlyList<OutboxMessage> messages)
-    {
-        if (_stopping.IsCancellationRequested) return; // leased: the next relay to start publishes them after the lease
-        if (Interlocked.Add(ref _inFlight, messages.Count) > MaxInFlight)
-        {
-            Interlocked.Add(ref _inFlight, -messages.Count);
-            Release(messages.Select(m => m.MessageId));
-            return;
-        }
-        var task = PublishCommittedAsync(messages);
-        if (!task.IsCompleted && _publishing.TryAdd(task, true))
-            _ = task.ContinueWith(t => _publishing.TryRemove(t, out _), TaskScheduler.Default);
-    }
-
-    private async Task PublishCommittedAsync(IReadOnlyList<OutboxMessage> messages)
-    {
-        try
-        {
-            // In the order written, as a pass publishes its rows; the confirms awaited together.
-            var errors = await Task.WhenAll(messages.Select(m => TryPublishAsync(m.MessageId, m.Message.GetType(), m.Message, m.Trace)));
-            Record(messages.Select((m, i) => (m.MessageId, 0, errors[i])).ToList());
-        }
-        finally
-        {
-            Interlocked.Add(ref _inFlight, -messages.Count);
-        }
-    }
-
-    /// <summary>
-    /// Rows leased to this process for publishing at commit whose transaction did not commit through it: the next pass
-    /// lifts their lease (rows rolled back do not exist) before it claims, and so publishes those that committed.
-    /// </summary>
-    internal void Release(IEnumerable<Guid> messageIds)
-    {
-        lock (_pending) _released.AddRange(messageIds);
-        Wake();
-    }
-
-    private readonly List<Guid> _released = [];
 
     private async Task RelayAsync(CancellationToken stoppingToken)
     {
@@ -181,46 +123,10 @@ public sealed partial class OutboxRelay(
 
     internal readonly record struct Pass(int Claimed, int Sent, int Failed);
 
-    /// <summary>
-    /// Notes the outcomes of publishes (sent, or failed with the next attempt), to be written with the next pass's
-    /// claim; wakes the relay after <see cref="OutboxOptions.RecordDelay"/> if they are the first waiting.
-    /// </summary>
-    private int Record(IReadOnlyList<(Guid MessageId, int Attempts, Failure? Error)> published)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var failed = 0;
-        bool first;
-        lock (_pending)
-        {
-            first = _pending.Count == 0;
-            foreach (var (messageId, previousAttempts, error) in published)
-            {
-                if (error is null)
-                {
-                    _pending.Add(new Outcome(messageId, null, previousAttempts + 1, false, now));
-                    continue;
-                }
-                failed++;
-                var attempts = error.Outage ? previousAttempts : previousAttempts + 1;
-                var park = error.Permanent || attempts >= _options.MaxAttempts;
-                _pending.Add(new Outcome(messageId, error, attempts, park, now));
-                if (park)
-                {
-                    Parked.Add(1);
-                    LogParked(messageId, error.Type, attempts, error.Message);
-                }
-            }
-        }
-        Published.Add(published.Count - failed);
-        if (first && published.Count > 0)
-            _ = Task.Delay(_options.RecordDelay, _stopping).ContinueWith(_ => Wake(), TaskScheduler.Default);
-        return failed;
-    }
-
     private sealed record Row(long Id, Guid MessageId, string Type, string Body, string? Trace, int Attempts);
 
     /// <summary>What a pass learnt about a row (sent, or failed with its next attempt), to be written to its row.</summary>
-    private sealed record Outcome(Guid MessageId, Failure? Error, int Attempts, bool Park, DateTimeOffset PublishedAt);
+    private sealed record Outcome(long Id, Failure? Error, int Attempts, bool Park, DateTimeOffset PublishedAt);
 
     /// <summary>Outcomes of the last pass not yet written: they are written in the next pass's transaction.</summary>
     private readonly List<Outcome> _pending = [];
@@ -235,56 +141,62 @@ public sealed partial class OutboxRelay(
     internal async Task<Pass> RelayBatchAsync(CancellationToken ct)
     {
         // Outcomes older than the lease are dropped: their rows are being published again (and de-duplicated) anyway.
-        Outcome[] outcomes;
-        Guid[] released;
-        lock (_pending)
-        {
-            _pending.RemoveAll(o => DateTimeOffset.UtcNow - o.PublishedAt > _options.ClaimLease);
-            (outcomes, released) = ([.. _pending], [.. _released]);
-        }
-        var rows = await ClaimAsync(outcomes, released, ct);
-        lock (_pending) // written in the claim's transaction
-        {
-            _pending.RemoveRange(0, outcomes.Length);
-            _released.RemoveRange(0, released.Length);
-        }
+        _pending.RemoveAll(o => DateTimeOffset.UtcNow - o.PublishedAt > _options.ClaimLease);
+        var rows = await ClaimAsync(ct);
+        _pending.Clear(); // written in the claim's transaction
         if (rows.Count == 0) return new Pass(0, 0, 0);
 
         // Published in id order on one bus; the confirms are awaited together rather than one round trip per row.
-        var errors = await Task.WhenAll(rows.Select(TryPublishAsync));
-        var failed = Record(rows.Select((row, i) => (row.MessageId, row.Attempts, errors[i])).ToList());
+        var errors = await Task.WhenAll(rows.Select(row => TryPublishAsync(row, ct)));
+        var now = DateTimeOffset.UtcNow;
+        var failed = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (row, error) = (rows[i], errors[i]);
+            if (error is null)
+            {
+                _pending.Add(new Outcome(row.Id, null, row.Attempts + 1, false, now));
+                continue;
+            }
+            failed++;
+            var attempts = error.Outage ? row.Attempts : row.Attempts + 1;
+            var park = error.Permanent || attempts >= _options.MaxAttempts;
+            _pending.Add(new Outcome(row.Id, error, attempts, park, now));
+            if (park)
+            {
+                Parked.Add(1);
+                LogParked(row.MessageId, row.Type, attempts, error.Message);
+            }
+        }
+        Published.Add(rows.Count - failed);
         return new Pass(rows.Count, rows.Count - failed, failed);
     }
 
-    /// <summary>The statements that write <paramref name="outcomes"/> and lift the lease of <paramref name="released"/> rows.</summary>
-    private IEnumerable<NpgsqlBatchCommand> OutcomeCommands(Outcome[] outcomes, Guid[] released)
+    /// <summary>The statements that write the pending outcomes.</summary>
+    private IEnumerable<NpgsqlBatchCommand> OutcomeCommands()
     {
-        var sent = outcomes.Where(o => o.Error is null).Select(o => o.MessageId).ToArray();
+        var sent = _pending.Where(o => o.Error is null).Select(o => o.Id).ToArray();
         // A published row has done its work: deleting it writes no new row version (marking it sent rewrites the row,
         // body and index entries included, and the prune deletes it again later), and keeps the table small.
         if (sent.Length > 0)
             yield return new NpgsqlBatchCommand(_options.KeepPublished > TimeSpan.Zero
-                ? "UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1, locked_until = NULL WHERE message_id = ANY($1)"
-                : "DELETE FROM outbox_messages WHERE message_id = ANY($1)")
+                ? "UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1, locked_until = NULL WHERE id = ANY($1)"
+                : "DELETE FROM outbox_messages WHERE id = ANY($1)")
             { Parameters = { new() { Value = sent } } };
-        foreach (var o in outcomes.Where(o => o.Error is not null))
+        foreach (var o in _pending.Where(o => o.Error is not null))
             yield return new NpgsqlBatchCommand("""
                 UPDATE outbox_messages
                 SET attempts = $2, last_error = $3, locked_until = NULL,
                     next_attempt_at = now() + $4, parked_at = CASE WHEN $5 THEN now() END
-                WHERE message_id = $1
+                WHERE id = $1
                 """)
             {
                 Parameters =
                 {
-                    new() { Value = o.MessageId }, new() { Value = o.Attempts }, new() { Value = o.Error!.Message },
+                    new() { Value = o.Id }, new() { Value = o.Attempts }, new() { Value = o.Error!.Message },
                     new() { Value = o.Error.Outage ? _options.MaxBackoff : Backoff(o.Attempts) }, new() { Value = o.Park },
                 },
             };
-        if (released.Length > 0)
-            yield return new NpgsqlBatchCommand(
-                "UPDATE outbox_messages SET locked_until = NULL WHERE message_id = ANY($1) AND sent_at IS NULL AND parked_at IS NULL")
-            { Parameters = { new() { Value = released } } };
     }
 
     /// <summary>
@@ -293,27 +205,16 @@ public sealed partial class OutboxRelay(
     /// </summary>
     private async Task FlushOutcomesAsync()
     {
-        // What was being published at commit ends first: confirmed, or failed by the stop, and recorded either way.
-        try
-        {
-            await Task.WhenAll(_publishing.Keys);
-        }
-        catch (Exception e)
-        {
-            LogRelayFailed(e.Message);
-        }
-        Outcome[] outcomes;
-        Guid[] released;
-        lock (_pending) (outcomes, released) = ([.. _pending], [.. _released]);
-        if (outcomes.Length + released.Length == 0) return;
+        if (_pending.Count == 0) return;
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(5);
         while (true)
         {
             try
             {
                 await using var batch = dataSource.CreateBatch();
-                foreach (var command in OutcomeCommands(outcomes, released)) batch.BatchCommands.Add(command);
+                foreach (var command in OutcomeCommands()) batch.BatchCommands.Add(command);
                 await batch.ExecuteNonQueryAsync(CancellationToken.None);
+                _pending.Clear();
                 return;
             }
             catch (NpgsqlException e) when (e.IsTransient && DateTimeOffset.UtcNow + _options.MaxBackoff < deadline)
@@ -324,11 +225,11 @@ public sealed partial class OutboxRelay(
         }
     }
 
-    /// <summary>Writes the outcomes, lifts the released rows' lease and claims the due rows, in one implicit transaction (one batch).</summary>
-    private async Task<List<Row>> ClaimAsync(Outcome[] outcomes, Guid[] released, CancellationToken ct)
+    /// <summary>Writes the pending outcomes and claims the due rows, in one implicit transaction (one batch).</summary>
+    private async Task<List<Row>> ClaimAsync(CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();
-        foreach (var command in OutcomeCommands(outcomes, released)) batch.BatchCommands.Add(command);
+        foreach (var command in OutcomeCommands()) batch.BatchCommands.Add(command);
         // The oldest due rows, leased: a function (migration 0003) so that it is always planned on the pending index.
         var claim = new NpgsqlBatchCommand(
             "SELECT id, message_id, message_type, body, trace_parent, attempts FROM outbox_claim($1, $2)");
@@ -339,7 +240,7 @@ public sealed partial class OutboxRelay(
         await using var reader = await batch.ExecuteReaderAsync(ct);
         do
         {
-            if (reader.FieldCount != 6) continue; // an outcome's or a release's statement
+            if (reader.FieldCount != 6) continue; // an outcome's UPDATE
             while (await reader.ReadAsync(ct))
                 rows.Add(new Row(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
                     reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt32(5)));
@@ -348,12 +249,11 @@ public sealed partial class OutboxRelay(
         return rows;
     }
 
-    /// <param name="Type">The message's type, as the outbox names it.</param>
     /// <param name="Permanent">No later attempt can succeed: park now.</param>
     /// <param name="Outage">The broker was unreachable or did not answer: not the row's fault, so not counted towards parking.</param>
-    private sealed record Failure(string Type, string Message, bool Permanent, bool Outage = false);
+    private sealed record Failure(string Message, bool Permanent, bool Outage = false);
 
-    private Task<Failure?> TryPublishAsync(Row row)
+    private async Task<Failure?> TryPublishAsync(Row row, CancellationToken ct)
     {
         Type type;
         object message;
@@ -367,26 +267,22 @@ public sealed partial class OutboxRelay(
         {
             // No later attempt can succeed: park it for an operator (a deployment removed or changed the type).
             Failures.Add(1);
-            return Task.FromResult<Failure?>(new Failure(row.Type, $"Cannot read {row.Type}: {e.Message}", Permanent: true));
+            return new Failure($"Cannot read {row.Type}: {e.Message}", Permanent: true);
         }
-        return TryPublishAsync(row.MessageId, type, message, row.Trace);
-    }
 
-    private async Task<Failure?> TryPublishAsync(Guid messageId, Type type, object message, string? trace)
-    {
         // Continue the trace of the request that wrote the row, so one trace spans HTTP -> outbox -> RabbitMQ -> consumer;
         // a request the sampler left out stays left out (UnsampledTrace).
-        ActivityContext.TryParse(trace, null, out var parent);
+        ActivityContext.TryParse(row.Trace, null, out var parent);
         var name = $"outbox publish {type.Name}";
         using var activity = Source.StartActivity(name, ActivityKind.Internal, parent) ?? UnsampledTrace.Continue(name, parent);
-        activity?.SetTag("messaging.message.id", messageId);
+        activity?.SetTag("messaging.message.id", row.MessageId);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(_options.PublishTimeout);
             await bus.Publish(message, type, context =>
             {
-                context.MessageId = messageId;
+                context.MessageId = row.MessageId;
                 UnsampledTrace.Propagate(context);
             }, timeout.Token);
             return null;
@@ -395,9 +291,8 @@ public sealed partial class OutboxRelay(
         {
             Failures.Add(1);
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            var typeName = Outbox.TypeName(type);
-            LogPublishFailed(messageId, typeName, e.Message);
-            return new Failure(typeName, e is OperationCanceledException ? "The broker did not confirm the publish in time." : e.Message,
+            LogPublishFailed(row.MessageId, row.Type, e.Message);
+            return new Failure(e is OperationCanceledException ? "The broker did not confirm the publish in time." : e.Message,
                 Permanent: false, Outage: IsOutage(e));
         }
     }

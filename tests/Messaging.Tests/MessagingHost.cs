@@ -124,25 +124,20 @@ public class MessagingHost : IAsyncLifetime
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    /// <summary>
-    /// Commits a state row and its event in one transaction, or rolls both back; <paramref name="atCommit"/>: the event
-    /// is published the moment the transaction commits (<see cref="Outbox.PublishOnCommit"/>), not by a relay's pass.
-    /// </summary>
-    public async Task<Guid> ChangeAsync(bool commit, bool atCommit = false)
+    /// <summary>Commits a state row and its event in one transaction, or rolls both back.</summary>
+    public async Task<Guid> ChangeAsync(bool commit)
     {
         var probe = new ProbeHappened(Guid.NewGuid(), commit ? "committed" : "rolled back");
         await using var connection = await DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        using var outbox = atCommit ? transaction.PublishOnCommit() : null;
         await using (var cmd = new NpgsqlCommand("INSERT INTO probe_state (probe_id) VALUES (@id)", connection, transaction))
         {
             cmd.Parameters.AddWithValue("id", probe.ProbeId);
             await cmd.ExecuteNonQueryAsync();
         }
         await transaction.EnqueueAsync(probe);
-        if (!commit) await transaction.RollbackAsync();
-        else if (outbox is not null) await outbox.CommitAsync();
-        else await transaction.CommitAsync();
+        if (commit) await transaction.CommitAsync();
+        else await transaction.RollbackAsync();
         return probe.ProbeId;
     }
 

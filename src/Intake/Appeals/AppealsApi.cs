@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Contracts;
-using Platform.Messaging;
 using Platform.Intake.Policies;
 
 namespace Platform.Intake.Appeals;
@@ -45,7 +44,6 @@ public static class AppealsApi
         // One connection and one transaction for the whole registration: the reads it decides on and the writes.
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        using var outbox = transaction.PublishOnCommit(); // Cases hears of the appeal the moment it is registered
         // The policy and the insured's open case in one round trip.
         var (coverage, openCase) = await coverageCheck.CheckAsync(connection, identity.TenantId,
             CoverageCheck.Query(insured.PolicyNumber, insured.FullName, insured.DateOfBirth, eventDate, country, request.Risk),
@@ -76,7 +74,7 @@ public static class AppealsApi
             openCase?.Number, AttachedToOpenCase: openCase is not null, now, new QueueState("waiting", null, null));
 
         await AppealStore.RegisterAsync(transaction, appeal, response, identity.ActorId, request.Urgency, ct);
-        await outbox.CommitAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Created($"appeals/{appeal.AppealId}", response);
     }
 
