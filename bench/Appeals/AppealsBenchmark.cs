@@ -111,10 +111,10 @@ public static class AppealsBenchmark
         Console.WriteLine(sustained is null
             ? "No step held p99 <= 250 ms from 201 to a readable case."
             : string.Create(CultureInfo.InvariantCulture,
-                $"Sustained with p99 <= 250 ms: {sustained.Rate}/s (p99 {sustained.Readable[0.99]:0} ms), {ProcessCpu.Platform.Sum(p => sustained.Cpu[p]):0.0} ms CPU per appeal in the platform's processes, " +
+                $"Sustained with p99 <= 250 ms from the 201 to a readable case: {sustained.Rate}/s (p99 {sustained.Readable[0.99]:0} ms; the 201's p99 {sustained.Answered[0.99]:0} ms), {ProcessCpu.Platform.Sum(p => sustained.Cpu[p]):0.0} ms CPU per appeal in the platform's processes, " +
                 $"{sustained.Transactions.Values.Sum():0.0} transactions and {sustained.Deliveries:0.0} messages consumed per appeal."));
         if (results.FirstOrDefault(r => r.Rate == 200) is { } at200)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"At 200/s: p99 {at200.Readable[0.99]:0} ms."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"At 200/s: p99 {at200.Readable[0.99]:0} ms from the 201 to a readable case."));
         if (statementsKept)
             await Statements.PrintTopAsync(Server, StatementDatabases, results.Sum(r => r.Appeals), 12);
         return results.Any(r => r.Errors > 0) ? 1 : 0;
@@ -126,8 +126,11 @@ public static class AppealsBenchmark
         double DrainSeconds, Dictionary<string, double> Cpu, Dictionary<string, double> Transactions, Dictionary<string, double>? Statements, double PollsPerAppeal, double WalKb,
         double Deliveries, (double Active, string Most, string OpenAtMost)? Waits)
     {
-        /// <summary>The platform did not keep up: errors, a readable p99 over a second, or a backlog it took long to drain.</summary>
-        public bool Broken => Errors > 0 || Unreadable > 0 || Readable[0.99] > 1000 || DrainSeconds > 10;
+        /// <summary>
+        /// The platform did not keep up: errors, a p99 over a second to the 201 or from it to a readable case, or a
+        /// backlog it took long to drain.
+        /// </summary>
+        public bool Broken => Errors > 0 || Unreadable > 0 || Answered[0.99] > 1000 || Readable[0.99] > 1000 || DrainSeconds > 10;
     }
 
     /// <summary>PostgreSQL's CPU per pgbench transaction and the broker's and both ends' CPU per MassTransit message (ms).</summary>
