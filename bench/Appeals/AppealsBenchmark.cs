@@ -254,7 +254,7 @@ public static class AppealsBenchmark
                 }
                 // The resolution of the readable figure; more often, and the polls become the load. Past a second the
                 // step is broken anyway: polling as often then would put a poll storm on a platform with a backlog
-                // (at 400/s, 15 s behind, 1.9 polls per appeal), which it could not work off.
+                // (at 400/s, 15 s behind: 1.9 polls per appeal, against 0.05 on time).
                 await Task.Delay(clock.Elapsed - answeredAt < TimeSpan.FromSeconds(1) ? 25 : 250);
             }
             Interlocked.Increment(ref unreadable);
