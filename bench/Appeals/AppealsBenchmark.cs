@@ -44,6 +44,9 @@ public static class AppealsBenchmark
     /// <summary>A step whose p99 to the 201, or from it to a readable case, passes this (ms) did not keep up.</summary>
     private const double BrokenAfterMs = 1000;
 
+    /// <summary>The width of the windows in which a step's slowest readable figures are shown.</summary>
+    private const int WindowSeconds = 5;
+
     public static async Task<int> Main(string[] args)
     {
         if (args.FirstOrDefault() == "soak")
@@ -127,7 +130,7 @@ public static class AppealsBenchmark
     /// <param name="ReadableSinceSent">From the appeal's scheduled sending to the case being readable: the 201's own time included.</param>
     private sealed record StepResult(int Rate, int Appeals, double Achieved, Latencies Answered, Latencies Readable, Latencies ReadableSinceSent, int Errors, int Unreadable,
         double DrainSeconds, Dictionary<string, double> Cpu, Dictionary<string, double> Transactions, Dictionary<string, double>? Statements, double PollsPerAppeal, double WalKb,
-        double Deliveries, (double Active, string Most, string OpenAtMost)? Waits)
+        double Deliveries, (double Active, string Most, string OpenAtMost)? Waits, double[] SlowestByWindow)
     {
         /// <summary>
         /// The platform did not keep up: errors, a p99 over a second to the 201 or from it to a readable case, or a
@@ -149,6 +152,12 @@ public static class AppealsBenchmark
                 $"| {r.Rate} | {r.Achieved:0} | {r.Answered[0.5]:0} / {r.Answered[0.99]:0} | {r.Readable[0.5]:0} / {r.Readable[0.99]:0} / {r.Readable.Max:0} | " +
                 $"{r.ReadableSinceSent[0.5]:0} / {r.ReadableSinceSent[0.99]:0} / {r.ReadableSinceSent.Max:0} | {r.DrainSeconds:0.0} s | {r.Errors + r.Unreadable} |"));
         Console.WriteLine("(Readable: polled through the gateway every 25 ms from the 201 on (every 250 ms past a second), for 5 appeals a second; \"after sending\" adds the time the 201 took.)");
+        Console.WriteLine();
+        Console.WriteLine($"| the slowest readable after the 201 (ms), by the {WindowSeconds} s of the step its appeal was sent in | {string.Join(" | ", Enumerable.Range(0, results.Max(r => r.SlowestByWindow.Length)).Select(w => $"{w * WindowSeconds}-{(w + 1) * WindowSeconds} s"))} |");
+        Console.WriteLine($"|---:|{string.Concat(Enumerable.Repeat("---:|", results.Max(r => r.SlowestByWindow.Length)))}");
+        foreach (var r in results)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Rate}/s | {string.Join(" | ", r.SlowestByWindow.Select(ms => ms.ToString("0", CultureInfo.InvariantCulture)))} |"));
+        Console.WriteLine("(Whether a step's p99 is one stall of the machine, in one window, or the platform falling behind, in the later windows.)");
         Console.WriteLine();
         Console.WriteLine($"| per appeal at | {string.Join(" | ", ProcessCpu.Parts.Select(p => $"CPU {p}"))} | CPU platform | of which JIT | {string.Join(" | ", Databases.Select(d => $"xact {d}"))} | {string.Join(" | ", StatementDatabases.Select(d => $"stmts {d}"))} | WAL KB |");
         Console.WriteLine($"|---:|{string.Concat(Enumerable.Repeat("---:|", ProcessCpu.Parts.Length + 3 + Databases.Length + StatementDatabases.Length))}");
@@ -199,6 +208,7 @@ public static class AppealsBenchmark
         var answered = new Latencies();
         var readable = new Latencies();
         var readableSinceSent = new Latencies();
+        var byWindow = new double[(seconds + WindowSeconds - 1) / WindowSeconds]; // the slowest readable figure sent in each window
         int errors = 0, unreadable = 0, polls = 0;
         long lastAnswer = 0;
         var every = Math.Max(1, rate / SampledPerSecond);
@@ -210,6 +220,8 @@ public static class AppealsBenchmark
         var walBefore = await WalBytesAsync();
         var inboxBefore = await InboxRowsAsync();
         var waits = sampled ? Waits.Start(Server, Databases) : null;
+        // The step's start, to find it in the dashboard's traces and the servers' logs.
+        if (sampled) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {rate}/s for {seconds} s from {DateTime.UtcNow:HH:mm:ss.f} UTC"));
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
@@ -251,7 +263,9 @@ public static class AppealsBenchmark
                 }
                 if ((await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").GetArrayLength() > 0)
                 {
-                    readable.Add((clock.Elapsed - answeredAt).TotalMilliseconds);
+                    var ms = (clock.Elapsed - answeredAt).TotalMilliseconds;
+                    readable.Add(ms);
+                    lock (byWindow) { ref var slowest = ref byWindow[(int)due.TotalSeconds / WindowSeconds]; slowest = Math.Max(slowest, ms); }
                     readableSinceSent.Add((clock.Elapsed - due).TotalMilliseconds);
                     return;
                 }
@@ -301,7 +315,7 @@ public static class AppealsBenchmark
         });
         return new StepResult(rate, answeredOk, (count - errors) / answeredIn.TotalSeconds, answered, readable, readableSinceSent, errors, unreadable, drained, cpu, transactions, statements,
             (double)polls / Math.Max(1, answeredOk), (walAfter - walBefore) / 1024.0 / Math.Max(1, answeredOk),
-            (double)(inboxAfter - inboxBefore) / Math.Max(1, answeredOk), waited);
+            (double)(inboxAfter - inboxBefore) / Math.Max(1, answeredOk), waited, byWindow);
     }
 
     private static object Appeal(string prefix, int i) => new

@@ -65,6 +65,9 @@ public static partial class Baselines
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
+        // pgbench's backends end after it has: until the postmaster has reaped one, its CPU is in neither its own
+        // process (an exiting backend's command line is gone) nor the postmaster's children's time.
+        await BackendsGoneAsync(platform, "pgbench");
         var postgresSeconds = ProcessCpu.Snapshot()["postgres"] - cpuBefore["postgres"];
         var tps = TpsLine().Match(output);
         var latency = LatencyLine().Match(output);
@@ -73,6 +76,16 @@ public static partial class Baselines
         var rate = double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture);
         return (rate, latency.Success ? double.Parse(latency.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN,
             postgresSeconds * 1000 / (rate * seconds));
+    }
+
+    /// <summary>Waits (up to 5 s) until no session of <paramref name="application"/> is left, and a moment for the postmaster to reap them.</summary>
+    private static async Task BackendsGoneAsync(RunningPlatform platform, string application)
+    {
+        await using var admin = new NpgsqlConnection(platform.Postgres);
+        await admin.OpenAsync();
+        await using var left = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", admin) { Parameters = { new() { Value = application } } };
+        for (var i = 0; i < 50 && (long)(await left.ExecuteScalarAsync())! > 0; i++) await Task.Delay(100);
+        await Task.Delay(200);
     }
 
     [GeneratedRegex(@"tps = ([\d.]+) \(without initial connection time\)")]
