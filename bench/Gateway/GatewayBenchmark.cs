@@ -10,7 +10,8 @@ using Platform.Bench.Kit;
 // sent to Cases directly (stamped as the gateway stamps it) and through the gateway (insurer API key, staff token),
 // and /health/live of Cases and of the gateway itself (no proxying: what the cheapest answer costs either process).
 // First a closed loop (N clients, as fast as they go) for the throughput ratio, then an open loop at 40 % of the
-// gateway's rate for the latency it adds, direct and through the gateway in six alternating rounds. Baseline and gateway in the same run.
+// gateway's rate for the latency it adds, direct and through the gateway in six alternating rounds, then six rounds with the
+// two interleaved in one window. Baseline and gateway in the same run.
 // Usage: RateLimiting__Tenants__bench=100000000 ./platform up, then, beside it:
 //        dotnet run -c Release --project bench/Gateway [seconds-per-step=10] [clients=8]
 namespace Platform.Bench.Gateway;
@@ -120,7 +121,28 @@ public static class GatewayBenchmark
         var added = open.Select(o => o.Gateway.P99 - o.Direct.P99).Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Gateway adds {Median(added):0.00} ms at p99 (median of the {rounds} rounds; {added[0]:0.00} to {added[^1]:0.00}), {pooledGateway.P50 - pooledDirect.P50:0.00} ms at p50."));
-        var openErrors = open.Sum(o => o.Direct.Errors + o.Gateway.Errors);
+
+        // The same two reads interleaved in one window (direct, then through the gateway half a period later, each at
+        // the rate above): every stall of the machine falls on both alike, at the price of Cases serving both at once.
+        var interleaved = new List<(OpenResult Direct, OpenResult Gateway)>();
+        for (var round = 0; round < rounds; round++)
+            interleaved.Add(await InterleavedAsync(http, scenarios[0].Request, scenarios[1].Request, rate, window));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| interleaved, each at {rate:0} req/s, {window.TotalSeconds:0} s windows | direct p50 / p99 ms | gateway, API key p50 / p99 ms | gateway adds at p99 | bench late p99, direct / gateway | errors |"));
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        for (var round = 0; round < interleaved.Count; round++)
+        {
+            var (d, g) = interleaved[round];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| round {round + 1} | {d.P50:0.00} / {d.P99:0.00} | {g.P50:0.00} / {g.P99:0.00} | {g.P99 - d.P99:+0.00;-0.00} ms | {d.LateP99:0.00} / {g.LateP99:0.00} | {d.Errors + g.Errors} |"));
+        }
+        var addedInterleaved = interleaved.Select(o => o.Gateway.P99 - o.Direct.P99).Order().ToArray();
+        var interleavedDirect = OpenResult.Pool(interleaved.Select(o => o.Direct));
+        var interleavedGateway = OpenResult.Pool(interleaved.Select(o => o.Gateway));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Interleaved, the gateway adds {Median(addedInterleaved):0.00} ms at p99 (median of the {rounds} rounds; {addedInterleaved[0]:0.00} to {addedInterleaved[^1]:0.00}), {interleavedGateway.P50 - interleavedDirect.P50:0.00} ms at p50."));
+        var openErrors = open.Concat(interleaved).Sum(o => o.Direct.Errors + o.Gateway.Errors);
         if (closed.Values.Sum(r => r.Errors) + openErrors == 0) return 0;
         Console.WriteLine("Some answers were errors, so the figures above do not measure the same work: with 429s, raise the " +
             "tenant's limit for the run (RateLimiting__Tenants__bench=100000000 ./platform up).");
@@ -184,6 +206,29 @@ public static class GatewayBenchmark
             return (clock.Elapsed - due).TotalMilliseconds; // from when it was due: waiting to be sent counts
         }));
         return new OpenResult([.. latencies.Order()], [.. lateness.Order()], errors);
+    }
+
+    /// <summary>Two open loops in one window: <paramref name="first"/> on the schedule, <paramref name="second"/> half a period after each.</summary>
+    private static async Task<(OpenResult First, OpenResult Second)> InterleavedAsync(HttpClient http, Func<HttpRequestMessage> first,
+        Func<HttpRequestMessage> second, double rate, TimeSpan duration)
+    {
+        var count = (int)(rate * duration.TotalSeconds);
+        var errors = new int[2];
+        var lateness = new[] { new double[count], new double[count] };
+        var clock = Stopwatch.StartNew();
+        var latencies = await Task.WhenAll(Enumerable.Range(0, 2 * count).Select(async j =>
+        {
+            var (side, i) = (j % 2, j / 2);
+            var due = TimeSpan.FromSeconds((i + side / 2.0) / rate);
+            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+            lateness[side][i] = (clock.Elapsed - due).TotalMilliseconds;
+            using var response = await http.SendAsync(side == 0 ? first() : second());
+            await response.Content.LoadIntoBufferAsync();
+            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors[side]);
+            return (Side: side, Ms: (clock.Elapsed - due).TotalMilliseconds);
+        }));
+        OpenResult Of(int side) => new([.. latencies.Where(l => l.Side == side).Select(l => l.Ms).Order()], [.. lateness[side].Order()], errors[side]);
+        return (Of(0), Of(1));
     }
 
     private static double Median(double[] sorted) => sorted.Length % 2 == 1
