@@ -104,44 +104,16 @@ public static class GatewayBenchmark
             }
             open.Add((direct, gateway));
         }
-        Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| open loop at {rate:0} req/s (40 % of the gateway's rate), {window.TotalSeconds:0} s windows | direct p50 / p99 ms | gateway, API key p50 / p99 ms | gateway adds at p99 | bench late p99, direct / gateway | errors |"));
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        for (var round = 0; round < open.Count; round++)
-        {
-            var (d, g) = open[round];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| round {round + 1} | {d.P50:0.00} / {d.P99:0.00} | {g.P50:0.00} / {g.P99:0.00} | {g.P99 - d.P99:+0.00;-0.00} ms | {d.LateP99:0.00} / {g.LateP99:0.00} | {d.Errors + g.Errors} |"));
-        }
-        var pooledDirect = OpenResult.Pool(open.Select(o => o.Direct));
-        var pooledGateway = OpenResult.Pool(open.Select(o => o.Gateway));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| all rounds | {pooledDirect.P50:0.00} / {pooledDirect.P99:0.00} | {pooledGateway.P50:0.00} / {pooledGateway.P99:0.00} | {pooledGateway.P99 - pooledDirect.P99:+0.00;-0.00} ms | {pooledDirect.LateP99:0.00} / {pooledGateway.LateP99:0.00} | {pooledDirect.Errors + pooledGateway.Errors} |"));
-        var added = open.Select(o => o.Gateway.P99 - o.Direct.P99).Order().ToArray();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Gateway adds {Median(added):0.00} ms at p99 (median of the {rounds} rounds; {added[0]:0.00} to {added[^1]:0.00}), {pooledGateway.P50 - pooledDirect.P50:0.00} ms at p50."));
+        PrintRounds(string.Create(CultureInfo.InvariantCulture, $"open loop at {rate:0} req/s (40 % of the gateway's rate), {window.TotalSeconds:0} s windows"),
+            open, "Gateway adds");
 
         // The same two reads interleaved in one window (direct, then through the gateway half a period later, each at
         // the rate above): every stall of the machine falls on both alike, at the price of Cases serving both at once.
         var interleaved = new List<(OpenResult Direct, OpenResult Gateway)>();
         for (var round = 0; round < rounds; round++)
             interleaved.Add(await InterleavedAsync(http, scenarios[0].Request, scenarios[1].Request, rate, window));
-        Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| interleaved, each at {rate:0} req/s, {window.TotalSeconds:0} s windows | direct p50 / p99 ms | gateway, API key p50 / p99 ms | gateway adds at p99 | bench late p99, direct / gateway | errors |"));
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        for (var round = 0; round < interleaved.Count; round++)
-        {
-            var (d, g) = interleaved[round];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| round {round + 1} | {d.P50:0.00} / {d.P99:0.00} | {g.P50:0.00} / {g.P99:0.00} | {g.P99 - d.P99:+0.00;-0.00} ms | {d.LateP99:0.00} / {g.LateP99:0.00} | {d.Errors + g.Errors} |"));
-        }
-        var addedInterleaved = interleaved.Select(o => o.Gateway.P99 - o.Direct.P99).Order().ToArray();
-        var interleavedDirect = OpenResult.Pool(interleaved.Select(o => o.Direct));
-        var interleavedGateway = OpenResult.Pool(interleaved.Select(o => o.Gateway));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Interleaved, the gateway adds {Median(addedInterleaved):0.00} ms at p99 (median of the {rounds} rounds; {addedInterleaved[0]:0.00} to {addedInterleaved[^1]:0.00}), {interleavedGateway.P50 - interleavedDirect.P50:0.00} ms at p50."));
+        PrintRounds(string.Create(CultureInfo.InvariantCulture, $"interleaved, each at {rate:0} req/s, {window.TotalSeconds:0} s windows"),
+            interleaved, "Interleaved, the gateway adds");
         var openErrors = open.Concat(interleaved).Sum(o => o.Direct.Errors + o.Gateway.Errors);
         if (closed.Values.Sum(r => r.Errors) + openErrors == 0) return 0;
         Console.WriteLine("Some answers were errors, so the figures above do not measure the same work: with 429s, raise the " +
@@ -206,6 +178,21 @@ public static class GatewayBenchmark
             return (clock.Elapsed - due).TotalMilliseconds; // from when it was due: waiting to be sent counts
         }));
         return new OpenResult([.. latencies.Order()], [.. lateness.Order()], errors);
+    }
+
+    /// <summary>The rounds' p50 and p99, direct and through the gateway, pooled, and the median of the rounds' differences at p99.</summary>
+    private static void PrintRounds(string heading, List<(OpenResult Direct, OpenResult Gateway)> rounds, string summary)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"| {heading} | direct p50 / p99 ms | gateway, API key p50 / p99 ms | gateway adds at p99 | bench late p99, direct / gateway | errors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        var pooled = (OpenResult.Pool(rounds.Select(o => o.Direct)), OpenResult.Pool(rounds.Select(o => o.Gateway)));
+        foreach (var (name, (d, g)) in rounds.Select((r, i) => ($"round {i + 1}", r)).Append(("all rounds", pooled)))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {d.P50:0.00} / {d.P99:0.00} | {g.P50:0.00} / {g.P99:0.00} | {g.P99 - d.P99:+0.00;-0.00} ms | {d.LateP99:0.00} / {g.LateP99:0.00} | {d.Errors + g.Errors} |"));
+        var added = rounds.Select(o => o.Gateway.P99 - o.Direct.P99).Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{summary} {Median(added):0.00} ms at p99 (median of the {rounds.Count} rounds; {added[0]:0.00} to {added[^1]:0.00}), {pooled.Item2.P50 - pooled.Item1.P50:0.00} ms at p50."));
     }
 
     /// <summary>Two open loops in one window: <paramref name="first"/> on the schedule, <paramref name="second"/> half a period after each.</summary>
