@@ -156,8 +156,8 @@ public static class AppealsBenchmark
         Console.WriteLine($"| the slowest readable after the 201 (ms), by the {WindowSeconds} s of the step its appeal was sent in | {string.Join(" | ", Enumerable.Range(0, results.Max(r => r.SlowestByWindow.Length)).Select(w => $"{w * WindowSeconds}-{(w + 1) * WindowSeconds} s"))} |");
         Console.WriteLine($"|---:|{string.Concat(Enumerable.Repeat("---:|", results.Max(r => r.SlowestByWindow.Length)))}");
         foreach (var r in results)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Rate}/s | {string.Join(" | ", r.SlowestByWindow.Select(ms => ms.ToString("0", CultureInfo.InvariantCulture)))} |"));
-        Console.WriteLine("(Whether a step's p99 is one stall of the machine, in one window, or the platform falling behind, in the later windows.)");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Rate}/s | {string.Join(" | ", r.SlowestByWindow.Select(ms => ms > 0 ? ms.ToString("0", CultureInfo.InvariantCulture) : "-"))} |"));
+        Console.WriteLine("(Whether a step's p99 is one stall of the machine, in one window, or the platform falling behind, in the later windows; \"-\": no followed appeal of the window became readable.)");
         Console.WriteLine();
         Console.WriteLine($"| per appeal at | {string.Join(" | ", ProcessCpu.Parts.Select(p => $"CPU {p}"))} | CPU platform | of which JIT | {string.Join(" | ", Databases.Select(d => $"xact {d}"))} | {string.Join(" | ", StatementDatabases.Select(d => $"stmts {d}"))} | WAL KB |");
         Console.WriteLine($"|---:|{string.Concat(Enumerable.Repeat("---:|", ProcessCpu.Parts.Length + 3 + Databases.Length + StatementDatabases.Length))}");
