@@ -341,7 +341,7 @@ public static class AppealsBenchmark
         }));
         using var response = await Platform.Http.SendAsync(request);
         if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"Setting the bench tenant's callback times answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException($"Setting the bench tenant's callback times answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}{Hint(response)}");
     }
 
     /// <summary>One policy per appeal of the step, so that every appeal checks a real policy and opens a case of its own.</summary>
@@ -355,8 +355,13 @@ public static class AppealsBenchmark
         using var request = Platform.Via(HttpMethod.Post, "/api/intake/policies/batch", apiKey, content);
         using var response = await Platform.Http.SendAsync(request);
         if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"Loading the step's policies answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException($"Loading the step's policies answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}{Hint(response)}");
     }
+
+    /// <summary>What to do about a 429: the bench sends far more than a tenant's default limit allows.</summary>
+    private static string Hint(HttpResponseMessage response) => response.StatusCode == HttpStatusCode.TooManyRequests
+        ? " Raise the bench tenant's limit for the run: RateLimiting__Tenants__bench=100000000 ./platform up"
+        : "";
 
     private static async Task<long> FiledAsync()
     {
