@@ -360,7 +360,7 @@ public static class AppealsBenchmark
 
     /// <summary>What to do about a 429: the bench sends far more than a tenant's default limit allows.</summary>
     private static string Hint(HttpResponseMessage response) => response.StatusCode == HttpStatusCode.TooManyRequests
-        ? " Raise the bench tenant's limit for the run: RateLimiting__Tenants__bench=100000000 ./platform up"
+        ? $" Raise the bench tenant's limit for the run: {RunningPlatform.RaisedLimit}"
         : "";
 
     private static async Task<long> FiledAsync()

@@ -86,21 +86,21 @@ public static class GatewayBenchmark
         const int rounds = 6;
         // An unmeasured window of each first: the bench's own first open loop ran late by up to 130 ms (its timers and
         // thread pool growing to the schedule).
-        await OpenLoopAsync(http, scenarios[0].Request, rate, TimeSpan.FromSeconds(2));
-        await OpenLoopAsync(http, scenarios[1].Request, rate, TimeSpan.FromSeconds(2));
+        await OpenLoopAsync(http, [scenarios[0].Request], rate, TimeSpan.FromSeconds(2));
+        await OpenLoopAsync(http, [scenarios[1].Request], rate, TimeSpan.FromSeconds(2));
         var open = new List<(OpenResult Direct, OpenResult Gateway)>();
         for (var round = 0; round < rounds; round++)
         {
             OpenResult direct, gateway;
             if (round % 2 == 0)
             {
-                direct = await OpenLoopAsync(http, scenarios[0].Request, rate, window);
-                gateway = await OpenLoopAsync(http, scenarios[1].Request, rate, window);
+                direct = (await OpenLoopAsync(http, [scenarios[0].Request], rate, window))[0];
+                gateway = (await OpenLoopAsync(http, [scenarios[1].Request], rate, window))[0];
             }
             else
             {
-                gateway = await OpenLoopAsync(http, scenarios[1].Request, rate, window);
-                direct = await OpenLoopAsync(http, scenarios[0].Request, rate, window);
+                gateway = (await OpenLoopAsync(http, [scenarios[1].Request], rate, window))[0];
+                direct = (await OpenLoopAsync(http, [scenarios[0].Request], rate, window))[0];
             }
             open.Add((direct, gateway));
         }
@@ -111,13 +111,16 @@ public static class GatewayBenchmark
         // the rate above): every stall of the machine falls on both alike, at the price of Cases serving both at once.
         var interleaved = new List<(OpenResult Direct, OpenResult Gateway)>();
         for (var round = 0; round < rounds; round++)
-            interleaved.Add(await InterleavedAsync(http, scenarios[0].Request, scenarios[1].Request, rate, window));
+        {
+            var both = await OpenLoopAsync(http, [scenarios[0].Request, scenarios[1].Request], rate, window);
+            interleaved.Add((both[0], both[1]));
+        }
         PrintRounds(string.Create(CultureInfo.InvariantCulture, $"interleaved, each at {rate:0} req/s, {window.TotalSeconds:0} s windows"),
             interleaved, "Interleaved, the gateway adds");
         var openErrors = open.Concat(interleaved).Sum(o => o.Direct.Errors + o.Gateway.Errors);
         if (closed.Values.Sum(r => r.Errors) + openErrors == 0) return 0;
         Console.WriteLine("Some answers were errors, so the figures above do not measure the same work: with 429s, raise the " +
-            "tenant's limit for the run (RateLimiting__Tenants__bench=100000000 ./platform up).");
+            $"tenant's limit for the run ({RunningPlatform.RaisedLimit}).");
         return 1;
     }
 
@@ -160,24 +163,29 @@ public static class GatewayBenchmark
         }
     }
 
-    /// <summary>Requests sent on a schedule, whatever the answers' pace (no coordinated omission).</summary>
-    private static async Task<OpenResult> OpenLoopAsync(HttpClient http, Func<HttpRequestMessage> create, double rate, TimeSpan duration)
+    /// <summary>
+    /// Requests sent on a schedule, whatever the answers' pace (no coordinated omission), each of <paramref name="streams"/>
+    /// at <paramref name="rate"/>, interleaved: the k-th of n streams k/n of a period after the first. One result per stream.
+    /// </summary>
+    private static async Task<OpenResult[]> OpenLoopAsync(HttpClient http, Func<HttpRequestMessage>[] streams, double rate, TimeSpan duration)
     {
-        var count = (int)(rate * duration.TotalSeconds);
-        var errors = 0;
-        var lateness = new double[count];
+        var (n, count) = (streams.Length, (int)(rate * duration.TotalSeconds));
+        var errors = new int[n];
+        var lateness = streams.Select(_ => new double[count]).ToArray();
         var clock = Stopwatch.StartNew();
-        var latencies = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        var latencies = await Task.WhenAll(Enumerable.Range(0, n * count).Select(async j =>
         {
-            var due = TimeSpan.FromSeconds(i / rate);
+            var (stream, i) = (j % n, j / n);
+            var due = TimeSpan.FromSeconds((i + (double)stream / n) / rate);
             if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
-            lateness[i] = (clock.Elapsed - due).TotalMilliseconds;
-            using var response = await http.SendAsync(create());
+            lateness[stream][i] = (clock.Elapsed - due).TotalMilliseconds;
+            using var response = await http.SendAsync(streams[stream]());
             await response.Content.LoadIntoBufferAsync();
-            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
-            return (clock.Elapsed - due).TotalMilliseconds; // from when it was due: waiting to be sent counts
+            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors[stream]);
+            return (Stream: stream, Ms: (clock.Elapsed - due).TotalMilliseconds); // from when it was due: waiting to be sent counts
         }));
-        return new OpenResult([.. latencies.Order()], [.. lateness.Order()], errors);
+        return [.. Enumerable.Range(0, n).Select(k =>
+            new OpenResult([.. latencies.Where(l => l.Stream == k).Select(l => l.Ms).Order()], [.. lateness[k].Order()], errors[k]))];
     }
 
     /// <summary>The rounds' p50 and p99, direct and through the gateway, pooled, and the median of the rounds' differences at p99.</summary>
@@ -186,36 +194,13 @@ public static class GatewayBenchmark
         Console.WriteLine();
         Console.WriteLine($"| {heading} | direct p50 / p99 ms | gateway, API key p50 / p99 ms | gateway adds at p99 | bench late p99, direct / gateway | errors |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        var pooled = (OpenResult.Pool(rounds.Select(o => o.Direct)), OpenResult.Pool(rounds.Select(o => o.Gateway)));
+        (OpenResult Direct, OpenResult Gateway) pooled = (OpenResult.Pool(rounds.Select(o => o.Direct)), OpenResult.Pool(rounds.Select(o => o.Gateway)));
         foreach (var (name, (d, g)) in rounds.Select((r, i) => ($"round {i + 1}", r)).Append(("all rounds", pooled)))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {name} | {d.P50:0.00} / {d.P99:0.00} | {g.P50:0.00} / {g.P99:0.00} | {g.P99 - d.P99:+0.00;-0.00} ms | {d.LateP99:0.00} / {g.LateP99:0.00} | {d.Errors + g.Errors} |"));
         var added = rounds.Select(o => o.Gateway.P99 - o.Direct.P99).Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{summary} {Median(added):0.00} ms at p99 (median of the {rounds.Count} rounds; {added[0]:0.00} to {added[^1]:0.00}), {pooled.Item2.P50 - pooled.Item1.P50:0.00} ms at p50."));
-    }
-
-    /// <summary>Two open loops in one window: <paramref name="first"/> on the schedule, <paramref name="second"/> half a period after each.</summary>
-    private static async Task<(OpenResult First, OpenResult Second)> InterleavedAsync(HttpClient http, Func<HttpRequestMessage> first,
-        Func<HttpRequestMessage> second, double rate, TimeSpan duration)
-    {
-        var count = (int)(rate * duration.TotalSeconds);
-        var errors = new int[2];
-        var lateness = new[] { new double[count], new double[count] };
-        var clock = Stopwatch.StartNew();
-        var latencies = await Task.WhenAll(Enumerable.Range(0, 2 * count).Select(async j =>
-        {
-            var (side, i) = (j % 2, j / 2);
-            var due = TimeSpan.FromSeconds((i + side / 2.0) / rate);
-            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
-            lateness[side][i] = (clock.Elapsed - due).TotalMilliseconds;
-            using var response = await http.SendAsync(side == 0 ? first() : second());
-            await response.Content.LoadIntoBufferAsync();
-            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors[side]);
-            return (Side: side, Ms: (clock.Elapsed - due).TotalMilliseconds);
-        }));
-        OpenResult Of(int side) => new([.. latencies.Where(l => l.Side == side).Select(l => l.Ms).Order()], [.. lateness[side].Order()], errors[side]);
-        return (Of(0), Of(1));
+            $"{summary} {Median(added):0.00} ms at p99 (median of the {rounds.Count} rounds; {added[0]:0.00} to {added[^1]:0.00}), {pooled.Gateway.P50 - pooled.Direct.P50:0.00} ms at p50."));
     }
 
     private static double Median(double[] sorted) => sorted.Length % 2 == 1
