@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,9 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>Activity sources and meters of our own code start with this prefix.</summary>
     public const string TelemetryPrefix = "Platform.";
+
+    /// <summary>The configuration key that caps the new traces a process records a second.</summary>
+    public const string TracesPerSecondKey = "Telemetry:TracesPerSecond";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -82,6 +86,12 @@ public static class ServiceDefaultsExtensions
                     o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql());
+
+        // Telemetry:TracesPerSecond caps the new traces this process records a second, each recorded whole (see
+        // TracesPerSecondSampler); unset, the OpenTelemetry SDK's sampler (OTEL_TRACES_SAMPLER, by default every trace).
+        if (builder.Configuration.GetValue<double?>(TracesPerSecondKey) is { } perSecond and > 0)
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing =>
+                tracing.SetSampler(new ParentBasedSampler(new TracesPerSecondSampler(perSecond))));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

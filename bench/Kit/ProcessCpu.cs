@@ -90,7 +90,8 @@ public static class ProcessCpu
     }
 
     /// <summary>How the running services sample their traces (from the gateway's environment): the platform's cost per
-    /// request depends on it (every statement, message and request of a sampled trace is a span exported).</summary>
+    /// request, and the dashboard's, depend on it (every statement, message and request of a sampled trace is a span
+    /// exported).</summary>
     public static string TraceSampling()
     {
         foreach (var (pid, part, _) in Processes())
@@ -100,6 +101,8 @@ public static class ProcessCpu
             {
                 var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
                 string? Value(string name) => environment.FirstOrDefault(e => e.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+                if (Value("Telemetry__TracesPerSecond") is { Length: > 0 } perSecond && perSecond != "0")
+                    return $"at most {perSecond} new traces a second per service, each whole (parent-based)";
                 var sampler = Value("OTEL_TRACES_SAMPLER");
                 return sampler is null ? "parentbased_always_on (the OpenTelemetry SDK's default)"
                     : Value("OTEL_TRACES_SAMPLER_ARG") is { Length: > 0 } arg ? $"{sampler} {arg}" : sampler;

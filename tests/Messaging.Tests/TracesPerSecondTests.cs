@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using OpenTelemetry.Trace;
+
+namespace Platform.Messaging.Tests;
+
+public sealed class The_traces_a_second
+{
+    private static SamplingDecision Root(Sampler sampler) =>
+        sampler.ShouldSample(new SamplingParameters(default, ActivityTraceId.CreateRandom(), "request", ActivityKind.Server)).Decision;
+
+    /// <summary>A new trace: started with no current activity (StartActivity would make it the current one's child).</summary>
+    private static Activity? Root(ActivitySource source)
+    {
+        Activity.Current = null;
+        return source.StartActivity("request", ActivityKind.Server);
+    }
+
+    [Fact]
+    public void Are_a_second_s_worth_at_once_then_as_the_seconds_pass()
+    {
+        var clock = new FakeTimeProvider();
+        var sampler = new TracesPerSecondSampler(3, clock);
+
+        Assert.Equal([SamplingDecision.RecordAndSample, SamplingDecision.RecordAndSample, SamplingDecision.RecordAndSample, SamplingDecision.Drop],
+            Enumerable.Range(0, 4).Select(_ => Root(sampler)));
+
+        clock.Advance(TimeSpan.FromMilliseconds(340)); // a third of a second: one more
+        Assert.Equal(SamplingDecision.RecordAndSample, Root(sampler));
+        Assert.Equal(SamplingDecision.Drop, Root(sampler));
+
+        clock.Advance(TimeSpan.FromMinutes(5)); // a quiet spell does not save up more than a second's worth
+        Assert.Equal(3, Enumerable.Range(0, 10).Count(_ => Root(sampler) == SamplingDecision.RecordAndSample));
+    }
+
+    [Fact]
+    public void Below_one_are_one_now_and_one_per_interval()
+    {
+        var clock = new FakeTimeProvider();
+        var sampler = new TracesPerSecondSampler(0.5, clock);
+        Assert.Equal(SamplingDecision.RecordAndSample, Root(sampler));
+        Assert.Equal(SamplingDecision.Drop, Root(sampler));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(SamplingDecision.Drop, Root(sampler));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(SamplingDecision.RecordAndSample, Root(sampler));
+    }
+
+    [Fact]
+    public void Cap_the_new_traces_of_a_service_configured_so_and_record_each_whole()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [ServiceDefaultsExtensions.TracesPerSecondKey] = "2" });
+        builder.ConfigureOpenTelemetry();
+        using var host = builder.Build();
+        _ = host.Services.GetRequiredService<TracerProvider>(); // the provider listens from here on
+        using var source = new ActivitySource(ServiceDefaultsExtensions.TelemetryPrefix + "TracesPerSecondTests");
+
+        var roots = Enumerable.Range(0, 5).Select(_ => Root(source)).ToList();
+        try
+        {
+            Assert.All(roots, Assert.NotNull);
+            Assert.Equal([true, true, false, false, false], roots.Select(r => r!.Recorded));
+
+            // Under a recorded root everything is recorded, budget or not; under one left out, nothing.
+            using (var child = source.StartActivity("statement", ActivityKind.Client, roots[0]!.Context))
+                Assert.True(child?.Recorded);
+            using (var child = source.StartActivity("statement", ActivityKind.Client, roots[4]!.Context))
+                Assert.False(child?.Recorded ?? false);
+        }
+        finally
+        {
+            foreach (var root in roots) root?.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Are_not_capped_unless_configured()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.ConfigureOpenTelemetry();
+        using var host = builder.Build();
+        _ = host.Services.GetRequiredService<TracerProvider>();
+        using var source = new ActivitySource(ServiceDefaultsExtensions.TelemetryPrefix + "TracesPerSecondTests");
+
+        var roots = Enumerable.Range(0, 50).Select(_ => Root(source)).ToList();
+        Assert.All(roots, r => Assert.True(r?.Recorded));
+        foreach (var root in roots) root?.Dispose();
+    }
+}
