@@ -67,6 +67,7 @@ public static class ServiceDefaultsExtensions
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
+        builder.Logging.AddSampler(new TracedLogSampler());
 
         builder.Services.AddOpenTelemetry()
             // OTEL_SERVICE_NAME, when set (the orchestrator and Kubernetes set it), names the service; else the application does.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Trace;
 
@@ -89,5 +90,48 @@ public sealed class The_traces_a_second
         var roots = Enumerable.Range(0, 50).Select(_ => Root(source)).ToList();
         Assert.All(roots, r => Assert.True(r?.Recorded));
         foreach (var root in roots) root?.Dispose();
+    }
+
+    [Fact]
+    public void Keep_their_logs_and_leave_out_the_logs_of_a_trace_left_out_but_its_warnings()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [ServiceDefaultsExtensions.TracesPerSecondKey] = "1" });
+        builder.ConfigureOpenTelemetry();
+        var written = new Captured();
+        builder.Logging.AddProvider(written);
+        using var host = builder.Build();
+        _ = host.Services.GetRequiredService<TracerProvider>();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Probe");
+        using var source = new ActivitySource(ServiceDefaultsExtensions.TelemetryPrefix + "TracesPerSecondTests");
+
+        using (var recorded = Root(source))
+        {
+            Assert.True(recorded?.Recorded);
+            logger.LogInformation("in a recorded trace");
+        }
+        using (var leftOut = Root(source))
+        {
+            Assert.False(leftOut?.Recorded);
+            logger.LogInformation("in a trace left out");
+            logger.LogWarning("a warning in a trace left out");
+        }
+        Activity.Current = null;
+        logger.LogInformation("outside any trace");
+
+        Assert.Equal(["in a recorded trace", "a warning in a trace left out", "outside any trace"], written.Messages);
+    }
+
+    private sealed class Captured : ILoggerProvider, ILogger
+    {
+        public List<string> Messages { get; } = [];
+        public ILogger CreateLogger(string categoryName) => categoryName == "Probe" ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Messages) Messages.Add(formatter(state, exception));
+        }
+        public void Dispose() { }
     }
 }
