@@ -10,7 +10,8 @@ namespace Platform.Messaging;
 /// message's headers) rather than from <see cref="Activity.Current"/>, the context would be lost, and the next activity
 /// (MassTransit's send, its receive) would start a trace of its own, sampled afresh: a partial trace in every service
 /// downstream, and more traces recorded than the sampler's ratio. An activity that no listener records carries the
-/// parent and its decision on instead. With every trace sampled (the default) none of this is used.
+/// parent and its decision on instead. With every trace sampled (production's default) none of this is used; locally
+/// it is in use whenever a service starts more than the ten new traces a second the AppHost lets it record.
 /// </summary>
 internal static class UnsampledTrace
 {
