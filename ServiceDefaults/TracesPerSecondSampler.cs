@@ -3,16 +3,16 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Records at most a number of new traces a second (a token bucket that holds a second's worth, at least one), and none past it
-/// until the bucket refills. Used as the root sampler of <see cref="ParentBasedSampler"/>: it decides only for a
-/// trace's first span, and every span under it follows that decision, in this service and, through the trace context,
-/// in every service downstream. So what is recorded is whole traces: all of them at a person's pace, a steady sample
-/// under load.
+/// Records at most a number of new traces a second (a token bucket that holds a second's worth, at least one), and
+/// none past it until the bucket refills. Used as the root sampler of <see cref="ParentBasedSampler"/>: it decides
+/// only for a trace's first span, and every span under it follows that decision, in this service and, through the
+/// trace context, in every service downstream. So what is recorded is whole traces: all of them at a person's pace, a
+/// steady sample under load.
 /// </summary>
 /// <remarks>
 /// The OpenTelemetry SDK has ratio samplers only; a fixed ratio keeps too few traces when it is quiet or too many
-/// under load. The contrib package with a rate-limiting sampler is not among the packages served to us, and this is
-/// one lock and three fields.
+/// under load. The contrib package with a rate-limiting sampler is not among the packages our registry serves, and
+/// this is a lock and a few fields.
 /// </remarks>
 public sealed class TracesPerSecondSampler : Sampler
 {

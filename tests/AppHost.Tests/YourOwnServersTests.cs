@@ -9,7 +9,7 @@ namespace Platform.AppHost.Tests;
 
 public sealed class An_operator_with_servers_of_their_own
 {
-    private static readonly string[] OwnServers =
+    internal static readonly string[] OwnServers =
     [
         "--ConnectionStrings:postgres=Host=127.0.0.1;Port=1;Username=ops;Password=secret",
         "--ConnectionStrings:rabbitmq=amqp://ops:secret@127.0.0.1:1/platform",
