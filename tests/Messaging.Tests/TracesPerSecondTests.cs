@@ -13,6 +13,22 @@ public sealed class The_traces_a_second
     private static SamplingDecision Root(Sampler sampler) =>
         sampler.ShouldSample(new SamplingParameters(default, ActivityTraceId.CreateRandom(), "request", ActivityKind.Server)).Decision;
 
+    /// <summary>A host with the services' telemetry (<c>ConfigureOpenTelemetry</c>), its tracer provider listening.</summary>
+    private static IHost ServiceHost(string? tracesPerSecond, ILoggerProvider? logs = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        if (tracesPerSecond is not null)
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [ServiceDefaultsExtensions.TracesPerSecondKey] = tracesPerSecond });
+        builder.ConfigureOpenTelemetry();
+        if (logs is not null) builder.Logging.AddProvider(logs);
+        var host = builder.Build();
+        _ = host.Services.GetRequiredService<TracerProvider>(); // the provider listens from here on
+        return host;
+    }
+
+    /// <summary>An activity source of our own code's prefix, which the services' tracing listens to.</summary>
+    private static ActivitySource Source() => new(ServiceDefaultsExtensions.TelemetryPrefix + "TracesPerSecondTests");
+
     /// <summary>A new trace: started with no current activity (StartActivity would make it the current one's child).</summary>
     private static Activity? Root(ActivitySource source)
     {
@@ -53,12 +69,8 @@ public sealed class The_traces_a_second
     [Fact]
     public void Cap_the_new_traces_of_a_service_configured_so_and_record_each_whole()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [ServiceDefaultsExtensions.TracesPerSecondKey] = "2" });
-        builder.ConfigureOpenTelemetry();
-        using var host = builder.Build();
-        _ = host.Services.GetRequiredService<TracerProvider>(); // the provider listens from here on
-        using var source = new ActivitySource(ServiceDefaultsExtensions.TelemetryPrefix + "TracesPerSecondTests");
+        using var host = ServiceHost("2");
+        using var source = Source();
 
         var roots = Enumerable.Range(0, 5).Select(_ => Root(source)).ToList();
         try
@@ -81,11 +93,8 @@ public sealed class The_traces_a_second
     [Fact]
     public void Are_not_capped_unless_configured()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.ConfigureOpenTelemetry();
-        using var host = builder.Build();
-        _ = host.Services.GetRequiredService<TracerProvider>();
-        using var source = new ActivitySource(ServiceDefaultsExtensions.TelemetryPrefix + "TracesPerSecondTests");
+        using var host = ServiceHost(tracesPerSecond: null);
+        using var source = Source();
 
         var roots = Enumerable.Range(0, 50).Select(_ => Root(source)).ToList();
         Assert.All(roots, r => Assert.True(r?.Recorded));
@@ -95,15 +104,10 @@ public sealed class The_traces_a_second
     [Fact]
     public void Keep_their_logs_and_leave_out_the_logs_of_a_trace_left_out_but_its_warnings()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [ServiceDefaultsExtensions.TracesPerSecondKey] = "1" });
-        builder.ConfigureOpenTelemetry();
         var written = new Captured();
-        builder.Logging.AddProvider(written);
-        using var host = builder.Build();
-        _ = host.Services.GetRequiredService<TracerProvider>();
+        using var host = ServiceHost("1", written);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Probe");
-        using var source = new ActivitySource(ServiceDefaultsExtensions.TelemetryPrefix + "TracesPerSecondTests");
+        using var source = Source();
 
         using (var recorded = Root(source))
         {
