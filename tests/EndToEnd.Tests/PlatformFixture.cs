@@ -152,9 +152,10 @@ public sealed class PlatformFixture : IAsyncLifetime
                 await app.StartAsync(timeout.Token);
                 await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
             }
-            catch (OperationCanceledException e)
+            catch (Exception e) when (e is DistributedApplicationException or OperationCanceledException)
             {
-                throw new InvalidOperationException("The platform did not become healthy within 3 minutes: " + States(app, builder), e);
+                // Cancelled: not healthy within the 3 minutes.
+                throw new InvalidOperationException($"The platform did not become healthy ({e.Message}):{await StartLog.DescribeAsync(app)}", e);
             }
 
             var platform = new RunningPlatform(app, app.GetEndpoint("gateway", "http"),
@@ -170,11 +171,5 @@ public sealed class PlatformFixture : IAsyncLifetime
 
         public Task ExecuteAsync(string resource, string command, params string[] until) =>
             TestEnvironment.ExecuteCommandAsync(App, resource, command, until);
-
-        private static string States(DistributedApplication app, IDistributedApplicationTestingBuilder builder) =>
-            string.Join("; ", builder.Resources.Select(r =>
-                app.ResourceNotifications.TryGetCurrentState(r.Name, out var e)
-                    ? $"{r.Name}: {e.Snapshot.State?.Text} {e.Snapshot.HealthStatus}"
-                    : $"{r.Name}: ?"));
     }
 }

@@ -40,9 +40,16 @@ public sealed class DeliveryServers : IAsyncDisposable
         var mail = builder.AddMailServer("mail", ports[0], ports[1]);
         var sms = builder.AddSmsProvider("sms", ports[2]);
         var app = builder.Build();
-        await app.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        foreach (var name in new[] { "mail", "sms" }) await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            foreach (var name in new[] { "mail", "sms" }) await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+        }
+        catch (Exception e) when (e is DistributedApplicationException or OperationCanceledException)
+        {
+            throw new InvalidOperationException($"The mail and SMS servers did not start ({e.Message}):{await StartLog.DescribeAsync(app)}", e);
+        }
         return new DeliveryServers(app,
             await mail.Resource.ConnectionStringExpression.GetValueAsync(default) ?? "",
             await sms.Resource.ConnectionStringExpression.GetValueAsync(default) ?? "",

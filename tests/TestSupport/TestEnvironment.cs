@@ -66,25 +66,43 @@ public static class TestEnvironment
         ? servers.Value.Result
         : throw new InvalidOperationException("The test servers are not started: await TestEnvironment.StartAsync() (or CreateDatabaseAsync) first.");
 
-    private sealed class Servers(DistributedApplication app, string state, string postgres, string rabbitMq, string redis)
+    private sealed class Servers(DistributedApplication app, string postgres, string rabbitMq, string redis)
     {
         public string Postgres { get; } = postgres;
         public string RabbitMq { get; } = rabbitMq;
         public string Redis { get; } = redis;
 
+        /// <summary>
+        /// Starts the servers; a start that fails is told on standard error and made once more, on other ports and
+        /// with a new state directory: ten test processes start thirty servers side by side on a small machine, and
+        /// one that fails once (a port, a slow boot) should not fail every test of its project. A second failure does.
+        /// </summary>
         public static async Task<Servers> StartAsync()
         {
             var root = Path.Combine(RepositoryRoot(), ".state", "tests");
-            var state = Path.Combine(root, $"servers-{Environment.ProcessId}");
             // Left by test processes that ended before they could clean up (their servers ended with them).
             foreach (var stale in Directory.Exists(root) ? Directory.GetDirectories(root, "servers-*") : [])
             {
-                if (int.TryParse(Path.GetFileName(stale)["servers-".Length..], out var pid) && Directory.Exists($"/proc/{pid}")) continue;
+                if (int.TryParse(Path.GetFileName(stale)["servers-".Length..].Split('-')[0], out var pid) && Directory.Exists($"/proc/{pid}")) continue;
                 try { Directory.Delete(stale, recursive: true); }
                 catch (IOException) { } // another test process, starting at the same moment, is deleting it too
             }
-            var ports = FreePorts(5);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await StartOnceAsync(Path.Combine(root, $"servers-{Environment.ProcessId}-{attempt}"));
+                }
+                catch (NotStartedException e) when (attempt == 1)
+                {
+                    await Console.Error.WriteLineAsync($"{e.Message}\nStarting them once more, on other ports.");
+                }
+            }
+        }
 
+        private static async Task<Servers> StartOnceAsync(string state)
+        {
+            var ports = FreePorts(5);
             var builder = ServersBuilder();
             var pg = builder.AddPostgresServer("postgres", state, ports[0]);
             var rabbit = builder.AddRabbitMQServer("rabbitmq", state, ports[1], ports[2], ports[3]);
@@ -98,22 +116,37 @@ public static class TestEnvironment
             // A start that never completes (once, the orchestrator did not launch one of the servers) fails the tests
             // within minutes instead of holding the run until CI's own limit.
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            await app.StartAsync(timeout.Token);
-            foreach (var name in new[] { "postgres", "rabbitmq", "redis" })
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            try
+            {
+                await app.StartAsync(timeout.Token);
+                foreach (var name in new[] { "postgres", "rabbitmq", "redis" })
+                    await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            }
+            catch (Exception e) when (e is DistributedApplicationException or OperationCanceledException)
+            {
+                var why = new NotStartedException($"The test servers did not start ({e.Message}):{await StartLog.DescribeAsync(app)}", e);
+                try { await StopAsync(app, state).WaitAsync(TimeSpan.FromSeconds(30)); }
+                catch (Exception stop) when (stop is DistributedApplicationException or IOException or TimeoutException)
+                {
+                    // What did start ends with this process; another attempt uses other ports and another directory.
+                }
+                throw why;
+            }
 
-            var servers = new Servers(app, state,
+            var servers = new Servers(app,
                 await pg.Resource.ConnectionStringExpression.GetValueAsync(default) ?? "",
                 await rabbit.Resource.ConnectionStringExpression.GetValueAsync(default) ?? "",
                 // Database 1, as before: a test never sees keys of a service's default database.
                 (await cache.Resource.ConnectionStringExpression.GetValueAsync(default)) + ",defaultDatabase=1");
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => servers.StopAsync().Wait(TimeSpan.FromSeconds(20));
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAsync(app, state).Wait(TimeSpan.FromSeconds(20));
             return servers;
         }
 
+        private sealed class NotStartedException(string message, Exception inner) : Exception(message, inner);
+
         public Task ExecuteAsync(string resource, string command, params string[] until) => ExecuteCommandAsync(app, resource, command, until);
 
-        private async Task StopAsync()
+        private static async Task StopAsync(DistributedApplication app, string state)
         {
             try
             {
@@ -160,14 +193,29 @@ public static class TestEnvironment
         Args = ["--DcpPublisher:WaitForResourceCleanup=true", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Platform=Warning"],
     });
 
-    /// <summary>Free ports below the ephemeral range, so that no outgoing connection takes one before its server binds it.</summary>
+    /// <summary>
+    /// Free ports below the ephemeral range (so that no outgoing connection takes one before its server binds it), reserved
+    /// for this process. Test processes start side by side and each picks its servers' ports a few seconds before they
+    /// bind them; a bind check alone cannot see a port another process has picked and not yet bound, so every process
+    /// writes the ports it picked to <c>.state/tests/ports/{process id}</c>, and a pick, made under a lock on that folder,
+    /// leaves out the ports of every process still alive.
+    /// </summary>
     public static int[] FreePorts(int count)
     {
+        var folder = Directory.CreateDirectory(Path.Combine(RepositoryRoot(), ".state", "tests", "ports")).FullName;
+        using var exclusive = LockFolder(folder);
+        var taken = new HashSet<int>();
+        foreach (var file in Directory.GetFiles(folder))
+        {
+            if (!int.TryParse(Path.GetFileName(file), out var pid)) continue;
+            if (!Directory.Exists($"/proc/{pid}")) { File.Delete(file); continue; } // its process has ended, its servers with it
+            foreach (var line in File.ReadAllLines(file)) if (int.TryParse(line, out var port)) taken.Add(port);
+        }
         var ports = new List<int>();
         while (ports.Count < count)
         {
             var port = Random.Shared.Next(20000, 32000);
-            if (ports.Contains(port)) continue;
+            if (!taken.Add(port)) continue;
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);
@@ -176,10 +224,28 @@ public static class TestEnvironment
             }
             catch (SocketException)
             {
-                // Taken: try another.
+                // Held by something else: try another.
             }
         }
+        File.AppendAllLines(Path.Combine(folder, Environment.ProcessId.ToString()), ports.Select(p => p.ToString()));
         return [.. ports];
+    }
+
+    /// <summary>An exclusive lock on <c>.lock</c> in <paramref name="folder"/> (flock on Linux), waited for up to a minute.</summary>
+    private static FileStream LockFolder(string folder)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(Path.Combine(folder, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(Random.Shared.Next(5, 25)); // another test process is picking its ports
+            }
+        }
     }
 
     public static string RepositoryRoot()
