@@ -39,12 +39,16 @@ internal static class Services
                 // each span and attribute to SQLite on the platform's own cores; under a load test it took as much CPU
                 // as PostgreSQL and still kept only a fifth of the traces, in parts. A sampler given to the AppHost
                 // (the SDK's variables) is passed on instead, to measure the platform as an operator would run it.
-                context.EnvironmentVariables["OTEL_TRACES_SAMPLER"] = "parentbased_always_on";
-                var sampler = false;
-                foreach (var variable in new[] { "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG" })
-                    if (builder.Configuration[variable] is { Length: > 0 } value) (context.EnvironmentVariables[variable], sampler) = (value, true);
-                if (!sampler)
+                // The sampler decides; its argument alone (meaningless to parentbased_always_on) is passed on as given.
+                if (builder.Configuration["OTEL_TRACES_SAMPLER_ARG"] is { Length: > 0 } argument)
+                    context.EnvironmentVariables["OTEL_TRACES_SAMPLER_ARG"] = argument;
+                if (builder.Configuration["OTEL_TRACES_SAMPLER"] is { Length: > 0 } sampler)
+                    context.EnvironmentVariables["OTEL_TRACES_SAMPLER"] = sampler;
+                else
+                {
+                    context.EnvironmentVariables["OTEL_TRACES_SAMPLER"] = "parentbased_always_on";
                     context.EnvironmentVariables["Telemetry__TracesPerSecond"] = builder.Configuration["Telemetry:TracesPerSecond"] ?? "10";
+                }
             });
 #pragma warning restore ASPIRECERTIFICATES001
 

@@ -36,4 +36,12 @@ public sealed class The_services_traces
         Assert.Equal("0.1", environment["OTEL_TRACES_SAMPLER_ARG"]);
         Assert.False(environment.ContainsKey("Telemetry__TracesPerSecond"));
     }
+
+    [Fact]
+    public async Task Keep_the_cap_when_given_only_a_sampler_argument()
+    {
+        var environment = await IntakeEnvironmentAsync("--OTEL_TRACES_SAMPLER_ARG=0.1");
+        Assert.Equal("parentbased_always_on", environment["OTEL_TRACES_SAMPLER"]);
+        Assert.Equal("10", environment["Telemetry__TracesPerSecond"]);
+    }
 }
