@@ -40,6 +40,7 @@ public sealed class Restarting_the_local_Redis
             var server = redis.GetServers()[0];
             Assert.Equal("yes", (await server.ConfigGetAsync("appendonly")).Single().Value);
             Assert.Equal("", (await server.ConfigGetAsync("save")).Single().Value);
+            Assert.Equal("no", (await server.ConfigGetAsync("rdbcompression")).Single().Value);
             await app.StopAsync();
         }
     }
