@@ -26,20 +26,17 @@ public static class StartLog
             }
             text.Append($"{e.Snapshot.State?.Text ?? "no state"}, {e.Snapshot.HealthStatus?.ToString() ?? "no health report"}, exit code {e.Snapshot.ExitCode?.ToString() ?? "none"}");
             // The log is kept under the name the orchestrator gave the resource's instance.
-            foreach (var instance in new[] { e.ResourceId })
+            var lines = new List<string>();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
             {
-                var lines = new List<string>();
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                try
-                {
-                    await foreach (var batch in logs.GetAllAsync(instance).WithCancellation(wait.Token)) lines.AddRange(batch.Select(l => l.Content));
-                }
-                catch (OperationCanceledException)
-                {
-                    // What was read by then is enough.
-                }
-                foreach (var line in lines.TakeLast(20)) text.Append("\n    ").Append(line);
+                await foreach (var batch in logs.GetAllAsync(e.ResourceId).WithCancellation(wait.Token)) lines.AddRange(batch.Select(l => l.Content));
             }
+            catch (OperationCanceledException)
+            {
+                // What was read by then is enough.
+            }
+            foreach (var line in lines.TakeLast(20)) text.Append("\n    ").Append(line);
         }
         return text.ToString();
     }
