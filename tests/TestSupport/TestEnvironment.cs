@@ -73,9 +73,10 @@ public static class TestEnvironment
         public string Redis { get; } = redis;
 
         /// <summary>
-        /// Starts the servers; a start that fails is told on standard error and made once more, on other ports and
-        /// with a new state directory: ten test processes start thirty servers side by side on a small machine, and
-        /// one that fails once (a port, a slow boot) should not fail every test of its project. A second failure does.
+        /// Starts the servers; a start that fails is told in <c>TestResults/server-starts.log</c> and made once more, on
+        /// other ports and with a new state directory: ten test processes start thirty servers side by side on a small
+        /// machine, and one that fails once (a port, a slow boot) should not fail every test of its project. A second
+        /// failure does.
         /// </summary>
         public static async Task<Servers> StartAsync()
         {
@@ -95,7 +96,11 @@ public static class TestEnvironment
                 }
                 catch (NotStartedException e) when (attempt == 1)
                 {
-                    await Console.Error.WriteLineAsync($"{e.Message}\nStarting them once more, on other ports.");
+                    // `dotnet test` shows no test host's own output: `./platform test` prints this file at its end.
+                    var report = Directory.CreateDirectory(Path.Combine(RepositoryRoot(), "TestResults")).FullName;
+                    await File.AppendAllTextAsync(Path.Combine(report, "server-starts.log"),
+                        $"{DateTime.UtcNow:O} {Path.GetRelativePath(RepositoryRoot(), AppContext.BaseDirectory)} (process {Environment.ProcessId}): {e.Message}\n" +
+                        "Started them once more, on other ports.\n\n");
                 }
             }
         }
