@@ -67,7 +67,6 @@ public static class ServiceDefaultsExtensions
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
-        builder.Logging.AddSampler(new TracedLogSampler());
 
         builder.Services.AddOpenTelemetry()
             // OTEL_SERVICE_NAME, when set (the orchestrator and Kubernetes set it), names the service; else the application does.
@@ -90,9 +89,15 @@ public static class ServiceDefaultsExtensions
 
         // Telemetry:TracesPerSecond caps the new traces this process records a second, each recorded whole (see
         // TracesPerSecondSampler); unset, the OpenTelemetry SDK's sampler (OTEL_TRACES_SAMPLER, by default every trace).
-        if (builder.Configuration.GetValue<double?>(TracesPerSecondKey) is { } perSecond and > 0)
+        var perSecond = builder.Configuration.GetValue<double?>(TracesPerSecondKey) ?? 0;
+        if (perSecond > 0)
             builder.Services.ConfigureOpenTelemetryTracerProvider(tracing =>
                 tracing.SetSampler(new ParentBasedSampler(new TracesPerSecondSampler(perSecond))));
+        // Where traces are sampled, their logs follow them (TracedLogSampler). Where every trace is recorded (production,
+        // unless it configures a sampler) the logs are left alone: no sampling stage on every log call, and no caller's
+        // unsampled traceparent can hold back a log line.
+        if (perSecond > 0 || builder.Configuration["OTEL_TRACES_SAMPLER"] is { Length: > 0 } sampler and not ("always_on" or "parentbased_always_on"))
+            builder.Logging.AddSampler(new TracedLogSampler());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

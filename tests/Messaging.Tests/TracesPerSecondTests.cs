@@ -126,6 +126,27 @@ public sealed class The_traces_a_second
         Assert.Equal(["in a recorded trace", "a warning in a trace left out", "outside any trace"], written.Messages);
     }
 
+    [Fact]
+    public void Leave_every_log_alone_where_every_trace_is_recorded()
+    {
+        var written = new Captured();
+        using var host = ServiceHost(tracesPerSecond: null, written);
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Probe");
+        using var source = Source();
+
+        // A caller's traceparent without the sampled flag: parent-based, the request is not recorded.
+        Activity.Current = null;
+        using (var unsampled = source.StartActivity("request", ActivityKind.Server,
+                   new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None, isRemote: true)))
+        {
+            Assert.NotNull(unsampled);
+            Assert.False(unsampled.Recorded);
+            logger.LogInformation("in a trace its caller left out");
+        }
+
+        Assert.Equal(["in a trace its caller left out"], written.Messages);
+    }
+
     private sealed class Captured : ILoggerProvider, ILogger
     {
         public List<string> Messages { get; } = [];
