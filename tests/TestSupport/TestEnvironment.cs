@@ -84,7 +84,7 @@ public static class TestEnvironment
             // Left by test processes that ended before they could clean up (their servers ended with them).
             foreach (var stale in Directory.Exists(root) ? Directory.GetDirectories(root, "servers-*") : [])
             {
-                if (int.TryParse(Path.GetFileName(stale)["servers-".Length..].Split('-')[0], out var pid) && Directory.Exists($"/proc/{pid}")) continue;
+                if (int.TryParse(Path.GetFileName(stale)["servers-".Length..].Split('-')[0], out var pid) && IsRunning(pid)) continue;
                 try { Directory.Delete(stale, recursive: true); }
                 catch (IOException) { } // another test process, starting at the same moment, is deleting it too
             }
@@ -213,7 +213,7 @@ public static class TestEnvironment
         foreach (var file in Directory.GetFiles(folder))
         {
             if (!int.TryParse(Path.GetFileName(file), out var pid)) continue;
-            if (!Directory.Exists($"/proc/{pid}")) { File.Delete(file); continue; } // its process has ended, its servers with it
+            if (!IsRunning(pid)) { File.Delete(file); continue; } // its process has ended, its servers with it
             foreach (var line in File.ReadAllLines(file)) if (int.TryParse(line, out var port)) taken.Add(port);
         }
         var ports = new List<int>();
@@ -235,6 +235,8 @@ public static class TestEnvironment
         File.AppendAllLines(Path.Combine(folder, Environment.ProcessId.ToString()), ports.Select(p => p.ToString()));
         return [.. ports];
     }
+
+    private static bool IsRunning(int processId) => Directory.Exists($"/proc/{processId}");
 
     /// <summary>An exclusive lock on <c>.lock</c> in <paramref name="folder"/> (flock on Linux), waited for up to a minute.</summary>
     private static FileStream LockFolder(string folder)
